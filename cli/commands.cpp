@@ -1,0 +1,193 @@
+#include "allocation/greedy.hpp"
+#include "allocation/plan_config.hpp"
+#include "allocation/planner.hpp"
+#include "cli/command.hpp"
+#include "cli/summary.hpp"
+#include "gis/errors.hpp"
+#include "landalloc_version.hpp"
+#include "layers/city.hpp"
+#include "layers/plan_output.hpp"
+#include "layers/synth.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+namespace landalloc::cli {
+
+namespace {
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// ---- synth ----------------------------------------------------------------------------------
+
+class SynthCommand final : public Command {
+  public:
+    const char *name() const override { return "synth"; }
+    const char *description() const override {
+        return "Generate a deterministic example city (districts, metro, parks, constraints, "
+               "candidate parcels) as a GeoPackage";
+    }
+    void setup(CLI::App &app) override {
+        app.add_option("-o,--out", m_out, "Output GeoPackage")->required();
+        app.add_option("-n,--parcels", m_opt.parcels, "Number of candidate parcels")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 2000000));
+        app.add_option("-s,--seed", m_opt.seed, "Random seed; the same seed gives the same city")
+            ->capture_default_str();
+        app.add_option("--scale", m_opt.scale,
+                       "Linear size of the city relative to the default (34 x 26 km)")
+            ->capture_default_str()
+            ->check(CLI::Range(0.05, 50.0));
+        app.add_option("--first-year", m_opt.first_year, "First year parcels become available")
+            ->capture_default_str();
+        app.add_option("--last-year", m_opt.last_year, "Last year of the horizon")
+            ->capture_default_str();
+        app.add_flag("--overwrite", m_overwrite, "Replace the output file if it exists");
+    }
+    int run(Io &io) override {
+        const SynthSummary s = write_synth_city(m_opt, m_out, m_overwrite);
+        if (!io.quiet) {
+            io.out << "wrote " << m_out << ": " << s.zones << " zones, " << s.stations
+                   << " stations, " << s.parks << " industrial parks, " << s.constraints
+                   << " constraints, " << s.parcels << " candidate parcels ("
+                   << static_cast<long>(s.parcel_area_ha + 0.5) << " ha), EPSG:" << m_opt.epsg
+                   << ", seed " << m_opt.seed << "\n";
+        }
+        return 0;
+    }
+
+  private:
+    SynthOptions m_opt;
+    std::string m_out;
+    bool m_overwrite = false;
+};
+
+// ---- plan -----------------------------------------------------------------------------------
+
+class PlanCommand final : public Command {
+  public:
+    const char *name() const override { return "plan"; }
+    const char *description() const override {
+        return "Allocate each year's residential land to parcels and housing types and write "
+               "the plan as a GeoPackage";
+    }
+    void setup(CLI::App &app) override {
+        app.add_option("input", m_input,
+                       "Input vector source holding the layers (zones, stations, parks, "
+                       "parcels, constraints); overrides the plan file's inputs.source");
+        app.add_option("-p,--plan", m_plan_path,
+                       "Plan file (TOML); the built-in default plan when omitted "
+                       "(see 'landalloc default-plan')");
+        app.add_option("-o,--out", m_out, "Output GeoPackage")->required();
+        app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed");
+        app.add_option("--crs", m_crs,
+                       "Working projected CRS (e.g. EPSG:4549); default: the parcels layer's");
+        app.add_flag("--overwrite", m_overwrite, "Replace the output file if it exists");
+    }
+    int run(Io &io) override {
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::string started = utc_now();
+        PlanConfig cfg = m_plan_path.empty() ? default_plan() : load_plan(m_plan_path);
+        if (m_seed) {
+            cfg.seed = *m_seed;
+        }
+        const std::string source = !m_input.empty() ? m_input : cfg.inputs.source;
+        if (source.empty()) {
+            throw UsageError("no input: give INPUT on the command line or inputs.source in the "
+                             "plan file");
+        }
+        // Refuse an existing output before any work.
+        if (std::filesystem::exists(m_out) && !m_overwrite) {
+            throw OutputError(m_out + ": already exists; pass --overwrite to replace it");
+        }
+        InputSpec spec;
+        spec.zones = {source, cfg.inputs.zones};
+        spec.stations = {source, cfg.inputs.stations};
+        spec.parks = {source, cfg.inputs.parks};
+        spec.parcels = {source, cfg.inputs.parcels};
+        for (const auto &c : cfg.inputs.constraints) {
+            spec.constraints.push_back({source, c});
+        }
+        spec.crs = !m_crs.empty() ? m_crs : cfg.inputs.crs;
+
+        const LoadedCity city = load_city(spec);
+        const GreedyAllocator allocator;
+        Plan plan = make_plan(city.city, cfg, allocator);
+
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::vector<std::pair<std::string, std::string>> meta = {
+            {"landalloc_version", k_version},
+            {"command", "plan"},
+            {"input", source},
+            {"plan_file", m_plan_path.empty() ? "(built-in default plan)" : m_plan_path},
+            {"plan_name", cfg.name},
+            {"plan_text", cfg.source_text},
+            {"seed", std::to_string(cfg.seed)},
+            {"crs", city.city.crs},
+            {"horizon", std::to_string(cfg.first_year) + "-" + std::to_string(cfg.last_year)},
+            {"candidate_parcels", std::to_string(city.city.parcels.size())},
+            {"allocated_parcels", std::to_string(plan.allocations.size())},
+            {"started_utc", started},
+            {"duration_s", std::to_string(seconds)}};
+        meta.insert(meta.end(), plan.metadata.begin(), plan.metadata.end());
+        plan.metadata = std::move(meta);
+
+        write_plan_gpkg(m_out, m_overwrite, city, plan);
+        if (!io.quiet) {
+            io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()
+                   << " candidate parcels in " << city.city.crs << "\n";
+            print_summary(io.out, plan);
+            io.out << "wrote " << m_out << "\n";
+        }
+        if (!plan.binding_targets_met()) {
+            io.err << "landalloc plan: binding targets not met: " << plan.status << "\n";
+            return static_cast<int>(ExitCode::targets_unmet);
+        }
+        return 0;
+    }
+
+  private:
+    std::string m_input;
+    std::string m_plan_path;
+    std::string m_out;
+    std::optional<std::uint64_t> m_seed;
+    std::string m_crs;
+    bool m_overwrite = false;
+};
+
+// ---- default-plan ---------------------------------------------------------------------------
+
+class DefaultPlanCommand final : public Command {
+  public:
+    const char *name() const override { return "default-plan"; }
+    const char *description() const override {
+        return "Print the built-in default plan file (TOML), a starting point for your own";
+    }
+    void setup(CLI::App & /*app*/) override {}
+    int run(Io &io) override {
+        io.out << default_plan_text();
+        return 0;
+    }
+};
+
+} // namespace
+
+std::vector<std::unique_ptr<Command>> make_commands() {
+    std::vector<std::unique_ptr<Command>> out;
+    out.push_back(std::make_unique<SynthCommand>());
+    out.push_back(std::make_unique<PlanCommand>());
+    out.push_back(std::make_unique<DefaultPlanCommand>());
+    return out;
+}
+
+} // namespace landalloc::cli

@@ -1,0 +1,5 @@
+#include "cli/command.hpp"
+
+#include <iostream>
+
+int main(int argc, char **argv) { return landalloc::cli::run_cli(argc, argv, std::cout, std::cerr); }

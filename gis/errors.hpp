@@ -1,0 +1,65 @@
+#pragma once
+// The error hierarchy of landalloc. Code throws these with a message that names the file, layer,
+// feature id and field where that is known; only main() catches them and maps them to the exit
+// codes documented in docs/exit-codes.md. This header includes no GDAL/GEOS header, so every
+// module may use it.
+
+#include <stdexcept>
+#include <string>
+
+namespace landalloc {
+
+/// Process exit codes. Stable: scripts depend on them. Keep clear of 124-127 and 137.
+enum class ExitCode : int {
+    ok = 0,
+    internal = 1,      ///< a bug: please report it
+    usage = 2,         ///< bad command line
+    input_data = 3,    ///< an input layer cannot be used (missing file, field, bad values)
+    plan_file = 4,     ///< the plan file is malformed or has an invalid value
+    output = 5,        ///< the output cannot be written (exists without --overwrite, disk error)
+    targets_unmet = 6, ///< the plan was written, but a binding target is not met
+};
+
+class Error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+    virtual ExitCode exit_code() const noexcept { return ExitCode::internal; }
+    virtual const char *kind() const noexcept { return "internal error"; }
+};
+
+class UsageError : public Error {
+  public:
+    using Error::Error;
+    ExitCode exit_code() const noexcept override { return ExitCode::usage; }
+    const char *kind() const noexcept override { return "usage error"; }
+};
+
+class DataError : public Error {
+  public:
+    using Error::Error;
+    ExitCode exit_code() const noexcept override { return ExitCode::input_data; }
+    const char *kind() const noexcept override { return "input error"; }
+};
+
+class PlanFileError : public Error {
+  public:
+    using Error::Error;
+    ExitCode exit_code() const noexcept override { return ExitCode::plan_file; }
+    const char *kind() const noexcept override { return "plan file error"; }
+};
+
+class OutputError : public Error {
+  public:
+    using Error::Error;
+    ExitCode exit_code() const noexcept override { return ExitCode::output; }
+    const char *kind() const noexcept override { return "output error"; }
+};
+
+/// A GEOS or GDAL call failed where it should not have (not the user's data at fault).
+class GisError : public Error {
+  public:
+    using Error::Error;
+    const char *kind() const noexcept override { return "GIS library error"; }
+};
+
+} // namespace landalloc

@@ -1,0 +1,394 @@
+#include "gis/geometry.hpp"
+
+#include "gis/errors.hpp"
+
+#include <geos_c.h>
+
+#include <cmath>
+
+namespace landalloc::gis {
+
+namespace {
+
+thread_local std::string t_geos_message;
+
+void geos_message_handler(const char *message, void * /*userdata*/) {
+    t_geos_message = message ? message : "";
+}
+
+struct ContextHolder {
+    GEOSContextHandle_t handle;
+    ContextHolder() : handle(GEOS_init_r()) {
+        GEOSContext_setErrorMessageHandler_r(handle, geos_message_handler, nullptr);
+    }
+    ~ContextHolder() { GEOS_finish_r(handle); }
+    ContextHolder(const ContextHolder &) = delete;
+    ContextHolder &operator=(const ContextHolder &) = delete;
+};
+
+GEOSGeometry *check(GEOSGeometry *g, const char *what) {
+    if (!g) {
+        throw GisError(std::string("GEOS ") + what + " failed: " + t_geos_message);
+    }
+    return g;
+}
+
+char check_pred(char r, const char *what) {
+    if (r == 2) {
+        throw GisError(std::string("GEOS ") + what + " failed: " + t_geos_message);
+    }
+    return r;
+}
+
+void require(const Geometry &g, const char *what) {
+    if (g.is_null()) {
+        throw GisError(std::string("GEOS ") + what + " called on a null geometry");
+    }
+}
+
+GEOSCoordSequence *make_seq(const std::vector<Point> &pts, bool close) {
+    auto *ctx = geos_context();
+    const bool add_closing =
+        close && !pts.empty() && (pts.front().x != pts.back().x || pts.front().y != pts.back().y);
+    const auto n = static_cast<unsigned>(pts.size() + (add_closing ? 1 : 0));
+    GEOSCoordSequence *seq = GEOSCoordSeq_create_r(ctx, n, 2);
+    if (!seq) {
+        throw GisError("GEOS could not create a coordinate sequence");
+    }
+    for (unsigned i = 0; i < pts.size(); ++i) {
+        GEOSCoordSeq_setXY_r(ctx, seq, i, pts[i].x, pts[i].y);
+    }
+    if (add_closing) {
+        GEOSCoordSeq_setXY_r(ctx, seq, n - 1, pts.front().x, pts.front().y);
+    }
+    return seq;
+}
+
+} // namespace
+
+GEOSContextHandle_HS *geos_context() {
+    thread_local ContextHolder holder;
+    return holder.handle;
+}
+
+void Geometry::Deleter::operator()(GEOSGeom_t *g) const noexcept {
+    GEOSGeom_destroy_r(geos_context(), g);
+}
+
+Geometry Geometry::adopt(GEOSGeom_t *g) {
+    Geometry out;
+    out.m_geom.reset(g);
+    return out;
+}
+
+Geometry::Geometry(const Geometry &other) {
+    if (other.m_geom) {
+        m_geom.reset(check(GEOSGeom_clone_r(geos_context(), other.m_geom.get()), "clone"));
+    }
+}
+
+Geometry &Geometry::operator=(const Geometry &other) {
+    if (this != &other) {
+        Geometry copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+Geometry::~Geometry() = default;
+
+Geometry Geometry::from_wkt(std::string_view wkt) {
+    auto *ctx = geos_context();
+    GEOSWKTReader *reader = GEOSWKTReader_create_r(ctx);
+    const std::string text(wkt);
+    GEOSGeometry *g = GEOSWKTReader_read_r(ctx, reader, text.c_str());
+    GEOSWKTReader_destroy_r(ctx, reader);
+    if (!g) {
+        throw GisError("cannot parse WKT '" + text.substr(0, 60) + "': " + t_geos_message);
+    }
+    return adopt(g);
+}
+
+Geometry Geometry::from_wkb(const unsigned char *data, std::size_t size) {
+    auto *ctx = geos_context();
+    GEOSWKBReader *reader = GEOSWKBReader_create_r(ctx);
+    GEOSGeometry *g = GEOSWKBReader_read_r(ctx, reader, data, size);
+    GEOSWKBReader_destroy_r(ctx, reader);
+    return adopt(check(g, "WKB read"));
+}
+
+Geometry Geometry::point(Point p) {
+    return adopt(check(GEOSGeom_createPointFromXY_r(geos_context(), p.x, p.y), "point"));
+}
+
+Geometry Geometry::polygon(const std::vector<Point> &ring) {
+    auto *ctx = geos_context();
+    GEOSGeometry *shell = check(GEOSGeom_createLinearRing_r(ctx, make_seq(ring, true)), "ring");
+    return adopt(check(GEOSGeom_createPolygon_r(ctx, shell, nullptr, 0), "polygon"));
+}
+
+Geometry Geometry::line(const std::vector<Point> &points) {
+    return adopt(
+        check(GEOSGeom_createLineString_r(geos_context(), make_seq(points, false)), "line"));
+}
+
+Geometry Geometry::rectangle(Point c, double w, double h, double angle) {
+    const double ca = std::cos(angle);
+    const double sa = std::sin(angle);
+    std::vector<Point> ring;
+    const double hx[4] = {-w / 2, w / 2, w / 2, -w / 2};
+    const double hy[4] = {-h / 2, -h / 2, h / 2, h / 2};
+    for (int i = 0; i < 4; ++i) {
+        ring.push_back({c.x + hx[i] * ca - hy[i] * sa, c.y + hx[i] * sa + hy[i] * ca});
+    }
+    return polygon(ring);
+}
+
+std::vector<Geometry> Geometry::voronoi_cells(const std::vector<Point> &sites,
+                                              const Geometry &clip) {
+    require(clip, "voronoi");
+    auto *ctx = geos_context();
+    std::vector<GEOSGeometry *> pts;
+    pts.reserve(sites.size());
+    for (const auto &s : sites) {
+        pts.push_back(check(GEOSGeom_createPointFromXY_r(ctx, s.x, s.y), "point"));
+    }
+    Geometry multi = adopt(check(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOINT, pts.data(),
+                                                             static_cast<unsigned>(pts.size())),
+                                 "multipoint"));
+    Geometry diagram =
+        adopt(check(GEOSVoronoiDiagram_r(ctx, multi.raw(), clip.raw(), 0.0, 0), "voronoi"));
+    // GEOS does not promise cell order; match each cell to the site it contains.
+    std::vector<Geometry> out(sites.size());
+    const int n = GEOSGetNumGeometries_r(ctx, diagram.raw());
+    for (int i = 0; i < n; ++i) {
+        const GEOSGeometry *cell = GEOSGetGeometryN_r(ctx, diagram.raw(), i);
+        Geometry c = adopt(check(GEOSGeom_clone_r(ctx, cell), "clone"));
+        for (std::size_t s = 0; s < sites.size(); ++s) {
+            if (out[s].is_null() && c.covers_point(sites[s])) {
+                out[s] = c.intersection(clip);
+                break;
+            }
+        }
+    }
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+        if (out[s].is_null()) {
+            throw GisError("voronoi: no cell found for site " + std::to_string(s));
+        }
+    }
+    return out;
+}
+
+bool Geometry::is_empty() const {
+    return is_null() || check_pred(GEOSisEmpty_r(geos_context(), raw()), "isEmpty") == 1;
+}
+
+bool Geometry::is_valid() const {
+    require(*this, "isValid");
+    return check_pred(GEOSisValid_r(geos_context(), raw()), "isValid") == 1;
+}
+
+std::string Geometry::invalid_reason() const {
+    require(*this, "isValidReason");
+    if (is_valid()) {
+        return {};
+    }
+    char *r = GEOSisValidReason_r(geos_context(), raw());
+    std::string out = r ? r : "invalid";
+    GEOSFree_r(geos_context(), r);
+    return out;
+}
+
+std::string Geometry::type_name() const {
+    if (is_null()) {
+        return "null";
+    }
+    char *t = GEOSGeomType_r(geos_context(), raw());
+    std::string out = t ? t : "";
+    GEOSFree_r(geos_context(), t);
+    return out;
+}
+
+bool Geometry::is_polygonal() const {
+    if (is_null()) {
+        return false;
+    }
+    const int t = GEOSGeomTypeId_r(geos_context(), raw());
+    return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
+}
+
+bool Geometry::is_point() const {
+    if (is_null()) {
+        return false;
+    }
+    const int t = GEOSGeomTypeId_r(geos_context(), raw());
+    return t == GEOS_POINT || t == GEOS_MULTIPOINT;
+}
+
+bool Geometry::is_lineal() const {
+    if (is_null()) {
+        return false;
+    }
+    const int t = GEOSGeomTypeId_r(geos_context(), raw());
+    return t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING;
+}
+
+double Geometry::area() const {
+    require(*this, "area");
+    double a = 0;
+    if (!GEOSArea_r(geos_context(), raw(), &a)) {
+        throw GisError("GEOS area failed: " + t_geos_message);
+    }
+    return a;
+}
+
+double Geometry::length() const {
+    require(*this, "length");
+    double l = 0;
+    if (!GEOSLength_r(geos_context(), raw(), &l)) {
+        throw GisError("GEOS length failed: " + t_geos_message);
+    }
+    return l;
+}
+
+Bounds Geometry::bounds() const {
+    require(*this, "bounds");
+    Bounds b;
+    auto *ctx = geos_context();
+    if (!GEOSGeom_getXMin_r(ctx, raw(), &b.min_x) || !GEOSGeom_getYMin_r(ctx, raw(), &b.min_y) ||
+        !GEOSGeom_getXMax_r(ctx, raw(), &b.max_x) || !GEOSGeom_getYMax_r(ctx, raw(), &b.max_y)) {
+        throw GisError("GEOS bounds failed (empty geometry?)");
+    }
+    return b;
+}
+
+Point Geometry::as_point() const {
+    require(*this, "getX");
+    auto *ctx = geos_context();
+    const GEOSGeometry *g = raw();
+    if (GEOSGeomTypeId_r(ctx, g) == GEOS_MULTIPOINT) {
+        g = GEOSGetGeometryN_r(ctx, g, 0);
+    }
+    Point p;
+    if (!GEOSGeomGetX_r(ctx, g, &p.x) || !GEOSGeomGetY_r(ctx, g, &p.y)) {
+        throw GisError("GEOS: geometry is not a point");
+    }
+    return p;
+}
+
+Point Geometry::interior_point() const {
+    require(*this, "pointOnSurface");
+    return adopt(check(GEOSPointOnSurface_r(geos_context(), raw()), "pointOnSurface")).as_point();
+}
+
+Point Geometry::centroid() const {
+    require(*this, "centroid");
+    return adopt(check(GEOSGetCentroid_r(geos_context(), raw()), "centroid")).as_point();
+}
+
+bool Geometry::intersects(const Geometry &other) const {
+    require(*this, "intersects");
+    require(other, "intersects");
+    return check_pred(GEOSIntersects_r(geos_context(), raw(), other.raw()), "intersects") == 1;
+}
+
+bool Geometry::contains(const Geometry &other) const {
+    require(*this, "contains");
+    require(other, "contains");
+    return check_pred(GEOSContains_r(geos_context(), raw(), other.raw()), "contains") == 1;
+}
+
+bool Geometry::covers_point(Point p) const {
+    const Geometry pt = point(p);
+    require(*this, "covers");
+    return check_pred(GEOSCovers_r(geos_context(), raw(), pt.raw()), "covers") == 1;
+}
+
+double Geometry::distance(const Geometry &other) const {
+    require(*this, "distance");
+    require(other, "distance");
+    double d = 0;
+    if (!GEOSDistance_r(geos_context(), raw(), other.raw(), &d)) {
+        throw GisError("GEOS distance failed: " + t_geos_message);
+    }
+    return d;
+}
+
+double Geometry::distance_to(Point p) const { return distance(point(p)); }
+
+double Geometry::intersection_area(const Geometry &other) const {
+    if (!intersects(other)) {
+        return 0.0;
+    }
+    return intersection(other).area();
+}
+
+Geometry Geometry::intersection(const Geometry &other) const {
+    require(*this, "intersection");
+    require(other, "intersection");
+    return adopt(
+        check(GEOSIntersection_r(geos_context(), raw(), other.raw()), "intersection"));
+}
+
+Geometry Geometry::difference(const Geometry &other) const {
+    require(*this, "difference");
+    require(other, "difference");
+    return adopt(check(GEOSDifference_r(geos_context(), raw(), other.raw()), "difference"));
+}
+
+Geometry Geometry::unite(const Geometry &other) const {
+    require(*this, "union");
+    require(other, "union");
+    return adopt(check(GEOSUnion_r(geos_context(), raw(), other.raw()), "union"));
+}
+
+Geometry Geometry::buffer(double distance, int quadrant_segments) const {
+    require(*this, "buffer");
+    return adopt(
+        check(GEOSBuffer_r(geos_context(), raw(), distance, quadrant_segments), "buffer"));
+}
+
+Geometry Geometry::make_valid() const {
+    require(*this, "makeValid");
+    return adopt(check(GEOSMakeValid_r(geos_context(), raw()), "makeValid"));
+}
+
+bool Geometry::equals_exact(const Geometry &other, double tolerance) const {
+    require(*this, "equalsExact");
+    require(other, "equalsExact");
+    return check_pred(GEOSEqualsExact_r(geos_context(), raw(), other.raw(), tolerance),
+                      "equalsExact") == 1;
+}
+
+std::string Geometry::to_wkt(int precision) const {
+    if (is_null()) {
+        return "";
+    }
+    auto *ctx = geos_context();
+    GEOSWKTWriter *w = GEOSWKTWriter_create_r(ctx);
+    GEOSWKTWriter_setRoundingPrecision_r(ctx, w, precision);
+    GEOSWKTWriter_setTrim_r(ctx, w, 1);
+    char *s = GEOSWKTWriter_write_r(ctx, w, raw());
+    GEOSWKTWriter_destroy_r(ctx, w);
+    std::string out = s ? s : "";
+    GEOSFree_r(ctx, s);
+    return out;
+}
+
+std::vector<unsigned char> Geometry::to_wkb() const {
+    require(*this, "WKB write");
+    auto *ctx = geos_context();
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(ctx);
+    GEOSWKBWriter_setOutputDimension_r(ctx, w, 2);
+    std::size_t size = 0;
+    unsigned char *buf = GEOSWKBWriter_write_r(ctx, w, raw(), &size);
+    GEOSWKBWriter_destroy_r(ctx, w);
+    if (!buf) {
+        throw GisError("GEOS WKB write failed: " + t_geos_message);
+    }
+    std::vector<unsigned char> out(buf, buf + size);
+    GEOSFree_r(ctx, buf);
+    return out;
+}
+
+} // namespace landalloc::gis

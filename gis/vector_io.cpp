@@ -1,0 +1,439 @@
+#include "gis/vector_io.hpp"
+
+#include "gis/errors.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace landalloc::gis {
+
+namespace {
+
+std::mutex g_warn_mutex;
+std::vector<std::string> g_warnings;
+
+void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum /*num*/, const char *msg) {
+    // Errors are kept by CPL as the last error and copied into our exceptions; warnings are
+    // collected for the run's report. Nothing is printed behind the user's back.
+    if (cls == CE_Warning) {
+        const std::lock_guard lock(g_warn_mutex);
+        if (g_warnings.size() < 1000) {
+            g_warnings.emplace_back(msg ? msg : "");
+        }
+    }
+}
+
+std::string last_gdal_message() {
+    const char *m = CPLGetLastErrorMsg();
+    return (m && *m) ? std::string(m) : std::string("no detail from GDAL");
+}
+
+struct SrsDeleter {
+    void operator()(OGRSpatialReference *s) const noexcept {
+        if (s) {
+            s->Release();
+        }
+    }
+};
+using SrsPtr = std::unique_ptr<OGRSpatialReference, SrsDeleter>;
+
+SrsPtr make_srs(const std::string &wkt) {
+    SrsPtr srs(new OGRSpatialReference());
+    srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (srs->importFromWkt(wkt.c_str()) != OGRERR_NONE) {
+        throw GisError("cannot read CRS WKT: " + wkt.substr(0, 80));
+    }
+    return srs;
+}
+
+std::string to_wkt(const OGRSpatialReference &srs) {
+    char *wkt = nullptr;
+    const char *options[] = {"FORMAT=WKT2_2019", nullptr};
+    srs.exportToWkt(&wkt, options);
+    std::string out = wkt ? wkt : "";
+    CPLFree(wkt);
+    return out;
+}
+
+bool iequals(const std::string &a, const std::string &b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+GDALDatasetUniquePtr open_vector(const std::string &source) {
+    init_gdal();
+    CPLErrorReset();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                              nullptr, nullptr, nullptr));
+    if (!ds) {
+        if (!source.starts_with("PG:") && !fs::exists(source)) {
+            throw DataError(source + ": file not found; check the path in the plan file or "
+                                     "command line");
+        }
+        throw DataError(source + ": GDAL cannot open it as a vector source (" +
+                        last_gdal_message() + ")");
+    }
+    return ds;
+}
+
+} // namespace
+
+void init_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(gdal_handler);
+    });
+}
+
+std::vector<std::string> take_gdal_warnings() {
+    const std::lock_guard lock(g_warn_mutex);
+    std::vector<std::string> out;
+    out.swap(g_warnings);
+    return out;
+}
+
+// ---- Crs ----------------------------------------------------------------------------------
+
+Crs Crs::from_user_input(const std::string &text) {
+    init_gdal();
+    OGRSpatialReference srs;
+    if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE) {
+        throw UsageError("'" + text + "' is not a CRS that PROJ knows (try EPSG:4549)");
+    }
+    Crs c;
+    c.m_wkt = to_wkt(srs);
+    return c;
+}
+
+Crs Crs::from_epsg(int code) { return from_user_input("EPSG:" + std::to_string(code)); }
+
+Crs Crs::from_wkt(std::string wkt) {
+    Crs c;
+    c.m_wkt = std::move(wkt);
+    return c;
+}
+
+std::string Crs::label() const {
+    if (empty()) {
+        return "none";
+    }
+    auto srs = make_srs(m_wkt);
+    const char *auth = srs->GetAuthorityName(nullptr);
+    const char *code = srs->GetAuthorityCode(nullptr);
+    if (auth && code) {
+        return std::string(auth) + ":" + code;
+    }
+    const char *name = srs->GetName();
+    return name ? name : "unnamed CRS";
+}
+
+bool Crs::is_geographic() const { return !empty() && make_srs(m_wkt)->IsGeographic(); }
+bool Crs::is_projected() const { return !empty() && make_srs(m_wkt)->IsProjected(); }
+
+bool Crs::same_as(const Crs &other) const {
+    if (empty() || other.empty()) {
+        return empty() && other.empty();
+    }
+    return make_srs(m_wkt)->IsSame(make_srs(other.m_wkt).get()) != 0;
+}
+
+// ---- reading ------------------------------------------------------------------------------
+
+int LayerData::field_index(const std::string &field) const {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (iequals(fields[i].name, field)) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+std::vector<std::string> list_layers(const std::string &source) {
+    auto ds = open_vector(source);
+    std::vector<std::string> out;
+    for (auto *layer : ds->GetLayers()) {
+        out.emplace_back(layer->GetName());
+    }
+    return out;
+}
+
+LayerData read_layer(const std::string &source, const std::string &layer_name,
+                     const Crs *target) {
+    auto ds = open_vector(source);
+    OGRLayer *layer = ds->GetLayerByName(layer_name.c_str());
+    if (!layer) {
+        std::string names;
+        for (auto *l : ds->GetLayers()) {
+            names += (names.empty() ? "" : ", ") + std::string(l->GetName());
+        }
+        throw DataError(source + ": no layer '" + layer_name + "' (layers present: " +
+                        (names.empty() ? "none" : names) + ")");
+    }
+    LayerData out;
+    out.source = source;
+    out.name = layer_name;
+
+    const OGRSpatialReference *layer_srs = layer->GetSpatialRef();
+    if (layer_srs) {
+        out.source_crs = Crs::from_wkt(to_wkt(*layer_srs));
+    }
+    std::unique_ptr<OGRCoordinateTransformation> transform;
+    SrsPtr target_srs;
+    if (target && !target->empty()) {
+        const bool is_geometry_layer = layer->GetGeomType() != wkbNone;
+        if (is_geometry_layer && !layer_srs) {
+            throw DataError(source + ", layer '" + layer_name +
+                            "': the layer has no CRS; state it in the plan file or fix the data");
+        }
+        out.crs = *target;
+        if (is_geometry_layer && !out.source_crs.same_as(*target)) {
+            target_srs = make_srs(target->wkt());
+            auto src = make_srs(out.source_crs.wkt());
+            transform.reset(OGRCreateCoordinateTransformation(src.get(), target_srs.get()));
+            if (!transform) {
+                throw DataError(source + ", layer '" + layer_name + "': cannot reproject from " +
+                                out.source_crs.label() + " to " + target->label() + ": " +
+                                last_gdal_message());
+            }
+        }
+    } else {
+        out.crs = out.source_crs;
+    }
+
+    OGRFeatureDefn *defn = layer->GetLayerDefn();
+    const int nfields = defn->GetFieldCount();
+    for (int i = 0; i < nfields; ++i) {
+        const OGRFieldDefn *fd = defn->GetFieldDefn(i);
+        FieldDef f;
+        f.name = fd->GetNameRef();
+        switch (fd->GetType()) {
+        case OFTInteger:
+        case OFTInteger64:
+            f.type = FieldType::integer;
+            break;
+        case OFTReal:
+            f.type = FieldType::real;
+            break;
+        default:
+            f.type = FieldType::string;
+        }
+        out.fields.push_back(f);
+    }
+
+    layer->ResetReading();
+    for (auto &&feat : *layer) {
+        Feature f;
+        f.fid = feat->GetFID();
+        f.values.resize(static_cast<std::size_t>(nfields));
+        for (int i = 0; i < nfields; ++i) {
+            if (!feat->IsFieldSetAndNotNull(i)) {
+                continue;
+            }
+            auto &v = f.values[static_cast<std::size_t>(i)];
+            switch (out.fields[static_cast<std::size_t>(i)].type) {
+            case FieldType::integer:
+                v = static_cast<std::int64_t>(feat->GetFieldAsInteger64(i));
+                break;
+            case FieldType::real:
+                v = feat->GetFieldAsDouble(i);
+                break;
+            case FieldType::string:
+                v = std::string(feat->GetFieldAsString(i));
+                break;
+            }
+        }
+        if (OGRGeometry *g = feat->GetGeometryRef(); g && !g->IsEmpty()) {
+            g->flattenTo2D();
+            if (transform && g->transform(transform.get()) != OGRERR_NONE) {
+                throw DataError(source + ", layer '" + layer_name + "', feature " +
+                                std::to_string(f.fid) + ": cannot reproject the geometry to " +
+                                target->label());
+            }
+            std::vector<unsigned char> wkb(g->WkbSize());
+            g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+            f.geometry = Geometry::from_wkb(wkb.data(), wkb.size());
+        }
+        out.features.push_back(std::move(f));
+    }
+    return out;
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+struct GpkgWriter::Impl {
+    GDALDatasetUniquePtr ds;
+};
+
+GpkgWriter::GpkgWriter(std::string path, bool overwrite)
+    : m_path(std::move(path)), m_overwrite(overwrite), m_impl(std::make_unique<Impl>()) {
+    init_gdal();
+    const fs::path target(m_path);
+    if (fs::exists(target) && !m_overwrite) {
+        throw OutputError(m_path + ": already exists; pass --overwrite to replace it");
+    }
+    if (fs::exists(target) && !fs::is_regular_file(target)) {
+        throw OutputError(m_path + ": exists and is not a regular file");
+    }
+    fs::path dir = target.parent_path();
+    if (dir.empty()) {
+        dir = ".";
+    }
+    if (!fs::is_directory(dir)) {
+        throw OutputError(m_path + ": directory '" + dir.string() +
+                          "' does not exist; create it first");
+    }
+    m_temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+                     ".gpkg"))
+                 .string();
+    std::error_code ec;
+    fs::remove(m_temp, ec);
+    GDALDriver *drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!drv) {
+        throw GisError("GDAL has no GPKG driver");
+    }
+    CPLErrorReset();
+    m_impl->ds.reset(drv->Create(m_temp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_impl->ds) {
+        throw OutputError(m_path + ": cannot create '" + m_temp + "': " + last_gdal_message());
+    }
+}
+
+GpkgWriter::~GpkgWriter() {
+    if (!m_committed) {
+        m_impl->ds.reset();
+        std::error_code ec;
+        fs::remove(m_temp, ec);
+    }
+}
+
+void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &crs,
+                           const std::vector<FieldDef> &fields,
+                           const std::vector<Feature> &features, const std::string &description) {
+    GDALDataset &ds = *m_impl->ds;
+    OGRwkbGeometryType gtype = wkbNone;
+    switch (kind) {
+    case GeomKind::none:
+        gtype = wkbNone;
+        break;
+    case GeomKind::point:
+        gtype = wkbPoint;
+        break;
+    case GeomKind::line:
+        gtype = wkbMultiLineString;
+        break;
+    case GeomKind::polygon:
+        gtype = wkbMultiPolygon;
+        break;
+    }
+    SrsPtr srs;
+    if (kind != GeomKind::none && !crs.empty()) {
+        srs = make_srs(crs.wkt());
+    }
+    CPLStringList options;
+    options.SetNameValue("FID", "fid");
+    if (!description.empty()) {
+        options.SetNameValue("DESCRIPTION", description.c_str());
+    }
+    CPLErrorReset();
+    OGRLayer *layer = ds.CreateLayer(name.c_str(), srs.get(), gtype, options.List());
+    if (!layer) {
+        throw OutputError(m_path + ": cannot create layer '" + name + "': " +
+                          last_gdal_message());
+    }
+    for (const auto &f : fields) {
+        OGRFieldType t = OFTString;
+        if (f.type == FieldType::integer) {
+            t = OFTInteger64;
+        } else if (f.type == FieldType::real) {
+            t = OFTReal;
+        }
+        OGRFieldDefn fd(f.name.c_str(), t);
+        if (layer->CreateField(&fd) != OGRERR_NONE) {
+            throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" +
+                              name + "': " + last_gdal_message());
+        }
+    }
+    if (ds.StartTransaction() != OGRERR_NONE) {
+        throw OutputError(m_path + ": cannot start a transaction: " + last_gdal_message());
+    }
+    OGRFeatureDefn *defn = layer->GetLayerDefn();
+    for (const auto &src : features) {
+        OGRFeatureUniquePtr feat(OGRFeature::CreateFeature(defn));
+        for (std::size_t i = 0; i < src.values.size() && i < fields.size(); ++i) {
+            const int idx = static_cast<int>(i);
+            std::visit(
+                [&](const auto &v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::monostate>) {
+                        feat->SetFieldNull(idx);
+                    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                        feat->SetField(idx, static_cast<GIntBig>(v));
+                    } else if constexpr (std::is_same_v<T, double>) {
+                        feat->SetField(idx, v);
+                    } else {
+                        feat->SetField(idx, v.c_str());
+                    }
+                },
+                src.values[i]);
+        }
+        if (kind != GeomKind::none && !src.geometry.is_null()) {
+            const auto wkb = src.geometry.to_wkb();
+            OGRGeometry *g = nullptr;
+            if (OGRGeometryFactory::createFromWkb(wkb.data(), srs.get(), &g, wkb.size()) !=
+                OGRERR_NONE) {
+                throw OutputError(m_path + ": cannot convert a geometry of layer '" + name + "'");
+            }
+            std::unique_ptr<OGRGeometry> owned(g);
+            if (kind == GeomKind::polygon) {
+                owned.reset(OGRGeometryFactory::forceToMultiPolygon(owned.release()));
+            } else if (kind == GeomKind::line) {
+                owned.reset(OGRGeometryFactory::forceToMultiLineString(owned.release()));
+            }
+            feat->SetGeometryDirectly(owned.release());
+        }
+        if (layer->CreateFeature(feat.get()) != OGRERR_NONE) {
+            throw OutputError(m_path + ": cannot write a feature of layer '" + name + "': " +
+                              last_gdal_message());
+        }
+    }
+    if (ds.CommitTransaction() != OGRERR_NONE) {
+        throw OutputError(m_path + ": cannot commit layer '" + name + "': " +
+                          last_gdal_message());
+    }
+}
+
+void GpkgWriter::commit() {
+    CPLErrorReset();
+    m_impl->ds->FlushCache(true);
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        throw OutputError(m_path + ": writing failed: " + last_gdal_message());
+    }
+    m_impl->ds.reset(); // GDAL 3.6: Close() reports nothing, so check the error state after it
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        throw OutputError(m_path + ": closing failed: " + last_gdal_message());
+    }
+    std::error_code ec;
+    fs::rename(m_temp, m_path, ec);
+    if (ec) {
+        throw OutputError(m_path + ": cannot move the finished file into place: " + ec.message());
+    }
+    m_committed = true;
+}
+
+} // namespace landalloc::gis

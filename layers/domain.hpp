@@ -1,0 +1,102 @@
+#pragma once
+// The domain objects the allocator works on: plain values, no GDAL, no geometry. Every geometric
+// fact a parcel needs (area, zone, distances, constraint overlaps) is computed once by
+// layers/city.cpp and stored here as numbers, indexed by position.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+inline constexpr double k_inf = std::numeric_limits<double>::infinity();
+inline constexpr int k_none = -1;
+
+struct Zone {
+    std::string id;
+    std::string name;
+    double population = 0;
+    double jobs = 0;
+    double dwellings = 0;
+    std::string zone_class;       // e.g. priority_expansion, moderate, stock_upgrading, old_city
+    double destock_months = 0;    // 去化周期 in months; 0 when unknown
+    double area_m2 = 0;
+};
+
+struct Station {
+    std::string id;
+    std::string name;
+    std::string mode; // metro, intercity_rail, hsr, brt, bus_hub
+    std::string line;
+    int opening_year = 0; // 0 when unknown (taken as open)
+    double x = 0;
+    double y = 0;
+};
+
+struct Park {
+    std::string id;
+    std::string name;
+    double jobs = 0;
+    std::string level; // national, provincial, municipal
+    double area_m2 = 0;
+};
+
+enum class ConstraintEffect { exclude, cap };
+
+struct Constraint {
+    std::string id;
+    std::string kind;  // ecological_redline, basic_farmland, flood, old_city, ...
+    std::string layer; // the layer it came from
+    ConstraintEffect effect = ConstraintEffect::exclude;
+    double max_far = k_inf; // for cap constraints: the plot-ratio ceiling inside
+};
+
+struct Parcel {
+    std::string id;
+    std::int64_t fid = 0;
+    std::string land_source; // new_state, collective, enterprise_idle, park_supporting, renewal
+    int first_year = 0;      // first year the parcel can be supplied
+    double far_cap = 0;      // plot-ratio cap (容积率上限)
+    std::vector<std::string> allowed_types; // empty: any housing type
+
+    // Facts computed from geometry.
+    double area_m2 = 0;
+    double x = 0; // an interior point, in the run's projected CRS
+    double y = 0;
+    int zone = k_none;              // index into City::zones (zone holding the interior point)
+    int nearest_station = k_none;   // index into City::stations
+    double station_distance_m = k_inf;
+    int stations_within_800m = 0;
+    int nearest_park = k_none;      // index into City::parks
+    double park_distance_m = k_inf; // 0 when inside or touching the park
+    bool in_park = false;           // interior point inside an industrial park
+    double excluded_overlap_m2 = 0; // area overlapping exclusion constraints
+    int excluded_by = k_none;       // index into City::constraints of the largest exclusion overlap
+    double capped_share = 0;        // share of the parcel under cap constraints
+    double cap_far = k_inf;         // plot-ratio ceiling from cap constraints
+    int capped_by = k_none;
+
+    bool allows(const std::string &type) const {
+        if (allowed_types.empty()) {
+            return true;
+        }
+        for (const auto &t : allowed_types) {
+            if (t == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+};
+
+struct City {
+    std::string crs; // label of the projected CRS the facts were computed in
+    std::vector<Zone> zones;
+    std::vector<Station> stations;
+    std::vector<Park> parks;
+    std::vector<Constraint> constraints;
+    std::vector<Parcel> parcels;
+};
+
+} // namespace landalloc

@@ -1,0 +1,194 @@
+#include "layers/plan_output.hpp"
+
+#include "gis/vector_io.hpp"
+
+#include <cmath>
+#include <map>
+
+namespace landalloc {
+
+namespace {
+
+using gis::Feature;
+using gis::FieldDef;
+using gis::FieldType;
+using gis::Value;
+
+double round_to(double v, double digits) {
+    const double f = std::pow(10.0, digits);
+    return std::round(v * f) / f;
+}
+
+Value finite_or_null(double v, int digits) {
+    return std::isfinite(v) ? Value(round_to(v, digits)) : Value();
+}
+
+} // namespace
+
+void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &loaded,
+                     const Plan &plan) {
+    gis::GpkgWriter writer(path, overwrite);
+    const City &city = loaded.city;
+
+    // Allocated parcels.
+    {
+        std::vector<FieldDef> fields = {{"parcel_id", FieldType::string},
+                                        {"zone_id", FieldType::string},
+                                        {"zone_name", FieldType::string},
+                                        {"year", FieldType::integer},
+                                        {"housing_type", FieldType::string},
+                                        {"area_ha", FieldType::real},
+                                        {"plot_ratio", FieldType::real},
+                                        {"floor_area_m2", FieldType::real},
+                                        {"units", FieldType::real},
+                                        {"land_source", FieldType::string},
+                                        {"first_year", FieldType::integer},
+                                        {"far_cap", FieldType::real},
+                                        {"station_dist_m", FieldType::real},
+                                        {"stations_800m", FieldType::integer},
+                                        {"park_dist_m", FieldType::real},
+                                        {"in_park", FieldType::integer},
+                                        {"score", FieldType::real}};
+        std::vector<std::string> part_names;
+        if (!plan.allocations.empty()) {
+            for (const auto &part : plan.allocations.front().score_parts) {
+                part_names.push_back(part.name);
+                fields.push_back({"score_" + part.name, FieldType::real});
+            }
+        }
+        fields.push_back({"reasons", FieldType::string});
+
+        std::vector<Feature> feats;
+        feats.reserve(plan.allocations.size());
+        std::int64_t fid = 0;
+        for (const auto &a : plan.allocations) {
+            const Parcel &p = city.parcels[a.parcel];
+            const Zone *z = p.zone >= 0 ? &city.zones[static_cast<std::size_t>(p.zone)] : nullptr;
+            std::vector<Value> v = {p.id,
+                                    z ? Value(z->id) : Value(),
+                                    z ? Value(z->name) : Value(),
+                                    static_cast<std::int64_t>(a.year),
+                                    a.type,
+                                    round_to(a.area_m2 / 1e4, 4),
+                                    round_to(a.far, 2),
+                                    round_to(a.floor_m2, 1),
+                                    round_to(a.units, 1),
+                                    p.land_source,
+                                    static_cast<std::int64_t>(p.first_year),
+                                    round_to(p.far_cap, 2),
+                                    finite_or_null(p.station_distance_m, 1),
+                                    static_cast<std::int64_t>(p.stations_within_800m),
+                                    finite_or_null(p.park_distance_m, 1),
+                                    static_cast<std::int64_t>(p.in_park ? 1 : 0),
+                                    round_to(a.score, 5)};
+            for (std::size_t k = 0; k < part_names.size(); ++k) {
+                v.emplace_back(k < a.score_parts.size() ? round_to(a.score_parts[k].value, 5)
+                                                        : 0.0);
+            }
+            v.emplace_back(a.reasons);
+            feats.push_back({++fid, loaded.parcel_geoms[a.parcel], std::move(v)});
+        }
+        writer.add_layer(k_layer_allocated, gis::GeomKind::polygon, loaded.crs, fields, feats,
+                         "Parcels allocated by the plan: year, housing type, quantities");
+    }
+
+    // Annual plan table.
+    {
+        const std::vector<FieldDef> fields = {
+            {"year", FieldType::integer},        {"housing_type", FieldType::string},
+            {"unit", FieldType::string},         {"target", FieldType::real},
+            {"tolerance", FieldType::real},      {"binding", FieldType::integer},
+            {"supplied", FieldType::real},       {"supplied_ha", FieldType::real},
+            {"supplied_floor_m2", FieldType::real}, {"supplied_units", FieldType::real},
+            {"parcels", FieldType::integer},     {"met", FieldType::integer},
+            {"note", FieldType::string}};
+        std::vector<Feature> feats;
+        std::int64_t fid = 0;
+        for (const auto &r : plan.annual) {
+            feats.push_back({++fid,
+                             {},
+                             {static_cast<std::int64_t>(r.year), r.type, r.unit,
+                              round_to(r.target, 4), r.tolerance,
+                              static_cast<std::int64_t>(r.binding ? 1 : 0),
+                              round_to(r.supplied, 4), round_to(r.supplied_ha, 4),
+                              round_to(r.supplied_floor_m2, 1), round_to(r.supplied_units, 1),
+                              static_cast<std::int64_t>(r.parcels),
+                              static_cast<std::int64_t>(r.met ? 1 : 0), r.note}});
+        }
+        writer.add_layer(k_layer_annual, gis::GeomKind::none, {}, fields, feats,
+                         "Annual plan: target vs supplied by year and housing type");
+    }
+
+    // Zones with the dwellings the plan adds.
+    {
+        std::map<int, double> new_units;
+        std::map<int, double> new_ha;
+        for (const auto &a : plan.allocations) {
+            const int z = city.parcels[a.parcel].zone;
+            new_units[z] += a.units;
+            new_ha[z] += a.area_m2 / 1e4;
+        }
+        std::vector<Feature> feats;
+        for (std::size_t i = 0; i < city.zones.size(); ++i) {
+            const Zone &z = city.zones[i];
+            const int zi = static_cast<int>(i);
+            const double after = z.dwellings + new_units[zi];
+            feats.push_back(
+                {static_cast<std::int64_t>(i + 1),
+                 loaded.zone_geoms[i],
+                 {z.id, z.name, z.zone_class, z.population, z.jobs, z.dwellings,
+                  round_to(new_ha[zi], 4), round_to(new_units[zi], 1), round_to(after, 1),
+                  z.dwellings > 0 ? Value(round_to(z.jobs / z.dwellings, 4)) : Value(),
+                  after > 0 ? Value(round_to(z.jobs / after, 4)) : Value()}});
+        }
+        writer.add_layer(k_layer_zones, gis::GeomKind::polygon, loaded.crs,
+                         {{"zone_id", FieldType::string},
+                          {"zone_name", FieldType::string},
+                          {"zone_class", FieldType::string},
+                          {"population", FieldType::real},
+                          {"jobs", FieldType::real},
+                          {"dwellings_before", FieldType::real},
+                          {"new_land_ha", FieldType::real},
+                          {"new_units", FieldType::real},
+                          {"dwellings_after", FieldType::real},
+                          {"jobs_dwellings_before", FieldType::real},
+                          {"jobs_dwellings_after", FieldType::real}},
+                         feats, "Zones before and after the plan");
+    }
+
+    // Constraints as used.
+    {
+        std::vector<Feature> feats;
+        for (std::size_t i = 0; i < city.constraints.size(); ++i) {
+            const Constraint &c = city.constraints[i];
+            feats.push_back(
+                {static_cast<std::int64_t>(i + 1),
+                 loaded.constraint_geoms[i],
+                 {c.id, c.kind, c.layer,
+                  std::string(c.effect == ConstraintEffect::exclude ? "exclude" : "cap"),
+                  std::isfinite(c.max_far) ? Value(c.max_far) : Value()}});
+        }
+        writer.add_layer(k_layer_constraints, gis::GeomKind::polygon, loaded.crs,
+                         {{"constraint_id", FieldType::string},
+                          {"kind", FieldType::string},
+                          {"source_layer", FieldType::string},
+                          {"effect", FieldType::string},
+                          {"max_far", FieldType::real}},
+                         feats, "Constraints as applied");
+    }
+
+    // Run metadata.
+    {
+        std::vector<Feature> feats;
+        std::int64_t fid = 0;
+        for (const auto &[k, v] : plan.metadata) {
+            feats.push_back({++fid, {}, {k, v}});
+        }
+        writer.add_layer(k_layer_metadata, gis::GeomKind::none, {},
+                         {{"key", FieldType::string}, {"value", FieldType::string}}, feats,
+                         "Run metadata: inputs, plan file, seed, solver, version");
+    }
+    writer.commit();
+}
+
+} // namespace landalloc

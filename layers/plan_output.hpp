@@ -1,0 +1,21 @@
+#pragma once
+// Turns a Plan back into output layers and writes them as one GeoPackage, atomically.
+
+#include "layers/city.hpp"
+#include "layers/plan.hpp"
+
+#include <string>
+
+namespace landalloc {
+
+/// Layer names of the output GeoPackage (documented in docs/outputs.md).
+inline constexpr const char *k_layer_allocated = "allocated_parcels";
+inline constexpr const char *k_layer_annual = "annual_plan";
+inline constexpr const char *k_layer_metadata = "run_metadata";
+inline constexpr const char *k_layer_zones = "zones";
+inline constexpr const char *k_layer_constraints = "constraints";
+
+void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &city,
+                     const Plan &plan);
+
+} // namespace landalloc
