@@ -151,7 +151,7 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
         river.push_back(at(x, -3500 + 1800 * std::sin(x / 5200 + rph) + 600 * std::sin(x / 1700)));
     }
     const Geometry river_line = Geometry::line(river);
-    const Geometry redline = river_line.buffer(250 * s).intersection(boundary);
+    const Geometry redline = river_line.buffer(250).intersection(boundary);
 
     // Metro: line 1 west-east through the centre, line 2 south-west to north-east.
     struct StationOut {
@@ -253,7 +253,7 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
             c = at(rng.uniform(-18000, 18000), rng.uniform(-14000, 14000));
         }
         const double area =
-            std::clamp(12000.0 * std::exp(0.6 * rng.normal()), 3000.0, 80000.0) * s * s;
+            std::clamp(12000.0 * std::exp(0.6 * rng.normal()), 3000.0, 80000.0);
         const double aspect = rng.uniform(1.0, 2.2);
         const double w = std::sqrt(area * aspect);
         const double h = area / w;

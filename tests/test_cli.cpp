@@ -1,0 +1,133 @@
+// The command line: help for every command, usage errors, and the documented exit codes with no
+// output created or overwritten on failure.
+
+#include "gis/errors.hpp"
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace landalloc::test;
+namespace fs = std::filesystem;
+
+namespace {
+std::string small_city(const TempDir &dir) {
+    const std::string path = dir.path("city.gpkg");
+    const auto r = run_cli({"synth", "--out", path, "--parcels", "300", "--quiet"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, "") << "--quiet prints nothing";
+    return path;
+}
+} // namespace
+
+TEST(Cli, TopLevelHelpListsCommands) {
+    const auto r = run_cli({"--help"});
+    EXPECT_EQ(r.code, 0);
+    for (const char *c : {"synth", "plan", "default-plan", "Exit codes"}) {
+        EXPECT_NE(r.out.find(c), std::string::npos) << c;
+    }
+}
+
+TEST(Cli, EveryCommandHelpDescribesEveryOption) {
+    const std::map<std::string, std::vector<std::string>> expected = {
+        {"synth",
+         {"--out", "--parcels", "--seed", "--scale", "--first-year", "--last-year",
+          "--overwrite"}},
+        {"plan", {"input", "--plan", "--out", "--seed", "--crs", "--overwrite"}},
+        {"default-plan", {"built-in default plan"}}};
+    for (const auto &[cmd, options] : expected) {
+        const auto r = run_cli({cmd, "--help"});
+        EXPECT_EQ(r.code, 0) << cmd;
+        for (const auto &o : options) {
+            EXPECT_NE(r.out.find(o), std::string::npos) << cmd << " help lacks " << o << "\n"
+                                                        << r.out;
+        }
+    }
+}
+
+TEST(Cli, BinaryHelpAndVersionWork) {
+    const auto r = run_process(landalloc_binary() + " plan --help");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("--plan"), std::string::npos);
+    const auto v = run_process(landalloc_binary() + " --version");
+    EXPECT_EQ(v.code, 0);
+    EXPECT_NE(v.out.find("landalloc 0."), std::string::npos) << v.out;
+}
+
+TEST(Cli, UnknownOptionIsUsageError) {
+    const auto r = run_cli({"plan", "--bogus"});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("usage error"), std::string::npos) << r.err;
+    EXPECT_EQ(run_cli({}).code, 2);
+    EXPECT_EQ(run_cli({"synth", "--out", "x.gpkg", "--parcels", "0"}).code, 2);
+}
+
+TEST(Cli, MissingInputIsInputErrorAndWritesNothing) {
+    TempDir dir;
+    const std::string out = dir.path("plan.gpkg");
+    const auto r = run_cli({"plan", dir.path("nope.gpkg"), "--out", out});
+    EXPECT_EQ(r.code, 3);
+    EXPECT_NE(r.err.find("nope.gpkg: file not found"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, BadPlanFileIsPlanFileErrorNamingKeyAndLine) {
+    TempDir dir;
+    const std::string city = small_city(dir);
+    const std::string plan = dir.path("plan.toml");
+    write_file(plan, "[plan]\nfirst_year = 2021\nlast_year = 2025\nsead = 3\n");
+    const std::string out = dir.path("plan.gpkg");
+    const auto r = run_cli({"plan", city, "--plan", plan, "--out", out});
+    EXPECT_EQ(r.code, 4);
+    EXPECT_NE(r.err.find(plan + ":4: key 'plan.sead': unknown key"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(Cli, ExistingOutputIsKeptWithoutOverwrite) {
+    TempDir dir;
+    const std::string city = small_city(dir);
+    const std::string out = dir.path("plan.gpkg");
+    write_file(out, "an earlier plan");
+    const auto r = run_cli({"plan", city, "--out", out});
+    EXPECT_EQ(r.code, 5);
+    EXPECT_NE(r.err.find("already exists; pass --overwrite"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(out), "an earlier plan");
+    const auto s = run_cli({"synth", "--out", out});
+    EXPECT_EQ(s.code, 5);
+    EXPECT_EQ(read_file(out), "an earlier plan");
+}
+
+TEST(Cli, UnmetBindingTargetExitsSixButWritesThePlan) {
+    TempDir dir;
+    const std::string city = small_city(dir);
+    const std::string plan = dir.path("big.toml");
+    write_file(plan, R"([plan]
+first_year = 2021
+last_year = 2021
+[housing_types.commercial]
+unit_m2 = 100.0
+[[targets]]
+type = "commercial"
+unit = "ha"
+values = [100000.0]
+)");
+    const std::string out = dir.path("plan.gpkg");
+    const auto r = run_cli({"plan", city, "--plan", plan, "--out", out});
+    EXPECT_EQ(r.code, 6) << r.err;
+    EXPECT_NE(r.err.find("2021 commercial (short by"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(out));
+}
+
+TEST(Cli, DefaultPlanPrintsParseableToml) {
+    TempDir dir;
+    const auto r = run_cli({"default-plan"});
+    EXPECT_EQ(r.code, 0);
+    const std::string plan = dir.path("default.toml");
+    write_file(plan, r.out);
+    const std::string city = small_city(dir);
+    const auto p = run_cli({"plan", city, "--plan", plan, "--out", dir.path("p.gpkg")});
+    EXPECT_TRUE(p.code == 0 || p.code == 6) << p.err; // a 300-parcel city may fall short
+    EXPECT_EQ(p.err.find("plan file error"), std::string::npos) << p.err;
+}

@@ -1,0 +1,208 @@
+// End to end: generate the example city, plan it with the built-in default plan, and check the
+// output GeoPackage independently of landalloc's own reading code (plain OGR here).
+
+#include "test_util.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+using namespace landalloc::test;
+
+namespace {
+
+GDALDatasetUniquePtr open(const std::string &path) {
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
+                          nullptr));
+    if (!ds) {
+        throw std::runtime_error("cannot open " + path);
+    }
+    return ds;
+}
+
+struct Fixture {
+    TempDir dir;
+    std::string city = dir.path("city.gpkg");
+    std::string plan = dir.path("plan.gpkg");
+    CliResult synth_result;
+    CliResult plan_result;
+    Fixture() {
+        synth_result = run_cli({"synth", "--out", city, "--seed", "2021"});
+        plan_result = run_cli({"plan", city, "--out", plan});
+    }
+};
+
+Fixture &fx() {
+    static Fixture f;
+    return f;
+}
+
+using AllocationKey = std::tuple<std::string, int, std::string>; // parcel, year, type
+
+std::vector<AllocationKey> allocations_of(const std::string &path) {
+    auto ds = open(path);
+    std::vector<AllocationKey> out;
+    for (auto &&f : *ds->GetLayerByName("allocated_parcels")) {
+        out.emplace_back(f->GetFieldAsString("parcel_id"), f->GetFieldAsInteger("year"),
+                         f->GetFieldAsString("housing_type"));
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(EndToEnd, CommandsSucceedAndPrintTheSummary) {
+    ASSERT_EQ(fx().synth_result.code, 0) << fx().synth_result.err;
+    ASSERT_EQ(fx().plan_result.code, 0) << fx().plan_result.err;
+    EXPECT_NE(fx().plan_result.out.find("status: all targets met"), std::string::npos)
+        << fx().plan_result.out;
+    EXPECT_NE(fx().plan_result.out.find("2025   commercial"), std::string::npos);
+}
+
+TEST(EndToEnd, OutputsPassGdalValidateGpkg) {
+    for (const auto &path : {fx().city, fx().plan}) {
+        const auto r = run_process("/usr/bin/python3 -m osgeo_utils.samples.validate_gpkg '" +
+                                   path + "'");
+        EXPECT_EQ(r.code, 0) << path << ":\n" << r.out;
+    }
+}
+
+TEST(EndToEnd, AllocatedParcelsAreReserveParcelsOutsideExclusions) {
+    auto city = open(fx().city);
+    auto plan = open(fx().plan);
+    std::map<std::string, std::unique_ptr<OGRGeometry>> reserve;
+    std::map<std::string, int> first_year;
+    for (auto &&f : *city->GetLayerByName("parcels")) {
+        reserve[f->GetFieldAsString("id")].reset(f->GetGeometryRef()->clone());
+        first_year[f->GetFieldAsString("id")] = f->GetFieldAsInteger("first_year");
+    }
+    std::vector<std::unique_ptr<OGRGeometry>> exclusions;
+    for (auto &&f : *city->GetLayerByName("constraints")) {
+        if (std::string(f->GetFieldAsString("effect")) == "exclude") {
+            exclusions.emplace_back(f->GetGeometryRef()->clone());
+        }
+    }
+    ASSERT_FALSE(exclusions.empty());
+
+    std::set<std::string> seen;
+    int n = 0;
+    for (auto &&f : *plan->GetLayerByName("allocated_parcels")) {
+        ++n;
+        const std::string id = f->GetFieldAsString("parcel_id");
+        SCOPED_TRACE(id);
+        EXPECT_TRUE(seen.insert(id).second) << "parcel allocated twice";
+        auto it = reserve.find(id);
+        ASSERT_NE(it, reserve.end()) << "not a reserve parcel";
+        const OGRGeometry *g = f->GetGeometryRef();
+        // Same land as the reserve parcel: its overlap with it is its whole area.
+        std::unique_ptr<OGRGeometry> inter(g->Intersection(it->second.get()));
+        const double parcel_area = dynamic_cast<const OGRMultiPolygon *>(g)->get_Area();
+        ASSERT_TRUE(inter);
+        const double common = inter->IsEmpty() ? 0.0
+                              : wkbFlatten(inter->getGeometryType()) == wkbPolygon
+                                  ? inter->toPolygon()->get_Area()
+                                  : inter->toMultiPolygon()->get_Area();
+        EXPECT_NEAR(common, parcel_area, 1e-3 * parcel_area);
+        for (const auto &ex : exclusions) {
+            if (!g->Intersects(ex.get())) {
+                continue;
+            }
+            std::unique_ptr<OGRGeometry> o(g->Intersection(ex.get()));
+            double a = 0;
+            if (o && !o->IsEmpty()) {
+                const auto t = wkbFlatten(o->getGeometryType());
+                if (t == wkbPolygon) {
+                    a = o->toPolygon()->get_Area();
+                } else if (t == wkbMultiPolygon) {
+                    a = o->toMultiPolygon()->get_Area();
+                } else if (t == wkbGeometryCollection) {
+                    a = o->toGeometryCollection()->get_Area();
+                }
+            }
+            EXPECT_LT(a, 1.0) << "overlaps an exclusion constraint by " << a << " m2";
+        }
+        EXPECT_GE(f->GetFieldAsInteger("year"), first_year[id]) << "allocated before available";
+    }
+    EXPECT_GT(n, 100);
+}
+
+TEST(EndToEnd, EachYearMeetsItsTargetAndMatchesTheParcels) {
+    auto plan = open(fx().plan);
+    std::map<std::pair<int, std::string>, double> from_parcels;
+    for (auto &&f : *plan->GetLayerByName("allocated_parcels")) {
+        from_parcels[{f->GetFieldAsInteger("year"), f->GetFieldAsString("housing_type")}] +=
+            f->GetFieldAsDouble("area_ha");
+    }
+    int rows = 0;
+    for (auto &&f : *plan->GetLayerByName("annual_plan")) {
+        ++rows;
+        const int year = f->GetFieldAsInteger("year");
+        const std::string type = f->GetFieldAsString("housing_type");
+        SCOPED_TRACE(std::to_string(year) + " " + type);
+        ASSERT_STREQ(f->GetFieldAsString("unit"), "ha");
+        const double target = f->GetFieldAsDouble("target");
+        const double tol = f->GetFieldAsDouble("tolerance");
+        const double supplied = f->GetFieldAsDouble("supplied");
+        EXPECT_GE(supplied, target * (1 - tol) - 1e-6);
+        EXPECT_LE(supplied, target * (1 + tol) + 1e-6);
+        EXPECT_EQ(f->GetFieldAsInteger("met"), 1);
+        const double summed = from_parcels[{year, type}];
+        EXPECT_NEAR(summed, supplied, 1e-3);
+    }
+    EXPECT_EQ(rows, 10); // 5 years x 2 housing types
+}
+
+TEST(EndToEnd, MetadataRecordsTheRun) {
+    auto plan = open(fx().plan);
+    std::map<std::string, std::string> meta;
+    for (auto &&f : *plan->GetLayerByName("run_metadata")) {
+        meta[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+    }
+    EXPECT_EQ(meta["input"], fx().city);
+    EXPECT_EQ(meta["seed"], "1");
+    EXPECT_EQ(meta["solver"], "greedy");
+    EXPECT_EQ(meta["crs"], "EPSG:4549");
+    EXPECT_NE(meta["plan_text"].find("[[targets]]"), std::string::npos);
+    EXPECT_FALSE(meta["landalloc_version"].empty());
+}
+
+TEST(EndToEnd, SameInputsGiveTheSamePlanAndCity) {
+    TempDir dir;
+    const std::string city2 = dir.path("city2.gpkg");
+    const std::string plan2 = dir.path("plan2.gpkg");
+    ASSERT_EQ(run_cli({"synth", "--out", city2, "--seed", "2021"}).code, 0);
+    ASSERT_EQ(run_cli({"plan", city2, "--out", plan2}).code, 0);
+    EXPECT_EQ(allocations_of(plan2), allocations_of(fx().plan));
+    // The generated parcels are identical too.
+    auto a = open(fx().city);
+    auto b = open(city2);
+    std::vector<std::string> wa;
+    std::vector<std::string> wb;
+    for (auto &&f : *a->GetLayerByName("parcels")) {
+        wa.push_back(f->GetGeometryRef()->exportToWkt());
+    }
+    for (auto &&f : *b->GetLayerByName("parcels")) {
+        wb.push_back(f->GetGeometryRef()->exportToWkt());
+    }
+    EXPECT_EQ(wa, wb);
+}
+
+TEST(EndToEnd, ADifferentSeedGivesADifferentCity) {
+    TempDir dir;
+    const std::string city2 = dir.path("city2.gpkg");
+    ASSERT_EQ(run_cli({"synth", "--out", city2, "--seed", "7", "--parcels", "50"}).code, 0);
+    auto a = open(city2);
+    auto b = open(fx().city);
+    OGRFeatureUniquePtr fa(a->GetLayerByName("parcels")->GetFeature(1));
+    OGRFeatureUniquePtr fb(b->GetLayerByName("parcels")->GetFeature(1));
+    ASSERT_TRUE(fa && fb);
+    EXPECT_NE(fa->GetGeometryRef()->exportToWkt(), fb->GetGeometryRef()->exportToWkt());
+}
