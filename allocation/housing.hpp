@@ -6,9 +6,9 @@
 namespace landalloc {
 
 struct HousingType {
-    std::string id;      // commercial, affordable_rental, public_rental, ...
-    std::string name_zh; // 商品住房, 保障性租赁住房, ...
-    double unit_m2 = 90; // average floor area of one unit
+    std::string id;       // commercial, affordable_rental, public_rental, ...
+    std::string name_zh;  // 商品住房, 保障性租赁住房, ...
+    double unit_m2 = 90;  // average floor area of one unit
     double far_min = 1.0; // lowest plot ratio at which the type is built
     double far_max = 3.0; // highest plot ratio the type is built at
     bool rental = false;  // counts towards the rental share (AR, public rental)
@@ -17,7 +17,7 @@ struct HousingType {
 /// What a target counts.
 enum class Quantity { land_ha, floor_m2, units };
 
-const char *quantity_unit(Quantity q); // "ha", "m2", "units"
+const char *quantity_unit(Quantity q);            // "ha", "m2", "units"
 Quantity parse_quantity(const std::string &unit); // throws std::invalid_argument
 
 /// Floor area (m^2) built on `area_m2` of land at plot ratio `far`.

@@ -38,8 +38,7 @@ class Ctx {
                 for (const auto &a : allowed) {
                     list += (list.empty() ? "" : ", ") + a;
                 }
-                fail(&v, prefix + std::string(k.str()),
-                     "unknown key (allowed here: " + list + ")");
+                fail(&v, prefix + std::string(k.str()), "unknown key (allowed here: " + list + ")");
             }
         }
     }
@@ -122,7 +121,8 @@ class Ctx {
     std::string m_path;
 };
 
-const char *const k_default_plan = R"toml(# landalloc built-in default plan: an example prefecture city the size of Lianyungang.
+const char *const k_default_plan =
+    R"toml(# landalloc built-in default plan: an example prefecture city the size of Lianyungang.
 # Residential land 169, 179, 190, 202, 215 ha for 2021-2025 (Lianyungang plan, L285), of which at
 # least 10 % rental land (L285): affordable rental housing (保障性租赁住房) gets about 10 % of each
 # year, commercial housing (商品住房) the rest.
@@ -206,8 +206,10 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
     if (const auto *plan = ctx.table(root, "", "plan")) {
         ctx.check_keys(*plan, "plan.", {"name", "first_year", "last_year", "seed"});
         cfg.name = ctx.text(*plan, "plan.", "name", cfg.name);
-        cfg.first_year = static_cast<int>(ctx.integer(*plan, "plan.", "first_year", 2021, 1990, 2100));
-        cfg.last_year = static_cast<int>(ctx.integer(*plan, "plan.", "last_year", cfg.first_year + 4, 1990, 2100));
+        cfg.first_year =
+            static_cast<int>(ctx.integer(*plan, "plan.", "first_year", 2021, 1990, 2100));
+        cfg.last_year = static_cast<int>(
+            ctx.integer(*plan, "plan.", "last_year", cfg.first_year + 4, 1990, 2100));
         cfg.seed = static_cast<std::uint64_t>(
             ctx.integer(*plan, "plan.", "seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
         if (cfg.last_year < cfg.first_year || cfg.years() > 30) {
@@ -304,9 +306,9 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
     }
 
     if (const auto *sc = ctx.table(root, "", "scoring")) {
-        ctx.check_keys(*sc, "scoring.",
-                       {"station_decay_m", "park_decay_m", "zone_class", "unknown_zone_class",
-                        "weights"});
+        ctx.check_keys(
+            *sc, "scoring.",
+            {"station_decay_m", "park_decay_m", "zone_class", "unknown_zone_class", "weights"});
         cfg.scoring.station_decay_m =
             ctx.number(*sc, "scoring.", "station_decay_m", 800, 1, 100000);
         cfg.scoring.park_decay_m = ctx.number(*sc, "scoring.", "park_decay_m", 2000, 1, 100000);

@@ -13,11 +13,11 @@
 namespace landalloc {
 
 struct Target {
-    std::string type;              // housing type id
+    std::string type; // housing type id
     Quantity unit = Quantity::land_ha;
-    std::vector<double> values;    // one per year of the horizon
-    double tolerance = 0.05;       // DEFAULT: 5 %, relative
-    bool binding = true;           // DEFAULT: binding (约束性)
+    std::vector<double> values; // one per year of the horizon
+    double tolerance = 0.05;    // DEFAULT: 5 %, relative
+    bool binding = true;        // DEFAULT: binding (约束性)
 };
 
 struct TypeWeights {
@@ -34,7 +34,7 @@ struct ScoringConfig {
                                                 {"moderate", 0.7},
                                                 {"stock_upgrading", 0.4},
                                                 {"old_city", 0.2}};
-    double unknown_zone_class = 0.5; // DEFAULT: 0.5
+    double unknown_zone_class = 0.5;            // DEFAULT: 0.5
     std::map<std::string, TypeWeights> weights; // by housing type; missing: the defaults
 };
 

@@ -35,9 +35,7 @@ struct AllocationProblem {
     std::vector<double> score; // suitability in [0, 1]
     std::vector<std::vector<ScorePart>> parts;
 
-    std::size_t at(std::size_t parcel, std::size_t type) const {
-        return parcel * n_types + type;
-    }
+    std::size_t at(std::size_t parcel, std::size_t type) const { return parcel * n_types + type; }
     bool eligible(std::size_t parcel, std::size_t type) const {
         return eligibility[at(parcel, type)] == Eligibility::ok;
     }

@@ -8,8 +8,8 @@ namespace landalloc::cli {
 void print_summary(std::ostream &out, const Plan &plan) {
     char line[256];
     std::snprintf(line, sizeof line, "%-6s %-20s %-6s %12s %12s %8s %9s %10s  %s\n", "year",
-                  "housing type", "unit", "target", "supplied", "parcels", "land ha",
-                  "units", "status");
+                  "housing type", "unit", "target", "supplied", "parcels", "land ha", "units",
+                  "status");
     out << line;
     for (const auto &r : plan.annual) {
         std::snprintf(line, sizeof line, "%-6d %-20s %-6s %12.2f %12.2f %8d %9.2f %10.0f  %s\n",

@@ -326,8 +326,7 @@ double Geometry::intersection_area(const Geometry &other) const {
 Geometry Geometry::intersection(const Geometry &other) const {
     require(*this, "intersection");
     require(other, "intersection");
-    return adopt(
-        check(GEOSIntersection_r(geos_context(), raw(), other.raw()), "intersection"));
+    return adopt(check(GEOSIntersection_r(geos_context(), raw(), other.raw()), "intersection"));
 }
 
 Geometry Geometry::difference(const Geometry &other) const {
@@ -344,8 +343,7 @@ Geometry Geometry::unite(const Geometry &other) const {
 
 Geometry Geometry::buffer(double distance, int quadrant_segments) const {
     require(*this, "buffer");
-    return adopt(
-        check(GEOSBuffer_r(geos_context(), raw(), distance, quadrant_segments), "buffer"));
+    return adopt(check(GEOSBuffer_r(geos_context(), raw(), distance, quadrant_segments), "buffer"));
 }
 
 Geometry Geometry::make_valid() const {

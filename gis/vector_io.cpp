@@ -173,8 +173,7 @@ std::vector<std::string> list_layers(const std::string &source) {
     return out;
 }
 
-LayerData read_layer(const std::string &source, const std::string &layer_name,
-                     const Crs *target) {
+LayerData read_layer(const std::string &source, const std::string &layer_name, const Crs *target) {
     auto ds = open_vector(source);
     OGRLayer *layer = ds->GetLayerByName(layer_name.c_str());
     if (!layer) {
@@ -182,8 +181,8 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
         for (auto *l : ds->GetLayers()) {
             names += (names.empty() ? "" : ", ") + std::string(l->GetName());
         }
-        throw DataError(source + ": no layer '" + layer_name + "' (layers present: " +
-                        (names.empty() ? "none" : names) + ")");
+        throw DataError(source + ": no layer '" + layer_name +
+                        "' (layers present: " + (names.empty() ? "none" : names) + ")");
     }
     LayerData out;
     out.source = source;
@@ -298,9 +297,9 @@ GpkgWriter::GpkgWriter(std::string path, bool overwrite)
         throw OutputError(m_path + ": directory '" + dir.string() +
                           "' does not exist; create it first");
     }
-    m_temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                     ".gpkg"))
-                 .string();
+    m_temp =
+        (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + ".gpkg"))
+            .string();
     std::error_code ec;
     fs::remove(m_temp, ec);
     GDALDriver *drv = GetGDALDriverManager()->GetDriverByName("GPKG");
@@ -353,8 +352,7 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
     CPLErrorReset();
     OGRLayer *layer = ds.CreateLayer(name.c_str(), srs.get(), gtype, options.List());
     if (!layer) {
-        throw OutputError(m_path + ": cannot create layer '" + name + "': " +
-                          last_gdal_message());
+        throw OutputError(m_path + ": cannot create layer '" + name + "': " + last_gdal_message());
     }
     for (const auto &f : fields) {
         OGRFieldType t = OFTString;
@@ -365,8 +363,8 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
         }
         OGRFieldDefn fd(f.name.c_str(), t);
         if (layer->CreateField(&fd) != OGRERR_NONE) {
-            throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" +
-                              name + "': " + last_gdal_message());
+            throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" + name +
+                              "': " + last_gdal_message());
         }
     }
     if (ds.StartTransaction() != OGRERR_NONE) {
@@ -408,13 +406,12 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
             feat->SetGeometryDirectly(owned.release());
         }
         if (layer->CreateFeature(feat.get()) != OGRERR_NONE) {
-            throw OutputError(m_path + ": cannot write a feature of layer '" + name + "': " +
-                              last_gdal_message());
+            throw OutputError(m_path + ": cannot write a feature of layer '" + name +
+                              "': " + last_gdal_message());
         }
     }
     if (ds.CommitTransaction() != OGRERR_NONE) {
-        throw OutputError(m_path + ": cannot commit layer '" + name + "': " +
-                          last_gdal_message());
+        throw OutputError(m_path + ": cannot commit layer '" + name + "': " + last_gdal_message());
     }
 }
 

@@ -58,8 +58,8 @@ struct Feature {
 struct LayerData {
     std::string source; // the path or connection string it came from
     std::string name;
-    Crs crs;            // the CRS of the geometries held (after any reprojection)
-    Crs source_crs;     // the CRS the layer declared (empty when none)
+    Crs crs;        // the CRS of the geometries held (after any reprojection)
+    Crs source_crs; // the CRS the layer declared (empty when none)
     std::vector<FieldDef> fields;
     std::vector<Feature> features;
 

@@ -22,8 +22,8 @@ class AttributeReader {
     explicit AttributeReader(const LayerData &layer) : m_layer(layer) {}
 
     std::string where(const Feature &f, const std::string &field) const {
-        return m_layer.source + ", layer '" + m_layer.name + "', feature " +
-               std::to_string(f.fid) + ", field '" + field + "'";
+        return m_layer.source + ", layer '" + m_layer.name + "', feature " + std::to_string(f.fid) +
+               ", field '" + field + "'";
     }
 
     int require_field(const std::string &field) const {
@@ -33,10 +33,10 @@ class AttributeReader {
             for (const auto &fd : m_layer.fields) {
                 present += (present.empty() ? "" : ", ") + fd.name;
             }
-            throw DataError(m_layer.source + ", layer '" + m_layer.name +
-                            "': required field '" + field + "' is missing (fields present: " +
-                            (present.empty() ? "none" : present) +
-                            "); map it in the plan file's [inputs.fields]");
+            throw DataError(
+                m_layer.source + ", layer '" + m_layer.name + "': required field '" + field +
+                "' is missing (fields present: " + (present.empty() ? "none" : present) +
+                "); map it in the plan file's [inputs.fields]");
         }
         return idx;
     }
@@ -120,9 +120,7 @@ void require_geometry(const LayerData &layer, const Feature &f, bool polygon) {
     }
 }
 
-gis::Geometry valid_polygon(const gis::Geometry &g) {
-    return g.is_valid() ? g : g.make_valid();
-}
+gis::Geometry valid_polygon(const gis::Geometry &g) { return g.is_valid() ? g : g.make_valid(); }
 
 std::vector<std::string> split_list(const std::string &s) {
     std::vector<std::string> out;
@@ -181,16 +179,16 @@ LoadedCity load_city(const InputSpec &spec) {
     if (!spec.crs.empty()) {
         out.crs = gis::Crs::from_user_input(spec.crs);
     }
-    LayerData parcels = read_layer(spec.parcels.source, spec.parcels.layer,
-                                   out.crs.empty() ? nullptr : &out.crs);
+    LayerData parcels =
+        read_layer(spec.parcels.source, spec.parcels.layer, out.crs.empty() ? nullptr : &out.crs);
     if (out.crs.empty()) {
         if (parcels.source_crs.empty()) {
             throw DataError(spec.parcels.source + ", layer '" + spec.parcels.layer +
                             "': the layer has no CRS; state one with crs = \"EPSG:...\"");
         }
         if (!parcels.source_crs.is_projected()) {
-            throw DataError(spec.parcels.source + ", layer '" + spec.parcels.layer +
-                            "': CRS " + parcels.source_crs.label() +
+            throw DataError(spec.parcels.source + ", layer '" + spec.parcels.layer + "': CRS " +
+                            parcels.source_crs.label() +
                             " is not projected; state a projected working CRS, e.g. "
                             "crs = \"EPSG:4549\"");
         }
@@ -248,8 +246,7 @@ LoadedCity load_city(const InputSpec &spec) {
             s.name = r.text(f, i_name, fm.station_name, false);
             s.mode = i_mode >= 0 ? r.text(f, i_mode, fm.mode, false) : "metro";
             s.line = r.text(f, i_line, fm.line, false);
-            s.opening_year =
-                static_cast<int>(r.number(f, i_year, fm.opening_year, 0, false, 0));
+            s.opening_year = static_cast<int>(r.number(f, i_year, fm.opening_year, 0, false, 0));
             const auto p = f.geometry.as_point();
             s.x = p.x;
             s.y = p.y;
@@ -388,7 +385,8 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
             }
         }
         if (p.nearest_park != k_none) {
-            p.in_park = loaded.park_geoms[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
+            p.in_park =
+                loaded.park_geoms[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
         }
 
         // Constraints: exact overlap areas.

@@ -19,8 +19,8 @@ struct Zone {
     double population = 0;
     double jobs = 0;
     double dwellings = 0;
-    std::string zone_class;       // e.g. priority_expansion, moderate, stock_upgrading, old_city
-    double destock_months = 0;    // 去化周期 in months; 0 when unknown
+    std::string zone_class;    // e.g. priority_expansion, moderate, stock_upgrading, old_city
+    double destock_months = 0; // 去化周期 in months; 0 when unknown
     double area_m2 = 0;
 };
 
@@ -64,8 +64,8 @@ struct Parcel {
     double area_m2 = 0;
     double x = 0; // an interior point, in the run's projected CRS
     double y = 0;
-    int zone = k_none;              // index into City::zones (zone holding the interior point)
-    int nearest_station = k_none;   // index into City::stations
+    int zone = k_none;            // index into City::zones (zone holding the interior point)
+    int nearest_station = k_none; // index into City::stations
     double station_distance_m = k_inf;
     int stations_within_800m = 0;
     int nearest_park = k_none;      // index into City::parks

@@ -32,23 +32,16 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
 
     // Allocated parcels.
     {
-        std::vector<FieldDef> fields = {{"parcel_id", FieldType::string},
-                                        {"zone_id", FieldType::string},
-                                        {"zone_name", FieldType::string},
-                                        {"year", FieldType::integer},
-                                        {"housing_type", FieldType::string},
-                                        {"area_ha", FieldType::real},
-                                        {"plot_ratio", FieldType::real},
-                                        {"floor_area_m2", FieldType::real},
-                                        {"units", FieldType::real},
-                                        {"land_source", FieldType::string},
-                                        {"first_year", FieldType::integer},
-                                        {"far_cap", FieldType::real},
-                                        {"station_dist_m", FieldType::real},
-                                        {"stations_800m", FieldType::integer},
-                                        {"park_dist_m", FieldType::real},
-                                        {"in_park", FieldType::integer},
-                                        {"score", FieldType::real}};
+        std::vector<FieldDef> fields = {
+            {"parcel_id", FieldType::string},    {"zone_id", FieldType::string},
+            {"zone_name", FieldType::string},    {"year", FieldType::integer},
+            {"housing_type", FieldType::string}, {"area_ha", FieldType::real},
+            {"plot_ratio", FieldType::real},     {"floor_area_m2", FieldType::real},
+            {"units", FieldType::real},          {"land_source", FieldType::string},
+            {"first_year", FieldType::integer},  {"far_cap", FieldType::real},
+            {"station_dist_m", FieldType::real}, {"stations_800m", FieldType::integer},
+            {"park_dist_m", FieldType::real},    {"in_park", FieldType::integer},
+            {"score", FieldType::real}};
         std::vector<std::string> part_names;
         if (!plan.allocations.empty()) {
             for (const auto &part : plan.allocations.front().score_parts) {
@@ -94,14 +87,19 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
 
     // Annual plan table.
     {
-        const std::vector<FieldDef> fields = {
-            {"year", FieldType::integer},        {"housing_type", FieldType::string},
-            {"unit", FieldType::string},         {"target", FieldType::real},
-            {"tolerance", FieldType::real},      {"binding", FieldType::integer},
-            {"supplied", FieldType::real},       {"supplied_ha", FieldType::real},
-            {"supplied_floor_m2", FieldType::real}, {"supplied_units", FieldType::real},
-            {"parcels", FieldType::integer},     {"met", FieldType::integer},
-            {"note", FieldType::string}};
+        const std::vector<FieldDef> fields = {{"year", FieldType::integer},
+                                              {"housing_type", FieldType::string},
+                                              {"unit", FieldType::string},
+                                              {"target", FieldType::real},
+                                              {"tolerance", FieldType::real},
+                                              {"binding", FieldType::integer},
+                                              {"supplied", FieldType::real},
+                                              {"supplied_ha", FieldType::real},
+                                              {"supplied_floor_m2", FieldType::real},
+                                              {"supplied_units", FieldType::real},
+                                              {"parcels", FieldType::integer},
+                                              {"met", FieldType::integer},
+                                              {"note", FieldType::string}};
         std::vector<Feature> feats;
         std::int64_t fid = 0;
         for (const auto &r : plan.annual) {
@@ -109,10 +107,9 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                              {},
                              {static_cast<std::int64_t>(r.year), r.type, r.unit,
                               round_to(r.target, 4), r.tolerance,
-                              static_cast<std::int64_t>(r.binding ? 1 : 0),
-                              round_to(r.supplied, 4), round_to(r.supplied_ha, 4),
-                              round_to(r.supplied_floor_m2, 1), round_to(r.supplied_units, 1),
-                              static_cast<std::int64_t>(r.parcels),
+                              static_cast<std::int64_t>(r.binding ? 1 : 0), round_to(r.supplied, 4),
+                              round_to(r.supplied_ha, 4), round_to(r.supplied_floor_m2, 1),
+                              round_to(r.supplied_units, 1), static_cast<std::int64_t>(r.parcels),
                               static_cast<std::int64_t>(r.met ? 1 : 0), r.note}});
         }
         writer.add_layer(k_layer_annual, gis::GeomKind::none, {}, fields, feats,

@@ -252,8 +252,7 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
         } else {
             c = at(rng.uniform(-18000, 18000), rng.uniform(-14000, 14000));
         }
-        const double area =
-            std::clamp(12000.0 * std::exp(0.6 * rng.normal()), 3000.0, 80000.0);
+        const double area = std::clamp(12000.0 * std::exp(0.6 * rng.normal()), 3000.0, 80000.0);
         const double aspect = rng.uniform(1.0, 2.2);
         const double w = std::sqrt(area * aspect);
         const double h = area / w;
@@ -323,11 +322,12 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
             const double jobs_rate = central ? 0.75 : (i < 5 ? 0.55 : 0.42);
             const double jobs = std::round(pop * jobs_rate);
             const double dwellings = std::round(pop / 2.6 * rng.uniform(1.02, 1.12));
-            const double destock = round_to(rng.uniform(central ? 4.0 : 5.0, i < 5 ? 16.0 : 30.0),
-                                            0.5);
+            const double destock =
+                round_to(rng.uniform(central ? 4.0 : 5.0, i < 5 ? 16.0 : 30.0), 0.5);
             char id[32];
             std::snprintf(id, sizeof id, "D%02zu", i + 1);
-            feats.push_back({static_cast<std::int64_t>(i + 1), districts[i],
+            feats.push_back({static_cast<std::int64_t>(i + 1),
+                             districts[i],
                              {std::string(id), std::string(k_districts[i].name), pop, jobs,
                               dwellings, std::string(k_districts[i].zone_class), destock}});
         }
@@ -347,7 +347,8 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
             char id[32];
             std::snprintf(id, sizeof id, "S%03zu", i + 1);
             const std::string name = stations[i].line + "第" + std::to_string(i + 1) + "站";
-            feats.push_back({static_cast<std::int64_t>(i + 1), Geometry::point(stations[i].p),
+            feats.push_back({static_cast<std::int64_t>(i + 1),
+                             Geometry::point(stations[i].p),
                              {std::string(id), name, std::string("metro"), stations[i].line,
                               static_cast<std::int64_t>(stations[i].year)}});
         }
@@ -362,10 +363,11 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
     {
         std::vector<Feature> feats;
         for (std::size_t i = 0; i < parks.size(); ++i) {
-            feats.push_back({static_cast<std::int64_t>(i + 1), parks[i],
-                             {std::string("IP") + std::to_string(i + 1),
-                              std::string(k_parks[i].name), std::round(k_parks[i].jobs * s * s),
-                              std::string(k_parks[i].level)}});
+            feats.push_back(
+                {static_cast<std::int64_t>(i + 1),
+                 parks[i],
+                 {std::string("IP") + std::to_string(i + 1), std::string(k_parks[i].name),
+                  std::round(k_parks[i].jobs * s * s), std::string(k_parks[i].level)}});
         }
         writer.add_layer("parks", gis::GeomKind::polygon, crs,
                          {{"id", FieldType::string},
@@ -379,16 +381,14 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
         for (std::size_t i = 0; i < constraints.size(); ++i) {
             const auto &c = constraints[i];
             Value far = c.effect == "cap" ? Value(c.max_far) : Value();
-            feats.push_back(
-                {static_cast<std::int64_t>(i + 1), c.g, {c.id, c.kind, c.effect, far}});
+            feats.push_back({static_cast<std::int64_t>(i + 1), c.g, {c.id, c.kind, c.effect, far}});
         }
         writer.add_layer("constraints", gis::GeomKind::polygon, crs,
                          {{"id", FieldType::string},
                           {"kind", FieldType::string},
                           {"effect", FieldType::string},
                           {"max_far", FieldType::real}},
-                         feats,
-                         "Ecological red line, basic farmland (exclude); old city (cap)");
+                         feats, "Ecological red line, basic farmland (exclude); old city (cap)");
     }
     {
         std::vector<Feature> feats;
@@ -397,7 +397,8 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
             const auto &p = parcels[i];
             char id[32];
             std::snprintf(id, sizeof id, "P%06zu", i + 1);
-            feats.push_back({static_cast<std::int64_t>(i + 1), p.g,
+            feats.push_back({static_cast<std::int64_t>(i + 1),
+                             p.g,
                              {std::string(id), p.land_source,
                               static_cast<std::int64_t>(p.first_year), p.far_cap, p.allowed}});
         }

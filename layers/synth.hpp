@@ -10,12 +10,12 @@
 namespace landalloc {
 
 struct SynthOptions {
-    int parcels = 3000;            // DEFAULT: 3000 candidate parcels (about 4,500 ha)
-    std::uint64_t seed = 2021;     // DEFAULT: 2021
-    int first_year = 2021;         // DEFAULT: 2021, first year parcels become available
-    int last_year = 2025;          // DEFAULT: 2025
-    double scale = 1.0;            // DEFAULT: 1; linear size of the city relative to the default
-    int epsg = 4549;               // DEFAULT: EPSG:4549 (CGCS2000 / 3-degree GK CM 120E)
+    int parcels = 3000;        // DEFAULT: 3000 candidate parcels (about 4,500 ha)
+    std::uint64_t seed = 2021; // DEFAULT: 2021
+    int first_year = 2021;     // DEFAULT: 2021, first year parcels become available
+    int last_year = 2025;      // DEFAULT: 2025
+    double scale = 1.0;        // DEFAULT: 1; linear size of the city relative to the default
+    int epsg = 4549;           // DEFAULT: EPSG:4549 (CGCS2000 / 3-degree GK CM 120E)
 };
 
 struct SynthSummary {
@@ -29,7 +29,6 @@ struct SynthSummary {
 
 /// Generates the city and writes it to `path` (atomically; refuses to replace an existing file
 /// unless `overwrite`).
-SynthSummary write_synth_city(const SynthOptions &options, const std::string &path,
-                              bool overwrite);
+SynthSummary write_synth_city(const SynthOptions &options, const std::string &path, bool overwrite);
 
 } // namespace landalloc

@@ -1,6 +1,6 @@
 #include "allocation/greedy.hpp"
-#include "allocation/planner.hpp"
 #include "allocation/plan_config.hpp"
+#include "allocation/planner.hpp"
 
 #include <gtest/gtest.h>
 
@@ -72,12 +72,12 @@ TEST(Greedy, TakesBestScoringParcelsFirstAndMeetsTargets) {
 
 TEST(Greedy, RespectsAvailabilityExclusionTypeAndPlotRatio) {
     City city = line_city(6);
-    city.parcels[0].first_year = 2022;                 // not yet available in 2021
-    city.parcels[1].excluded_by = 0;                   // in a red line
-    city.constraints.push_back({"ECO", "ecological_redline", "constraints",
-                                ConstraintEffect::exclude, k_inf});
+    city.parcels[0].first_year = 2022; // not yet available in 2021
+    city.parcels[1].excluded_by = 0;   // in a red line
+    city.constraints.push_back(
+        {"ECO", "ecological_redline", "constraints", ConstraintEffect::exclude, k_inf});
     city.parcels[2].allowed_types = {"affordable_rental"}; // commercial not allowed
-    city.parcels[3].far_cap = 0.5;                      // below commercial far_min 1.0
+    city.parcels[3].far_cap = 0.5;                         // below commercial far_min 1.0
     const PlanConfig cfg = two_year_plan(1, 0);
     const Plan plan = make_plan(city, cfg, GreedyAllocator());
     ASSERT_EQ(plan.allocations.size(), 1u);

@@ -127,8 +127,7 @@ TEST(LoadCity, MissingRequiredFieldNamesLayerFieldAndListsFields) {
         EXPECT_NE(m.find("layer 'parcels': required field 'rongjilv' is missing"),
                   std::string::npos)
             << m;
-        EXPECT_NE(m.find("fields present: id, land_source, first_year, far_cap"),
-                  std::string::npos)
+        EXPECT_NE(m.find("fields present: id, land_source, first_year, far_cap"), std::string::npos)
             << m;
     }
 }
@@ -144,8 +143,8 @@ TEST(LoadCity, NegativeValueNamesFeatureAndField) {
             if (std::string(name) == "zones") {
                 l.features[3].values[static_cast<std::size_t>(l.field_index("jobs"))] = -5.0;
             }
-            const auto kind = std::string(name) == "stations" ? gis::GeomKind::point
-                                                              : gis::GeomKind::polygon;
+            const auto kind =
+                std::string(name) == "stations" ? gis::GeomKind::point : gis::GeomKind::polygon;
             w.add_layer(name, kind, l.crs, l.fields, l.features);
         }
         w.commit();

@@ -32,8 +32,7 @@ TEST(Cli, TopLevelHelpListsCommands) {
 TEST(Cli, EveryCommandHelpDescribesEveryOption) {
     const std::map<std::string, std::vector<std::string>> expected = {
         {"synth",
-         {"--out", "--parcels", "--seed", "--scale", "--first-year", "--last-year",
-          "--overwrite"}},
+         {"--out", "--parcels", "--seed", "--scale", "--first-year", "--last-year", "--overwrite"}},
         {"plan", {"input", "--plan", "--out", "--seed", "--crs", "--overwrite"}},
         {"default-plan", {"built-in default plan"}}};
     for (const auto &[cmd, options] : expected) {

@@ -19,9 +19,8 @@ namespace {
 
 GDALDatasetUniquePtr open(const std::string &path) {
     GDALAllRegister();
-    GDALDatasetUniquePtr ds(
-        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr,
-                          nullptr));
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                              nullptr, nullptr, nullptr));
     if (!ds) {
         throw std::runtime_error("cannot open " + path);
     }
@@ -69,8 +68,8 @@ TEST(EndToEnd, CommandsSucceedAndPrintTheSummary) {
 
 TEST(EndToEnd, OutputsPassGdalValidateGpkg) {
     for (const auto &path : {fx().city, fx().plan}) {
-        const auto r = run_process("/usr/bin/python3 -m osgeo_utils.samples.validate_gpkg '" +
-                                   path + "'");
+        const auto r =
+            run_process("/usr/bin/python3 -m osgeo_utils.samples.validate_gpkg '" + path + "'");
         EXPECT_EQ(r.code, 0) << path << ":\n" << r.out;
     }
 }

@@ -30,8 +30,8 @@ TEST(Geometry, IntersectionAreaOfOverlappingSquares) {
 
 TEST(Geometry, InteriorPointOfConcavePolygonIsInside) {
     // A U shape whose centroid lies outside it.
-    const auto u = Geometry::from_wkt(
-        "POLYGON((0 0,30 0,30 100,20 100,20 10,10 10,10 100,0 100,0 0))");
+    const auto u =
+        Geometry::from_wkt("POLYGON((0 0,30 0,30 100,20 100,20 10,10 10,10 100,0 100,0 0))");
     const Point c = u.centroid();
     EXPECT_FALSE(u.covers_point(c));
     EXPECT_TRUE(u.covers_point(u.interior_point()));

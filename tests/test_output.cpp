@@ -13,7 +13,8 @@ namespace {
 void write_one_layer(gis::GpkgWriter &w) {
     w.add_layer("t", gis::GeomKind::polygon, gis::Crs::from_epsg(4549),
                 {{"name", gis::FieldType::string}, {"n", gis::FieldType::integer}},
-                {{1, gis::Geometry::from_wkt("POLYGON((0 0,1 0,1 1,0 0))"),
+                {{1,
+                  gis::Geometry::from_wkt("POLYGON((0 0,1 0,1 1,0 0))"),
                   {std::string("一"), std::int64_t{7}}}});
 }
 } // namespace
