@@ -1,71 +1,121 @@
 #include "allocation/greedy.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace landalloc {
 
-std::vector<Assignment> GreedyAllocator::solve(const AllocationProblem &pr) const {
-    const PlanConfig &plan = *pr.plan;
-    const City &city = *pr.city;
-    std::vector<bool> used(pr.n_parcels, false);
-    std::vector<Assignment> out;
-
-    for (int y = 0; y < plan.years(); ++y) {
-        const int year = plan.first_year + y;
-
-        // Targets of this year, the one with the least eligible land first.
-        std::vector<std::size_t> order(plan.targets.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::vector<double> supply(plan.targets.size(), 0.0);
-        for (std::size_t k = 0; k < plan.targets.size(); ++k) {
-            const auto type = static_cast<std::size_t>(plan.type_index(plan.targets[k].type));
-            for (std::size_t i = 0; i < pr.n_parcels; ++i) {
-                if (!used[i] && pr.available(i, year) && pr.eligible(i, type)) {
-                    supply[k] += city.parcels[i].area_m2;
+std::vector<std::uint32_t> greedy_construct(const Model &m) {
+    const City &city = *m.problem->city;
+    const std::size_t Z = m.zones.size() + 1; // last list: columns without a zone
+    auto zone_slot = [&](const Column &c) {
+        return c.zone >= 0 ? static_cast<std::size_t>(c.zone) : Z - 1;
+    };
+    // Columns of each (row, zone), best value density first (ties: parcel id, column index).
+    std::vector<std::vector<std::vector<std::uint32_t>>> lists(
+        m.rows.size(), std::vector<std::vector<std::uint32_t>>(Z));
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        const Column &c = m.columns[ci];
+        lists[c.row][zone_slot(c)].push_back(ci);
+    }
+    for (auto &row : lists) {
+        for (auto &cols : row) {
+            std::sort(cols.begin(), cols.end(), [&](std::uint32_t a, std::uint32_t b) {
+                const Column &ca = m.columns[a];
+                const Column &cb = m.columns[b];
+                const double da = ca.value / ca.q;
+                const double db = cb.value / cb.q;
+                if (da != db) {
+                    return da > db;
                 }
-            }
-        }
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return supply[a] < supply[b]; });
-
-        for (std::size_t k : order) {
-            const Target &tg = plan.targets[k];
-            const auto type = static_cast<std::size_t>(plan.type_index(tg.type));
-            const double target = tg.values[static_cast<std::size_t>(y)];
-            if (target <= 0) {
-                continue;
-            }
-            const double upper = target * (1.0 + tg.tolerance);
-            std::vector<std::size_t> cands;
-            for (std::size_t i = 0; i < pr.n_parcels; ++i) {
-                if (!used[i] && pr.available(i, year) && pr.eligible(i, type)) {
-                    cands.push_back(i);
-                }
-            }
-            std::sort(cands.begin(), cands.end(), [&](std::size_t a, std::size_t b) {
-                const double sa = pr.score[pr.at(a, type)];
-                const double sb = pr.score[pr.at(b, type)];
-                if (sa != sb) {
-                    return sa > sb;
-                }
-                return city.parcels[a].id < city.parcels[b].id;
+                const auto &ia = city.parcels[ca.parcel].id;
+                const auto &ib = city.parcels[cb.parcel].id;
+                return ia != ib ? ia < ib : a < b;
             });
-            double supplied = 0;
-            for (std::size_t i : cands) {
-                if (supplied >= target) {
-                    break;
-                }
-                const double q = pr.quantity(i, tg, type);
-                if (supplied + q <= upper) {
-                    supplied += q;
-                    used[i] = true;
-                    out.push_back({i, year, type});
-                }
-            }
         }
     }
-    return out;
+    // Years in order; within a year the row with the least land on offer first.
+    std::vector<std::size_t> order(m.rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::vector<double> offer(m.rows.size(), 0.0);
+    for (const Column &c : m.columns) {
+        offer[c.row] += c.q / m.rows[c.row].T;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (m.rows[a].year != m.rows[b].year) {
+            return m.rows[a].year < m.rows[b].year;
+        }
+        return offer[a] < offer[b];
+    });
+
+    std::vector<bool> used(m.n_parcels(), false);
+    std::vector<double> zone_units(m.zones.size(), 0.0);
+    std::vector<std::uint32_t> chosen;
+    for (std::size_t r : order) {
+        const TargetRow &row = m.rows[r];
+        std::vector<std::size_t> head(Z, 0);
+        double supplied = 0;
+        // Each step takes the best head over the zones, by value net of the change in the
+        // zone's jobs-housing cost, per unit of target.
+        while (supplied < row.T) {
+            double best_gain = -std::numeric_limits<double>::infinity();
+            std::size_t best_z = Z;
+            for (std::size_t z = 0; z < Z; ++z) {
+                auto &cols = lists[r][z];
+                while (head[z] < cols.size()) {
+                    const Column &c = m.columns[cols[head[z]]];
+                    if (!used[c.parcel] && supplied + c.q <= row.U) {
+                        break;
+                    }
+                    ++head[z];
+                }
+                if (head[z] == cols.size()) {
+                    continue;
+                }
+                const Column &c = m.columns[cols[head[z]]];
+                double gain = c.value;
+                if (c.zone >= 0) {
+                    const auto zi = static_cast<std::size_t>(c.zone);
+                    gain -= zone_cost(m, zi, zone_units[zi] + c.units) -
+                            zone_cost(m, zi, zone_units[zi]);
+                }
+                gain /= c.q;
+                if (gain > best_gain) {
+                    best_gain = gain;
+                    best_z = z;
+                }
+            }
+            if (best_z == Z) {
+                break;
+            }
+            const std::uint32_t ci = lists[r][best_z][head[best_z]++];
+            const Column &c = m.columns[ci];
+            supplied += c.q;
+            used[c.parcel] = true;
+            if (c.zone >= 0) {
+                zone_units[static_cast<std::size_t>(c.zone)] += c.units;
+            }
+            chosen.push_back(ci);
+        }
+    }
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+}
+
+Solution GreedyAllocator::solve(const Model &m) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    Solution s;
+    s.chosen = greedy_construct(m);
+    s.report.solver = "greedy";
+    s.report.status = "feasible (no bound)";
+    s.report.objective = evaluate(m, s.chosen).objective;
+    s.report.bound = std::numeric_limits<double>::quiet_NaN();
+    s.report.gap = std::numeric_limits<double>::quiet_NaN();
+    s.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return s;
 }
 
 } // namespace landalloc

@@ -1,6 +1,7 @@
 #include "allocation/plan_config.hpp"
 
 #include "gis/errors.hpp"
+#include "gis/vector_io.hpp"
 
 #include <toml++/toml.h>
 
@@ -175,6 +176,193 @@ jobs = 0.45
 zone_class = 0.1
 )toml";
 
+/// `[inputs]`: the simple form (layer names) and the full form (a table per layer).
+void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
+    ctx.check_keys(in, "inputs.",
+                   {"source", "zones", "stations", "parks", "parcels", "constraints", "crs",
+                    "encoding", "fields", "min_parcel_area_m2", "zone_values", "generate"});
+    I.plan_line = static_cast<int>(in.source().begin.line);
+    I.source = ctx.text(in, "inputs.", "source", "");
+    I.crs = ctx.text(in, "inputs.", "crs", "");
+    auto check_encoding = [&](const toml::table &t, const std::string &prefix) {
+        const std::string e = ctx.text(t, prefix, "encoding", "");
+        if (!e.empty() && !gis::encoding_known(e)) {
+            ctx.fail(t.get("encoding"), prefix + "encoding",
+                     "'" + e + "' is not an encoding iconv knows (try GBK, GB18030, UTF-8)");
+        }
+        return e;
+    };
+    auto check_crs = [&](const toml::table &t, const std::string &prefix) {
+        const std::string c = ctx.text(t, prefix, "crs", "");
+        if (!c.empty()) {
+            try {
+                (void)gis::Crs::from_user_input(c);
+            } catch (const UsageError &) {
+                ctx.fail(t.get("crs"), prefix + "crs",
+                         "'" + c + "' is not a CRS that PROJ knows (try EPSG:4549)");
+            }
+        }
+        return c;
+    };
+    I.encoding = check_encoding(in, "inputs.");
+    check_crs(in, "inputs.");
+    I.min_parcel_area_m2 = ctx.number(in, "inputs.", "min_parcel_area_m2", 1000, 0, 1e9);
+
+    // A layer is a name (simple form) or a table (full form).
+    auto layer = [&](const toml::node &n, const std::string &key, const std::string &def) {
+        InputsConfig::Layer L;
+        L.layer = def;
+        if (n.is_string()) {
+            L.layer = *n.value<std::string>();
+        } else if (n.is_table()) {
+            const auto &t = *n.as_table();
+            const std::string prefix = key + ".";
+            ctx.check_keys(t, prefix, {"source", "layer", "encoding", "crs"});
+            L.source = ctx.text(t, prefix, "source", "");
+            L.layer = ctx.text(t, prefix, "layer", def);
+            L.encoding = check_encoding(t, prefix);
+            L.crs = check_crs(t, prefix);
+        } else {
+            ctx.fail(&n, key, "must be a layer name or a table (source, layer, encoding, crs)");
+        }
+        if (L.layer.empty()) {
+            ctx.fail(&n, key, "the layer name is empty");
+        }
+        return L;
+    };
+    for (auto [role, name] : {std::pair{"zones", &I.zones}, std::pair{"stations", &I.stations},
+                              std::pair{"parks", &I.parks}, std::pair{"parcels", &I.parcels}}) {
+        if (const toml::node *n = in.get(role)) {
+            auto L = layer(*n, std::string("inputs.") + role, role);
+            *name = L.layer;
+            I.layers[role] = std::move(L);
+        }
+    }
+    if (const toml::node *c = in.get("constraints")) {
+        if (!c->is_array()) {
+            ctx.fail(c, "inputs.constraints",
+                     "must be an array of layer names or tables ([[inputs.constraints]])");
+        }
+        I.constraints.clear();
+        std::size_t i = 0;
+        for (auto &&x : *c->as_array()) {
+            auto L = layer(x, "inputs.constraints[" + std::to_string(i++) + "]", "constraints");
+            I.constraints.push_back(L.layer);
+            I.constraint_layers.push_back(std::move(L));
+        }
+    }
+    if (const auto *zv = ctx.table(in, "inputs.", "zone_values")) {
+        for (auto &&[k, v] : *zv) {
+            const std::string id(k.str());
+            const std::string prefix = "inputs.zone_values." + id + ".";
+            if (!v.is_table()) {
+                ctx.fail(&v, "inputs.zone_values." + id,
+                         "must be a table (population, jobs, dwellings, zone_class, "
+                         "destock_months)");
+            }
+            const auto &t = *v.as_table();
+            ctx.check_keys(t, prefix,
+                           {"population", "jobs", "dwellings", "zone_class", "destock_months"});
+            ZoneValues z;
+            for (auto [key, member] : {std::pair{"population", &ZoneValues::population},
+                                       std::pair{"jobs", &ZoneValues::jobs},
+                                       std::pair{"dwellings", &ZoneValues::dwellings},
+                                       std::pair{"destock_months", &ZoneValues::destock_months}}) {
+                if (t.get(key)) {
+                    z.*member = ctx.number(t, prefix, key, 0, 0, 1e9);
+                }
+            }
+            if (t.get("zone_class")) {
+                z.zone_class = ctx.text(t, prefix, "zone_class", "");
+            }
+            I.zone_values[id] = std::move(z);
+        }
+    }
+    if (const auto *g = ctx.table(in, "inputs.", "generate")) {
+        ctx.check_keys(*g, "inputs.generate.", {"parcels", "parks", "seed"});
+        I.generate.parcels =
+            static_cast<int>(ctx.integer(*g, "inputs.generate.", "parcels", 1000, 1, 1000000));
+        I.generate.parks =
+            static_cast<int>(ctx.integer(*g, "inputs.generate.", "parks", 4, 0, 1000));
+        I.generate.seed = static_cast<std::uint64_t>(ctx.integer(
+            *g, "inputs.generate.", "seed", 2021, 0, std::numeric_limits<std::int64_t>::max()));
+    }
+    if (const auto *f = ctx.table(in, "inputs.", "fields")) {
+        std::set<std::string> keys;
+        for (const auto &e : FieldMap::entries()) {
+            keys.insert(e.key);
+        }
+        ctx.check_keys(*f, "inputs.fields.", keys);
+        for (const auto &e : FieldMap::entries()) {
+            std::string &member = I.fields.*(e.member);
+            member = ctx.text(*f, "inputs.fields.", e.key, member);
+            if (member.empty()) {
+                ctx.fail(f->get(e.key), std::string("inputs.fields.") + e.key,
+                         "the field name is empty");
+            }
+        }
+    }
+}
+
+/// `[indicators]`: accessibility and jobs-housing indicators (docs/indicators.md).
+void parse_indicators(const Ctx &ctx, const toml::table &t, IndicatorOptions &o) {
+    const std::string p = "indicators.";
+    ctx.check_keys(t, p,
+                   {"station_radii_m", "stations_open_by", "decay", "decay_scale_m", "decay_beta",
+                    "decay_min_m", "cutoff_m", "park_jobs", "catchment_m", "labour_force_rate",
+                    "persons_per_unit", "commute_model", "commute_decay", "commute_scale_m",
+                    "commute_beta"});
+    if (const toml::node *r = t.get("station_radii_m")) {
+        if (!r->is_array() || r->as_array()->empty()) {
+            ctx.fail(r, p + "station_radii_m", "must be a non-empty array of distances in m");
+        }
+        o.station_radii_m.clear();
+        for (auto &&x : *r->as_array()) {
+            const auto d = x.value<double>();
+            if (!d || !(x.is_integer() || x.is_floating_point()) || !(*d >= 1 && *d <= 100000)) {
+                ctx.fail(&x, p + "station_radii_m", "each radius must be a number in [1, 100000]");
+            }
+            if (*d != std::round(*d) ||
+                std::find(o.station_radii_m.begin(), o.station_radii_m.end(), *d) !=
+                    o.station_radii_m.end()) {
+                ctx.fail(&x, p + "station_radii_m",
+                         "radii must be whole metres and distinct (they name output fields)");
+            }
+            o.station_radii_m.push_back(*d);
+        }
+    }
+    o.stations_open_by = static_cast<int>(ctx.integer(t, p, "stations_open_by", 0, 0, 2200));
+    auto decay_kind = [&](const std::string &key, DecayKind def) {
+        const std::string k =
+            ctx.text(t, p, key, def == DecayKind::power ? "power" : "exponential");
+        if (k != "exponential" && k != "power") {
+            ctx.fail(t.get(key), p + key, "'" + k + "' is not a decay; use exponential or power");
+        }
+        return k == "power" ? DecayKind::power : DecayKind::exponential;
+    };
+    o.decay.kind = decay_kind("decay", o.decay.kind);
+    o.decay.scale_m = ctx.number(t, p, "decay_scale_m", o.decay.scale_m, 1, 1e6);
+    o.decay.beta = ctx.number(t, p, "decay_beta", o.decay.beta, 0, 10);
+    o.decay.min_distance_m = ctx.number(t, p, "decay_min_m", o.decay.min_distance_m, 1, 1e5);
+    o.decay.cutoff_m = ctx.number(t, p, "cutoff_m", o.decay.cutoff_m, 1, 1e6);
+    o.park_jobs = ctx.boolean(t, p, "park_jobs", o.park_jobs);
+    o.catchment_m = ctx.number(t, p, "catchment_m", o.catchment_m, 1, 1e6);
+    o.labour_force_rate = ctx.number(t, p, "labour_force_rate", o.labour_force_rate, 0, 1);
+    o.persons_per_unit = ctx.number(t, p, "persons_per_unit", o.persons_per_unit, 0, 20);
+    const std::string model = ctx.text(t, p, "commute_model", "doubly_constrained");
+    if (model != "doubly_constrained" && model != "production_constrained") {
+        ctx.fail(t.get("commute_model"), p + "commute_model",
+                 "'" + model +
+                     "' is not a model; use doubly_constrained or production_constrained");
+    }
+    o.commute_model = model == "production_constrained" ? CommuteModel::production_constrained
+                                                        : CommuteModel::doubly_constrained;
+    o.commute_decay.kind = decay_kind("commute_decay", o.commute_decay.kind);
+    o.commute_decay.scale_m = ctx.number(t, p, "commute_scale_m", o.commute_decay.scale_m, 1, 1e6);
+    o.commute_decay.beta = ctx.number(t, p, "commute_beta", o.commute_decay.beta, 0, 10);
+    o.commute_decay.min_distance_m = o.decay.min_distance_m;
+}
+
 } // namespace
 
 int PlanConfig::type_index(const std::string &id) const {
@@ -197,7 +385,9 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
            << ": not valid TOML: " << e.description();
         throw PlanFileError(os.str());
     }
-    ctx.check_keys(root, "", {"plan", "housing_types", "targets", "scoring", "inputs"});
+    ctx.check_keys(root, "",
+                   {"plan", "housing_types", "targets", "scoring", "objective", "jobs_housing",
+                    "solver", "inputs", "indicators"});
 
     PlanConfig cfg;
     cfg.source_path = path;
@@ -341,29 +531,56 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
         }
     }
 
-    if (const auto *in = ctx.table(root, "", "inputs")) {
-        ctx.check_keys(*in, "inputs.",
-                       {"source", "zones", "stations", "parks", "parcels", "constraints", "crs"});
-        auto &I = cfg.inputs;
-        I.source = ctx.text(*in, "inputs.", "source", "");
-        I.zones = ctx.text(*in, "inputs.", "zones", I.zones);
-        I.stations = ctx.text(*in, "inputs.", "stations", I.stations);
-        I.parks = ctx.text(*in, "inputs.", "parks", I.parks);
-        I.parcels = ctx.text(*in, "inputs.", "parcels", I.parcels);
-        I.crs = ctx.text(*in, "inputs.", "crs", "");
-        if (const toml::node *c = in->get("constraints")) {
-            if (!c->is_array()) {
-                ctx.fail(c, "inputs.constraints", "must be an array of layer names");
-            }
-            I.constraints.clear();
-            for (auto &&x : *c->as_array()) {
-                if (!x.is_string()) {
-                    ctx.fail(&x, "inputs.constraints", "each entry must be a layer name");
-                }
-                I.constraints.push_back(*x.value<std::string>());
-            }
+    if (const auto *ob = ctx.table(root, "", "objective")) {
+        ctx.check_keys(*ob, "objective.",
+                       {"over_target_cost", "short_binding_cost", "short_indicative_cost",
+                        "early_supply_bonus"});
+        auto &O = cfg.objective;
+        O.over_target_cost = ctx.number(*ob, "objective.", "over_target_cost", 1.0, 0, 1e6);
+        O.short_binding_cost = ctx.number(*ob, "objective.", "short_binding_cost", 100.0, 0, 1e6);
+        O.short_indicative_cost =
+            ctx.number(*ob, "objective.", "short_indicative_cost", 5.0, 0, 1e6);
+        O.early_supply_bonus = ctx.number(*ob, "objective.", "early_supply_bonus", 0.001, 0, 0.1);
+    }
+
+    if (const auto *jh = ctx.table(root, "", "jobs_housing")) {
+        ctx.check_keys(*jh, "jobs_housing.", {"ratio_min", "ratio_max", "weight"});
+        auto &J = cfg.jobs_housing;
+        J.ratio_min = ctx.number(*jh, "jobs_housing.", "ratio_min", 0.8, 0.01, 100);
+        J.ratio_max = ctx.number(*jh, "jobs_housing.", "ratio_max", 1.5, 0.01, 100);
+        J.weight = ctx.number(*jh, "jobs_housing.", "weight", 2.0, 0, 1e6);
+        if (J.ratio_max < J.ratio_min) {
+            ctx.fail(jh->get("ratio_max"), "jobs_housing.ratio_max", "must not be below ratio_min");
         }
     }
+
+    if (const auto *so = ctx.table(root, "", "solver")) {
+        ctx.check_keys(
+            *so, "solver.",
+            {"method", "time_limit_s", "gap", "auto_exact_max_parcels", "heuristic_iterations"});
+        auto &S = cfg.solver;
+        S.method = ctx.text(*so, "solver.", "method", S.method);
+        if (S.method != "auto" && S.method != "exact" && S.method != "heuristic" &&
+            S.method != "greedy") {
+            ctx.fail(so->get("method"), "solver.method",
+                     "'" + S.method + "' is not a method; use auto, exact, heuristic or greedy");
+        }
+        S.time_limit_s = ctx.number(*so, "solver.", "time_limit_s", 60, 0.1, 1e6);
+        S.gap = ctx.number(*so, "solver.", "gap", 1e-3, 0, 1);
+        S.auto_exact_max_parcels = static_cast<int>(
+            ctx.integer(*so, "solver.", "auto_exact_max_parcels", 1000, 0, 100000000));
+        S.heuristic_iterations =
+            static_cast<int>(ctx.integer(*so, "solver.", "heuristic_iterations", 300, 0, 1000000));
+    }
+
+    if (const auto *in = ctx.table(root, "", "inputs")) {
+        parse_inputs(ctx, *in, cfg.inputs);
+    }
+    if (const auto *ind = ctx.table(root, "", "indicators")) {
+        parse_indicators(ctx, *ind, cfg.indicators);
+    }
+    cfg.indicators.ratio_min = cfg.jobs_housing.ratio_min;
+    cfg.indicators.ratio_max = cfg.jobs_housing.ratio_max;
     return cfg;
 }
 

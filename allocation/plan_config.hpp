@@ -4,6 +4,8 @@
 // are PlanFileErrors naming the key and its line.
 
 #include "allocation/housing.hpp"
+#include "allocation/indicators.hpp"
+#include "layers/city.hpp"
 
 #include <cstdint>
 #include <map>
@@ -38,6 +40,30 @@ struct ScoringConfig {
     std::map<std::string, TypeWeights> weights; // by housing type; missing: the defaults
 };
 
+/// Costs of the objective's penalty terms (docs/model.md).
+struct ObjectiveConfig {
+    double over_target_cost = 1.0;      // DEFAULT: 1 x the row's best value density
+    double short_binding_cost = 100.0;  // DEFAULT: 100 x the row's best value density
+    double short_indicative_cost = 5.0; // DEFAULT: 5 x the row's best value density
+    double early_supply_bonus = 0.001;  // DEFAULT: 0.1 % more value for each year earlier
+};
+
+/// The jobs-housing band (职住平衡): each zone's jobs / dwellings should lie in it.
+struct JobsHousingConfig {
+    double ratio_min = 0.8; // DEFAULT: 0.8 jobs per dwelling
+    double ratio_max = 1.5; // DEFAULT: 1.5 jobs per dwelling
+    double weight = 2.0;    // DEFAULT: 2; 0 turns the term off
+};
+
+/// How the allocation is solved.
+struct SolverConfig {
+    std::string method = "auto";       // DEFAULT: auto (exact up to auto_exact_max_parcels)
+    double time_limit_s = 60;          // DEFAULT: 60 s for the exact solver
+    double gap = 1e-3;                 // DEFAULT: 0.1 % relative gap target
+    int auto_exact_max_parcels = 1000; // DEFAULT: 1000 candidate parcels
+    int heuristic_iterations = 300;    // DEFAULT: 300 subgradient iterations for the bound
+};
+
 /// Where the input layers are. Empty strings take the command line's INPUT and default names.
 struct InputsConfig {
     std::string source;
@@ -47,6 +73,25 @@ struct InputsConfig {
     std::string parcels = "parcels";
     std::vector<std::string> constraints = {"constraints"};
     std::string crs;
+
+    /// One layer in full: its own source, layer name, encoding and stated CRS ("" = the default).
+    struct Layer {
+        std::string source;   // DEFAULT: inputs.source (or the command line's INPUT)
+        std::string layer;    // DEFAULT: the role's name ("zones", ...)
+        std::string encoding; // DEFAULT: inputs.encoding, else the .cpg file's
+        std::string crs;      // DEFAULT: none; the CRS of a layer that declares none
+    };
+    /// Per-layer details from `[inputs.<role>]` tables, by role (zones, stations, parks,
+    /// parcels); the layer names above stay in step with them.
+    std::map<std::string, Layer> layers;
+    /// One entry per `constraints` entry (a layer name or a table), in the same order.
+    std::vector<Layer> constraint_layers;
+    std::string encoding;             // DEFAULT: "" (each Shapefile's .cpg, else GDAL's default)
+    FieldMap fields;                  // [inputs.fields]; DEFAULT: the names in layers/city.hpp
+    double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2; smaller parcels are reported
+    int plan_line = 0;                // line of the [inputs] table (for messages); 0: none
+    std::map<std::string, ZoneValues> zone_values; // [inputs.zone_values.<zone id>]
+    GenerateSpec generate;                         // [inputs.generate]
 };
 
 struct PlanConfig {
@@ -57,6 +102,10 @@ struct PlanConfig {
     std::vector<HousingType> types;
     std::vector<Target> targets;
     ScoringConfig scoring;
+    ObjectiveConfig objective;
+    JobsHousingConfig jobs_housing;
+    SolverConfig solver;
+    IndicatorOptions indicators; // [indicators]; the band comes from [jobs_housing]
     InputsConfig inputs;
 
     std::string source_path; // "" for the built-in plan

@@ -1,8 +1,14 @@
 #include "allocation/planner.hpp"
 
+#include "allocation/exact.hpp"
+#include "allocation/greedy.hpp"
+#include "allocation/heuristic.hpp"
+#include "allocation/indicators.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -50,16 +56,206 @@ std::string reasons_for(const AllocationProblem &pr, std::size_t i, std::size_t 
 
 } // namespace
 
-Plan assemble_plan(const AllocationProblem &pr, const std::vector<Assignment> &assignments,
-                   const std::string &solver) {
+std::unique_ptr<Allocator> make_allocator(const SolverConfig &config, std::size_t n_parcels) {
+    std::string method = config.method;
+    if (method == "auto") {
+        method = n_parcels <= static_cast<std::size_t>(config.auto_exact_max_parcels) ? "exact"
+                                                                                      : "heuristic";
+    }
+    if (method == "exact") {
+        ExactOptions o;
+        o.time_limit_s = config.time_limit_s;
+        o.gap = config.gap;
+        return std::make_unique<ExactAllocator>(o);
+    }
+    if (method == "greedy") {
+        return std::make_unique<GreedyAllocator>();
+    }
+    HeuristicOptions o;
+    o.bound_iterations = config.heuristic_iterations;
+    return std::make_unique<HeuristicAllocator>(o);
+}
+
+namespace {
+
+/// Why a row is short: what land of its type was on offer by its year, and what kept the rest
+/// out.
+std::pair<std::string, std::string> diagnose_short(const Model &m, std::size_t r,
+                                                   const std::vector<bool> &used,
+                                                   const std::string &unit) {
+    const AllocationProblem &pr = *m.problem;
+    const City &city = *pr.city;
+    const TargetRow &row = m.rows[r];
+    const Target &tg = pr.plan->targets[row.target];
+    double offer = 0;      // eligible and available by the year
+    double offer_free = 0; // ... and not used by another year or type
+    for (const Column &c : m.columns) {
+        if (c.row == r) {
+            offer += c.q;
+            if (!used[c.parcel]) {
+                offer_free += c.q;
+            }
+        }
+    }
+    // Land of the type kept out, by reason (measured at the type's plot ratio).
+    std::map<std::string, double> kept_out;
+    for (std::size_t i = 0; i < pr.n_parcels; ++i) {
+        const Parcel &p = city.parcels[i];
+        const Eligibility e = pr.eligibility[pr.at(i, row.type)];
+        const double q =
+            quantity_of(tg.unit, p.area_m2, pr.far[pr.at(i, row.type)], pr.plan->types[row.type]);
+        if (e == Eligibility::excluded) {
+            kept_out["excluded by " +
+                     city.constraints[static_cast<std::size_t>(p.excluded_by)].kind] += q;
+        } else if (e != Eligibility::ok) {
+            kept_out[eligibility_reason(e)] += q;
+        } else if (p.first_year > row.year) {
+            kept_out["not available until " + std::to_string(p.first_year)] += q;
+        }
+    }
+    std::ostringstream os;
+    std::string cause;
+    if (offer < row.L) {
+        cause = "no_eligible_land";
+        os << "not enough eligible land available by " << row.year << ": " << fmt("%.2f", offer)
+           << " " << unit << " on offer in all";
+    } else {
+        cause = "competition";
+        os << fmt("%.2f", offer) << " " << unit << " eligible by " << row.year << " but only "
+           << fmt("%.2f", offer_free) << " left after other years and housing types took theirs";
+    }
+    if (!kept_out.empty()) {
+        os << "; kept out:";
+        bool first = true;
+        for (const auto &[why, q] : kept_out) {
+            os << (first ? " " : ", ") << fmt("%.2f", q) << " " << unit << " " << why;
+            first = false;
+        }
+    }
+    return {cause, os.str()};
+}
+
+void explain_rejections(const Model &m, const std::vector<bool> &used, Plan &plan) {
+    const AllocationProblem &pr = *m.problem;
+    const City &city = *pr.city;
+    const PlanConfig &cfg = *pr.plan;
+    // The marginal (lowest value density) chosen column of each row.
+    std::vector<double> marginal(m.rows.size(), std::numeric_limits<double>::infinity());
+    std::vector<std::size_t> marginal_parcel(m.rows.size(), 0);
+    for (const auto &a : plan.allocations) {
+        for (std::uint32_t ci = m.parcel_start[a.parcel]; ci < m.parcel_start[a.parcel + 1]; ++ci) {
+            const Column &c = m.columns[ci];
+            if (m.rows[c.row].year == a.year && cfg.types[c.type].id == a.type) {
+                const double d = c.value / c.q;
+                if (d < marginal[c.row]) {
+                    marginal[c.row] = d;
+                    marginal_parcel[c.row] = c.parcel;
+                }
+            }
+        }
+    }
+    for (std::size_t i = 0; i < pr.n_parcels; ++i) {
+        if (used[i]) {
+            continue;
+        }
+        const Parcel &p = city.parcels[i];
+        Rejection rj;
+        rj.parcel = i;
+        // Best type by score among eligible ones.
+        double best = -1;
+        for (std::size_t t = 0; t < pr.n_types; ++t) {
+            if (pr.eligible(i, t) && pr.score[pr.at(i, t)] > best) {
+                best = pr.score[pr.at(i, t)];
+                rj.best_type = cfg.types[t].id;
+            }
+        }
+        rj.best_score = std::max(best, 0.0);
+        if (p.excluded_by != k_none) {
+            const Constraint &c = city.constraints[static_cast<std::size_t>(p.excluded_by)];
+            rj.code = "excluded";
+            rj.detail = "overlaps " + c.kind + " " + c.id + " (layer " + c.layer + ") by " +
+                        fmt("%.0f", p.excluded_overlap_m2) + " m2";
+        } else if (p.zone == k_none) {
+            rj.code = "outside_zones";
+            rj.detail = "its interior point lies in no zone";
+        } else if (p.first_year > cfg.last_year) {
+            rj.code = "not_available";
+            rj.detail = "not available until " + std::to_string(p.first_year) +
+                        ", after the horizon ends in " + std::to_string(cfg.last_year);
+        } else if (m.parcel_start[i] == m.parcel_start[i + 1]) {
+            // No column: no eligible type with a target in an available year.
+            bool allowed = false;
+            bool far_ok = false;
+            for (std::size_t t = 0; t < pr.n_types; ++t) {
+                const Eligibility e = pr.eligibility[pr.at(i, t)];
+                allowed = allowed || e != Eligibility::type_not_allowed;
+                far_ok = far_ok || e == Eligibility::ok;
+            }
+            if (!allowed) {
+                rj.code = "type_not_allowed";
+                rj.detail = "the parcel allows only housing types without targets";
+            } else if (!far_ok) {
+                rj.code = "far_too_low";
+                rj.detail = "plot-ratio cap " + fmt("%.2f", std::min(p.far_cap, p.cap_far)) +
+                            " is below every housing type's minimum";
+            } else {
+                rj.code = "no_target";
+                rj.detail = "no target for " + rj.best_type + " from " +
+                            std::to_string(p.first_year) + " on";
+            }
+        } else {
+            // Eligible: compare its best column with the marginal chosen site of that row.
+            std::uint32_t bc = m.parcel_start[i];
+            for (std::uint32_t ci = m.parcel_start[i]; ci < m.parcel_start[i + 1]; ++ci) {
+                if (m.columns[ci].value / m.columns[ci].q > m.columns[bc].value / m.columns[bc].q) {
+                    bc = ci;
+                }
+            }
+            const Column &c = m.columns[bc];
+            const TargetRow &row = m.rows[c.row];
+            const double d = c.value / c.q;
+            if (std::isfinite(marginal[c.row]) && d <= marginal[c.row]) {
+                rj.code = "outscored";
+                rj.detail =
+                    "for " + cfg.types[c.type].id + " in " + std::to_string(row.year) + ": value " +
+                    fmt("%.4f", d) + " per " + quantity_unit(cfg.targets[row.target].unit) +
+                    " against the last chosen site " + city.parcels[marginal_parcel[c.row]].id +
+                    " (" + fmt("%.4f", marginal[c.row]) + ")";
+            } else {
+                rj.code = "did_not_fit";
+                rj.detail = "scores well for " + cfg.types[c.type].id + " in " +
+                            std::to_string(row.year) + " (value " + fmt("%.4f", d) + ") but its " +
+                            fmt("%.2f", c.q) + " " + quantity_unit(cfg.targets[row.target].unit) +
+                            " would pass the target's band or worsen jobs-housing balance";
+            }
+        }
+        plan.rejected.push_back(std::move(rj));
+    }
+    std::sort(plan.rejected.begin(), plan.rejected.end(),
+              [&](const Rejection &a, const Rejection &b) {
+                  return city.parcels[a.parcel].id < city.parcels[b.parcel].id;
+              });
+}
+
+} // namespace
+
+Plan assemble_plan(const Model &m, const Solution &sol) {
+    const AllocationProblem &pr = *m.problem;
     const City &city = *pr.city;
     const PlanConfig &cfg = *pr.plan;
     Plan plan;
-    plan.solver = solver;
+    plan.solver = sol.report.solver;
+    plan.solver_status = sol.report.status;
+    plan.objective = sol.report.objective;
+    plan.bound = sol.report.bound;
+    plan.gap = sol.report.gap;
+    plan.solve_seconds = sol.report.seconds;
 
-    for (const auto &as : assignments) {
+    std::vector<bool> used(pr.n_parcels, false);
+    for (const auto &as : to_assignments(m, sol.chosen)) {
         const Parcel &p = city.parcels[as.parcel];
         const HousingType &ht = cfg.types[as.type];
+        used[as.parcel] = true;
         Allocation a;
         a.parcel = as.parcel;
         a.year = as.year;
@@ -71,7 +267,6 @@ Plan assemble_plan(const AllocationProblem &pr, const std::vector<Assignment> &a
         a.score = pr.score[pr.at(as.parcel, as.type)];
         a.score_parts = pr.parts[pr.at(as.parcel, as.type)];
         a.reasons = reasons_for(pr, as.parcel, as.type);
-        plan.objective += a.score * a.area_m2 / 1e4;
         plan.allocations.push_back(std::move(a));
     }
     std::sort(plan.allocations.begin(), plan.allocations.end(),
@@ -85,7 +280,7 @@ Plan assemble_plan(const AllocationProblem &pr, const std::vector<Assignment> &a
                   return city.parcels[a.parcel].id < city.parcels[b.parcel].id;
               });
 
-    // Annual table: one row per (year, target).
+    // Annual table: one row per (year, target), with a diagnosis when not met.
     std::vector<std::string> unmet;
     for (int y = 0; y < cfg.years(); ++y) {
         const int year = cfg.first_year + y;
@@ -114,21 +309,22 @@ Plan assemble_plan(const AllocationProblem &pr, const std::vector<Assignment> &a
             if (!r.met) {
                 std::ostringstream os;
                 if (r.supplied < lo) {
-                    // What was left to take: eligible, available, unused parcels.
-                    double left = 0;
-                    std::vector<bool> used(pr.n_parcels, false);
-                    for (const auto &a : plan.allocations) {
-                        used[a.parcel] = true;
-                    }
-                    for (std::size_t i = 0; i < pr.n_parcels; ++i) {
-                        if (!used[i] && pr.available(i, year) && pr.eligible(i, type)) {
-                            left += pr.quantity(i, tg, type);
-                        }
+                    std::size_t row = 0;
+                    while (row < m.rows.size() &&
+                           !(m.rows[row].year == year &&
+                             cfg.targets[m.rows[row].target].type == tg.type)) {
+                        ++row;
                     }
                     os << "short by " << fmt("%.2f", lo - r.supplied) << " " << r.unit
-                       << " below the lower tolerance; eligible land left unused in " << year
-                       << ": " << fmt("%.2f", left) << " " << r.unit;
+                       << " below the lower tolerance (" << fmt("%.2f", r.target - r.supplied)
+                       << " below the target)";
+                    if (row < m.rows.size()) {
+                        auto [cause, detail] = diagnose_short(m, row, used, r.unit);
+                        r.cause = cause;
+                        os << ": " << detail;
+                    }
                 } else {
+                    r.cause = "over";
                     os << "over by " << fmt("%.2f", r.supplied - hi) << " " << r.unit;
                 }
                 r.note = os.str();
@@ -145,15 +341,31 @@ Plan assemble_plan(const AllocationProblem &pr, const std::vector<Assignment> &a
             plan.status += (i ? "; " : "") + unmet[i];
         }
     }
-    plan.metadata.emplace_back("solver", solver);
+    explain_rejections(m, used, plan);
+    add_indicators(plan, city, cfg.indicators); // per-parcel and zone jobs-housing indicators
+
+    plan.metadata.emplace_back("solver", plan.solver);
+    plan.metadata.emplace_back("solver_status", plan.solver_status);
     plan.metadata.emplace_back("status", plan.status);
     plan.metadata.emplace_back("objective", fmt("%.6f", plan.objective));
+    plan.metadata.emplace_back("bound", std::isfinite(plan.bound) ? fmt("%.6f", plan.bound) : "");
+    plan.metadata.emplace_back("gap", std::isfinite(plan.gap) ? fmt("%.6g", plan.gap) : "");
+    plan.metadata.emplace_back("solve_seconds", fmt("%.3f", plan.solve_seconds));
+    plan.metadata.emplace_back("dissimilarity_before",
+                               fmt("%.6f", plan.balance_before.dissimilarity));
+    plan.metadata.emplace_back("dissimilarity_after",
+                               fmt("%.6f", plan.balance_after.dissimilarity));
+    plan.metadata.emplace_back("excess_commuting_before",
+                               fmt("%.6f", plan.balance_before.excess_commuting));
+    plan.metadata.emplace_back("excess_commuting_after",
+                               fmt("%.6f", plan.balance_after.excess_commuting));
     return plan;
 }
 
 Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allocator) {
     const AllocationProblem pr = build_problem(city, config);
-    return assemble_plan(pr, allocator.solve(pr), allocator.name());
+    const Model model = build_model(pr);
+    return assemble_plan(model, allocator.solve(model));
 }
 
 } // namespace landalloc

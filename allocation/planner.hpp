@@ -1,19 +1,26 @@
 #pragma once
-// From a City, a plan file and an allocator to the one Plan object every output is rendered from.
+// From a City, a plan file and an allocator to the one Plan object every output is rendered from:
+// allocations with score parts and reasons, the annual table with a diagnosis of every unmet
+// target, a reason for every rejected candidate, and the solver's objective, bound and gap.
 
+#include "allocation/model.hpp"
 #include "allocation/plan_config.hpp"
 #include "allocation/problem.hpp"
 #include "layers/domain.hpp"
 #include "layers/plan.hpp"
 
+#include <memory>
+
 namespace landalloc {
 
-/// Solves the plan with `allocator` and assembles the Plan: allocations with their score parts
-/// and reasons, the annual table of target vs supplied, status and solver metadata.
+/// The allocator the plan's [solver] asks for ("auto" picks exact up to
+/// auto_exact_max_parcels candidate parcels, the heuristic beyond).
+std::unique_ptr<Allocator> make_allocator(const SolverConfig &config, std::size_t n_parcels);
+
+/// Solves the plan with `allocator` and assembles the Plan.
 Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allocator);
 
-/// Assembles a Plan from assignments (exposed for tests and other allocators).
-Plan assemble_plan(const AllocationProblem &problem, const std::vector<Assignment> &assignments,
-                   const std::string &solver);
+/// Assembles a Plan from a solution of `model`.
+Plan assemble_plan(const Model &model, const Solution &solution);
 
 } // namespace landalloc

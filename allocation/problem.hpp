@@ -1,7 +1,7 @@
 #pragma once
 // The allocation problem in numbers: which parcel may take which housing type, at what plot
-// ratio, with what score, and the yearly targets. Built once from the City and the plan; every
-// allocator (greedy now, the MILP and heuristic of the optimiser later) solves this same object.
+// ratio, with what score. Built once from the City and the plan; allocation/model.hpp turns it
+// into the mixed-integer program every allocator solves.
 
 #include "allocation/plan_config.hpp"
 #include "layers/domain.hpp"
@@ -51,14 +51,6 @@ struct Assignment {
     std::size_t parcel = 0;
     int year = 0;
     std::size_t type = 0;
-};
-
-/// What every allocator implements. Deterministic: the same problem gives the same answer.
-class Allocator {
-  public:
-    virtual ~Allocator() = default;
-    virtual std::string name() const = 0;
-    virtual std::vector<Assignment> solve(const AllocationProblem &problem) const = 0;
 };
 
 AllocationProblem build_problem(const City &city, const PlanConfig &plan);

@@ -47,6 +47,7 @@ void BM_GreedyPlan(benchmark::State &state) {
     const PlanConfig cfg = default_plan();
     for (auto _ : state) {
         Plan p = make_plan(c.city, cfg, GreedyAllocator());
+        benchmark::ClobberMemory();
         benchmark::DoNotOptimize(p.allocations.data());
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -1,12 +1,16 @@
-#include "allocation/greedy.hpp"
+#include "allocation/input_spec.hpp"
 #include "allocation/plan_config.hpp"
 #include "allocation/planner.hpp"
 #include "cli/command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/summary.hpp"
+#include "cli/validate_command.hpp"
+#include "gis/atomic_file.hpp"
 #include "gis/errors.hpp"
 #include "landalloc_version.hpp"
 #include "layers/city.hpp"
 #include "layers/plan_output.hpp"
+#include "layers/report.hpp"
 #include "layers/synth.hpp"
 
 #include <chrono>
@@ -91,6 +95,17 @@ class PlanCommand final : public Command {
         app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed");
         app.add_option("--crs", m_crs,
                        "Working projected CRS (e.g. EPSG:4549); default: the parcels layer's");
+        app.add_option("--solver", m_solver,
+                       "exact (CBC, proven gap), heuristic (local search, certified gap), greedy, "
+                       "or auto (exact up to solver.auto_exact_max_parcels); overrides "
+                       "solver.method")
+            ->check(CLI::IsMember({"auto", "exact", "heuristic", "greedy"}));
+        app.add_option("--time-limit", m_time_limit,
+                       "Time limit of the exact solver in seconds; overrides solver.time_limit_s")
+            ->check(CLI::Range(0.1, 1e6));
+        app.add_option("--gap", m_gap,
+                       "Relative gap at which the exact solver stops; overrides solver.gap")
+            ->check(CLI::Range(0.0, 1.0));
         app.add_flag("--overwrite", m_overwrite, "Replace the output file if it exists");
     }
     int run(Io &io) override {
@@ -100,28 +115,43 @@ class PlanCommand final : public Command {
         if (m_seed) {
             cfg.seed = *m_seed;
         }
-        const std::string source = !m_input.empty() ? m_input : cfg.inputs.source;
-        if (source.empty()) {
-            throw UsageError("no input: give INPUT on the command line or inputs.source in the "
-                             "plan file");
+        if (!m_solver.empty()) {
+            cfg.solver.method = m_solver;
         }
+        if (m_time_limit) {
+            cfg.solver.time_limit_s = *m_time_limit;
+        }
+        if (m_gap) {
+            cfg.solver.gap = *m_gap;
+        }
+        // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md).
+        const InputSpec spec = make_input_spec(cfg, m_input, m_crs);
+        const std::string source = spec.parcels.source;
         // Refuse an existing output before any work.
         if (std::filesystem::exists(m_out) && !m_overwrite) {
             throw OutputError(m_out + ": already exists; pass --overwrite to replace it");
         }
-        InputSpec spec;
-        spec.zones = {source, cfg.inputs.zones};
-        spec.stations = {source, cfg.inputs.stations};
-        spec.parks = {source, cfg.inputs.parks};
-        spec.parcels = {source, cfg.inputs.parcels};
-        for (const auto &c : cfg.inputs.constraints) {
-            spec.constraints.push_back({source, c});
+        const std::string report_out = report_path_for(m_out);
+        if (std::filesystem::exists(report_out) && !m_overwrite) {
+            throw OutputError(report_out + ": already exists; pass --overwrite to replace it");
         }
-        spec.crs = !m_crs.empty() ? m_crs : cfg.inputs.crs;
 
         const LoadedCity city = load_city(spec);
-        const GreedyAllocator allocator;
-        Plan plan = make_plan(city.city, cfg, allocator);
+        if (!io.quiet) {
+            print_input_notes(io.out, city);
+        }
+        const auto allocator = make_allocator(cfg.solver, city.city.parcels.size());
+        Plan plan = make_plan(city.city, cfg, *allocator);
+        // The baseline: the same targets without the jobs-housing term, to show what the term
+        // buys (dissimilarity index D of the two plans).
+        if (cfg.jobs_housing.weight > 0 && !plan.zone_balance.empty()) {
+            PlanConfig base_cfg = cfg;
+            base_cfg.jobs_housing.weight = 0;
+            const Plan baseline = make_plan(city.city, base_cfg, *allocator);
+            plan.baseline_dissimilarity = baseline.balance_after.dissimilarity;
+            plan.metadata.emplace_back("dissimilarity_baseline_without_jobs_housing_term",
+                                       std::to_string(plan.baseline_dissimilarity));
+        }
 
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -143,11 +173,14 @@ class PlanCommand final : public Command {
         plan.metadata = std::move(meta);
 
         write_plan_gpkg(m_out, m_overwrite, city, plan);
+        // The report is rendered from the GeoPackage just written, so the two always agree.
+        gis::write_file_atomically(report_out, render_report_html(read_plan_report(m_out)),
+                                   m_overwrite);
         if (!io.quiet) {
             io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()
                    << " candidate parcels in " << city.city.crs << "\n";
             print_summary(io.out, plan);
-            io.out << "wrote " << m_out << "\n";
+            io.out << "wrote " << m_out << " and " << report_out << "\n";
         }
         if (!plan.binding_targets_met()) {
             io.err << "landalloc plan: binding targets not met: " << plan.status << "\n";
@@ -162,6 +195,9 @@ class PlanCommand final : public Command {
     std::string m_out;
     std::optional<std::uint64_t> m_seed;
     std::string m_crs;
+    std::string m_solver;
+    std::optional<double> m_time_limit;
+    std::optional<double> m_gap;
     bool m_overwrite = false;
 };
 
@@ -187,6 +223,8 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     out.push_back(std::make_unique<SynthCommand>());
     out.push_back(std::make_unique<PlanCommand>());
     out.push_back(std::make_unique<DefaultPlanCommand>());
+    out.push_back(make_validate_command());
+    out.push_back(make_report_command());
     return out;
 }
 

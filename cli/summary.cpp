@@ -1,5 +1,6 @@
 #include "cli/summary.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 
@@ -18,8 +19,42 @@ void print_summary(std::ostream &out, const Plan &plan) {
                       r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
         out << line;
     }
-    out << "solver: " << plan.solver << "; " << plan.allocations.size()
-        << " parcels allocated; status: " << plan.status << "\n";
+    out << "solver: " << plan.solver << " (" << plan.solver_status << ", " << plan.solve_seconds
+        << " s); objective " << plan.objective;
+    if (std::isfinite(plan.bound)) {
+        std::snprintf(line, sizeof line, "; bound %.6g; gap %.4f %%", plan.bound, 100.0 * plan.gap);
+        out << line;
+    }
+    out << "\n"
+        << plan.allocations.size() << " parcels allocated, " << plan.rejected.size()
+        << " candidates not; status: " << plan.status << "\n";
+    if (!plan.zone_balance.empty()) {
+        int within_before = 0;
+        int within_after = 0;
+        for (const auto &z : plan.zone_balance) {
+            within_before += z.before.band == "within" ? 1 : 0;
+            within_after += z.after.band == "within" ? 1 : 0;
+        }
+        const CityBalance &b = plan.balance_before;
+        const CityBalance &a = plan.balance_after;
+        std::snprintf(line, sizeof line,
+                      "jobs-housing: dissimilarity D %.4f -> %.4f; excess commuting E %.4f -> "
+                      "%.4f (T_min %.2f -> %.2f km, T_obs %.2f -> %.2f km)\n",
+                      b.dissimilarity, a.dissimilarity, b.excess_commuting, a.excess_commuting,
+                      b.commute_min_m / 1000, a.commute_min_m / 1000, b.commute_model_m / 1000,
+                      a.commute_model_m / 1000);
+        out << line;
+        if (std::isfinite(plan.baseline_dissimilarity)) {
+            std::snprintf(line, sizeof line,
+                          "baseline without the jobs-housing term: D %.4f (this plan %.4f)\n",
+                          plan.baseline_dissimilarity, a.dissimilarity);
+            out << line;
+        }
+        std::snprintf(
+            line, sizeof line, "zones with jobs/dwellings in [%.2f, %.2f]: %d -> %d of %zu\n",
+            plan.ratio_min, plan.ratio_max, within_before, within_after, plan.zone_balance.size());
+        out << line;
+    }
 }
 
 } // namespace landalloc::cli

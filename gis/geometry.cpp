@@ -351,6 +351,48 @@ Geometry Geometry::make_valid() const {
     return adopt(check(GEOSMakeValid_r(geos_context(), raw()), "makeValid"));
 }
 
+Geometry Geometry::make_valid_polygonal() const {
+    require(*this, "makeValid");
+    auto *ctx = geos_context();
+    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(ctx);
+    if (!params) {
+        throw GisError("GEOS could not create make-valid parameters");
+    }
+    GEOSMakeValidParams_setMethod_r(ctx, params, GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
+    GEOSGeometry *g = GEOSMakeValidWithParams_r(ctx, raw(), params);
+    GEOSMakeValidParams_destroy_r(ctx, params);
+    Geometry out = adopt(check(g, "makeValid"));
+    if (out.is_polygonal() || out.is_empty()) {
+        return out;
+    }
+    // A collection: keep its polygons.
+    std::vector<GEOSGeometry *> polys;
+    const int n = GEOSGetNumGeometries_r(ctx, out.raw());
+    for (int i = 0; i < n; ++i) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(ctx, out.raw(), i);
+        const int t = GEOSGeomTypeId_r(ctx, part);
+        if (t == GEOS_POLYGON) {
+            polys.push_back(check(GEOSGeom_clone_r(ctx, part), "clone"));
+        } else if (t == GEOS_MULTIPOLYGON) {
+            for (int k = 0; k < GEOSGetNumGeometries_r(ctx, part); ++k) {
+                polys.push_back(
+                    check(GEOSGeom_clone_r(ctx, GEOSGetGeometryN_r(ctx, part, k)), "clone"));
+            }
+        }
+    }
+    return adopt(check(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(),
+                                                   static_cast<unsigned>(polys.size())),
+                       "multipolygon"));
+}
+
+int Geometry::part_count() const {
+    if (is_null()) {
+        return 0;
+    }
+    return GEOSGetNumGeometries_r(geos_context(), raw());
+}
+
 bool Geometry::equals_exact(const Geometry &other, double tolerance) const {
     require(*this, "equalsExact");
     require(other, "equalsExact");
@@ -386,6 +428,53 @@ std::vector<unsigned char> Geometry::to_wkb() const {
     }
     std::vector<unsigned char> out(buf, buf + size);
     GEOSFree_r(ctx, buf);
+    return out;
+}
+
+} // namespace landalloc::gis
+
+namespace landalloc::gis {
+
+namespace {
+
+void append_ring(GEOSContextHandle_t ctx, const GEOSGeometry *ring,
+                 std::vector<std::vector<Point>> &out) {
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(ctx, ring);
+    unsigned int n = 0;
+    if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n)) {
+        throw GisError("GEOS: cannot read a ring's coordinates");
+    }
+    std::vector<Point> pts(n);
+    for (unsigned int i = 0; i < n; ++i) {
+        GEOSCoordSeq_getXY_r(ctx, seq, i, &pts[i].x, &pts[i].y);
+    }
+    out.push_back(std::move(pts));
+}
+
+void append_polygon_rings(GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                          std::vector<std::vector<Point>> &out) {
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_POLYGON) {
+        append_ring(ctx, GEOSGetExteriorRing_r(ctx, g), out);
+        const int holes = GEOSGetNumInteriorRings_r(ctx, g);
+        for (int i = 0; i < holes; ++i) {
+            append_ring(ctx, GEOSGetInteriorRingN_r(ctx, g, i), out);
+        }
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        const int n = GEOSGetNumGeometries_r(ctx, g);
+        for (int i = 0; i < n; ++i) {
+            append_polygon_rings(ctx, GEOSGetGeometryN_r(ctx, g, i), out);
+        }
+    }
+}
+
+} // namespace
+
+std::vector<std::vector<Point>> Geometry::polygon_rings() const {
+    std::vector<std::vector<Point>> out;
+    if (!is_null()) {
+        append_polygon_rings(geos_context(), raw(), out);
+    }
     return out;
 }
 

@@ -79,8 +79,17 @@ class Geometry {
     Geometry unite(const Geometry &other) const;
     Geometry buffer(double distance, int quadrant_segments = 8) const;
     Geometry make_valid() const;
+    /// GEOS make-valid keeping only the polygonal part ("structure" method, collapsed parts
+    /// dropped): a Polygon or MultiPolygon, empty when nothing with area is left.
+    Geometry make_valid_polygonal() const;
+    /// Number of parts (1 for a single geometry).
+    int part_count() const;
     /// Same vertices in the same order, each within `tolerance`.
     bool equals_exact(const Geometry &other, double tolerance) const;
+
+    /// Every ring of every polygon (exterior first, then holes), for drawing; empty for
+    /// non-polygonal geometries.
+    std::vector<std::vector<Point>> polygon_rings() const;
 
     std::string to_wkt(int precision = 3) const;
     std::vector<unsigned char> to_wkb() const;

@@ -1,6 +1,7 @@
 #include "gis/vector_io.hpp"
 
 #include "gis/errors.hpp"
+#include "gis/gpkg_writer_impl.hpp"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -11,9 +12,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
+#include <iconv.h>
+#include <iomanip>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -75,18 +80,28 @@ bool iequals(const std::string &a, const std::string &b) {
            });
 }
 
-GDALDatasetUniquePtr open_vector(const std::string &source) {
+GDALDatasetUniquePtr open_vector(const std::string &source, const std::string &encoding = {}) {
     init_gdal();
     CPLErrorReset();
+    CPLStringList open_options;
+    if (!encoding.empty()) {
+        // Only the Shapefile driver takes ENCODING; others would warn about an unknown option.
+        GDALDriverH drv = GDALIdentifyDriver(source.c_str(), nullptr);
+        if (drv && std::string(GDALGetDriverShortName(drv)) == "ESRI Shapefile") {
+            open_options.SetNameValue("ENCODING", encoding.c_str());
+        }
+    }
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                              nullptr, nullptr, nullptr));
+                                              nullptr, open_options.List(), nullptr));
     if (!ds) {
         if (!source.starts_with("PG:") && !fs::exists(source)) {
-            throw DataError(source + ": file not found; check the path in the plan file or "
-                                     "command line");
+            throw SourceError(SourceError::Reason::not_found,
+                              source + ": file not found; check the path in the plan file or "
+                                       "command line");
         }
-        throw DataError(source + ": GDAL cannot open it as a vector source (" +
-                        last_gdal_message() + ")");
+        throw SourceError(SourceError::Reason::cannot_open,
+                          source + ": GDAL cannot open it as a vector source (" +
+                              last_gdal_message() + ")");
     }
     return ds;
 }
@@ -174,31 +189,68 @@ std::vector<std::string> list_layers(const std::string &source) {
 }
 
 LayerData read_layer(const std::string &source, const std::string &layer_name, const Crs *target) {
-    auto ds = open_vector(source);
+    ReadOptions options;
+    options.target = target;
+    return read_layer(source, layer_name, options);
+}
+
+bool encoding_known(const std::string &name) {
+    iconv_t cd = iconv_open("UTF-8", name.c_str());
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+        return false;
+    }
+    iconv_close(cd);
+    return true;
+}
+
+LayerData read_layer(const std::string &source, const std::string &layer_name,
+                     const ReadOptions &options) {
+    if (!options.encoding.empty() && !encoding_known(options.encoding)) {
+        throw SourceError(SourceError::Reason::bad_encoding,
+                          source + ", layer '" + layer_name + "': encoding '" + options.encoding +
+                              "' is unknown (try GBK, GB18030, UTF-8)");
+    }
+    auto ds = open_vector(source, options.encoding);
     OGRLayer *layer = ds->GetLayerByName(layer_name.c_str());
     if (!layer) {
         std::string names;
         for (auto *l : ds->GetLayers()) {
             names += (names.empty() ? "" : ", ") + std::string(l->GetName());
         }
-        throw DataError(source + ": no layer '" + layer_name +
-                        "' (layers present: " + (names.empty() ? "none" : names) + ")");
+        throw SourceError(SourceError::Reason::no_layer,
+                          source + ": no layer '" + layer_name +
+                              "' (layers present: " + (names.empty() ? "none" : names) + ")");
     }
     LayerData out;
     out.source = source;
     out.name = layer_name;
+    out.driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+    out.encoding = options.encoding;
+    const OGRwkbGeometryType declared = layer->GetGeomType();
+    out.geometry_type = declared == wkbNone ? "None" : OGRGeometryTypeToName(declared);
+    const Crs *target = options.target;
 
     const OGRSpatialReference *layer_srs = layer->GetSpatialRef();
+    if (layer_srs && layer_srs->GetName() &&
+        std::string(layer_srs->GetName()).starts_with("Undefined ")) {
+        layer_srs = nullptr; // a GeoPackage's "Undefined geographic/Cartesian SRS": none stated
+    }
     if (layer_srs) {
         out.source_crs = Crs::from_wkt(to_wkt(*layer_srs));
+    } else if (!options.assumed_crs.empty() && declared != wkbNone) {
+        out.source_crs = options.assumed_crs;
+        out.crs_assumed = true;
     }
     std::unique_ptr<OGRCoordinateTransformation> transform;
     SrsPtr target_srs;
     if (target && !target->empty()) {
-        const bool is_geometry_layer = layer->GetGeomType() != wkbNone;
-        if (is_geometry_layer && !layer_srs) {
-            throw DataError(source + ", layer '" + layer_name +
-                            "': the layer has no CRS; state it in the plan file or fix the data");
+        const bool is_geometry_layer = declared != wkbNone;
+        if (is_geometry_layer && out.source_crs.empty()) {
+            throw SourceError(SourceError::Reason::no_crs,
+                              source + ", layer '" + layer_name +
+                                  "': the layer has no CRS; state it in the plan file "
+                                  "(inputs." +
+                                  layer_name + ".crs) or fix the data");
         }
         out.crs = *target;
         if (is_geometry_layer && !out.source_crs.same_as(*target)) {
@@ -206,9 +258,10 @@ LayerData read_layer(const std::string &source, const std::string &layer_name, c
             auto src = make_srs(out.source_crs.wkt());
             transform.reset(OGRCreateCoordinateTransformation(src.get(), target_srs.get()));
             if (!transform) {
-                throw DataError(source + ", layer '" + layer_name + "': cannot reproject from " +
-                                out.source_crs.label() + " to " + target->label() + ": " +
-                                last_gdal_message());
+                throw SourceError(SourceError::Reason::cannot_reproject,
+                                  source + ", layer '" + layer_name + "': cannot reproject from " +
+                                      out.source_crs.label() + " to " + target->label() + ": " +
+                                      last_gdal_message());
             }
         }
     } else {
@@ -258,11 +311,16 @@ LayerData read_layer(const std::string &source, const std::string &layer_name, c
             }
         }
         if (OGRGeometry *g = feat->GetGeometryRef(); g && !g->IsEmpty()) {
-            g->flattenTo2D();
+            if (g->Is3D() || g->IsMeasured()) {
+                ++out.zm_dropped;
+                g->flattenTo2D();
+                g->setMeasured(FALSE);
+            }
             if (transform && g->transform(transform.get()) != OGRERR_NONE) {
-                throw DataError(source + ", layer '" + layer_name + "', feature " +
-                                std::to_string(f.fid) + ": cannot reproject the geometry to " +
-                                target->label());
+                throw SourceError(SourceError::Reason::cannot_reproject,
+                                  source + ", layer '" + layer_name + "', feature " +
+                                      std::to_string(f.fid) +
+                                      ": cannot reproject the geometry to " + target->label());
             }
             std::vector<unsigned char> wkb(g->WkbSize());
             g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
@@ -273,11 +331,118 @@ LayerData read_layer(const std::string &source, const std::string &layer_name, c
     return out;
 }
 
+void reproject(LayerData &layer, const Crs &target) {
+    if (layer.crs.same_as(target)) {
+        layer.crs = target;
+        return;
+    }
+    if (layer.crs.empty()) {
+        throw SourceError(SourceError::Reason::no_crs,
+                          layer.source + ", layer '" + layer.name +
+                              "': the layer has no CRS; state it in the plan file (inputs." +
+                              layer.name + ".crs) or fix the data");
+    }
+    auto src = make_srs(layer.crs.wkt());
+    auto dst = make_srs(target.wkt());
+    CPLErrorReset();
+    std::unique_ptr<OGRCoordinateTransformation> transform(
+        OGRCreateCoordinateTransformation(src.get(), dst.get()));
+    if (!transform) {
+        throw SourceError(SourceError::Reason::cannot_reproject,
+                          layer.source + ", layer '" + layer.name + "': cannot reproject from " +
+                              layer.crs.label() + " to " + target.label() + ": " +
+                              last_gdal_message());
+    }
+    for (auto &f : layer.features) {
+        if (f.geometry.is_null()) {
+            continue;
+        }
+        const auto wkb = f.geometry.to_wkb();
+        OGRGeometry *raw = nullptr;
+        if (OGRGeometryFactory::createFromWkb(wkb.data(), src.get(), &raw, wkb.size()) !=
+            OGRERR_NONE) {
+            throw GisError("cannot convert a geometry to OGR");
+        }
+        std::unique_ptr<OGRGeometry> g(raw);
+        if (g->transform(transform.get()) != OGRERR_NONE) {
+            throw SourceError(SourceError::Reason::cannot_reproject,
+                              layer.source + ", layer '" + layer.name + "', feature " +
+                                  std::to_string(f.fid) + ": cannot reproject the geometry to " +
+                                  target.label());
+        }
+        std::vector<unsigned char> out(g->WkbSize());
+        g->exportToWkb(wkbNDR, out.data(), wkbVariantIso);
+        f.geometry = Geometry::from_wkb(out.data(), out.size());
+    }
+    layer.crs = target;
+}
+
+std::optional<Bounds> layer_bounds(const LayerData &layer) {
+    std::optional<Bounds> out;
+    for (const auto &f : layer.features) {
+        if (f.geometry.is_empty()) {
+            continue;
+        }
+        const Bounds b = f.geometry.bounds();
+        if (!out) {
+            out = b;
+        } else {
+            out->min_x = std::min(out->min_x, b.min_x);
+            out->min_y = std::min(out->min_y, b.min_y);
+            out->max_x = std::max(out->max_x, b.max_x);
+            out->max_y = std::max(out->max_y, b.max_y);
+        }
+    }
+    return out;
+}
+
+CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent) {
+    auto srs = make_srs(geographic.wkt());
+    const double lon = (extent.min_x + extent.max_x) / 2;
+    const double lat = (extent.min_y + extent.max_y) / 2;
+    std::ostringstream centre;
+    centre << std::fixed << std::setprecision(2) << std::abs(lon) << (lon < 0 ? "W" : "E") << ", "
+           << std::abs(lat) << (lat < 0 ? "S" : "N");
+    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
+        throw DataError("the data's centre (" + centre.str() + ") is not a longitude/latitude in " +
+                        geographic.label() + "; state the working CRS (crs = \"EPSG:...\")");
+    }
+    auto cgcs2000 = make_srs(Crs::from_epsg(4490).wkt());
+    auto wgs84 = make_srs(Crs::from_epsg(4326).wkt());
+    CrsChoice out;
+    int code = 0;
+    std::string why;
+    if (srs->IsSameGeogCS(cgcs2000.get()) != 0) {
+        const int cm = 3 * static_cast<int>(std::lround(lon / 3.0));
+        if (cm < 75 || cm > 135) {
+            throw DataError("the data's centre (" + centre.str() +
+                            ") is outside the CGCS2000 Gauss-Kruger zones of China (central "
+                            "meridians 75E-135E); state the working CRS (crs = \"EPSG:...\")");
+        }
+        code = 4534 + (cm - 75) / 3;
+        why = "the inputs are in geographic CGCS2000 and the data's centre (" + centre.str() +
+              ") lies in the 3-degree zone of central meridian " + std::to_string(cm) + "E";
+    } else if (srs->IsSameGeogCS(wgs84.get()) != 0) {
+        const int zone = std::clamp(static_cast<int>(std::floor((lon + 180.0) / 6.0)) + 1, 1, 60);
+        code = (lat >= 0 ? 32600 : 32700) + zone;
+        why = "the inputs are in geographic WGS 84 and the data's centre (" + centre.str() +
+              ") lies in UTM zone " + std::to_string(zone) + (lat >= 0 ? "N" : "S");
+    } else {
+        throw DataError("geographic CRS " + geographic.label() +
+                        " is neither CGCS2000 nor WGS 84, so no working CRS is chosen "
+                        "automatically; state one (crs = \"EPSG:...\")");
+    }
+    out.crs = Crs::from_epsg(code);
+    auto chosen = make_srs(out.crs.wkt());
+    const char *name = chosen->GetName();
+    out.explanation = "working CRS EPSG:" + std::to_string(code) + " (" + (name ? name : "") +
+                      "), chosen automatically: " + why;
+    return out;
+}
+
 // ---- writing ------------------------------------------------------------------------------
 
-struct GpkgWriter::Impl {
-    GDALDatasetUniquePtr ds;
-};
+// GpkgWriter::Impl is in gis/gpkg_writer_impl.hpp (gis/gpkg_qgis.cpp uses it too).
 
 GpkgWriter::GpkgWriter(std::string path, bool overwrite)
     : m_path(std::move(path)), m_overwrite(overwrite), m_impl(std::make_unique<Impl>()) {

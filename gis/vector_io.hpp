@@ -4,6 +4,7 @@
 // file beside the target and renamed into place only once every layer is written and the file
 // closed cleanly, so a failed run never leaves a half-written file or destroys a good one.
 
+#include "gis/errors.hpp"
 #include "gis/geometry.hpp"
 
 #include <cstdint>
@@ -58,8 +59,13 @@ struct Feature {
 struct LayerData {
     std::string source; // the path or connection string it came from
     std::string name;
-    Crs crs;        // the CRS of the geometries held (after any reprojection)
-    Crs source_crs; // the CRS the layer declared (empty when none)
+    Crs crs;                   // the CRS of the geometries held (after any reprojection)
+    Crs source_crs;            // the CRS the layer declared (empty when none)
+    bool crs_assumed = false;  // the layer declared none and ReadOptions::assumed_crs was used
+    std::string driver;        // GDAL driver short name: "GPKG", "ESRI Shapefile", "GeoJSON", ...
+    std::string geometry_type; // as the layer declares it: "Polygon", "Point", "Unknown", "None"
+    std::string encoding;      // the attribute encoding asked for ("" when GDAL's own choice)
+    int zm_dropped = 0;        // features whose Z or M values were dropped
     std::vector<FieldDef> fields;
     std::vector<Feature> features;
 
@@ -67,15 +73,74 @@ struct LayerData {
     int field_index(const std::string &name) const;
 };
 
+/// A source or layer that cannot be used at all; `reason()` says why, for data-quality reports.
+class SourceError : public DataError {
+  public:
+    enum class Reason { not_found, cannot_open, no_layer, no_crs, cannot_reproject, bad_encoding };
+    SourceError(Reason reason, const std::string &message) : DataError(message), m_reason(reason) {}
+    Reason reason() const noexcept { return m_reason; }
+
+  private:
+    Reason m_reason;
+};
+
+/// How to read a layer.
+struct ReadOptions {
+    /// Attribute encoding of a Shapefile (GDAL open option ENCODING, e.g. "GBK", "UTF-8").
+    /// DEFAULT: "" = the .cpg file's, else GDAL's default. Ignored by drivers without the option.
+    std::string encoding;
+    /// The CRS of a layer that declares none. DEFAULT: none (such a layer then has no CRS).
+    Crs assumed_crs;
+    /// Reproject geometries into this CRS. DEFAULT: nullptr, keep the layer's own.
+    const Crs *target = nullptr;
+};
+
+/// True when iconv knows the encoding name (for checking a plan file's `encoding`).
+bool encoding_known(const std::string &name);
+
 /// Names of the vector layers in a source, in the source's order.
 std::vector<std::string> list_layers(const std::string &source);
 
 /// Reads one layer whole. With `target` set, geometries are reprojected into it; a layer without a
-/// CRS is then an error. Z and M are dropped.
+/// CRS is then an error. Z and M are dropped. Throws SourceError when the source or layer cannot
+/// be read.
 LayerData read_layer(const std::string &source, const std::string &layer,
                      const Crs *target = nullptr);
+LayerData read_layer(const std::string &source, const std::string &layer,
+                     const ReadOptions &options);
+
+/// Reprojects every geometry of `layer` (whose `crs` must be set) into `target`.
+void reproject(LayerData &layer, const Crs &target);
+
+/// Bounds of all non-null geometries of a layer; nullopt when it has none.
+std::optional<Bounds> layer_bounds(const LayerData &layer);
+
+/// A projected CRS chosen for data in a geographic CRS.
+struct CrsChoice {
+    Crs crs;
+    std::string explanation; // one sentence: which CRS and why
+};
+
+/// Chooses a projected CRS for data in the geographic CRS `geographic` whose bounds (longitude,
+/// latitude) are `extent`: for CGCS2000 the 3-degree Gauss-Kruger zone (EPSG:4534-4554, the "CM"
+/// variants without false easting prefix) whose central meridian is nearest the centre; for WGS 84
+/// the UTM zone holding the centre. Throws DataError for other datums or outside China's zones.
+CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent);
 
 enum class GeomKind { none, point, line, polygon };
+
+/// One row of a GeoPackage's `layer_styles` table: the convention QGIS (and OGC's styles
+/// extension draft) use for styles stored with the data. QGIS applies the row with
+/// `use_as_default` when it opens the layer.
+struct LayerStyle {
+    std::string table;           // f_table_name: the layer styled
+    std::string geometry_column; // f_geometry_column ("geom" for layers GpkgWriter writes)
+    std::string name;            // styleName
+    std::string qml;             // styleQML: a QGIS .qml document
+    std::string sld;             // styleSLD (may be empty)
+    std::string description;
+    bool use_as_default = true;
+};
 
 /// Writes a new GeoPackage atomically (see the file comment).
 class GpkgWriter {
@@ -92,6 +157,16 @@ class GpkgWriter {
     void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
                    const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
                    const std::string &description = {});
+
+    /// Creates the `layer_styles` table (as QGIS creates it: an attribute table registered in
+    /// gpkg_contents) and adds one row per style. Call once, after the layers it styles.
+    void add_layer_styles(const std::vector<LayerStyle> &styles);
+
+    /// Stores a QGIS project in the `qgis_projects` table the way QGIS's GeoPackage project
+    /// storage does (name, JSON metadata, content = hex of the .qgz zip holding `qgs_xml`), so
+    /// QGIS lists it under the GeoPackage and opens it. `file_name` names the .qgs in the zip.
+    void add_qgis_project(const std::string &name, const std::string &file_name,
+                          const std::string &qgs_xml);
 
     /// Closes the file, checks for errors and renames it into place.
     void commit();

@@ -5,15 +5,21 @@
 #include "gis/geometry.hpp"
 #include "gis/vector_io.hpp"
 #include "layers/domain.hpp"
+#include "layers/findings.hpp"
 
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace landalloc {
 
 struct LayerRef {
-    std::string source; // path or connection string
-    std::string layer;  // layer name inside it
+    std::string source;   // path or connection string
+    std::string layer;    // layer name inside it
+    std::string encoding; // Shapefile attribute encoding ("GBK"); "": the .cpg file's
+    std::string crs;      // CRS of a layer that declares none; "": such a layer is an error
 };
 
 /// Field names of each input layer (the user's schema -> the domain's attributes).
@@ -33,6 +39,29 @@ struct FieldMap {
     // constraints
     std::string constraint_id = "id", constraint_kind = "kind", effect = "effect",
                 max_far = "max_far";
+
+    /// One logical attribute: its plan-file key (`[inputs.fields]`), layer and member.
+    struct Entry {
+        const char *key;
+        const char *layer; // zones, stations, parks, parcels, constraints
+        bool required;
+        std::string FieldMap::*member;
+    };
+    /// Every attribute, in layer order.
+    static const std::vector<Entry> &entries();
+};
+
+/// Zone attributes given in the plan file ([inputs.zone_values]) rather than in the layer.
+struct ZoneValues {
+    std::optional<double> population, jobs, dwellings, destock_months;
+    std::optional<std::string> zone_class;
+};
+
+/// Generating example parks and parcels inside real zones ([inputs.generate]).
+struct GenerateSpec {
+    int parcels = 0; // DEFAULT: 0 = read the parcels and parks layers; > 0: generate this many
+    int parks = 4;   // DEFAULT: 4 industrial parks, in the zones with the most jobs
+    std::uint64_t seed = 2021; // DEFAULT: 2021
 };
 
 struct InputSpec {
@@ -45,7 +74,12 @@ struct InputSpec {
     std::string crs; // explicit working CRS ("EPSG:4549"); empty: the parcels layer's CRS
     double exclude_min_overlap_m2 = 1.0; // DEFAULT: 1 m^2; smaller overlaps are slivers
     double cap_min_share = 0.5; // DEFAULT: 50 %; a cap applies when it covers this much of a parcel
-    double station_radius_m = 800; // DEFAULT: 800 m; stations counted within this radius
+    double station_radius_m = 800;    // DEFAULT: 800 m; stations counted within this radius
+    double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2 (0.1 ha); smaller parcels are reported
+    int first_year = 0; // the plan's horizon, for checking parcels' first_year; 0: not checked
+    int last_year = 0;
+    std::map<std::string, ZoneValues> zone_values; // by zone id; replace the layer's values
+    GenerateSpec generate;
 
     /// Every layer read from `source` under the default layer names.
     static InputSpec from_source(const std::string &source);
@@ -58,11 +92,26 @@ struct LoadedCity {
     std::vector<gis::Geometry> park_geoms;
     std::vector<gis::Geometry> parcel_geoms;
     std::vector<gis::Geometry> constraint_geoms;
+    /// How the working CRS was found (stated, a layer's own, or chosen automatically).
+    std::string crs_note;
+    /// Everything noticed while loading (warnings and notes; errors only from the collecting
+    /// overload).
+    FindingsReport findings;
 };
 
-/// Reads and validates all input layers and computes the parcels' facts. Throws DataError naming
-/// the source, layer, feature id and field of the first unusable value.
+/// Reads and validates all input layers and computes the parcels' facts. Throws DataError with the
+/// first error finding (naming the source, layer, feature id and field); warnings are kept in
+/// `LoadedCity::findings`.
 LoadedCity load_city(const InputSpec &spec);
+
+/// The same, collecting every problem in `report` instead of throwing for the data's faults: a
+/// feature with an error is left out, a layer that cannot be read is left empty. The parcels'
+/// facts are computed only when there is no error.
+LoadedCity load_city(const InputSpec &spec, FindingsReport &report);
+
+/// Generates `spec.generate.parks` industrial parks and `spec.generate.parcels` candidate parcels
+/// inside the loaded zones (deterministic for the seed); layers/generate.cpp.
+void generate_in_zones(LoadedCity &loaded, const InputSpec &spec);
 
 /// Computes the parcels' geometric facts (zone, distances, overlaps) from the geometries.
 void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec);

@@ -22,6 +22,8 @@ struct Zone {
     std::string zone_class;    // e.g. priority_expansion, moderate, stock_upgrading, old_city
     double destock_months = 0; // 去化周期 in months; 0 when unknown
     double area_m2 = 0;
+    double x = 0; // the centroid, or an interior point when the centroid falls outside
+    double y = 0;
 };
 
 struct Station {
@@ -40,6 +42,8 @@ struct Park {
     double jobs = 0;
     std::string level; // national, provincial, municipal
     double area_m2 = 0;
+    double x = 0; // the centroid, or an interior point when the centroid falls outside
+    double y = 0;
 };
 
 enum class ConstraintEffect { exclude, cap };

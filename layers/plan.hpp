@@ -3,6 +3,7 @@
 // and the run metadata. The allocator fills it; every output (GeoPackage layers, summary, report)
 // is rendered from it and recomputes nothing.
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,12 @@ namespace landalloc {
 struct ScorePart {
     std::string name; // transit, jobs, zone_class
     double value = 0; // weighted contribution to the score
+};
+
+/// A named per-parcel indicator value (allocation/indicators.hpp); inf when not defined.
+struct Indicator {
+    std::string name;
+    double value = 0;
 };
 
 struct Allocation {
@@ -24,7 +31,34 @@ struct Allocation {
     double units = 0;
     double score = 0;
     std::vector<ScorePart> score_parts;
-    std::string reasons; // rules that applied, human readable
+    std::string reasons;               // rules that applied, human readable
+    std::vector<Indicator> indicators; // per-parcel indicators, same names on every allocation
+};
+
+/// One side (before or after the plan) of a zone's jobs-housing balance.
+struct ZoneSide {
+    double population = 0;
+    double jobs = 0;
+    double dwellings = 0;
+    double workers = 0;        // resident workers = population x labour-force rate
+    double jobs_dwellings = 0; // jobs / dwellings; NaN without dwellings
+    std::string band;          // "below", "within" or "above" the target band; "" without dwellings
+};
+
+struct ZoneBalance {
+    std::size_t zone = 0; // index into City::zones
+    double new_units = 0;
+    double new_land_ha = 0;
+    ZoneSide before;
+    ZoneSide after;
+};
+
+/// City-wide jobs-housing indicators on one side of the plan.
+struct CityBalance {
+    double dissimilarity = 0;    // D = 1/2 sum |J_z/J - W_z/W|
+    double commute_min_m = 0;    // T_min: mean commute of the optimal assignment
+    double commute_model_m = 0;  // T_obs: mean commute of the gravity assignment
+    double excess_commuting = 0; // (T_obs - T_min) / T_obs
 };
 
 struct AnnualRow {
@@ -39,17 +73,41 @@ struct AnnualRow {
     double supplied_floor_m2 = 0;
     double supplied_units = 0;
     int parcels = 0;
-    bool met = false; // supplied within target x (1 +- tolerance)
-    std::string note; // why not met, when not
+    bool met = false;  // supplied within target x (1 +- tolerance)
+    std::string note;  // why not met, when not
+    std::string cause; // when not met: no_eligible_land, competition or over
+};
+
+/// Why a candidate parcel was not allocated.
+struct Rejection {
+    std::size_t parcel = 0; // index into City::parcels
+    std::string code;       // excluded, outside_zones, not_available, type_not_allowed,
+                            // far_too_low, no_target, outscored, did_not_fit
+    std::string detail;     // human readable: which layer, which year, which chosen parcel
+    std::string best_type;  // the housing type it scored best for ("" when none)
+    double best_score = 0;
 };
 
 struct Plan {
     std::vector<Allocation> allocations; // sorted by (year, type, parcel id)
     std::vector<AnnualRow> annual;       // sorted by (year, type)
     std::string solver;
-    std::string status; // "all targets met" or what is not
+    std::vector<Rejection> rejected; // every candidate not allocated, sorted by parcel id
+    std::string status;              // "all targets met" or what is not
+    std::string solver_status;       // "optimal", "time limit reached", ...
     double objective = 0;
+    double bound = 0; // valid upper bound on the objective (NaN: none known)
+    double gap = 0;   // relative gap (bound - objective) / |objective|
+    double solve_seconds = 0;
     std::vector<std::pair<std::string, std::string>> metadata; // run metadata, in order
+    // Jobs-housing indicators (allocation/indicators.hpp); empty when not computed.
+    std::vector<ZoneBalance> zone_balance; // one row per zone, in zone order
+    double ratio_min = 0;                  // the jobs/dwellings target band
+    double ratio_max = 0;
+    CityBalance balance_before;
+    /// D of the same targets planned without the jobs-housing term (NaN when not computed).
+    double baseline_dissimilarity = std::numeric_limits<double>::quiet_NaN();
+    CityBalance balance_after;
 
     bool binding_targets_met() const {
         for (const auto &r : annual) {

@@ -1,9 +1,13 @@
 #include "layers/plan_output.hpp"
 
 #include "gis/vector_io.hpp"
+#include "layers/styles.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
+#include <optional>
 
 namespace landalloc {
 
@@ -21,6 +25,46 @@ double round_to(double v, double digits) {
 
 Value finite_or_null(double v, int digits) {
     return std::isfinite(v) ? Value(round_to(v, digits)) : Value();
+}
+
+/// QGIS default styles of the spatial layers and a project showing them (layers/styles.hpp).
+void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &path,
+                                 const LoadedCity &loaded, const Plan &plan) {
+    writer.add_layer_styles(plan_layer_styles(plan));
+    std::optional<gis::Bounds> extent;
+    const auto grow = [&](const std::vector<gis::Geometry> &geoms) {
+        for (const auto &g : geoms) {
+            if (g.is_null() || g.is_empty()) {
+                continue;
+            }
+            const gis::Bounds b = g.bounds();
+            if (!extent) {
+                extent = b;
+            } else {
+                extent =
+                    gis::Bounds{std::min(extent->min_x, b.min_x), std::min(extent->min_y, b.min_y),
+                                std::max(extent->max_x, b.max_x), std::max(extent->max_y, b.max_y)};
+            }
+        }
+    };
+    grow(loaded.zone_geoms);
+    if (!extent) {
+        grow(loaded.parcel_geoms);
+    }
+    std::string title = "landalloc plan";
+    for (const auto &[key, value] : plan.metadata) {
+        if (key == "plan_name" && !value.empty()) {
+            title += ": " + value;
+        }
+    }
+    writer.add_qgis_project(
+        k_qgis_project_name, k_qgis_project_file,
+        plan_project_qgs(plan,
+                         {{k_layer_allocated, "allocated parcels (by housing type, year)"},
+                          {k_layer_constraints, "constraints"},
+                          {k_layer_zones, "zones (jobs / dwellings after the plan)"}},
+                         loaded.crs, extent.value_or(gis::Bounds{0, 0, 1, 1}),
+                         std::filesystem::path(path).filename().string(), title));
 }
 
 } // namespace
@@ -47,6 +91,15 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
             for (const auto &part : plan.allocations.front().score_parts) {
                 part_names.push_back(part.name);
                 fields.push_back({"score_" + part.name, FieldType::real});
+            }
+        }
+        // Per-parcel indicators (allocation/indicators.hpp): counts as integers, the rest real.
+        std::vector<bool> indicator_is_count;
+        if (!plan.allocations.empty()) {
+            for (const auto &ind : plan.allocations.front().indicators) {
+                const bool count = ind.name.starts_with("stations_within_");
+                indicator_is_count.push_back(count);
+                fields.push_back({ind.name, count ? FieldType::integer : FieldType::real});
             }
         }
         fields.push_back({"reasons", FieldType::string});
@@ -77,6 +130,12 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
             for (std::size_t k = 0; k < part_names.size(); ++k) {
                 v.emplace_back(k < a.score_parts.size() ? round_to(a.score_parts[k].value, 5)
                                                         : 0.0);
+            }
+            for (std::size_t k = 0; k < indicator_is_count.size(); ++k) {
+                const double x = k < a.indicators.size() ? a.indicators[k].value : k_inf;
+                v.emplace_back(indicator_is_count[k] && std::isfinite(x)
+                                   ? Value(static_cast<std::int64_t>(x))
+                                   : finite_or_null(x, 4));
             }
             v.emplace_back(a.reasons);
             feats.push_back({++fid, loaded.parcel_geoms[a.parcel], std::move(v)});
@@ -137,6 +196,20 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                   round_to(new_ha[zi], 4), round_to(new_units[zi], 1), round_to(after, 1),
                   z.dwellings > 0 ? Value(round_to(z.jobs / z.dwellings, 4)) : Value(),
                   after > 0 ? Value(round_to(z.jobs / after, 4)) : Value()}});
+            // Jobs-housing indicators, when the plan carries them (allocation/indicators.hpp).
+            auto &v = feats.back().values;
+            if (i < plan.zone_balance.size()) {
+                const ZoneBalance &b = plan.zone_balance[i];
+                auto band = [](const std::string &s) { return s.empty() ? Value() : Value(s); };
+                for (Value x :
+                     {Value(round_to(b.after.population, 1)), Value(round_to(b.before.workers, 1)),
+                      Value(round_to(b.after.workers, 1)), band(b.before.band), band(b.after.band),
+                      Value(plan.ratio_min), Value(plan.ratio_max)}) {
+                    v.push_back(std::move(x));
+                }
+            } else {
+                v.resize(v.size() + 7);
+            }
         }
         writer.add_layer(k_layer_zones, gis::GeomKind::polygon, loaded.crs,
                          {{"zone_id", FieldType::string},
@@ -149,7 +222,14 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                           {"new_units", FieldType::real},
                           {"dwellings_after", FieldType::real},
                           {"jobs_dwellings_before", FieldType::real},
-                          {"jobs_dwellings_after", FieldType::real}},
+                          {"jobs_dwellings_after", FieldType::real},
+                          {"population_after", FieldType::real},
+                          {"workers_before", FieldType::real},
+                          {"workers_after", FieldType::real},
+                          {"band_before", FieldType::string},
+                          {"band_after", FieldType::string},
+                          {"band_min", FieldType::real},
+                          {"band_max", FieldType::real}},
                          feats, "Zones before and after the plan");
     }
 
@@ -185,6 +265,7 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                          {{"key", FieldType::string}, {"value", FieldType::string}}, feats,
                          "Run metadata: inputs, plan file, seed, solver, version");
     }
+    add_qgis_styles_and_project(writer, path, loaded, plan);
     writer.commit();
 }
 

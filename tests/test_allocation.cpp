@@ -122,7 +122,10 @@ TEST(Greedy, ShortfallIsReportedWithCause) {
     EXPECT_DOUBLE_EQ(r.supplied, 1.0);
     // Lower tolerance 4.75 ha - 1 ha supplied = 3.75 ha short; nothing eligible left.
     EXPECT_NE(r.note.find("short by 3.75 ha"), std::string::npos) << r.note;
-    EXPECT_NE(r.note.find("eligible land left unused in 2022: 0.00 ha"), std::string::npos)
+    // Only 3 ha are eligible by 2022 in all, below the 4.75 ha lower tolerance.
+    EXPECT_EQ(r.cause, "no_eligible_land");
+    EXPECT_NE(r.note.find("not enough eligible land available by 2022: 3.00 ha on offer in all"),
+              std::string::npos)
         << r.note;
     EXPECT_NE(plan.status.find("2022 commercial"), std::string::npos) << plan.status;
 }

@@ -57,7 +57,7 @@ TEST(LoadCity, ParcelFactsMatchBruteForce) {
         const Parcel &p = c.city.parcels[i];
         const Geometry &g = c.parcel_geoms[i];
         SCOPED_TRACE(p.id);
-        EXPECT_NEAR(p.area_m2, g.area(), 1e-6);
+        EXPECT_NEAR(p.area_m2, g.area(), 0.005); // facts are kept to 0.01
         // Zone: the interior point lies in exactly the zone recorded.
         ASSERT_GE(p.zone, 0);
         EXPECT_TRUE(c.zone_geoms[static_cast<std::size_t>(p.zone)].covers_point({p.x, p.y}));
@@ -66,13 +66,13 @@ TEST(LoadCity, ParcelFactsMatchBruteForce) {
         for (const auto &s : c.city.stations) {
             best = std::min(best, std::hypot(s.x - p.x, s.y - p.y));
         }
-        EXPECT_DOUBLE_EQ(p.station_distance_m, best);
+        EXPECT_NEAR(p.station_distance_m, best, 0.005);
         // Nearest park by brute force (polygon distance).
         double best_park = 1e300;
         for (const auto &pg : c.park_geoms) {
             best_park = std::min(best_park, pg.distance(g));
         }
-        EXPECT_NEAR(p.park_distance_m, best_park, 1e-6);
+        EXPECT_NEAR(p.park_distance_m, best_park, 0.005);
         // Exclusion overlap by brute force.
         double overlap = 0;
         for (std::size_t k = 0; k < c.city.constraints.size(); ++k) {
@@ -82,7 +82,7 @@ TEST(LoadCity, ParcelFactsMatchBruteForce) {
         }
         if (overlap >= 1.0) {
             EXPECT_NE(p.excluded_by, k_none);
-            EXPECT_NEAR(p.excluded_overlap_m2, overlap, 1e-6);
+            EXPECT_NEAR(p.excluded_overlap_m2, overlap, 0.005);
             ++excluded;
         } else {
             EXPECT_EQ(p.excluded_by, k_none);

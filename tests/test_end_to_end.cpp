@@ -167,7 +167,10 @@ TEST(EndToEnd, MetadataRecordsTheRun) {
     }
     EXPECT_EQ(meta["input"], fx().city);
     EXPECT_EQ(meta["seed"], "1");
-    EXPECT_EQ(meta["solver"], "greedy");
+    EXPECT_EQ(meta["solver"], "heuristic"); // auto: 3000 parcels is past the exact limit
+    EXPECT_FALSE(meta["bound"].empty());
+    EXPECT_GE(std::stod(meta["bound"]), std::stod(meta["objective"]));
+    EXPECT_LT(std::stod(meta["gap"]), 0.01);
     EXPECT_EQ(meta["crs"], "EPSG:4549");
     EXPECT_NE(meta["plan_text"].find("[[targets]]"), std::string::npos);
     EXPECT_FALSE(meta["landalloc_version"].empty());
@@ -204,4 +207,19 @@ TEST(EndToEnd, ADifferentSeedGivesADifferentCity) {
     OGRFeatureUniquePtr fb(b->GetLayerByName("parcels")->GetFeature(1));
     ASSERT_TRUE(fa && fb);
     EXPECT_NE(fa->GetGeometryRef()->exportToWkt(), fb->GetGeometryRef()->exportToWkt());
+}
+
+TEST(EndToEnd, JobsHousingTermImprovesDissimilarityOverBaseline) {
+    auto plan = open(fx().plan);
+    std::map<std::string, std::string> meta;
+    for (auto &&f : *plan->GetLayerByName("run_metadata")) {
+        meta[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+    }
+    ASSERT_FALSE(meta["dissimilarity_after"].empty());
+    ASSERT_FALSE(meta["dissimilarity_baseline_without_jobs_housing_term"].empty());
+    const double with_term = std::stod(meta["dissimilarity_after"]);
+    const double baseline = std::stod(meta["dissimilarity_baseline_without_jobs_housing_term"]);
+    EXPECT_LT(with_term, baseline);
+    EXPECT_NE(fx().plan_result.out.find("baseline without the jobs-housing term: D"),
+              std::string::npos);
 }

@@ -1,0 +1,82 @@
+#include "allocation/exact.hpp"
+
+#include "allocation/heuristic.hpp"
+#include "allocation/milp.hpp"
+
+#include <coin/CbcModel.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+Solution ExactAllocator::solve(const Model &m) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    OsiClpSolverInterface lp;
+    const MilpLayout layout = load_milp(m, lp);
+    for (int c = 0; c < layout.n_x; ++c) {
+        lp.setInteger(c);
+    }
+
+    CbcModel cbc(lp);
+    cbc.setLogLevel(0);
+    cbc.messageHandler()->setLogLevel(0);
+
+    // Warm start from the heuristic's plan (a valid incumbent; CBC checks it).
+    Solution start;
+    if (m_options.warm_start) {
+        start = HeuristicAllocator(HeuristicOptions{}).solve(m);
+        const std::vector<double> x = full_solution(m, layout, start.chosen);
+        cbc.setBestSolution(x.data(), layout.n_cols, -start.report.objective, /*check=*/true);
+    }
+
+    const std::string sec = std::to_string(m_options.time_limit_s);
+    const std::string gap = std::to_string(m_options.gap);
+    const std::string log = std::to_string(m_options.log_level);
+    const char *argv[] = {"landalloc", "-log",      log.c_str(), "-sec", sec.c_str(),
+                          "-ratioGap", gap.c_str(), "-threads",  "0",    "-timeMode",
+                          "elapsed",   "-solve",    "-quit"};
+    CbcMain0(cbc);
+    cbc.setLogLevel(m_options.log_level);
+    CbcMain1(static_cast<int>(sizeof argv / sizeof argv[0]), argv, cbc);
+
+    Solution s;
+    s.report.solver = "exact (CBC)";
+    const double *best = cbc.bestSolution();
+    if (best) {
+        for (int c = 0; c < layout.n_x; ++c) {
+            if (best[c] > 0.5) {
+                s.chosen.push_back(static_cast<std::uint32_t>(c));
+            }
+        }
+    } else if (m_options.warm_start) {
+        s.chosen = start.chosen;
+    }
+    s.report.objective = evaluate(m, s.chosen).objective;
+    const double bound = -cbc.getBestPossibleObjValue();
+    s.report.bound = std::max(bound, s.report.objective);
+    s.report.gap =
+        (s.report.bound - s.report.objective) / std::max(std::abs(s.report.objective), 1e-9);
+    // CBC's status: 0 finished (optimal or proven within the gap target), 1 stopped on a limit.
+    if (cbc.status() == 0 && s.report.gap <= 1e-9) {
+        s.report.status = "optimal";
+        s.report.proven_optimal = true;
+    } else if (cbc.status() == 0) {
+        s.report.status = "optimal within the gap target";
+        s.report.proven_optimal = true;
+    } else if (cbc.secondaryStatus() == 4 || cbc.maximumSecondsReached()) {
+        s.report.status = "time limit reached";
+        s.report.proven_optimal = false;
+    } else {
+        s.report.status = "stopped (CBC status " + std::to_string(cbc.status()) + "/" +
+                          std::to_string(cbc.secondaryStatus()) + ")";
+        s.report.proven_optimal = false;
+    }
+    s.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return s;
+}
+
+} // namespace landalloc

@@ -1,0 +1,418 @@
+#include "allocation/heuristic.hpp"
+
+#include "allocation/greedy.hpp"
+#include "allocation/milp.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace landalloc {
+
+namespace {
+
+constexpr std::int64_t k_free = -1;
+
+/// The search state: which column each parcel uses, supplies per row and units per zone.
+class State {
+  public:
+    State(const Model &m, const std::vector<std::uint32_t> &chosen)
+        : m_m(m), m_assigned(m.n_parcels(), k_free), m_supply(m.rows.size(), 0.0),
+          m_units(m.zones.size(), 0.0) {
+        for (std::uint32_t c : chosen) {
+            apply_add(c);
+        }
+    }
+
+    std::int64_t assigned(std::uint32_t parcel) const { return m_assigned[parcel]; }
+
+    /// Objective change of removing column `out` (or none: -1) and adding `in` (or none).
+    double delta(std::int64_t out, std::int64_t in) const {
+        double d = 0;
+        // Rows and zones touched (at most two of each).
+        std::uint32_t rows[2];
+        double row_change[2];
+        int nr = 0;
+        std::int32_t zones[2];
+        double zone_change[2];
+        int nz = 0;
+        auto touch = [&](const Column &c, double sign) {
+            int r = 0;
+            while (r < nr && rows[r] != c.row) {
+                ++r;
+            }
+            if (r == nr) {
+                rows[nr] = c.row;
+                row_change[nr++] = 0;
+            }
+            row_change[r] += sign * c.q;
+            if (c.zone >= 0) {
+                int z = 0;
+                while (z < nz && zones[z] != c.zone) {
+                    ++z;
+                }
+                if (z == nz) {
+                    zones[nz] = c.zone;
+                    zone_change[nz++] = 0;
+                }
+                zone_change[z] += sign * c.units;
+            }
+            d += sign * c.value;
+        };
+        if (out >= 0) {
+            touch(m_m.columns[static_cast<std::size_t>(out)], -1.0);
+        }
+        if (in >= 0) {
+            touch(m_m.columns[static_cast<std::size_t>(in)], +1.0);
+        }
+        for (int r = 0; r < nr; ++r) {
+            const TargetRow &row = m_m.rows[rows[r]];
+            const double s0 = m_supply[rows[r]];
+            const double s1 = s0 + row_change[r];
+            if (s1 > row.U * (1 + 1e-12) + 1e-9) {
+                return -std::numeric_limits<double>::infinity(); // infeasible
+            }
+            d += row_cost(row, s0) - row_cost(row, s1);
+        }
+        for (int z = 0; z < nz; ++z) {
+            const auto zi = static_cast<std::size_t>(zones[z]);
+            d += zone_cost(m_m, zi, m_units[zi]) - zone_cost(m_m, zi, m_units[zi] + zone_change[z]);
+        }
+        return d;
+    }
+
+    void apply_add(std::uint32_t c) {
+        const Column &col = m_m.columns[c];
+        m_assigned[col.parcel] = c;
+        m_supply[col.row] += col.q;
+        if (col.zone >= 0) {
+            m_units[static_cast<std::size_t>(col.zone)] += col.units;
+        }
+    }
+    void apply_remove(std::uint32_t c) {
+        const Column &col = m_m.columns[c];
+        m_assigned[col.parcel] = k_free;
+        m_supply[col.row] -= col.q;
+        if (col.zone >= 0) {
+            m_units[static_cast<std::size_t>(col.zone)] -= col.units;
+        }
+    }
+
+    std::vector<std::uint32_t> chosen() const {
+        std::vector<std::uint32_t> out;
+        for (std::int64_t c : m_assigned) {
+            if (c >= 0) {
+                out.push_back(static_cast<std::uint32_t>(c));
+            }
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+  private:
+    const Model &m_m;
+    std::vector<std::int64_t> m_assigned;
+    std::vector<double> m_supply;
+    std::vector<double> m_units;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace
+
+int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicOptions &opt) {
+    const City &city = *m.problem->city;
+    std::vector<std::vector<std::uint32_t>> by_row(m.rows.size());
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        by_row[m.columns[ci].row].push_back(ci);
+    }
+    for (auto &cols : by_row) {
+        std::sort(cols.begin(), cols.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const double da = m.columns[a].value / m.columns[a].q;
+            const double db = m.columns[b].value / m.columns[b].q;
+            if (da != db) {
+                return da > db;
+            }
+            const auto &ia = city.parcels[m.columns[a].parcel].id;
+            const auto &ib = city.parcels[m.columns[b].parcel].id;
+            return ia != ib ? ia < ib : a < b;
+        });
+    }
+    // The same columns split by zone, so swaps try the best of every zone.
+    std::vector<std::vector<std::vector<std::uint32_t>>> by_row_zone(m.rows.size());
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        by_row_zone[r].resize(m.zones.size() + 1);
+        for (std::uint32_t c : by_row[r]) {
+            const int z = m.columns[c].zone;
+            by_row_zone[r][z >= 0 ? static_cast<std::size_t>(z) : m.zones.size()].push_back(c);
+        }
+    }
+    State st(m, chosen);
+    const double eps = 1e-9;
+    int moves = 0;
+    for (int pass = 0; pass < opt.max_passes; ++pass) {
+        int pass_moves = 0;
+        for (std::size_t r = 0; r < m.rows.size(); ++r) {
+            const auto &cols = by_row[r];
+            // Add: free parcels, best density first.
+            for (std::uint32_t c : cols) {
+                if (st.assigned(m.columns[c].parcel) == k_free && st.delta(-1, c) > eps) {
+                    st.apply_add(c);
+                    ++pass_moves;
+                }
+            }
+            // Drop, and move to another column of the same parcel (another year or type).
+            for (std::uint32_t c : cols) {
+                const std::uint32_t p = m.columns[c].parcel;
+                if (st.assigned(p) != static_cast<std::int64_t>(c)) {
+                    continue;
+                }
+                double best = st.delta(c, -1);
+                std::int64_t best_in = -1;
+                for (std::uint32_t o = m.parcel_start[p]; o < m.parcel_start[p + 1]; ++o) {
+                    if (o != c) {
+                        const double d = st.delta(c, o);
+                        if (d > best) {
+                            best = d;
+                            best_in = o;
+                        }
+                    }
+                }
+                if (best > eps) {
+                    st.apply_remove(c);
+                    if (best_in >= 0) {
+                        st.apply_add(static_cast<std::uint32_t>(best_in));
+                    }
+                    ++pass_moves;
+                }
+            }
+            // Swap: a chosen column of this row for one of the best free ones of each zone.
+            std::vector<std::uint32_t> in_row;
+            for (std::uint32_t c : cols) {
+                if (st.assigned(m.columns[c].parcel) == static_cast<std::int64_t>(c)) {
+                    in_row.push_back(c);
+                }
+            }
+            for (auto it = in_row.rbegin(); it != in_row.rend(); ++it) {
+                const std::uint32_t out = *it;
+                if (st.assigned(m.columns[out].parcel) != static_cast<std::int64_t>(out)) {
+                    continue;
+                }
+                double best = eps;
+                std::int64_t best_in = -1;
+                for (const auto &zone_cols : by_row_zone[r]) {
+                    int tried = 0;
+                    for (std::uint32_t c : zone_cols) {
+                        if (tried >= opt.swap_pool) {
+                            break;
+                        }
+                        if (st.assigned(m.columns[c].parcel) != k_free) {
+                            continue;
+                        }
+                        ++tried;
+                        const double d = st.delta(out, c);
+                        if (d > best) {
+                            best = d;
+                            best_in = c;
+                        }
+                    }
+                }
+                if (best_in >= 0) {
+                    st.apply_remove(out);
+                    st.apply_add(static_cast<std::uint32_t>(best_in));
+                    ++pass_moves;
+                }
+            }
+        }
+        moves += pass_moves;
+        if (pass_moves == 0) {
+            break;
+        }
+    }
+    chosen = st.chosen();
+    return moves;
+}
+
+double lagrangian_bound(const Model &m, double lower, int iterations) {
+    const std::size_t R = m.rows.size();
+    const std::size_t Z = m.zones.size();
+    // Multipliers: alpha (supply <= T + over), beta (supply + short >= L), gamma (supply <= U),
+    // delta (under), phi (surplus); boxed by the costs of the slack they price.
+    std::vector<double> alpha(R, 0.0), beta(R, 0.0), gamma(R, 0.0), delta(Z, 0.0), phi(Z, 0.0);
+    std::vector<double> supply(R), units(Z);
+    double best = std::numeric_limits<double>::infinity();
+    double theta = 2.0;
+    int since_improved = 0;
+    for (int it = 0; it <= iterations; ++it) {
+        std::fill(supply.begin(), supply.end(), 0.0);
+        std::fill(units.begin(), units.end(), 0.0);
+        double value = 0;
+        for (std::size_t i = 0; i < m.n_parcels(); ++i) {
+            double top = 0;
+            std::int64_t arg = -1;
+            for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
+                const Column &col = m.columns[c];
+                double v = col.value + (beta[col.row] - alpha[col.row] - gamma[col.row]) * col.q;
+                if (col.zone >= 0 && m.zones[static_cast<std::size_t>(col.zone)].active) {
+                    const auto z = static_cast<std::size_t>(col.zone);
+                    v += (delta[z] - phi[z]) * col.units;
+                }
+                if (v > top) {
+                    top = v;
+                    arg = c;
+                }
+            }
+            if (arg >= 0) {
+                const Column &col = m.columns[static_cast<std::size_t>(arg)];
+                value += top;
+                supply[col.row] += col.q;
+                if (col.zone >= 0) {
+                    units[static_cast<std::size_t>(col.zone)] += col.units;
+                }
+            }
+        }
+        for (std::size_t r = 0; r < R; ++r) {
+            value += alpha[r] * m.rows[r].T - beta[r] * m.rows[r].L + gamma[r] * m.rows[r].U;
+        }
+        for (std::size_t z = 0; z < Z; ++z) {
+            if (m.zones[z].active) {
+                value += -delta[z] * (m.zones[z].min_dwellings - m.zones[z].dwellings) +
+                         phi[z] * (m.zones[z].max_dwellings - m.zones[z].dwellings);
+            }
+        }
+        if (!std::isfinite(best) || value < best - 1e-12 * std::abs(best)) {
+            best = value;
+            since_improved = 0;
+        } else if (++since_improved >= 25) {
+            theta *= 0.5;
+            since_improved = 0;
+        }
+        if (it == iterations) {
+            break;
+        }
+        // Subgradient of the dual function, and a Polyak step towards `lower`.
+        // Rows are scaled to fractions of their target (zones: of their largest dwelling
+        // count), so rows in ha, m2 and units step alike: gradients g / s, steps g / s^2.
+        std::vector<double> g_alpha(R), g_beta(R), g_gamma(R), g_delta(Z, 0.0), g_phi(Z, 0.0);
+        double norm = 0;
+        for (std::size_t r = 0; r < R; ++r) {
+            const double sc = 1.0 / m.rows[r].T;
+            g_alpha[r] = (m.rows[r].T - supply[r]) * sc;
+            g_beta[r] = (supply[r] - m.rows[r].L) * sc;
+            g_gamma[r] = (m.rows[r].U - supply[r]) * sc;
+            norm += g_alpha[r] * g_alpha[r] + g_beta[r] * g_beta[r] + g_gamma[r] * g_gamma[r];
+            g_alpha[r] *= sc;
+            g_beta[r] *= sc;
+            g_gamma[r] *= sc;
+        }
+        for (std::size_t z = 0; z < Z; ++z) {
+            if (m.zones[z].active) {
+                const double sc = 1.0 / std::max(m.zones[z].max_dwellings, 1.0);
+                g_delta[z] = (units[z] - (m.zones[z].min_dwellings - m.zones[z].dwellings)) * sc;
+                g_phi[z] = ((m.zones[z].max_dwellings - m.zones[z].dwellings) - units[z]) * sc;
+                norm += g_delta[z] * g_delta[z] + g_phi[z] * g_phi[z];
+                g_delta[z] *= sc;
+                g_phi[z] *= sc;
+            }
+        }
+        if (norm <= 0) {
+            break;
+        }
+        const double step = theta * std::max(value - lower, 1e-9 * std::abs(value)) / norm;
+        for (std::size_t r = 0; r < R; ++r) {
+            alpha[r] = std::clamp(alpha[r] - step * g_alpha[r], 0.0, m.rows[r].rho);
+            beta[r] = std::clamp(beta[r] - step * g_beta[r], 0.0, m.rows[r].P);
+            gamma[r] = std::max(0.0, gamma[r] - step * g_gamma[r]);
+        }
+        for (std::size_t z = 0; z < Z; ++z) {
+            if (m.zones[z].active) {
+                delta[z] = std::clamp(delta[z] - step * g_delta[z], 0.0, m.jh_cost);
+                phi[z] = std::clamp(phi[z] - step * g_phi[z], 0.0, m.jh_cost);
+            }
+        }
+    }
+    return best;
+}
+
+Solution HeuristicAllocator::solve(const Model &m) const {
+    const auto t0 = std::chrono::steady_clock::now();
+    Solution s;
+    s.report.solver = "heuristic";
+    // Start 1: greedy construction, improved.
+    s.chosen = greedy_construct(m);
+    improve(m, s.chosen, m_options);
+    s.report.objective = evaluate(m, s.chosen).objective;
+    // Start 2 (instances small enough for Clp): round the LP relaxation, improve; its optimum
+    // is also the bound.
+    double bound = std::numeric_limits<double>::quiet_NaN();
+    std::string how;
+    if (m.columns.size() <= m_options.lp_max_columns) {
+        const LpRelaxation lp = solve_lp_relaxation(m);
+        if (lp.ok) {
+            bound = lp.bound;
+            how = "LP relaxation bound";
+            std::vector<std::uint32_t> rounded = round_lp(m, lp.x);
+            improve(m, rounded, m_options);
+            const double obj = evaluate(m, rounded).objective;
+            if (obj > s.report.objective) {
+                s.chosen = std::move(rounded);
+                s.report.objective = obj;
+            }
+        }
+    }
+    if (std::isnan(bound) && m_options.bound_iterations > 0) {
+        bound = lagrangian_bound(m, s.report.objective, m_options.bound_iterations);
+        how = "Lagrangian bound";
+    }
+    s.report.bound = bound;
+    if (std::isnan(bound)) {
+        s.report.gap = std::numeric_limits<double>::quiet_NaN();
+        s.report.status = "feasible (no bound)";
+    } else {
+        s.report.gap = (bound - s.report.objective) / std::max(std::abs(s.report.objective), 1e-9);
+        s.report.status = "feasible, gap certified by the " + how;
+    }
+    s.report.seconds = seconds_since(t0);
+    return s;
+}
+
+std::vector<std::uint32_t> round_lp(const Model &m, const std::vector<double> &x) {
+    // Columns by LP value, then value density; each taken if its parcel is free and its row
+    // stays within the upper tolerance.
+    std::vector<std::uint32_t> order;
+    for (std::uint32_t c = 0; c < x.size(); ++c) {
+        if (x[c] > 1e-6) {
+            order.push_back(c);
+        }
+    }
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (x[a] != x[b]) {
+            return x[a] > x[b];
+        }
+        const double da = m.columns[a].value / m.columns[a].q;
+        const double db = m.columns[b].value / m.columns[b].q;
+        return da != db ? da > db : a < b;
+    });
+    std::vector<bool> used(m.n_parcels(), false);
+    std::vector<double> supply(m.rows.size(), 0.0);
+    std::vector<std::uint32_t> chosen;
+    for (std::uint32_t c : order) {
+        const Column &col = m.columns[c];
+        if (used[col.parcel] || supply[col.row] + col.q > m.rows[col.row].U) {
+            continue;
+        }
+        if (x[c] < 0.5 && supply[col.row] >= m.rows[col.row].T) {
+            continue;
+        }
+        used[col.parcel] = true;
+        supply[col.row] += col.q;
+        chosen.push_back(c);
+    }
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
+}
+
+} // namespace landalloc

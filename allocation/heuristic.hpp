@@ -1,0 +1,40 @@
+#pragma once
+// The heuristic allocator: two starts, a jobs-housing-aware greedy construction and (up to
+// lp_max_columns) the rounded LP relaxation, each improved by local search (add, drop, swap within
+// a target row, move a parcel to another year or type) on the full objective. The gap is
+// certified by the LP optimum, or beyond that size by a Lagrangian dual bound (target and
+// jobs-housing rows relaxed, projected subgradient). Deterministic: fixed orders, no randomness,
+// no threads.
+
+#include "allocation/model.hpp"
+
+namespace landalloc {
+
+struct HeuristicOptions {
+    int max_passes = 30;        // DEFAULT: 30 local-search passes at most
+    int swap_pool = 16;         // DEFAULT: the 16 best free columns of each zone tried per swap
+    int bound_iterations = 300; // DEFAULT: 300 subgradient iterations (0: no bound)
+    std::size_t lp_max_columns = 400000; // DEFAULT: solve the LP relaxation up to 400k columns
+};
+
+class HeuristicAllocator final : public Allocator {
+  public:
+    explicit HeuristicAllocator(HeuristicOptions options) : m_options(options) {}
+    std::string name() const override { return "heuristic"; }
+    Solution solve(const Model &model) const override;
+
+  private:
+    HeuristicOptions m_options;
+};
+
+/// Local search from `chosen` (improved in place); returns the number of improving moves.
+int improve(const Model &model, std::vector<std::uint32_t> &chosen, const HeuristicOptions &opt);
+
+/// Rounds an LP solution (values of the x columns) to a feasible set of columns.
+std::vector<std::uint32_t> round_lp(const Model &model, const std::vector<double> &x);
+
+/// A valid upper bound on the optimum of `model` by Lagrangian relaxation; `lower` (a known
+/// objective value) steers the step size.
+double lagrangian_bound(const Model &model, double lower, int iterations);
+
+} // namespace landalloc

@@ -1,0 +1,164 @@
+#include "allocation/milp.hpp"
+
+#include <coin/CoinPackedMatrix.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace landalloc {
+
+MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
+    const double inf = COIN_DBL_MAX;
+    const auto n_x = static_cast<int>(m.columns.size());
+
+    // Column layout: x_c, then over_r and short_r per target row, then under_z and surplus_z
+    // per active zone. CBC minimises, so the objective is negated.
+    std::vector<double> obj;
+    std::vector<double> col_lb;
+    std::vector<double> col_ub;
+    for (const Column &c : m.columns) {
+        obj.push_back(-c.value);
+        col_lb.push_back(0);
+        col_ub.push_back(1);
+    }
+    const int over0 = n_x;
+    for (const TargetRow &r : m.rows) {
+        obj.push_back(r.rho); // over
+        obj.push_back(r.P);   // short
+        col_lb.insert(col_lb.end(), {0, 0});
+        col_ub.insert(col_ub.end(), {inf, inf});
+    }
+    std::vector<int> zone_col(m.zones.size(), -1);
+    for (std::size_t z = 0; z < m.zones.size(); ++z) {
+        if (m.zones[z].active) {
+            zone_col[z] = static_cast<int>(obj.size());
+            obj.push_back(m.jh_cost); // under
+            obj.push_back(m.jh_cost); // surplus
+            col_lb.insert(col_lb.end(), {0, 0});
+            col_ub.insert(col_ub.end(), {inf, inf});
+        }
+    }
+    const auto n_cols = static_cast<int>(obj.size());
+
+    CoinPackedMatrix matrix(false, 0, 0); // row-ordered
+    matrix.setDimensions(0, n_cols);
+    std::vector<double> row_lb;
+    std::vector<double> row_ub;
+    auto add_row = [&](const std::vector<int> &idx, const std::vector<double> &val, double lo,
+                       double hi) {
+        matrix.appendRow(static_cast<int>(idx.size()), idx.data(), val.data());
+        row_lb.push_back(lo);
+        row_ub.push_back(hi);
+    };
+
+    // Each parcel at most once.
+    for (std::size_t i = 0; i < m.n_parcels(); ++i) {
+        const std::uint32_t b = m.parcel_start[i];
+        const std::uint32_t e = m.parcel_start[i + 1];
+        if (e - b < 2) {
+            continue;
+        }
+        std::vector<int> idx;
+        for (std::uint32_t c = b; c < e; ++c) {
+            idx.push_back(static_cast<int>(c));
+        }
+        add_row(idx, std::vector<double>(idx.size(), 1.0), -inf, 1.0);
+    }
+    // Target rows.
+    std::vector<std::vector<int>> row_idx(m.rows.size());
+    std::vector<std::vector<double>> row_val(m.rows.size());
+    for (int c = 0; c < n_x; ++c) {
+        row_idx[m.columns[c].row].push_back(c);
+        row_val[m.columns[c].row].push_back(m.columns[c].q);
+    }
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        const TargetRow &row = m.rows[r];
+        const int over = over0 + static_cast<int>(2 * r);
+        const int shrt = over + 1;
+        auto idx = row_idx[r];
+        auto val = row_val[r];
+        add_row(idx, val, -inf, row.U); // never past the upper tolerance
+        idx.push_back(over);
+        val.push_back(-1.0);
+        add_row(idx, val, -inf, row.T); // over >= supply - T
+        idx.back() = shrt;
+        val.back() = 1.0;
+        add_row(idx, val, row.L, inf); // short >= L - supply
+    }
+    // Jobs-housing rows.
+    std::vector<std::vector<int>> zone_idx(m.zones.size());
+    std::vector<std::vector<double>> zone_val(m.zones.size());
+    for (int c = 0; c < n_x; ++c) {
+        const int z = m.columns[c].zone;
+        if (z >= 0 && zone_col[static_cast<std::size_t>(z)] >= 0) {
+            zone_idx[static_cast<std::size_t>(z)].push_back(c);
+            zone_val[static_cast<std::size_t>(z)].push_back(m.columns[c].units);
+        }
+    }
+    for (std::size_t z = 0; z < m.zones.size(); ++z) {
+        if (zone_col[z] < 0) {
+            continue;
+        }
+        const ZoneRow &zr = m.zones[z];
+        auto idx = zone_idx[z];
+        auto val = zone_val[z];
+        idx.push_back(zone_col[z]); // under: D + added + under >= min
+        val.push_back(1.0);
+        add_row(idx, val, zr.min_dwellings - zr.dwellings, inf);
+        idx.back() = zone_col[z] + 1; // surplus: D + added - surplus <= max
+        val.back() = -1.0;
+        add_row(idx, val, -inf, zr.max_dwellings - zr.dwellings);
+    }
+
+    lp.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
+    lp.messageHandler()->setLogLevel(0);
+    MilpLayout layout;
+    layout.n_x = n_x;
+    layout.n_cols = n_cols;
+    layout.over0 = over0;
+    layout.zone_col = std::move(zone_col);
+    return layout;
+}
+
+std::vector<double> full_solution(const Model &m, const MilpLayout &layout,
+                                  const std::vector<std::uint32_t> &chosen) {
+    std::vector<double> x(static_cast<std::size_t>(layout.n_cols), 0.0);
+    const Evaluation ev = evaluate(m, chosen);
+    for (std::uint32_t c : chosen) {
+        x[c] = 1.0;
+    }
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        x[static_cast<std::size_t>(layout.over0) + 2 * r] =
+            std::max(0.0, ev.row_supply[r] - m.rows[r].T);
+        x[static_cast<std::size_t>(layout.over0) + 2 * r + 1] =
+            std::max(0.0, m.rows[r].L - ev.row_supply[r]);
+    }
+    for (std::size_t z = 0; z < m.zones.size(); ++z) {
+        if (layout.zone_col[z] >= 0) {
+            const double d = m.zones[z].dwellings + ev.zone_units[z];
+            x[static_cast<std::size_t>(layout.zone_col[z])] =
+                std::max(0.0, m.zones[z].min_dwellings - d);
+            x[static_cast<std::size_t>(layout.zone_col[z]) + 1] =
+                std::max(0.0, d - m.zones[z].max_dwellings);
+        }
+    }
+    return x;
+}
+
+LpRelaxation solve_lp_relaxation(const Model &m) {
+    OsiClpSolverInterface lp;
+    const MilpLayout layout = load_milp(m, lp);
+    lp.setHintParam(OsiDoReducePrint, true, OsiHintTry);
+    lp.initialSolve();
+    LpRelaxation out;
+    if (!lp.isProvenOptimal()) {
+        return out;
+    }
+    out.ok = true;
+    out.bound = -lp.getObjValue();
+    const double *x = lp.getColSolution();
+    out.x.assign(x, x + layout.n_x);
+    return out;
+}
+
+} // namespace landalloc

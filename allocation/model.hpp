@@ -1,0 +1,115 @@
+#pragma once
+// The allocation as a mixed-integer program (docs/model.md has the mathematics). One Model is
+// built from an AllocationProblem; the exact solver (CBC), the heuristic and the evaluation of
+// any plan all use it, so they optimise and report the same objective.
+//
+//   max  sum_c  v_c x_c                                  suitability of chosen (parcel, year, type)
+//        - sum_r (rho_r over_r + P_r short_r)            over the target / short of its lower band
+//        - w   sum_z (under_z + surplus_z)               jobs-housing deviation of each zone
+//   s.t. sum_{c of parcel i} x_c <= 1                    each parcel at most once
+//        sum_{c in r} q_c x_c - over_r <= T_r            target row r (target k, year y)
+//        sum_{c in r} q_c x_c + short_r >= L_r = T_r (1 - tol)
+//        sum_{c in r} q_c x_c <= U_r = T_r (1 + tol)
+//        D_z + sum_{c in z} u_c x_c + under_z >= J_z / r_max   (too few dwellings for the jobs)
+//        D_z + sum_{c in z} u_c x_c - surplus_z <= J_z / r_min (too many)
+//        x binary, over, short, under, surplus >= 0
+
+#include "allocation/problem.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+/// A candidate decision: parcel -> (year, type), existing only where the parcel is eligible for
+/// the type, available by the year, and the type has a positive target that year.
+struct Column {
+    std::uint32_t parcel = 0;
+    std::uint32_t row = 0;  // target row (target k, year y)
+    std::uint32_t type = 0; // housing type index
+    std::int32_t zone = -1; // the parcel's zone
+    double value = 0;       // v_c: score x area in ha x (1 + early-supply bonus)
+    double q = 0;           // contribution to the row, in the target's unit
+    double units = 0;       // dwelling units added to the zone
+};
+
+struct TargetRow {
+    int year = 0;
+    std::size_t target = 0; // index into PlanConfig::targets
+    std::size_t type = 0;
+    double T = 0;
+    double L = 0;
+    double U = 0;
+    double rho = 0; // cost of one unit over the target
+    double P = 0;   // cost of one unit short of L
+    bool binding = true;
+};
+
+struct ZoneRow {
+    double dwellings = 0;
+    double min_dwellings = 0; // J / r_max
+    double max_dwellings = 0; // J / r_min
+    bool active = false;      // zone has jobs and the jobs-housing term is on
+};
+
+struct Model {
+    const AllocationProblem *problem = nullptr;
+    std::vector<Column> columns;             // sorted by (parcel, row)
+    std::vector<std::uint32_t> parcel_start; // columns of parcel i: [start[i], start[i+1])
+    std::vector<TargetRow> rows;
+    std::vector<ZoneRow> zones;
+    double jh_cost = 0; // w: cost of one dwelling of jobs-housing deviation
+
+    std::size_t n_parcels() const { return parcel_start.size() - 1; }
+};
+
+Model build_model(const AllocationProblem &problem);
+
+/// The objective of a set of chosen columns, with its parts.
+struct Evaluation {
+    double objective = 0;
+    double suitability = 0;
+    double over_cost = 0;
+    double short_cost = 0;
+    double jh_cost = 0;
+    std::vector<double> row_supply;
+    std::vector<double> zone_units;
+};
+
+Evaluation evaluate(const Model &model, const std::vector<std::uint32_t> &chosen);
+
+/// The cost of the jobs-housing deviation of a zone with `added` new units.
+double zone_cost(const Model &model, std::size_t zone, double added);
+/// The over/short cost of a target row supplying `supply`.
+double row_cost(const TargetRow &row, double supply);
+
+/// How a solve went: status, objective, a valid upper bound and the relative gap between them.
+struct SolveReport {
+    std::string solver; // "greedy", "exact (CBC)", "heuristic"
+    std::string status; // "optimal", "gap limit", "time limit", "feasible", "no bound"
+    double objective = 0;
+    double bound = 0; // >= the optimum (maximisation); NaN when none is known
+    double gap = 0;   // (bound - objective) / max(|objective|, 1e-9); NaN when no bound
+    double seconds = 0;
+    bool proven_optimal = false;
+};
+
+struct Solution {
+    std::vector<std::uint32_t> chosen; // column indices
+    SolveReport report;
+};
+
+/// What every allocator implements. Deterministic: the same model gives the same solution.
+class Allocator {
+  public:
+    virtual ~Allocator() = default;
+    virtual std::string name() const = 0;
+    virtual Solution solve(const Model &model) const = 0;
+};
+
+/// Converts chosen columns into assignments.
+std::vector<Assignment> to_assignments(const Model &model,
+                                       const std::vector<std::uint32_t> &chosen);
+
+} // namespace landalloc

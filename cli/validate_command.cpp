@@ -1,0 +1,132 @@
+#include "cli/validate_command.hpp"
+
+#include "allocation/input_spec.hpp"
+#include "allocation/plan_config.hpp"
+#include "gis/errors.hpp"
+#include "layers/findings.hpp"
+
+#include <filesystem>
+#include <ostream>
+
+namespace landalloc::cli {
+
+namespace {
+
+struct ValidateOptions {
+    std::string input;     // DEFAULT: "" = the plan file's inputs.source
+    std::string plan_path; // DEFAULT: "" = the built-in plan
+    std::string out;       // DEFAULT: "" = print only
+    std::string crs;       // DEFAULT: "" = inputs.crs, else chosen from the data
+    int examples = 3;      // DEFAULT: 3 examples of each finding
+    bool overwrite = false;
+};
+
+class ValidateCommand final : public Command {
+  public:
+    const char *name() const override { return "validate"; }
+    const char *description() const override {
+        return "Check every input layer the plan file names and print a data-quality report "
+               "(exit 0 when usable, 3 when not)";
+    }
+    void setup(CLI::App &app) override {
+        app.add_option("input", m_opt.input,
+                       "Input vector source for the layers without their own; overrides the "
+                       "plan file's inputs.source");
+        app.add_option("-p,--plan", m_opt.plan_path,
+                       "Plan file (TOML) naming the inputs; the built-in plan when omitted");
+        app.add_option("-o,--out", m_opt.out,
+                       "Also write the findings as a GeoPackage layer 'findings'");
+        app.add_option("--crs", m_opt.crs,
+                       "Working projected CRS (e.g. EPSG:4549); default: inputs.crs, a layer's "
+                       "projected CRS, or one chosen from the data");
+        app.add_option("--examples", m_opt.examples, "Examples printed for each finding code")
+            ->capture_default_str()
+            ->check(CLI::Range(0, 1000));
+        app.add_flag("--overwrite", m_opt.overwrite, "Replace the --out file if it exists");
+    }
+    int run(Io &io) override {
+        const PlanConfig cfg =
+            m_opt.plan_path.empty() ? default_plan() : load_plan(m_opt.plan_path);
+        const InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
+        if (!m_opt.out.empty() && std::filesystem::exists(m_opt.out) && !m_opt.overwrite) {
+            throw OutputError(m_opt.out + ": already exists; pass --overwrite to replace it");
+        }
+        FindingsReport report;
+        const LoadedCity city = load_city(spec, report);
+
+        if (!io.quiet) {
+            io.out << "landalloc validate: " << cfg.name << "\n";
+            auto layer_line = [&](const char *role, const LayerRef &r) {
+                if (r.source.empty()) {
+                    io.out << "  " << role << ": generated inside the zones ([inputs.generate])\n";
+                    return;
+                }
+                io.out << "  " << role << ": " << r.source << ", layer '" << r.layer << "'";
+                if (!r.encoding.empty()) {
+                    io.out << ", encoding " << r.encoding;
+                }
+                if (!r.crs.empty()) {
+                    io.out << ", stated CRS " << r.crs;
+                }
+                io.out << "\n";
+            };
+            io.out << "inputs:\n";
+            layer_line("zones", spec.zones);
+            layer_line("stations", spec.stations);
+            layer_line("parks", spec.parks);
+            layer_line("parcels", spec.parcels);
+            for (const auto &c : spec.constraints) {
+                layer_line("constraints", c);
+            }
+            if (!city.crs_note.empty()) {
+                io.out << city.crs_note << "\n";
+            }
+            io.out << "read: " << city.city.zones.size() << " zones, " << city.city.stations.size()
+                   << " stations, " << city.city.parks.size() << " industrial parks, "
+                   << city.city.constraints.size() << " constraints, " << city.city.parcels.size()
+                   << " candidate parcels\n";
+            report.print(io.out, m_opt.examples);
+        }
+        if (!m_opt.out.empty()) {
+            write_findings_gpkg(m_opt.out, m_opt.overwrite, report);
+            if (!io.quiet) {
+                io.out << "wrote " << m_opt.out << " (" << report.findings().size()
+                       << " findings)\n";
+            }
+        }
+        if (report.has_errors()) {
+            // The same one-line form as every other error (docs/exit-codes.md).
+            io.err << "landalloc validate: input error: " << report.count(Severity::error)
+                   << " errors; the inputs cannot be used; first: "
+                   << report.first_error()->describe() << "\n";
+            return static_cast<int>(ExitCode::input_data);
+        }
+        if (!io.quiet) {
+            io.out << "result: usable"
+                   << (report.count(Severity::warning) > 0 ? " (with warnings)" : "") << "\n";
+        }
+        return 0;
+    }
+
+  private:
+    ValidateOptions m_opt;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_validate_command() { return std::make_unique<ValidateCommand>(); }
+
+void print_input_notes(std::ostream &out, const LoadedCity &city) {
+    const bool chosen = city.crs_note.find("chosen automatically") != std::string::npos;
+    if (chosen) {
+        out << "inputs: " << city.crs_note << "\n";
+    }
+    const int warnings = city.findings.count(Severity::warning);
+    if (warnings > 0) {
+        out << "inputs: " << warnings
+            << " data-quality warnings (repaired or skipped features; 'landalloc validate' lists "
+               "them)\n";
+    }
+}
+
+} // namespace landalloc::cli

@@ -1,0 +1,24 @@
+#pragma once
+// Internal to gis/: the state of a GpkgWriter, shared by vector_io.cpp (layers) and
+// gpkg_qgis.cpp (QGIS styles and project). Includes GDAL headers; never include it outside gis/.
+
+#include "gis/vector_io.hpp"
+
+#include <cpl_error.h>
+#include <gdal_priv.h>
+
+#include <string>
+
+namespace landalloc::gis {
+
+struct GpkgWriter::Impl {
+    GDALDatasetUniquePtr ds;
+};
+
+/// CPL's last error message, or a placeholder when GDAL gave none.
+inline std::string gdal_last_error_text() {
+    const char *m = CPLGetLastErrorMsg();
+    return (m && *m) ? std::string(m) : std::string("no detail from GDAL");
+}
+
+} // namespace landalloc::gis

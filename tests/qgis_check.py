@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Checks a plan GeoPackage with real QGIS (PyQGIS, headless): every layer opens as valid, each
+spatial layer has a default style in layer_styles that QGIS applies, the stored project reads and
+its layers are in the intended order, and the project's map renders to a PNG that is not blank.
+
+Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py LANDALLOC_BINARY WORK_DIR
+(run by ctest as qgis.plan_opens_styled_and_renders). Prints one line per check; exits 1 on the
+first failure.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QSize, QUrl, QUrlQuery  # noqa: E402
+from qgis.PyQt.QtGui import QColor  # noqa: E402
+
+PROJECT_NAME = "landalloc plan"
+SPATIAL = {
+    "allocated_parcels": "categorizedSymbol",
+    "zones": "graduatedSymbol",
+    "constraints": "categorizedSymbol",
+}
+TABLES = ["allocated_parcels", "annual_plan", "zones", "constraints", "run_metadata"]
+TREE_ORDER = ["allocated_parcels", "constraints", "zones"]
+
+
+def fail(msg):
+    print("FAIL: " + msg, flush=True)
+    sys.exit(1)
+
+
+def ok(msg):
+    print("ok: " + msg, flush=True)
+
+
+def make_plan(binary, work):
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    city = os.path.join(work, "city.gpkg")
+    plan = os.path.join(work, "plan.gpkg")
+    r = subprocess.run([binary, "synth", "--out", city, "--parcels", "1500"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("synth: " + r.stderr)
+    r = subprocess.run([binary, "plan", city, "--out", plan, "--solver", "greedy"],
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 6):
+        fail("plan exited %d: %s" % (r.returncode, r.stderr))
+    return plan
+
+
+def check_layers(plan):
+    ogr = QgsProviderRegistry.instance().providerMetadata("ogr")
+    for table in TABLES:
+        layer = QgsVectorLayer(plan + "|layername=" + table, table, "ogr")
+        if not layer.isValid():
+            fail("layer %s does not open as valid" % table)
+        if layer.featureCount() <= 0:
+            fail("layer %s is empty" % table)
+        if table not in SPATIAL:
+            ok("%s opens (%d rows)" % (table, layer.featureCount()))
+            continue
+        count, ids, names, _descs, err = layer.listStylesInDatabase()
+        if count < 1:
+            fail("no style of %s in layer_styles (%s)" % (table, err))
+        qml = ogr.loadStyle(plan + "|layername=" + table, "")
+        if not qml or "<renderer-v2" not in qml:
+            fail("QGIS finds no default style for %s" % table)
+        # A freshly opened layer gets its default style from layer_styles.
+        renderer = layer.renderer()
+        if renderer.type() != SPATIAL[table]:
+            fail("%s is drawn with %s, not its default style %s"
+                 % (table, renderer.type(), SPATIAL[table]))
+        if table == "allocated_parcels":
+            values = {c.value() for c in renderer.categories()}
+            if "commercial" not in values:
+                fail("allocated_parcels style has no 'commercial' category: %s" % values)
+            if not layer.labelsEnabled() or layer.labeling() is None:
+                fail("allocated_parcels is not labelled")
+            if layer.labeling().settings().fieldName != "year":
+                fail("allocated_parcels labels by %s, not year"
+                     % layer.labeling().settings().fieldName)
+        if table == "zones":
+            if renderer.classAttribute() != "jobs_dwellings_after" or len(renderer.ranges()) < 5:
+                fail("zones style is not a 5-class choropleth of jobs_dwellings_after")
+        if table == "constraints":
+            values = {c.value() for c in renderer.categories()}
+            if values != {"exclude", "cap"}:
+                fail("constraints style categories are %s" % values)
+        ok("%s opens (%d features), default style '%s' (%s)"
+           % (table, layer.featureCount(), names[0], renderer.type()))
+
+
+def read_project(plan):
+    storage = QgsApplication.projectStorageRegistry().projectStorageFromType("geopackage")
+    if storage is None:
+        fail("QGIS has no GeoPackage project storage")
+    names = storage.listProjects(plan)
+    if PROJECT_NAME not in names:
+        fail("stored projects are %s, not '%s'" % (names, PROJECT_NAME))
+    url = QUrl()
+    url.setScheme("geopackage")
+    url.setPath(plan)
+    query = QUrlQuery()
+    query.addQueryItem("projectName", PROJECT_NAME)
+    url.setQuery(query)
+    project = QgsProject.instance()
+    if not project.read(url.toString()):
+        fail("QGIS cannot read the stored project: " + project.error())
+    tree = [node.layer().name() if node.layer() else None
+            for node in project.layerTreeRoot().findLayers()]
+    sources = [node.layer().source() for node in project.layerTreeRoot().findLayers()]
+    tables = [s.split("layername=")[-1] for s in sources]
+    if tables != TREE_ORDER:
+        fail("project layers are %s, expected %s" % (tables, TREE_ORDER))
+    for node in project.layerTreeRoot().findLayers():
+        layer = node.layer()
+        if layer is None or not layer.isValid():
+            fail("project layer %s is not valid (source %s)" % (node.name(), node.layerId()))
+        if os.path.realpath(layer.source().split("|")[0]) != os.path.realpath(plan):
+            fail("project layer %s reads %s, not the GeoPackage" % (node.name(), layer.source()))
+    ok("stored project '%s' opens with layers %s (top first)" % (PROJECT_NAME, tree))
+    return project
+
+
+def render(project, png):
+    layers = project.layerTreeRoot().layerOrder()
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(project.crs())
+    extent = project.viewSettings().defaultViewExtent()
+    if extent.isEmpty():
+        extent = QgsRectangle()
+        for layer in layers:
+            extent.combineExtentWith(layer.extent())
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(900, 700))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    if not image.save(png, "PNG"):
+        fail("cannot save " + png)
+    greys = []
+    colours = set()
+    for y in range(0, image.height(), 3):
+        for x in range(0, image.width(), 3):
+            c = image.pixelColor(x, y)
+            colours.add((c.red(), c.green(), c.blue()))
+            greys.append(0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue())
+    mean = sum(greys) / len(greys)
+    variance = sum((g - mean) ** 2 for g in greys) / len(greys)
+    if variance < 50 or len(colours) < 8:
+        fail("rendered map looks blank: grey variance %.1f, %d colours" % (variance, len(colours)))
+    commercial = (228, 26, 28)
+    if commercial not in colours:
+        fail("no pixel in the commercial housing colour: the parcels' style was not applied")
+    ok("project map renders to %s (grey variance %.0f, %d colours)"
+       % (png, variance, len(colours)))
+
+
+def main():
+    if len(sys.argv) != 3:
+        fail("usage: qgis_check.py LANDALLOC_BINARY WORK_DIR")
+    binary, work = sys.argv[1], sys.argv[2]
+    plan = make_plan(binary, work)
+    app = QgsApplication([], False)
+    app.initQgis()
+    check_layers(plan)
+    project = read_project(plan)
+    render(project, os.path.join(work, "plan-map.png"))
+    QgsProject.instance().clear()
+    print("qgis_check: all checks passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()
