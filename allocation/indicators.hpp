@@ -43,6 +43,7 @@ struct IndicatorOptions {
     DistanceDecay decay;      // accessibility decay and cut-off (gravity A_i)
     bool park_jobs = true; // DEFAULT: true; parks' jobs are job sites besides the zones' own jobs
     double catchment_m = 5000;       // DEFAULT: 5 km; 2SFCA catchment radius d0
+    double park_catchment_m = 1000;  // DEFAULT: 1 km; park catchment polygons in the output
     double labour_force_rate = 0.55; // DEFAULT: 0.55 resident workers per resident
     double persons_per_unit = 2.62;  // DEFAULT: 2.62 persons per dwelling (2020 census)
     double ratio_min = 0.8;          // DEFAULT: 0.8 jobs per dwelling, bottom of the target band

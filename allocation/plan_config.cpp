@@ -309,9 +309,9 @@ void parse_indicators(const Ctx &ctx, const toml::table &t, IndicatorOptions &o)
     const std::string p = "indicators.";
     ctx.check_keys(t, p,
                    {"station_radii_m", "stations_open_by", "decay", "decay_scale_m", "decay_beta",
-                    "decay_min_m", "cutoff_m", "park_jobs", "catchment_m", "labour_force_rate",
-                    "persons_per_unit", "commute_model", "commute_decay", "commute_scale_m",
-                    "commute_beta"});
+                    "decay_min_m", "cutoff_m", "park_jobs", "catchment_m", "park_catchment_m",
+                    "labour_force_rate", "persons_per_unit", "commute_model", "commute_decay",
+                    "commute_scale_m", "commute_beta"});
     if (const toml::node *r = t.get("station_radii_m")) {
         if (!r->is_array() || r->as_array()->empty()) {
             ctx.fail(r, p + "station_radii_m", "must be a non-empty array of distances in m");
@@ -332,6 +332,7 @@ void parse_indicators(const Ctx &ctx, const toml::table &t, IndicatorOptions &o)
         }
     }
     o.stations_open_by = static_cast<int>(ctx.integer(t, p, "stations_open_by", 0, 0, 2200));
+    o.park_catchment_m = ctx.number(t, p, "park_catchment_m", o.park_catchment_m, 1, 100000);
     auto decay_kind = [&](const std::string &key, DecayKind def) {
         const std::string k =
             ctx.text(t, p, key, def == DecayKind::power ? "power" : "exponential");

@@ -343,6 +343,8 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     }
     explain_rejections(m, used, plan);
     add_indicators(plan, city, cfg.indicators); // per-parcel and zone jobs-housing indicators
+    plan.station_radii_m = cfg.indicators.station_radii_m;
+    plan.park_catchment_m = cfg.indicators.park_catchment_m;
 
     plan.metadata.emplace_back("solver", plan.solver);
     plan.metadata.emplace_back("solver_status", plan.solver_status);

@@ -43,7 +43,8 @@ City random_city(const RandomCityOptions &o) {
         p.id = id;
         p.fid = static_cast<std::int64_t>(i + 1);
         p.area_m2 = std::clamp(12000.0 * std::exp(0.6 * normal(rng)), 3000.0, 80000.0);
-        p.zone = static_cast<int>(static_cast<std::size_t>(uniform(rng) * o.zones) % o.zones);
+        p.zone = static_cast<int>(
+            static_cast<std::size_t>(uniform(rng) * static_cast<double>(o.zones)) % o.zones);
         p.x = 400000 + 30000 * uniform(rng);
         p.y = 3800000 + 30000 * uniform(rng);
         p.station_distance_m = 3000 * uniform(rng) * uniform(rng) + 50;

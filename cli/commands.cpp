@@ -2,10 +2,12 @@
 #include "allocation/plan_config.hpp"
 #include "allocation/planner.hpp"
 #include "cli/command.hpp"
+#include "cli/progress.hpp"
 #include "cli/report_command.hpp"
 #include "cli/summary.hpp"
 #include "cli/validate_command.hpp"
 #include "gis/atomic_file.hpp"
+#include "gis/checksum.hpp"
 #include "gis/errors.hpp"
 #include "landalloc_version.hpp"
 #include "layers/city.hpp"
@@ -13,6 +15,7 @@
 #include "layers/report.hpp"
 #include "layers/synth.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -136,15 +139,21 @@ class PlanCommand final : public Command {
             throw OutputError(report_out + ": already exists; pass --overwrite to replace it");
         }
 
+        Progress progress(io.err, !io.quiet);
+        progress.step("reading inputs and computing parcel facts");
         const LoadedCity city = load_city(spec);
+        progress.done();
         if (!io.quiet) {
             print_input_notes(io.out, city);
         }
         const auto allocator = make_allocator(cfg.solver, city.city.parcels.size());
+        progress.step("allocating " + std::to_string(city.city.parcels.size()) + " candidates (" +
+                      allocator->name() + ")");
         Plan plan = make_plan(city.city, cfg, *allocator);
         // The baseline: the same targets without the jobs-housing term, to show what the term
         // buys (dissimilarity index D of the two plans).
         if (cfg.jobs_housing.weight > 0 && !plan.zone_balance.empty()) {
+            progress.step("planning the baseline without the jobs-housing term");
             PlanConfig base_cfg = cfg;
             base_cfg.jobs_housing.weight = 0;
             const Plan baseline = make_plan(city.city, base_cfg, *allocator);
@@ -169,13 +178,33 @@ class PlanCommand final : public Command {
             {"allocated_parcels", std::to_string(plan.allocations.size())},
             {"started_utc", started},
             {"duration_s", std::to_string(seconds)}};
+        // Checksums of every input file, so the plan can be traced to the exact data.
+        progress.step("checksumming inputs");
+        std::vector<std::string> sources = {spec.zones.source, spec.stations.source,
+                                            spec.parks.source, spec.parcels.source};
+        for (const auto &c : spec.constraints) {
+            sources.push_back(c.source);
+        }
+        std::sort(sources.begin(), sources.end());
+        sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+        for (const auto &src : sources) {
+            const std::string sum = gis::file_sha256(src);
+            if (!sum.empty()) {
+                meta.emplace_back("input_sha256 " + src, sum);
+            }
+        }
+        if (!m_plan_path.empty()) {
+            meta.emplace_back("plan_file_sha256", gis::file_sha256(m_plan_path));
+        }
         meta.insert(meta.end(), plan.metadata.begin(), plan.metadata.end());
         plan.metadata = std::move(meta);
+        progress.step("writing the GeoPackage and the report");
 
         write_plan_gpkg(m_out, m_overwrite, city, plan);
         // The report is rendered from the GeoPackage just written, so the two always agree.
         gis::write_file_atomically(report_out, render_report_html(read_plan_report(m_out)),
                                    m_overwrite);
+        progress.done();
         if (!io.quiet) {
             io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()
                    << " candidate parcels in " << city.city.crs << "\n";

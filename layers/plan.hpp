@@ -104,6 +104,8 @@ struct Plan {
     std::vector<ZoneBalance> zone_balance; // one row per zone, in zone order
     double ratio_min = 0;                  // the jobs/dwellings target band
     double ratio_max = 0;
+    std::vector<double> station_radii_m; // catchment radii around stations (output polygons)
+    double park_catchment_m = 0;         // catchment distance around parks (output polygons)
     CityBalance balance_before;
     /// D of the same targets planned without the jobs-housing term (NaN when not computed).
     double baseline_dissimilarity = std::numeric_limits<double>::quiet_NaN();

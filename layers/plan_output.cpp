@@ -61,7 +61,10 @@ void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &pat
         k_qgis_project_name, k_qgis_project_file,
         plan_project_qgs(plan,
                          {{k_layer_allocated, "allocated parcels (by housing type, year)"},
+                          {k_layer_station_catchments, "station catchments"},
+                          {k_layer_park_catchments, "industrial park catchments"},
                           {k_layer_constraints, "constraints"},
+                          {k_layer_rejected, "candidates not allocated"},
                           {k_layer_zones, "zones (jobs / dwellings after the plan)"}},
                          loaded.crs, extent.value_or(gis::Bounds{0, 0, 1, 1}),
                          std::filesystem::path(path).filename().string(), title));
@@ -83,9 +86,8 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
             {"plot_ratio", FieldType::real},     {"floor_area_m2", FieldType::real},
             {"units", FieldType::real},          {"land_source", FieldType::string},
             {"first_year", FieldType::integer},  {"far_cap", FieldType::real},
-            {"station_dist_m", FieldType::real}, {"stations_800m", FieldType::integer},
-            {"park_dist_m", FieldType::real},    {"in_park", FieldType::integer},
-            {"score", FieldType::real}};
+            {"station_dist_m", FieldType::real}, {"park_dist_m", FieldType::real},
+            {"in_park", FieldType::integer},     {"score", FieldType::real}};
         std::vector<std::string> part_names;
         if (!plan.allocations.empty()) {
             for (const auto &part : plan.allocations.front().score_parts) {
@@ -123,7 +125,6 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                                     static_cast<std::int64_t>(p.first_year),
                                     round_to(p.far_cap, 2),
                                     finite_or_null(p.station_distance_m, 1),
-                                    static_cast<std::int64_t>(p.stations_within_800m),
                                     finite_or_null(p.park_distance_m, 1),
                                     static_cast<std::int64_t>(p.in_park ? 1 : 0),
                                     round_to(a.score, 5)};
@@ -158,7 +159,8 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                                               {"supplied_units", FieldType::real},
                                               {"parcels", FieldType::integer},
                                               {"met", FieldType::integer},
-                                              {"note", FieldType::string}};
+                                              {"note", FieldType::string},
+                                              {"cause", FieldType::string}};
         std::vector<Feature> feats;
         std::int64_t fid = 0;
         for (const auto &r : plan.annual) {
@@ -169,10 +171,85 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                               static_cast<std::int64_t>(r.binding ? 1 : 0), round_to(r.supplied, 4),
                               round_to(r.supplied_ha, 4), round_to(r.supplied_floor_m2, 1),
                               round_to(r.supplied_units, 1), static_cast<std::int64_t>(r.parcels),
-                              static_cast<std::int64_t>(r.met ? 1 : 0), r.note}});
+                              static_cast<std::int64_t>(r.met ? 1 : 0), r.note, r.cause}});
         }
         writer.add_layer(k_layer_annual, gis::GeomKind::none, {}, fields, feats,
                          "Annual plan: target vs supplied by year and housing type");
+    }
+
+    // Candidates not allocated, with the reason.
+    {
+        std::vector<Feature> feats;
+        feats.reserve(plan.rejected.size());
+        std::int64_t fid = 0;
+        for (const auto &r : plan.rejected) {
+            const Parcel &p = city.parcels[r.parcel];
+            const Zone *z = p.zone >= 0 ? &city.zones[static_cast<std::size_t>(p.zone)] : nullptr;
+            feats.push_back(
+                {++fid,
+                 loaded.parcel_geoms[r.parcel],
+                 {p.id, z ? Value(z->id) : Value(), z ? Value(z->name) : Value(),
+                  round_to(p.area_m2 / 1e4, 4), p.land_source,
+                  static_cast<std::int64_t>(p.first_year), r.code, r.detail,
+                  r.best_type.empty() ? Value() : Value(r.best_type), round_to(r.best_score, 5)}});
+        }
+        writer.add_layer(k_layer_rejected, gis::GeomKind::polygon, loaded.crs,
+                         {{"parcel_id", FieldType::string},
+                          {"zone_id", FieldType::string},
+                          {"zone_name", FieldType::string},
+                          {"area_ha", FieldType::real},
+                          {"land_source", FieldType::string},
+                          {"first_year", FieldType::integer},
+                          {"reason", FieldType::string},
+                          {"detail", FieldType::string},
+                          {"best_type", FieldType::string},
+                          {"best_score", FieldType::real}},
+                         feats, "Candidate parcels not allocated, with the reason");
+    }
+
+    // Station catchments (one ring per station and radius) and park catchments.
+    {
+        std::vector<Feature> feats;
+        std::int64_t fid = 0;
+        for (const auto &s : city.stations) {
+            // Largest radius first so smaller rings draw on top.
+            std::vector<double> radii = plan.station_radii_m;
+            std::sort(radii.rbegin(), radii.rend());
+            for (double r : radii) {
+                feats.push_back(
+                    {++fid,
+                     gis::Geometry::point({s.x, s.y}).buffer(r, 16),
+                     {s.id, s.name, s.mode, s.line, static_cast<std::int64_t>(s.opening_year), r}});
+            }
+        }
+        writer.add_layer(k_layer_station_catchments, gis::GeomKind::polygon, loaded.crs,
+                         {{"station_id", FieldType::string},
+                          {"station_name", FieldType::string},
+                          {"mode", FieldType::string},
+                          {"line", FieldType::string},
+                          {"opening_year", FieldType::integer},
+                          {"radius_m", FieldType::real}},
+                         feats, "Station catchments (straight-line radii)");
+    }
+    {
+        std::vector<Feature> feats;
+        std::int64_t fid = 0;
+        for (std::size_t i = 0; i < city.parks.size(); ++i) {
+            const Park &pk = city.parks[i];
+            if (plan.park_catchment_m <= 0) {
+                break;
+            }
+            feats.push_back({++fid,
+                             loaded.park_geoms[i].buffer(plan.park_catchment_m, 8),
+                             {pk.id, pk.name, pk.level, pk.jobs, plan.park_catchment_m}});
+        }
+        writer.add_layer(k_layer_park_catchments, gis::GeomKind::polygon, loaded.crs,
+                         {{"park_id", FieldType::string},
+                          {"park_name", FieldType::string},
+                          {"level", FieldType::string},
+                          {"jobs", FieldType::real},
+                          {"distance_m", FieldType::real}},
+                         feats, "Industrial park catchments (park buffered by distance_m)");
     }
 
     // Zones with the dwellings the plan adds.

@@ -14,6 +14,9 @@ inline constexpr const char *k_layer_annual = "annual_plan";
 inline constexpr const char *k_layer_metadata = "run_metadata";
 inline constexpr const char *k_layer_zones = "zones";
 inline constexpr const char *k_layer_constraints = "constraints";
+inline constexpr const char *k_layer_rejected = "rejected_candidates";
+inline constexpr const char *k_layer_station_catchments = "station_catchments";
+inline constexpr const char *k_layer_park_catchments = "park_catchments";
 
 void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &city,
                      const Plan &plan);

@@ -117,11 +117,26 @@ StyleBody constraints_body() {
     return {s.str(), false};
 }
 
+/// One symbol for every feature.
+StyleBody single_body(const std::string &symbol) {
+    return {"<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" "
+            "enableorderby=\"0\" referencescale=\"-1\"><symbols>\n" +
+                symbol + "</symbols></renderer-v2>\n",
+            false};
+}
+
 /// The style bodies of the spatial output layers, by table name.
 std::map<std::string, StyleBody> style_bodies(const Plan &plan) {
     return {{k_layer_allocated, parcels_body(plan)},
             {k_layer_zones, zones_body(plan)},
-            {k_layer_constraints, constraints_body()}};
+            {k_layer_constraints, constraints_body()},
+            // Catchments as outlines; rejected candidates as light grey.
+            {k_layer_station_catchments,
+             single_body(fill_symbol(0, "0,0,0,0", "no", "90,90,160,255", 0.3))},
+            {k_layer_park_catchments,
+             single_body(fill_symbol(0, "0,0,0,0", "no", "122,79,154,255", 0.5))},
+            {k_layer_rejected,
+             single_body(fill_symbol(0, "215,215,215,255", "solid", "170,170,170,255", 0.1))}};
 }
 
 std::string spatialrefsys(const gis::Crs &crs) {

@@ -32,9 +32,14 @@ SPATIAL = {
     "allocated_parcels": "categorizedSymbol",
     "zones": "graduatedSymbol",
     "constraints": "categorizedSymbol",
+    "rejected_candidates": "singleSymbol",
+    "station_catchments": "singleSymbol",
+    "park_catchments": "singleSymbol",
 }
-TABLES = ["allocated_parcels", "annual_plan", "zones", "constraints", "run_metadata"]
-TREE_ORDER = ["allocated_parcels", "constraints", "zones"]
+TABLES = ["allocated_parcels", "rejected_candidates", "station_catchments", "park_catchments",
+          "annual_plan", "zones", "constraints", "run_metadata"]
+TREE_ORDER = ["allocated_parcels", "station_catchments", "park_catchments", "constraints",
+              "rejected_candidates", "zones"]
 
 
 def fail(msg):

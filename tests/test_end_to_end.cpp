@@ -174,6 +174,10 @@ TEST(EndToEnd, MetadataRecordsTheRun) {
     EXPECT_EQ(meta["crs"], "EPSG:4549");
     EXPECT_NE(meta["plan_text"].find("[[targets]]"), std::string::npos);
     EXPECT_FALSE(meta["landalloc_version"].empty());
+    // The input's checksum is the file's SHA-256 (checked with coreutils' sha256sum).
+    const auto sum = run_process("sha256sum '" + fx().city + "'");
+    ASSERT_EQ(sum.code, 0);
+    EXPECT_EQ(meta["input_sha256 " + fx().city], sum.out.substr(0, 64));
 }
 
 TEST(EndToEnd, SameInputsGiveTheSamePlanAndCity) {

@@ -79,15 +79,15 @@ TEST(InterruptedWrite, KilledPlanLeavesThePreviousOutputsByteIdentical) {
                           {-1, 20}, {-1, 40}, {-1, 80}, {-1, 160}, {-1, 320}, {0.97, 0}};
     // A run's temporary files: ".plan.gpkg.tmp-PID.gpkg", ".plan.html.tmp-PID".
     const auto temp_files = [&](pid_t pid) {
-        std::vector<fs::path> out;
+        std::vector<fs::path> found;
         for (const auto &e : fs::directory_iterator(dir.dir())) {
             const std::string name = e.path().filename().string();
             if (name.starts_with(".plan.") &&
                 name.find(".tmp-" + std::to_string(pid)) != std::string::npos) {
-                out.push_back(e.path());
+                found.push_back(e.path());
             }
         }
-        return out;
+        return found;
     };
     for (const auto &k : kills) {
         const double fraction = k.fraction >= 0 ? k.fraction : 1.0;

@@ -124,7 +124,13 @@ TEST(QgisOutputs, LayerStylesIsARegisteredAttributeTableWithOneDefaultPerSpatial
         EXPECT_STREQ(f->GetFieldAsString("f_geometry_column"), "geom");
         qml[f->GetFieldAsString("f_table_name")] = f->GetFieldAsString("styleQML");
     }
-    ASSERT_EQ(qml.size(), 3u);
+    // One default style for every spatial layer of the plan.
+    EXPECT_EQ(qml.size(), query(*ds, "SELECT table_name FROM gpkg_contents WHERE data_type = "
+                                     "'features'")
+                              .size());
+    for (const char *t : {"rejected_candidates", "station_catchments", "park_catchments"}) {
+        EXPECT_TRUE(qml.count(t)) << t;
+    }
     // Each style names the field it classifies by, and that field exists in its layer.
     const std::map<std::string, std::string> attr = {{"allocated_parcels", "housing_type"},
                                                      {"zones", "jobs_dwellings_after"},
