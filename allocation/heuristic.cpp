@@ -153,6 +153,9 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
     State st(m, chosen);
     const double eps = 1e-9;
     int moves = 0;
+    // Per zone, so the swaps of a pass cost about the same however many zones there are.
+    const int pool = std::max(2, opt.swap_pool / static_cast<int>(m.zones.size() + 1));
+    double objective = evaluate(m, chosen).objective;
     for (int pass = 0; pass < opt.max_passes; ++pass) {
         int pass_moves = 0;
         for (std::size_t r = 0; r < m.rows.size(); ++r) {
@@ -206,7 +209,7 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
                 for (const auto &zone_cols : by_row_zone[r]) {
                     int tried = 0;
                     for (std::uint32_t c : zone_cols) {
-                        if (tried >= opt.swap_pool) {
+                        if (tried >= pool) {
                             break;
                         }
                         if (st.assigned(m.columns[c].parcel) != k_free) {
@@ -229,6 +232,13 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
         }
         moves += pass_moves;
         if (pass_moves == 0) {
+            break;
+        }
+        // Stop when a pass gains too little to be worth another (deterministic, unlike a clock).
+        const double now = evaluate(m, st.chosen()).objective;
+        const bool small = now - objective < opt.min_pass_gain * std::max(std::abs(now), 1.0);
+        objective = now;
+        if (small) {
             break;
         }
     }

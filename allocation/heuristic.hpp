@@ -11,9 +11,11 @@
 namespace landalloc {
 
 struct HeuristicOptions {
-    int max_passes = 30;        // DEFAULT: 30 local-search passes at most
-    int swap_pool = 16;         // DEFAULT: the 16 best free columns of each zone tried per swap
-    int bound_iterations = 300; // DEFAULT: 300 subgradient iterations (0: no bound)
+    int max_passes = 30;         // DEFAULT: 30 local-search passes at most
+    int swap_pool = 176;         // DEFAULT: 176 best free columns tried per swap, split over
+                                 // the zones (16 each with 10 zones, at least 2 each)
+    double min_pass_gain = 1e-5; // DEFAULT: stop once a pass gains under 0.001 % of the objective
+    int bound_iterations = 300;  // DEFAULT: 300 subgradient iterations (0: no bound)
     std::size_t lp_max_columns = 400000; // DEFAULT: solve the LP relaxation up to 400k columns
 };
 

@@ -25,7 +25,11 @@ City random_city(const RandomCityOptions &o) {
         Zone zone;
         zone.id = "Z" + std::to_string(z + 1);
         zone.name = zone.id;
-        zone.population = std::round(50000 + 250000 * uniform(rng));
+        // About 730 residents per candidate parcel, as in the example city (2.2 million people,
+        // 3,000 parcels), so the plan's new housing stays in proportion to the zones' stock.
+        const double mean_pop =
+            730.0 * static_cast<double>(o.parcels) / static_cast<double>(o.zones);
+        zone.population = std::round(mean_pop * (0.5 + uniform(rng)));
         zone.jobs = std::round(zone.population * (0.35 + 0.45 * uniform(rng)));
         zone.dwellings = std::round(zone.population / 2.6);
         zone.zone_class = classes[z % 3];

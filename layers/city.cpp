@@ -436,6 +436,43 @@ InputSpec InputSpec::from_source(const std::string &source) {
     return s;
 }
 
+namespace {
+
+/// Sorts `items` (and `geoms` alongside, when not null) by `key`, stably.
+template <class T, class Key>
+void sort_by(std::vector<T> &items, std::vector<gis::Geometry> *geoms, Key key) {
+    std::vector<std::size_t> order(items.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key(items[a]) < key(items[b]); });
+    std::vector<T> sorted;
+    sorted.reserve(items.size());
+    std::vector<gis::Geometry> sorted_geoms;
+    for (std::size_t i : order) {
+        sorted.push_back(std::move(items[i]));
+        if (geoms) {
+            sorted_geoms.push_back(std::move((*geoms)[i]));
+        }
+    }
+    items = std::move(sorted);
+    if (geoms) {
+        *geoms = std::move(sorted_geoms);
+    }
+}
+
+} // namespace
+
+void canonical_order(LoadedCity &c) {
+    sort_by(c.city.zones, &c.zone_geoms, [](const Zone &z) { return z.id; });
+    sort_by(c.city.stations, nullptr, [](const Station &s) { return s.id; });
+    sort_by(c.city.parks, &c.park_geoms, [](const Park &p) { return p.id; });
+    sort_by(c.city.constraints, &c.constraint_geoms,
+            [](const Constraint &k) { return std::make_pair(k.layer, k.id); });
+    sort_by(c.city.parcels, &c.parcel_geoms, [](const Parcel &p) { return p.id; });
+}
+
 LoadedCity load_city(const InputSpec &spec) {
     FindingsReport report;
     LoadedCity out = load_city(spec, report);
@@ -668,7 +705,9 @@ LoadedCity load_city(const InputSpec &spec, FindingsReport &report) {
             p.land_source = i_src >= 0 ? r.text(f, i_src, fm.land_source, false) : "";
             p.first_year =
                 static_cast<int>(r.number(f, i_year, fm.first_year, 0, true, 1900, 2200));
-            p.far_cap = r.number(f, i_far, fm.far_cap, 0, true, 0, 20);
+            // Plot ratios are kept to 1e-6: a source that stores numbers as text (a database,
+            // CSV) may change the last bits, and the plan must not depend on them.
+            p.far_cap = std::round(r.number(f, i_far, fm.far_cap, 0, true, 0, 20) * 1e6) / 1e6;
             p.allowed_types = split_list(r.text(f, i_types, fm.allowed_types, false));
             if (!g || r.failed()) {
                 continue;
@@ -702,6 +741,7 @@ LoadedCity load_city(const InputSpec &spec, FindingsReport &report) {
                         std::to_string(spec.generate.seed) + ")"});
     }
     if (!report.has_errors()) {
+        canonical_order(out);
         compute_parcel_facts(out, spec);
         if (const LayerData *layer = layer_for("parcels")) {
             for (const auto &p : out.city.parcels) {

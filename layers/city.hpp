@@ -113,6 +113,10 @@ LoadedCity load_city(const InputSpec &spec, FindingsReport &report);
 /// inside the loaded zones (deterministic for the seed); layers/generate.cpp.
 void generate_in_zones(LoadedCity &loaded, const InputSpec &spec);
 
+/// Puts zones, stations, parks, constraints (by layer, id) and parcels in id order, so the plan
+/// does not depend on the order a source returns features in (a database may return any order).
+void canonical_order(LoadedCity &loaded);
+
 /// Computes the parcels' geometric facts (zone, distances, overlaps) from the geometries.
 void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec);
 

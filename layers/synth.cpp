@@ -60,7 +60,12 @@ class Rng {
     std::mt19937_64 m_engine;
 };
 
-double round_to(double v, double step) { return std::round(v / step) * step; }
+/// Rounds to a multiple of `step` (0.1, 0.5), dividing by the integer 1/step so that 1.9 comes
+/// out as the double nearest 1.9 and survives a text round trip (a database) unchanged.
+double round_to(double v, double step) {
+    const double per_unit = std::round(1.0 / step);
+    return std::round(v * per_unit) / per_unit;
+}
 
 struct DistrictSpec {
     const char *name;
