@@ -156,7 +156,11 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
     // Per zone, so the swaps of a pass cost about the same however many zones there are.
     const int pool = std::max(2, opt.swap_pool / static_cast<int>(m.zones.size() + 1));
     double objective = evaluate(m, chosen).objective;
-    for (int pass = 0; pass < opt.max_passes; ++pass) {
+    // Large instances get fewer passes: about `pass_column_budget` column visits in all.
+    const double budget_passes =
+        opt.pass_column_budget / std::max(1.0, static_cast<double>(m.columns.size()));
+    const int passes = std::clamp(static_cast<int>(budget_passes), 2, opt.max_passes);
+    for (int pass = 0; pass < passes; ++pass) {
         int pass_moves = 0;
         for (std::size_t r = 0; r < m.rows.size(); ++r) {
             const auto &cols = by_row[r];
