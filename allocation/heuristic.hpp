@@ -16,7 +16,7 @@ struct HeuristicOptions {
                                  // the zones (16 each with 10 zones, at least 2 each)
     double min_pass_gain = 1e-5; // DEFAULT: stop once a pass gains under 0.001 % of the objective
     double pass_column_budget = 2e7; // DEFAULT: passes x columns at most 2e7 (at least 2 passes)
-    int bound_iterations = 300;  // DEFAULT: 300 subgradient iterations (0: no bound)
+    int bound_iterations = 300;      // DEFAULT: 300 subgradient iterations (0: no bound)
     std::size_t lp_max_columns = 400000; // DEFAULT: solve the LP relaxation up to 400k columns
 };
 

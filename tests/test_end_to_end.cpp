@@ -1,6 +1,7 @@
 // End to end: generate the example city, plan it with the built-in default plan, and check the
 // output GeoPackage independently of landalloc's own reading code (plain OGR here).
 
+#include "ogr_util.hpp"
 #include "test_util.hpp"
 
 #include <gdal_priv.h>
@@ -17,15 +18,7 @@ using namespace landalloc::test;
 
 namespace {
 
-GDALDatasetUniquePtr open(const std::string &path) {
-    GDALAllRegister();
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                              nullptr, nullptr, nullptr));
-    if (!ds) {
-        throw std::runtime_error("cannot open " + path);
-    }
-    return ds;
-}
+GDALDatasetUniquePtr open(const std::string &path) { return open_vector(path); }
 
 struct Fixture {
     TempDir dir;

@@ -3,6 +3,7 @@
 // independently of landalloc's own code, and the HTML report written beside it, compared
 // figure by figure with the GeoPackage. (tests/qgis_check.py checks the same file with real QGIS.)
 
+#include "ogr_util.hpp"
 #include "test_util.hpp"
 
 #include <cpl_vsi.h>
@@ -20,15 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-GDALDatasetUniquePtr open(const std::string &path) {
-    GDALAllRegister();
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                              nullptr, nullptr, nullptr));
-    if (!ds) {
-        throw std::runtime_error("cannot open " + path);
-    }
-    return ds;
-}
+GDALDatasetUniquePtr open(const std::string &path) { return open_vector(path); }
 
 struct Fixture {
     TempDir dir;
