@@ -297,7 +297,6 @@ TEST(Solvers, JobsHousingTermMovesHousingTowardsJobs) {
     const Solution b = HeuristicAllocator(HeuristicOptions{}).solve(without.model);
     // Deviation from the band, measured the same way for both plans.
     const double dev_with = evaluate(with.model, a.chosen).jh_cost;
-    std::vector<std::uint32_t> b_in_with; // same columns exist in both models
     EXPECT_EQ(with.model.columns.size(), without.model.columns.size());
     const double dev_without = evaluate(with.model, b.chosen).jh_cost;
     EXPECT_LT(dev_with, dev_without);
