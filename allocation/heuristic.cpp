@@ -203,6 +203,19 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
                     in_row.push_back(c);
                 }
             }
+            // The best free columns of each zone, found once per row and pass (a scan per swap
+            // would walk past every chosen column each time: quadratic on large instances).
+            std::vector<std::vector<std::uint32_t>> free_top(by_row_zone[r].size());
+            for (std::size_t z = 0; z < by_row_zone[r].size(); ++z) {
+                for (std::uint32_t c : by_row_zone[r][z]) {
+                    if (free_top[z].size() >= static_cast<std::size_t>(2 * pool)) {
+                        break;
+                    }
+                    if (st.assigned(m.columns[c].parcel) == k_free) {
+                        free_top[z].push_back(c);
+                    }
+                }
+            }
             for (auto it = in_row.rbegin(); it != in_row.rend(); ++it) {
                 const std::uint32_t out = *it;
                 if (st.assigned(m.columns[out].parcel) != static_cast<std::int64_t>(out)) {
@@ -210,7 +223,7 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
                 }
                 double best = eps;
                 std::int64_t best_in = -1;
-                for (const auto &zone_cols : by_row_zone[r]) {
+                for (const auto &zone_cols : free_top) {
                     int tried = 0;
                     for (std::uint32_t c : zone_cols) {
                         if (tried >= pool) {
