@@ -21,11 +21,6 @@ const char *eligibility_reason(Eligibility e) {
     return "?";
 }
 
-double AllocationProblem::quantity(std::size_t parcel, const Target &t, std::size_t type) const {
-    return quantity_of(t.unit, city->parcels[parcel].area_m2, far[at(parcel, type)],
-                       plan->types[type]);
-}
-
 AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
     AllocationProblem pr;
     pr.city = &city;

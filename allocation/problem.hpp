@@ -39,11 +39,6 @@ struct AllocationProblem {
     bool eligible(std::size_t parcel, std::size_t type) const {
         return eligibility[at(parcel, type)] == Eligibility::ok;
     }
-    bool available(std::size_t parcel, int year) const {
-        return city->parcels[parcel].first_year <= year;
-    }
-    /// The parcel's contribution to target `t` if given its type.
-    double quantity(std::size_t parcel, const Target &t, std::size_t type) const;
 };
 
 /// One decision: parcel -> (year, type).
