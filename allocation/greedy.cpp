@@ -9,7 +9,6 @@
 namespace landalloc {
 
 std::vector<std::uint32_t> greedy_construct(const Model &m) {
-    const City &city = *m.problem->city;
     const std::size_t Z = m.zones.size() + 1; // last list: columns without a zone
     auto zone_slot = [&](const Column &c) {
         return c.zone >= 0 ? static_cast<std::size_t>(c.zone) : Z - 1;
@@ -23,18 +22,7 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
     }
     for (auto &row : lists) {
         for (auto &cols : row) {
-            std::sort(cols.begin(), cols.end(), [&](std::uint32_t a, std::uint32_t b) {
-                const Column &ca = m.columns[a];
-                const Column &cb = m.columns[b];
-                const double da = ca.value / ca.q;
-                const double db = cb.value / cb.q;
-                if (da != db) {
-                    return da > db;
-                }
-                const auto &ia = city.parcels[ca.parcel].id;
-                const auto &ib = city.parcels[cb.parcel].id;
-                return ia != ib ? ia < ib : a < b;
-            });
+            sort_by_density(m, cols);
         }
     }
     // Years in order; within a year the row with the least land on offer first.

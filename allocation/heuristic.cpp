@@ -124,22 +124,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 } // namespace
 
 int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicOptions &opt) {
-    const City &city = *m.problem->city;
     std::vector<std::vector<std::uint32_t>> by_row(m.rows.size());
     for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
         by_row[m.columns[ci].row].push_back(ci);
     }
     for (auto &cols : by_row) {
-        std::sort(cols.begin(), cols.end(), [&](std::uint32_t a, std::uint32_t b) {
-            const double da = m.columns[a].value / m.columns[a].q;
-            const double db = m.columns[b].value / m.columns[b].q;
-            if (da != db) {
-                return da > db;
-            }
-            const auto &ia = city.parcels[m.columns[a].parcel].id;
-            const auto &ib = city.parcels[m.columns[b].parcel].id;
-            return ia != ib ? ia < ib : a < b;
-        });
+        sort_by_density(m, cols);
     }
     // The same columns split by zone, so swaps try the best of every zone.
     std::vector<std::vector<std::vector<std::uint32_t>>> by_row_zone(m.rows.size());

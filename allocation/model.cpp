@@ -106,6 +106,22 @@ Model build_model(const AllocationProblem &pr) {
     return m;
 }
 
+void sort_by_density(const Model &m, std::vector<std::uint32_t> &columns) {
+    const City &city = *m.problem->city;
+    std::sort(columns.begin(), columns.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const Column &ca = m.columns[a];
+        const Column &cb = m.columns[b];
+        const double da = ca.value / ca.q;
+        const double db = cb.value / cb.q;
+        if (da != db) {
+            return da > db;
+        }
+        const auto &ia = city.parcels[ca.parcel].id;
+        const auto &ib = city.parcels[cb.parcel].id;
+        return ia != ib ? ia < ib : a < b;
+    });
+}
+
 double zone_cost(const Model &m, std::size_t z, double added) {
     const ZoneRow &zr = m.zones[z];
     if (!zr.active) {

@@ -79,6 +79,9 @@ struct Evaluation {
 
 Evaluation evaluate(const Model &model, const std::vector<std::uint32_t> &chosen);
 
+/// Sorts columns best value density (value / q) first; ties by parcel id, then column index.
+void sort_by_density(const Model &model, std::vector<std::uint32_t> &columns);
+
 /// The cost of the jobs-housing deviation of a zone with `added` new units.
 double zone_cost(const Model &model, std::size_t zone, double added);
 /// The over/short cost of a target row supplying `supply`.
