@@ -1,5 +1,7 @@
 #include "allocation/plan_config.hpp"
 
+#include "allocation/toml_ctx.hpp"
+
 #include "gis/errors.hpp"
 #include "gis/vector_io.hpp"
 
@@ -15,112 +17,7 @@ namespace landalloc {
 
 namespace {
 
-/// Error helpers that name the file, line and dotted key.
-class Ctx {
-  public:
-    explicit Ctx(std::string path) : m_path(std::move(path)) {}
-
-    [[noreturn]] void fail(const toml::node *node, const std::string &key,
-                           const std::string &what) const {
-        std::ostringstream os;
-        os << (m_path.empty() ? "built-in plan" : m_path);
-        if (node && node->source().begin.line > 0) {
-            os << ":" << node->source().begin.line;
-        }
-        os << ": key '" << key << "': " << what;
-        throw PlanFileError(os.str());
-    }
-
-    void check_keys(const toml::table &t, const std::string &prefix,
-                    const std::set<std::string> &allowed) const {
-        for (auto &&[k, v] : t) {
-            if (!allowed.contains(std::string(k.str()))) {
-                std::string list;
-                for (const auto &a : allowed) {
-                    list += (list.empty() ? "" : ", ") + a;
-                }
-                fail(&v, prefix + std::string(k.str()), "unknown key (allowed here: " + list + ")");
-            }
-        }
-    }
-
-    double number(const toml::table &t, const std::string &prefix, const std::string &key,
-                  double def, double lo, double hi) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return def;
-        }
-        std::optional<double> v = n->value<double>();
-        if (!v || !(n->is_integer() || n->is_floating_point())) {
-            fail(n, prefix + key, "must be a number");
-        }
-        if (!std::isfinite(*v) || *v < lo || *v > hi) {
-            std::ostringstream os;
-            os << *v << " is out of range [" << lo << ", " << hi << "]";
-            fail(n, prefix + key, os.str());
-        }
-        return *v;
-    }
-
-    std::int64_t integer(const toml::table &t, const std::string &prefix, const std::string &key,
-                         std::int64_t def, std::int64_t lo, std::int64_t hi) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return def;
-        }
-        if (!n->is_integer()) {
-            fail(n, prefix + key, "must be an integer");
-        }
-        const auto v = *n->value<std::int64_t>();
-        if (v < lo || v > hi) {
-            fail(n, prefix + key,
-                 std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
-                     std::to_string(hi) + "]");
-        }
-        return v;
-    }
-
-    std::string text(const toml::table &t, const std::string &prefix, const std::string &key,
-                     const std::string &def) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return def;
-        }
-        if (!n->is_string()) {
-            fail(n, prefix + key, "must be a string");
-        }
-        return *n->value<std::string>();
-    }
-
-    bool boolean(const toml::table &t, const std::string &prefix, const std::string &key,
-                 bool def) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return def;
-        }
-        if (!n->is_boolean()) {
-            fail(n, prefix + key, "must be true or false");
-        }
-        return *n->value<bool>();
-    }
-
-    const toml::table *table(const toml::table &t, const std::string &prefix,
-                             const std::string &key) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return nullptr;
-        }
-        if (!n->is_table()) {
-            fail(n, prefix + key, "must be a table ([" + prefix + key + "])");
-        }
-        return n->as_table();
-    }
-
-    const std::string &path() const { return m_path; }
-
-  private:
-    std::string m_path;
-};
+using detail::Ctx;
 
 const char *const k_default_plan =
     R"toml(# landalloc built-in default plan: an example prefecture city the size of Lianyungang.
@@ -388,7 +285,7 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
     }
     ctx.check_keys(root, "",
                    {"plan", "housing_types", "targets", "scoring", "objective", "jobs_housing",
-                    "solver", "inputs", "indicators"});
+                    "solver", "inputs", "indicators", "rules", "demand"});
 
     PlanConfig cfg;
     cfg.source_path = path;
@@ -446,16 +343,26 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
         for (auto &&node : *targets->as_array()) {
             const auto &t = *node.as_table();
             const std::string prefix = "targets[" + std::to_string(i++) + "].";
-            ctx.check_keys(t, prefix, {"type", "unit", "values", "total", "tolerance", "binding"});
+            ctx.check_keys(t, prefix,
+                           {"type", "unit", "values", "total", "tolerance", "binding", "zones",
+                            "displaced_from", "demand"});
             Target tg;
+            tg.line = static_cast<int>(t.source().begin.line);
             tg.type = ctx.text(t, prefix, "type", "");
             if (cfg.type_index(tg.type) < 0) {
                 ctx.fail(t.get("type") ? t.get("type") : &node, prefix + "type",
                          "'" + tg.type + "' is not a housing type defined in [housing_types]");
             }
-            if (!seen.insert(tg.type).second) {
+            tg.zones = ctx.strings(t, prefix, "zones");
+            tg.displaced_from = ctx.text(t, prefix, "displaced_from", "");
+            std::string key = tg.type + "|" + tg.displaced_from;
+            for (const auto &z : tg.zones) {
+                key += "|" + z;
+            }
+            if (!seen.insert(key).second) {
                 ctx.fail(t.get("type"), prefix + "type",
-                         "a second target for '" + tg.type + "'; give one per type");
+                         "a second target for '" + tg.type +
+                             "' in the same zones; give one per type and zone set");
             }
             try {
                 tg.unit = parse_quantity(ctx.text(t, prefix, "unit", "ha"));
@@ -464,9 +371,23 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
             }
             tg.tolerance = ctx.number(t, prefix, "tolerance", 0.05, 0.0, 1.0);
             tg.binding = ctx.boolean(t, prefix, "binding", true);
+            tg.demand = ctx.text(t, prefix, "demand", "");
+            if (!tg.demand.empty() && tg.demand != "housing" && tg.demand != "talent") {
+                ctx.fail(t.get("demand"), prefix + "demand",
+                         "'" + tg.demand + "' is not a demand; use housing or talent");
+            }
+            if (!tg.demand.empty() && tg.unit == Quantity::land_ha) {
+                ctx.fail(t.get("demand"), prefix + "demand",
+                         "demand gives floor area; use unit = \"m2\" or \"units\"");
+            }
             const toml::node *values = t.get("values");
             const toml::node *total = t.get("total");
-            if ((values == nullptr) == (total == nullptr)) {
+            if (!tg.demand.empty()) {
+                if (values || total) {
+                    ctx.fail(values ? values : total, prefix + (values ? "values" : "total"),
+                             "a target with demand takes its values from [demand]; drop this");
+                }
+            } else if ((values == nullptr) == (total == nullptr)) {
                 ctx.fail(&node, prefix + "values",
                          "give either values (one per year) or total (split evenly)");
             }
@@ -488,9 +409,11 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
                                  std::to_string(cfg.last_year) + " has " +
                                  std::to_string(cfg.years()) + " years");
                 }
-            } else {
+            } else if (total) {
                 const double tot = ctx.number(t, prefix, "total", 0, 0, 1e12);
                 tg.values.assign(static_cast<std::size_t>(cfg.years()), tot / cfg.years());
+            } else {
+                tg.values.assign(static_cast<std::size_t>(cfg.years()), 0.0);
             }
             cfg.targets.push_back(std::move(tg));
         }
@@ -579,6 +502,12 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
     }
     if (const auto *ind = ctx.table(root, "", "indicators")) {
         parse_indicators(ctx, *ind, cfg.indicators);
+    }
+    if (const auto *ru = ctx.table(root, "", "rules")) {
+        parse_rules(ctx, *ru, cfg);
+    }
+    if (const auto *de = ctx.table(root, "", "demand")) {
+        parse_demand(ctx, *de, cfg);
     }
     cfg.indicators.ratio_min = cfg.jobs_housing.ratio_min;
     cfg.indicators.ratio_max = cfg.jobs_housing.ratio_max;

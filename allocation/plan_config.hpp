@@ -3,8 +3,10 @@
 // layers are. Every key is documented in docs/plan-file.md. Unknown keys and out-of-range values
 // are PlanFileErrors naming the key and its line.
 
+#include "allocation/demand.hpp"
 #include "allocation/housing.hpp"
 #include "allocation/indicators.hpp"
+#include "allocation/rules.hpp"
 #include "layers/city.hpp"
 
 #include <cstdint>
@@ -20,6 +22,15 @@ struct Target {
     std::vector<double> values; // one per year of the horizon
     double tolerance = 0.05;    // DEFAULT: 5 %, relative
     bool binding = true;        // DEFAULT: binding (约束性)
+    /// Zone ids the target is supplied in; empty: anywhere in the city.
+    std::vector<std::string> zones;
+    /// For resettlement: the zone whose residents are displaced; the supply stays in it or next to
+    /// it ([rules.resettlement]). Empty: none.
+    std::string displaced_from;
+    /// "housing" or "talent": the values come from the demand model ([demand]) once the city is
+    /// loaded; "" : given by values or total.
+    std::string demand;
+    int line = 0; // line of the [[targets]] table in the plan file (for messages)
 };
 
 struct TypeWeights {
@@ -107,6 +118,8 @@ struct PlanConfig {
     SolverConfig solver;
     IndicatorOptions indicators; // [indicators]; the band comes from [jobs_housing]
     InputsConfig inputs;
+    RulesConfig rules;   // [rules]
+    DemandConfig demand; // [demand]
 
     std::string source_path; // "" for the built-in plan
     std::string source_text; // the TOML as read

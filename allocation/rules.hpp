@@ -1,0 +1,125 @@
+#pragma once
+// The housing plans' rules (SPEC.md "Rules" 2-11) as plan-file sections under [rules]. Each rule
+// is off unless its section is present (so a plan says which rules it carries); the defaults of
+// its keys are the seed plans' figures (docs/plan-file.md gives the line of each).
+//
+// How each rule enters the allocation (docs/model.md, "Rules"):
+//   destocking      value multiplier per zone by inventory months; 'stop' makes the zone ineligible
+//   rental_share    side row per year: rental land >= share x residential land
+//   ar_siting       eligibility (near a park or station) and a value bonus by land source
+//   park_caps       side row per park and cap: housing land (floor) <= share x park land (floor)
+//   tod             plot-ratio bonus and value bonus within the station radii
+//   zone_classes    eligibility (permitted types) and side rows (a type's share in the class)
+//   key_areas       side row per year: units in key zones >= share x all units
+//   bundling        per site: a share of a host type's floor area goes to a bundled type
+//   resettlement    eligibility: resettlement for a displacing zone stays in or next to it
+// (The jobs-housing band, rule 10, is [jobs_housing].)
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+/// Rule 2, 人地房联动: a zone's supply of the listed types scales with its inventory months.
+struct DestockingRule {
+    std::vector<std::string> types = {"commercial"};
+    /// Band edges in months, ascending. DEFAULT: 6 (L285 Lianyungang), 12 (Wenzhou L94),
+    /// 18 and 36 (national guidance 2017).
+    std::vector<double> thresholds_months = {6, 12, 18, 36};
+    /// One multiplier per band (thresholds + 1): < 6 increase, 6-12 balanced, 12-18 reduce,
+    /// 18-36 cut, > 36 stop. A multiplier of 0 makes the zone ineligible for the types.
+    std::vector<double> multipliers = {1.3, 1.0, 0.7, 0.4, 0.0};
+    /// Zones with unknown inventory (0 months) take this multiplier.
+    double unknown_multiplier = 1.0;
+};
+
+/// Rule 3: rental land (types with rental = true) is at least `share` of each year's residential
+/// land.
+struct RentalShareRule {
+    double share = 0.10; // DEFAULT: 10 % (Lianyungang L285)
+    bool binding = true;
+};
+
+/// Rule 4: AR goes near industrial parks or rail stations, and its land comes first from
+/// collective land, enterprises' idle land, park supporting land and idle buildings.
+struct ArSitingRule {
+    std::vector<std::string> types = {"affordable_rental"};
+    double max_station_m = 1000; // DEFAULT: 1 km from a station, or
+    double max_park_m = 2000;    // DEFAULT: 2 km from an industrial park
+    /// Land sources best first (Nanjing L244); sources not listed rank last.
+    std::vector<std::string> land_source_priority = {"collective", "enterprise_idle",
+                                                     "park_supporting", "renewal", "new_state"};
+    /// Value bonus for each rank above the last: 1 + step x (n - 1 - rank).
+    double priority_step = 0.15;
+};
+
+/// Rule 5: housing inside an industrial park may use at most a share of the park's land and of
+/// its floor area (Wenzhou L241, L297, L303).
+struct ParkCap {
+    std::string name;                  // e.g. "living_service", "dormitory", "talent_apartment"
+    std::vector<std::string> types;    // housing types counted; empty: all types
+    double land_share = 0.15;          // of the park's land area
+    std::optional<double> floor_share; // of the park's floor area (park land x park_far)
+};
+struct ParkCapsRule {
+    double park_far = 1.2; // DEFAULT: 1.2, plot ratio of the park's own (industrial) floor area
+    std::vector<ParkCap> caps;
+};
+
+/// Rule 6: higher plot ratios and priority near high-capacity stations (Nanjing L135).
+struct TodRule {
+    std::vector<std::string> modes = {"metro", "intercity_rail", "hsr"};
+    std::vector<double> radii_m = {500, 800};     // DEFAULT: 500 m and 800 m
+    std::vector<double> far_bonus = {0.3, 0.15};  // plot ratio x (1 + bonus) within each radius
+    std::vector<double> value_bonus = {0.2, 0.1}; // value x (1 + bonus) within each radius
+};
+
+/// Rule 7: what each zone class permits.
+struct ZoneClassRule {
+    std::optional<std::vector<std::string>> permits; // types allowed; absent: all
+    std::map<std::string, double> max_share;         // type -> max share of its yearly land
+};
+
+/// Rule 8: at least `share` of new housing lies in the key areas (Nanjing 80 % in 22 areas, L569).
+struct KeyAreasRule {
+    std::vector<std::string> zones; // zone ids of the key areas
+    double share = 0.80;            // DEFAULT: 80 %
+    bool binding = true;
+};
+
+/// Rule 9: a share of a host type's floor area on qualifying sites goes to a bundled type
+/// (Nanjing L257: >= 5 % talent housing on sites over 5 ha, in development zones or near metro).
+struct BundlingRule {
+    std::string type = "talent"; // the bundled type
+    std::vector<std::string> hosts = {"commercial"};
+    double share = 0.05;    // DEFAULT: 5 %
+    bool all_sites = false; // true: every host site (Wenzhou L100, 10 %)
+    double min_site_ha = 5; // or a site of at least this area
+    std::vector<std::string> zone_classes = {"development_zone", "high_tech"}; // or in these
+    double near_station_m = 800; // or within this distance of a metro station
+    bool in_park = false;        // or inside an industrial park
+};
+
+/// Rule 11: resettlement housing stays in or next to the displacing sub-district (Nantong).
+struct ResettlementRule {
+    std::vector<std::string> types = {"resettlement"};
+    /// Parcels in an adjacent zone qualify when within this distance of the displacing zone's
+    /// centre; 0: any parcel of an adjacent zone.
+    double max_distance_m = 3000;
+};
+
+struct RulesConfig {
+    std::optional<DestockingRule> destocking;
+    std::optional<RentalShareRule> rental_share;
+    std::optional<ArSitingRule> ar_siting;
+    std::optional<ParkCapsRule> park_caps;
+    std::optional<TodRule> tod;
+    std::map<std::string, ZoneClassRule> zone_classes; // by class name
+    std::optional<KeyAreasRule> key_areas;
+    std::vector<BundlingRule> bundling;
+    std::optional<ResettlementRule> resettlement;
+};
+
+} // namespace landalloc
