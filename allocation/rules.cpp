@@ -41,6 +41,17 @@ bool ascending(const std::vector<double> &v) {
 
 } // namespace
 
+double destock_multiplier(const DestockingRule &rule, double months) {
+    if (!(months > 0)) {
+        return rule.unknown_multiplier;
+    }
+    std::size_t band = 0;
+    while (band < rule.thresholds_months.size() && months > rule.thresholds_months[band]) {
+        ++band;
+    }
+    return rule.multipliers[band];
+}
+
 void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
     ctx.check_keys(root, "rules.",
                    {"destocking", "rental_share", "ar_siting", "park_caps", "tod", "zone_classes",

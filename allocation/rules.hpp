@@ -110,6 +110,10 @@ struct ResettlementRule {
     double max_distance_m = 3000;
 };
 
+/// The multiplier of the band `months` falls in (a band includes its upper edge: 6 months is
+/// in the first band); `unknown_multiplier` for months <= 0 (unknown).
+double destock_multiplier(const DestockingRule &rule, double months);
+
 struct RulesConfig {
     std::optional<DestockingRule> destocking;
     std::optional<RentalShareRule> rental_share;
