@@ -46,7 +46,9 @@ double destock_multiplier(const DestockingRule &rule, double months) {
         return rule.unknown_multiplier;
     }
     std::size_t band = 0;
-    while (band < rule.thresholds_months.size() && months > rule.thresholds_months[band]) {
+    while (
+        band < rule.thresholds_months.size() &&
+        (band == 0 ? months >= rule.thresholds_months[0] : months > rule.thresholds_months[band])) {
         ++band;
     }
     return rule.multipliers[band];

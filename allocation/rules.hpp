@@ -110,8 +110,10 @@ struct ResettlementRule {
     double max_distance_m = 3000;
 };
 
-/// The multiplier of the band `months` falls in (a band includes its upper edge: 6 months is
-/// in the first band); `unknown_multiplier` for months <= 0 (unknown).
+/// The multiplier of the band `months` falls in, read as the plans word it: under 6 months
+/// increase, 6-12 balanced (both edges), over 12 reduce, over 18 cut, over 36 stop. So the first
+/// threshold belongs to the band above it, the others to the band below. `unknown_multiplier`
+/// for months <= 0 (unknown).
 double destock_multiplier(const DestockingRule &rule, double months);
 
 struct RulesConfig {
