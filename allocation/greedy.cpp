@@ -41,11 +41,18 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
 
     std::vector<bool> used(m.n_parcels(), false);
     std::vector<double> zone_units(m.zones.size(), 0.0);
+    std::vector<double> supply(m.rows.size(), 0.0); // includes bundled shares
+    std::vector<double> side_lhs(m.side_rows.size(), 0.0);
     std::vector<std::uint32_t> chosen;
+    auto fits = [&](const Column &c) {
+        return supply[c.row] + c.q <= m.rows[c.row].U &&
+               (c.bundle_row < 0 || supply[static_cast<std::size_t>(c.bundle_row)] + c.bundle_q <=
+                                        m.rows[static_cast<std::size_t>(c.bundle_row)].U);
+    };
     for (std::size_t r : order) {
         const TargetRow &row = m.rows[r];
         std::vector<std::size_t> head(Z, 0);
-        double supplied = 0;
+        double &supplied = supply[r];
         // Each step takes the best head over the zones, by value net of the change in the
         // zone's jobs-housing cost, per unit of target.
         while (supplied < row.T) {
@@ -55,7 +62,7 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
                 auto &cols = lists[r][z];
                 while (head[z] < cols.size()) {
                     const Column &c = m.columns[cols[head[z]]];
-                    if (!used[c.parcel] && supplied + c.q <= row.U) {
+                    if (!used[c.parcel] && fits(c)) {
                         break;
                     }
                     ++head[z];
@@ -70,6 +77,11 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
                     gain -= zone_cost(m, zi, zone_units[zi] + c.units) -
                             zone_cost(m, zi, zone_units[zi]);
                 }
+                for (auto [e, end] = m.side(cols[head[z]]); e != end; ++e) {
+                    const SideRow &sr = m.side_rows[e->row];
+                    gain -=
+                        side_cost(sr, side_lhs[e->row] + e->a) - side_cost(sr, side_lhs[e->row]);
+                }
                 gain /= c.q;
                 if (gain > best_gain) {
                     best_gain = gain;
@@ -82,6 +94,12 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
             const std::uint32_t ci = lists[r][best_z][head[best_z]++];
             const Column &c = m.columns[ci];
             supplied += c.q;
+            if (c.bundle_row >= 0) {
+                supply[static_cast<std::size_t>(c.bundle_row)] += c.bundle_q;
+            }
+            for (auto [e, end] = m.side(ci); e != end; ++e) {
+                side_lhs[e->row] += e->a;
+            }
             used[c.parcel] = true;
             if (c.zone >= 0) {
                 zone_units[static_cast<std::size_t>(c.zone)] += c.units;

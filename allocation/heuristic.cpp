@@ -14,12 +14,13 @@ namespace {
 
 constexpr std::int64_t k_free = -1;
 
-/// The search state: which column each parcel uses, supplies per row and units per zone.
+/// The search state: which column each parcel uses, supplies per row, units per zone and the
+/// left-hand sides of the side rows.
 class State {
   public:
     State(const Model &m, const std::vector<std::uint32_t> &chosen)
         : m_m(m), m_assigned(m.n_parcels(), k_free), m_supply(m.rows.size(), 0.0),
-          m_units(m.zones.size(), 0.0) {
+          m_units(m.zones.size(), 0.0), m_side(m.side_rows.size(), 0.0) {
         for (std::uint32_t c : chosen) {
             apply_add(c);
         }
@@ -30,23 +31,31 @@ class State {
     /// Objective change of removing column `out` (or none: -1) and adding `in` (or none).
     double delta(std::int64_t out, std::int64_t in) const {
         double d = 0;
-        // Rows and zones touched (at most two of each).
-        std::uint32_t rows[2];
-        double row_change[2];
+        // Rows and zones touched (at most four rows: each column's own and bundled row).
+        std::uint32_t rows[4];
+        double row_change[4];
         int nr = 0;
         std::int32_t zones[2];
         double zone_change[2];
         int nz = 0;
-        auto touch = [&](const Column &c, double sign) {
+        m_side_touched.clear();
+        auto touch_row = [&](std::uint32_t row, double change) {
             int r = 0;
-            while (r < nr && rows[r] != c.row) {
+            while (r < nr && rows[r] != row) {
                 ++r;
             }
             if (r == nr) {
-                rows[nr] = c.row;
+                rows[nr] = row;
                 row_change[nr++] = 0;
             }
-            row_change[r] += sign * c.q;
+            row_change[r] += change;
+        };
+        auto touch = [&](std::uint32_t ci, double sign) {
+            const Column &c = m_m.columns[ci];
+            touch_row(c.row, sign * c.q);
+            if (c.bundle_row >= 0) {
+                touch_row(static_cast<std::uint32_t>(c.bundle_row), sign * c.bundle_q);
+            }
             if (c.zone >= 0) {
                 int z = 0;
                 while (z < nz && zones[z] != c.zone) {
@@ -58,19 +67,30 @@ class State {
                 }
                 zone_change[z] += sign * c.units;
             }
+            for (auto [it, end] = m_m.side(ci); it != end; ++it) {
+                auto s = m_side_touched.begin();
+                while (s != m_side_touched.end() && s->first != it->row) {
+                    ++s;
+                }
+                if (s == m_side_touched.end()) {
+                    m_side_touched.emplace_back(it->row, sign * it->a);
+                } else {
+                    s->second += sign * it->a;
+                }
+            }
             d += sign * c.value;
         };
         if (out >= 0) {
-            touch(m_m.columns[static_cast<std::size_t>(out)], -1.0);
+            touch(static_cast<std::uint32_t>(out), -1.0);
         }
         if (in >= 0) {
-            touch(m_m.columns[static_cast<std::size_t>(in)], +1.0);
+            touch(static_cast<std::uint32_t>(in), +1.0);
         }
         for (int r = 0; r < nr; ++r) {
             const TargetRow &row = m_m.rows[rows[r]];
             const double s0 = m_supply[rows[r]];
             const double s1 = s0 + row_change[r];
-            if (s1 > row.U * (1 + 1e-12) + 1e-9) {
+            if (row_change[r] > 0 && s1 > row.U * (1 + 1e-12) + 1e-9) {
                 return -std::numeric_limits<double>::infinity(); // infeasible
             }
             d += row_cost(row, s0) - row_cost(row, s1);
@@ -79,25 +99,15 @@ class State {
             const auto zi = static_cast<std::size_t>(zones[z]);
             d += zone_cost(m_m, zi, m_units[zi]) - zone_cost(m_m, zi, m_units[zi] + zone_change[z]);
         }
+        for (const auto &[row, change] : m_side_touched) {
+            const SideRow &sr = m_m.side_rows[row];
+            d += side_cost(sr, m_side[row]) - side_cost(sr, m_side[row] + change);
+        }
         return d;
     }
 
-    void apply_add(std::uint32_t c) {
-        const Column &col = m_m.columns[c];
-        m_assigned[col.parcel] = c;
-        m_supply[col.row] += col.q;
-        if (col.zone >= 0) {
-            m_units[static_cast<std::size_t>(col.zone)] += col.units;
-        }
-    }
-    void apply_remove(std::uint32_t c) {
-        const Column &col = m_m.columns[c];
-        m_assigned[col.parcel] = k_free;
-        m_supply[col.row] -= col.q;
-        if (col.zone >= 0) {
-            m_units[static_cast<std::size_t>(col.zone)] -= col.units;
-        }
-    }
+    void apply_add(std::uint32_t c) { apply(c, +1.0); }
+    void apply_remove(std::uint32_t c) { apply(c, -1.0); }
 
     std::vector<std::uint32_t> chosen() const {
         std::vector<std::uint32_t> out;
@@ -111,10 +121,27 @@ class State {
     }
 
   private:
+    void apply(std::uint32_t c, double sign) {
+        const Column &col = m_m.columns[c];
+        m_assigned[col.parcel] = sign > 0 ? static_cast<std::int64_t>(c) : k_free;
+        m_supply[col.row] += sign * col.q;
+        if (col.bundle_row >= 0) {
+            m_supply[static_cast<std::size_t>(col.bundle_row)] += sign * col.bundle_q;
+        }
+        if (col.zone >= 0) {
+            m_units[static_cast<std::size_t>(col.zone)] += sign * col.units;
+        }
+        for (auto [it, end] = m_m.side(c); it != end; ++it) {
+            m_side[it->row] += sign * it->a;
+        }
+    }
+
     const Model &m_m;
     std::vector<std::int64_t> m_assigned;
     std::vector<double> m_supply;
     std::vector<double> m_units;
+    std::vector<double> m_side;
+    mutable std::vector<std::pair<std::uint32_t, double>> m_side_touched; // scratch of delta
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -260,12 +287,23 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
     // delta (under), phi (surplus); boxed by the costs of the slack they price.
     std::vector<double> alpha(R, 0.0), beta(R, 0.0), gamma(R, 0.0), delta(Z, 0.0), phi(Z, 0.0);
     std::vector<double> supply(R), units(Z);
+    // Side rows: mu (lhs - viol <= rhs), boxed by the violation cost; scaled by the larger of
+    // |rhs| and a thousandth of the row's total |a|.
+    const std::size_t S = m.side_rows.size();
+    std::vector<double> mu(S, 0.0), lhs(S), side_scale(S, 0.0);
+    for (const SideEntry &e : m.side_entries) {
+        side_scale[e.row] += 1e-3 * std::abs(e.a);
+    }
+    for (std::size_t s = 0; s < S; ++s) {
+        side_scale[s] = std::max({std::abs(m.side_rows[s].rhs), side_scale[s], 1e-9});
+    }
     double best = std::numeric_limits<double>::infinity();
     double theta = 2.0;
     int since_improved = 0;
     for (int it = 0; it <= iterations; ++it) {
         std::fill(supply.begin(), supply.end(), 0.0);
         std::fill(units.begin(), units.end(), 0.0);
+        std::fill(lhs.begin(), lhs.end(), 0.0);
         double value = 0;
         for (std::size_t i = 0; i < m.n_parcels(); ++i) {
             double top = 0;
@@ -273,6 +311,13 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
                 const Column &col = m.columns[c];
                 double v = col.value + (beta[col.row] - alpha[col.row] - gamma[col.row]) * col.q;
+                if (col.bundle_row >= 0) {
+                    const auto b = static_cast<std::size_t>(col.bundle_row);
+                    v += (beta[b] - alpha[b] - gamma[b]) * col.bundle_q;
+                }
+                for (auto [e, end] = m.side(c); e != end; ++e) {
+                    v -= mu[e->row] * e->a;
+                }
                 if (col.zone >= 0 && m.zones[static_cast<std::size_t>(col.zone)].active) {
                     const auto z = static_cast<std::size_t>(col.zone);
                     v += (delta[z] - phi[z]) * col.units;
@@ -286,10 +331,19 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                 const Column &col = m.columns[static_cast<std::size_t>(arg)];
                 value += top;
                 supply[col.row] += col.q;
+                if (col.bundle_row >= 0) {
+                    supply[static_cast<std::size_t>(col.bundle_row)] += col.bundle_q;
+                }
                 if (col.zone >= 0) {
                     units[static_cast<std::size_t>(col.zone)] += col.units;
                 }
+                for (auto [e, end] = m.side(static_cast<std::uint32_t>(arg)); e != end; ++e) {
+                    lhs[e->row] += e->a;
+                }
             }
+        }
+        for (std::size_t s = 0; s < S; ++s) {
+            value += mu[s] * m.side_rows[s].rhs;
         }
         for (std::size_t r = 0; r < R; ++r) {
             value += alpha[r] * m.rows[r].T - beta[r] * m.rows[r].L + gamma[r] * m.rows[r].U;
@@ -335,6 +389,13 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                 g_phi[z] *= sc;
             }
         }
+        std::vector<double> g_mu(S);
+        for (std::size_t s = 0; s < S; ++s) {
+            const double sc = 1.0 / side_scale[s];
+            g_mu[s] = (m.side_rows[s].rhs - lhs[s]) * sc;
+            norm += g_mu[s] * g_mu[s];
+            g_mu[s] *= sc;
+        }
         if (norm <= 0) {
             break;
         }
@@ -349,6 +410,9 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                 delta[z] = std::clamp(delta[z] - step * g_delta[z], 0.0, m.jh_cost);
                 phi[z] = std::clamp(phi[z] - step * g_phi[z], 0.0, m.jh_cost);
             }
+        }
+        for (std::size_t s = 0; s < S; ++s) {
+            mu[s] = std::clamp(mu[s] - step * g_mu[s], 0.0, m.side_rows[s].cost);
         }
     }
     return best;
@@ -418,7 +482,10 @@ std::vector<std::uint32_t> round_lp(const Model &m, const std::vector<double> &x
     std::vector<std::uint32_t> chosen;
     for (std::uint32_t c : order) {
         const Column &col = m.columns[c];
-        if (used[col.parcel] || supply[col.row] + col.q > m.rows[col.row].U) {
+        if (used[col.parcel] || supply[col.row] + col.q > m.rows[col.row].U ||
+            (col.bundle_row >= 0 &&
+             supply[static_cast<std::size_t>(col.bundle_row)] + col.bundle_q >
+                 m.rows[static_cast<std::size_t>(col.bundle_row)].U)) {
             continue;
         }
         if (x[c] < 0.5 && supply[col.row] >= m.rows[col.row].T) {
@@ -426,6 +493,9 @@ std::vector<std::uint32_t> round_lp(const Model &m, const std::vector<double> &x
         }
         used[col.parcel] = true;
         supply[col.row] += col.q;
+        if (col.bundle_row >= 0) {
+            supply[static_cast<std::size_t>(col.bundle_row)] += col.bundle_q;
+        }
         chosen.push_back(c);
     }
     std::sort(chosen.begin(), chosen.end());

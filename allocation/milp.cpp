@@ -38,6 +38,12 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
             col_ub.insert(col_ub.end(), {inf, inf});
         }
     }
+    const auto side0 = static_cast<int>(obj.size());
+    for (const SideRow &r : m.side_rows) {
+        obj.push_back(r.cost); // viol
+        col_lb.push_back(0);
+        col_ub.push_back(inf);
+    }
     const auto n_cols = static_cast<int>(obj.size());
 
     CoinPackedMatrix matrix(false, 0, 0); // row-ordered
@@ -70,6 +76,11 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     for (int c = 0; c < n_x; ++c) {
         row_idx[m.columns[c].row].push_back(c);
         row_val[m.columns[c].row].push_back(m.columns[c].q);
+        if (m.columns[c].bundle_row >= 0) {
+            const auto b = static_cast<std::size_t>(m.columns[c].bundle_row);
+            row_idx[b].push_back(c);
+            row_val[b].push_back(m.columns[c].bundle_q);
+        }
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
@@ -110,6 +121,21 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         add_row(idx, val, -inf, zr.max_dwellings - zr.dwellings);
     }
 
+    // Side rows: sum_c a_sc x_c - viol_s <= rhs_s.
+    std::vector<std::vector<int>> side_idx(m.side_rows.size());
+    std::vector<std::vector<double>> side_val(m.side_rows.size());
+    for (int c = 0; c < n_x; ++c) {
+        for (auto [e, end] = m.side(static_cast<std::uint32_t>(c)); e != end; ++e) {
+            side_idx[e->row].push_back(c);
+            side_val[e->row].push_back(e->a);
+        }
+    }
+    for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
+        side_idx[s].push_back(side0 + static_cast<int>(s));
+        side_val[s].push_back(-1.0);
+        add_row(side_idx[s], side_val[s], -inf, m.side_rows[s].rhs);
+    }
+
     lp.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
     lp.messageHandler()->setLogLevel(0);
     MilpLayout layout;
@@ -117,6 +143,7 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     layout.n_cols = n_cols;
     layout.over0 = over0;
     layout.zone_col = std::move(zone_col);
+    layout.side0 = side0;
     return layout;
 }
 
@@ -141,6 +168,10 @@ std::vector<double> full_solution(const Model &m, const MilpLayout &layout,
             x[static_cast<std::size_t>(layout.zone_col[z]) + 1] =
                 std::max(0.0, d - m.zones[z].max_dwellings);
         }
+    }
+    for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
+        x[static_cast<std::size_t>(layout.side0) + s] =
+            std::max(0.0, ev.side_lhs[s] - m.side_rows[s].rhs);
     }
     return x;
 }

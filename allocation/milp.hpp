@@ -1,8 +1,8 @@
 #pragma once
 // The Model as a COIN-OR problem: the matrix both the exact solver (CBC) and the LP relaxation
 // (Clp) use. Column layout: x_c for every Model column, then over_r and short_r for every target
-// row, then under_z and surplus_z for every zone with an active jobs-housing term. The objective
-// is negated (COIN minimises).
+// row, then under_z and surplus_z for every zone with an active jobs-housing term, then viol_s
+// for every side row. The objective is negated (COIN minimises).
 
 #include "allocation/model.hpp"
 
@@ -17,6 +17,7 @@ struct MilpLayout {
     int n_cols = 0;            // all columns
     int over0 = 0;             // first over_r column; short_r follows each
     std::vector<int> zone_col; // under_z column of each zone (surplus_z follows), -1 if inactive
+    int side0 = 0;             // first viol_s column
 };
 
 /// Loads the Model into `lp` (all columns continuous).

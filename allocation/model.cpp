@@ -1,16 +1,267 @@
 #include "allocation/model.hpp"
 
+#include "gis/errors.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <map>
 
 namespace landalloc {
+
+namespace {
+
+/// Zone masks of the targets (`zones`, `displaced_from`), checked against the zones layer.
+struct TargetZones {
+    std::vector<std::vector<bool>> mask; // per target: allowed zones (empty: all)
+    std::vector<int> displaced;          // per target: the displacing zone, or -1
+};
+
+TargetZones target_zones(const PlanConfig &cfg, const City &city) {
+    std::map<std::string, int> index;
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        index[city.zones[z].id] = static_cast<int>(z);
+    }
+    auto zone_of = [&](std::size_t k, const std::string &id, const char *key) {
+        const auto it = index.find(id);
+        if (it == index.end()) {
+            const Target &tg = cfg.targets[k];
+            throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
+                                ":" + std::to_string(tg.line) + ": key 'targets[" +
+                                std::to_string(k) + "]." + key + "': zone '" + id +
+                                "' is not in the zones layer (zone ids are its 'id' field)");
+        }
+        return it->second;
+    };
+    TargetZones out;
+    out.mask.resize(cfg.targets.size());
+    out.displaced.assign(cfg.targets.size(), -1);
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &tg = cfg.targets[k];
+        if (!tg.zones.empty()) {
+            out.mask[k].assign(city.zones.size(), false);
+            for (const auto &id : tg.zones) {
+                out.mask[k][static_cast<std::size_t>(zone_of(k, id, "zones"))] = true;
+            }
+        }
+        if (!tg.displaced_from.empty()) {
+            out.displaced[k] = zone_of(k, tg.displaced_from, "displaced_from");
+        }
+    }
+    return out;
+}
+
+bool in_mask(const std::vector<bool> &mask, int zone) {
+    return mask.empty() || (zone >= 0 && mask[static_cast<std::size_t>(zone)]);
+}
+
+std::string pct(double share) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g %%", share * 100.0);
+    return buf;
+}
+
+/// Side rows of the rules and their coefficients (allocation/rules.hpp).
+void add_side_rows(Model &m) {
+    const AllocationProblem &pr = *m.problem;
+    const PlanConfig &cfg = *pr.plan;
+    const City &city = *pr.city;
+    const RulesConfig &R = cfg.rules;
+    const auto Y = static_cast<std::size_t>(cfg.years());
+    std::vector<std::vector<SideEntry>> entries(m.columns.size());
+    auto year_of = [&](const Column &c) {
+        return static_cast<std::size_t>(m.rows[c.row].year - cfg.first_year);
+    };
+    auto land_ha = [&](const Column &c) { return city.parcels[c.parcel].area_m2 / 1e4; };
+    auto new_row = [&](SideRow r) {
+        m.side_rows.push_back(std::move(r));
+        return static_cast<std::uint32_t>(m.side_rows.size() - 1);
+    };
+    auto per_year = [&](const std::string &rule, const std::string &unit, bool binding,
+                        const std::string &what) {
+        std::vector<std::uint32_t> rows(Y);
+        for (std::size_t y = 0; y < Y; ++y) {
+            SideRow r;
+            r.rule = rule;
+            r.unit = unit;
+            r.year = cfg.first_year + static_cast<int>(y);
+            r.binding = binding;
+            r.label = what + ", " + std::to_string(r.year);
+            rows[y] = new_row(std::move(r));
+        }
+        return rows;
+    };
+
+    // Rule 3: rental land >= share x residential land, each year.
+    if (R.rental_share) {
+        const double share = R.rental_share->share;
+        const auto rows = per_year("rental_share", "ha", R.rental_share->binding,
+                                   "rental land >= " + pct(share) + " of residential land");
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const double land = land_ha(c);
+            double rental = cfg.types[c.type].rental ? (1.0 - c.bundle_share) * land : 0.0;
+            if (c.bundle_type >= 0 && cfg.types[static_cast<std::size_t>(c.bundle_type)].rental) {
+                rental += c.bundle_share * land;
+            }
+            entries[ci].push_back({rows[year_of(c)], share * land - rental});
+        }
+    }
+
+    // Rule 5: housing in an industrial park within a share of the park's land (and floor).
+    if (R.park_caps) {
+        for (std::size_t j = 0; j < city.parks.size(); ++j) {
+            const Park &park = city.parks[j];
+            for (const ParkCap &cap : R.park_caps->caps) {
+                auto counts = [&](const Column &c) {
+                    const Parcel &p = city.parcels[c.parcel];
+                    if (!p.in_park || p.nearest_park != static_cast<int>(j)) {
+                        return false;
+                    }
+                    return cap.types.empty() || std::find(cap.types.begin(), cap.types.end(),
+                                                          cfg.types[c.type].id) != cap.types.end();
+                };
+                bool any = false;
+                for (const Column &c : m.columns) {
+                    if (counts(c)) {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any) {
+                    continue;
+                }
+                SideRow land;
+                land.rule = "park_cap";
+                land.unit = "ha";
+                land.rhs = cap.land_share * park.area_m2 / 1e4;
+                land.label = cap.name + ": housing land in " + park.name + " (" + park.id +
+                             ") <= " + pct(cap.land_share) + " of its land";
+                const std::uint32_t lr = new_row(land);
+                std::int64_t fr = -1;
+                if (cap.floor_share) {
+                    SideRow floor;
+                    floor.rule = "park_cap";
+                    floor.unit = "m2";
+                    floor.rhs = *cap.floor_share * park.area_m2 * R.park_caps->park_far;
+                    floor.label = cap.name + ": housing floor area in " + park.name + " (" +
+                                  park.id + ") <= " + pct(*cap.floor_share) + " of its floor area";
+                    fr = new_row(floor);
+                }
+                for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+                    const Column &c = m.columns[ci];
+                    if (!counts(c)) {
+                        continue;
+                    }
+                    entries[ci].push_back({lr, land_ha(c)});
+                    if (fr >= 0) {
+                        const double far = pr.far[pr.at(c.parcel, c.type)];
+                        entries[ci].push_back({static_cast<std::uint32_t>(fr),
+                                               floor_area_m2(city.parcels[c.parcel].area_m2, far)});
+                    }
+                }
+            }
+        }
+    }
+
+    // Rule 7: a zone class's share of a type's land, each year.
+    for (const auto &[cls, zr] : R.zone_classes) {
+        for (const auto &[type, share] : zr.max_share) {
+            const auto rows = per_year("zone_class_share", "ha", true,
+                                       type + " land in " + cls + " zones <= " + pct(share) +
+                                           " of all " + type + " land");
+            for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+                const Column &c = m.columns[ci];
+                if (cfg.types[c.type].id != type) {
+                    continue;
+                }
+                const bool in =
+                    c.zone >= 0 && city.zones[static_cast<std::size_t>(c.zone)].zone_class == cls;
+                entries[ci].push_back({rows[year_of(c)], ((in ? 1.0 : 0.0) - share) * land_ha(c)});
+            }
+        }
+    }
+
+    // Rule 8: units in key areas >= share x all new units, each year.
+    if (R.key_areas) {
+        std::vector<bool> key(city.zones.size(), false);
+        for (const auto &id : R.key_areas->zones) {
+            bool found = false;
+            for (std::size_t z = 0; z < city.zones.size(); ++z) {
+                if (city.zones[z].id == id) {
+                    key[z] = found = true;
+                }
+            }
+            if (!found) {
+                throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
+                                    ": key 'rules.key_areas.zones': zone '" + id +
+                                    "' is not in the zones layer (zone ids are its 'id' field)");
+            }
+        }
+        const double share = R.key_areas->share;
+        const auto rows = per_year("key_areas", "units", R.key_areas->binding,
+                                   "new units in key areas >= " + pct(share) + " of all");
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const bool in = c.zone >= 0 && key[static_cast<std::size_t>(c.zone)];
+            entries[ci].push_back({rows[year_of(c)], (share - (in ? 1.0 : 0.0)) * c.units});
+        }
+    }
+
+    if (m.side_rows.empty()) {
+        return;
+    }
+    // Drop rows no column enters, then store the entries column by column.
+    std::vector<bool> used(m.side_rows.size(), false);
+    for (const auto &es : entries) {
+        for (const SideEntry &e : es) {
+            used[e.row] = used[e.row] || e.a != 0;
+        }
+    }
+    std::vector<std::uint32_t> renum(m.side_rows.size(), 0);
+    std::vector<SideRow> kept;
+    for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
+        if (used[r]) {
+            renum[r] = static_cast<std::uint32_t>(kept.size());
+            kept.push_back(std::move(m.side_rows[r]));
+        }
+    }
+    m.side_rows = std::move(kept);
+    // Cost: one unit of violation costs a multiple of the best value per unit of any column
+    // that enters the row positively, so no column pays for the violation it brings.
+    std::vector<double> best(m.side_rows.size(), 0.0);
+    m.side_start.reserve(m.columns.size() + 1);
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
+        for (const SideEntry &e : entries[ci]) {
+            if (e.a == 0 || !used[e.row]) {
+                continue;
+            }
+            const std::uint32_t r = renum[e.row];
+            m.side_entries.push_back({r, e.a});
+            if (e.a > 0) {
+                best[r] = std::max(best[r], m.columns[ci].value / e.a);
+            }
+        }
+    }
+    m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
+    const ObjectiveConfig &oc = cfg.objective;
+    for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
+        SideRow &row = m.side_rows[r];
+        row.cost = (row.binding ? oc.short_binding_cost : oc.short_indicative_cost) *
+                   (best[r] > 0 ? best[r] : 1.0);
+    }
+}
+
+} // namespace
 
 Model build_model(const AllocationProblem &pr) {
     const PlanConfig &cfg = *pr.plan;
     const City &city = *pr.city;
     Model m;
     m.problem = &pr;
+    const TargetZones tz = target_zones(cfg, city);
 
     // Target rows: one per (target, year) with a positive target.
     std::vector<std::vector<int>> row_of(
@@ -34,6 +285,22 @@ Model build_model(const AllocationProblem &pr) {
             m.rows.push_back(r);
         }
     }
+    // The row a bundled share of type b in year y and zone z supplies: the first target of b
+    // whose zones hold z.
+    auto bundle_row = [&](std::size_t b, int y, int zone) {
+        for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+            if (static_cast<std::size_t>(cfg.type_index(cfg.targets[k].type)) == b &&
+                tz.displaced[k] < 0 && in_mask(tz.mask[k], zone)) {
+                const int r = row_of[k][static_cast<std::size_t>(y)];
+                if (r >= 0) {
+                    return r;
+                }
+            }
+        }
+        return -1;
+    };
+    const auto &resettle = cfg.rules.resettlement;
+    const ResettlementRule default_resettle;
 
     // Columns, parcel by parcel.
     m.parcel_start.reserve(pr.n_parcels + 1);
@@ -43,10 +310,25 @@ Model build_model(const AllocationProblem &pr) {
         for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
             const Target &tg = cfg.targets[k];
             const auto t = static_cast<std::size_t>(cfg.type_index(tg.type));
-            if (!pr.eligible(i, t)) {
+            if (!pr.eligible(i, t) || !in_mask(tz.mask[k], p.zone)) {
+                continue;
+            }
+            if (tz.displaced[k] >= 0 && !resettlement_near(resettle ? *resettle : default_resettle,
+                                                           city, p, tz.displaced[k])) {
                 continue;
             }
             const double far = pr.far[pr.at(i, t)];
+            // Rule 9: the first bundling rule the site and type qualify for.
+            const BundlingRule *bundle = nullptr;
+            for (const BundlingRule &b : cfg.rules.bundling) {
+                if (std::find(b.hosts.begin(), b.hosts.end(), tg.type) != b.hosts.end() &&
+                    bundling_applies(b, city, p)) {
+                    bundle = &b;
+                    break;
+                }
+            }
+            const double s = bundle ? bundle->share : 0.0;
+            const int bt = bundle ? cfg.type_index(bundle->type) : -1;
             for (int y = 0; y < cfg.years(); ++y) {
                 const int r = row_of[k][static_cast<std::size_t>(y)];
                 if (r < 0 || p.first_year > cfg.first_year + y) {
@@ -59,10 +341,23 @@ Model build_model(const AllocationProblem &pr) {
                 c.zone = p.zone;
                 // A well-placed site is worth slightly more supplied early; this also makes the
                 // choice of year unique where the sites alone would leave it open.
-                c.value = pr.score[pr.at(i, t)] * p.area_m2 / 1e4 *
+                c.value = pr.score[pr.at(i, t)] * pr.factor[pr.at(i, t)] * p.area_m2 / 1e4 *
                           (1.0 + cfg.objective.early_supply_bonus * (cfg.years() - 1 - y));
-                c.q = quantity_of(tg.unit, p.area_m2, far, cfg.types[t]);
-                c.units = units_from_floor(floor_area_m2(p.area_m2, far), cfg.types[t]);
+                c.q = quantity_of(tg.unit, (1.0 - s) * p.area_m2, far, cfg.types[t]);
+                const double floor = floor_area_m2(p.area_m2, far);
+                c.units = units_from_floor((1.0 - s) * floor, cfg.types[t]);
+                if (bt >= 0) {
+                    const HousingType &bty = cfg.types[static_cast<std::size_t>(bt)];
+                    c.bundle_type = bt;
+                    c.bundle_share = s;
+                    c.units += units_from_floor(s * floor, bty);
+                    c.bundle_row = bundle_row(static_cast<std::size_t>(bt), y, p.zone);
+                    if (c.bundle_row >= 0) {
+                        const Target &btg =
+                            cfg.targets[m.rows[static_cast<std::size_t>(c.bundle_row)].target];
+                        c.bundle_q = quantity_of(btg.unit, s * p.area_m2, far, bty);
+                    }
+                }
                 if (c.q > 0) {
                     m.columns.push_back(c);
                 }
@@ -70,7 +365,6 @@ Model build_model(const AllocationProblem &pr) {
         }
     }
     m.parcel_start.push_back(static_cast<std::uint32_t>(m.columns.size()));
-
     // Costs: one unit over a target costs the best value density of its row, so supplying
     // beyond the target never pays; one unit short of the band costs a multiple of it.
     const ObjectiveConfig &oc = cfg.objective;
@@ -103,6 +397,7 @@ Model build_model(const AllocationProblem &pr) {
         zr.min_dwellings = zone.jobs / jh.ratio_max;
         zr.max_dwellings = zone.jobs / jh.ratio_min;
     }
+    add_side_rows(m);
     return m;
 }
 
@@ -139,12 +434,19 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     Evaluation e;
     e.row_supply.assign(m.rows.size(), 0.0);
     e.zone_units.assign(m.zones.size(), 0.0);
+    e.side_lhs.assign(m.side_rows.size(), 0.0);
     for (std::uint32_t ci : chosen) {
         const Column &c = m.columns[ci];
         e.suitability += c.value;
         e.row_supply[c.row] += c.q;
+        if (c.bundle_row >= 0) {
+            e.row_supply[static_cast<std::size_t>(c.bundle_row)] += c.bundle_q;
+        }
         if (c.zone >= 0) {
             e.zone_units[static_cast<std::size_t>(c.zone)] += c.units;
+        }
+        for (auto [it, end] = m.side(ci); it != end; ++it) {
+            e.side_lhs[it->row] += it->a;
         }
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
@@ -155,7 +457,10 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         e.jh_cost += zone_cost(m, z, e.zone_units[z]);
     }
-    e.objective = e.suitability - e.over_cost - e.short_cost - e.jh_cost;
+    for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
+        e.side_cost += side_cost(m.side_rows[s], e.side_lhs[s]);
+    }
+    e.objective = e.suitability - e.over_cost - e.short_cost - e.jh_cost - e.side_cost;
     return e;
 }
 

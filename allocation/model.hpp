@@ -12,12 +12,16 @@
 //        sum_{c in r} q_c x_c <= U_r = T_r (1 + tol)
 //        D_z + sum_{c in z} u_c x_c + under_z >= J_z / r_max   (too few dwellings for the jobs)
 //        D_z + sum_{c in z} u_c x_c - surplus_z <= J_z / r_min (too many)
-//        x binary, over, short, under, surplus >= 0
+//        sum_c a_sc x_c - viol_s <= b_s                  side row s of a rule (rental share,
+//                                                        park cap, key areas, ...), viol costs C_s
+//        x binary, over, short, under, surplus, viol >= 0
+// A column may also supply a second target row (a bundled share of its floor area, rule 9).
 
 #include "allocation/problem.hpp"
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace landalloc {
@@ -26,12 +30,32 @@ namespace landalloc {
 /// the type, available by the year, and the type has a positive target that year.
 struct Column {
     std::uint32_t parcel = 0;
-    std::uint32_t row = 0;  // target row (target k, year y)
-    std::uint32_t type = 0; // housing type index
-    std::int32_t zone = -1; // the parcel's zone
-    double value = 0;       // v_c: score x area in ha x (1 + early-supply bonus)
-    double q = 0;           // contribution to the row, in the target's unit
-    double units = 0;       // dwelling units added to the zone
+    std::uint32_t row = 0;         // target row (target k, year y)
+    std::uint32_t type = 0;        // housing type index
+    std::int32_t zone = -1;        // the parcel's zone
+    double value = 0;              // v_c: score x area in ha x (1 + early-supply bonus)
+    double q = 0;                  // contribution to the row, in the target's unit
+    double units = 0;              // dwelling units added to the zone (host and bundled)
+    std::int32_t bundle_row = -1;  // target row of the bundled type, or -1
+    double bundle_q = 0;           // contribution to bundle_row, in its target's unit
+    std::int32_t bundle_type = -1; // the bundled housing type (rule 9), or -1
+    double bundle_share = 0;       // share of the floor area that is bundled
+};
+
+/// A linear row of a rule: sum_c a_c x_c <= rhs, each unit past rhs costing `cost`.
+struct SideRow {
+    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share
+    std::string label; // what it says, for the report
+    std::string unit;  // ha, m2 or units: the unit of a, rhs and the violation
+    int year = 0;      // 0: the whole horizon
+    double rhs = 0;
+    double cost = 0;
+    bool binding = true;
+};
+
+struct SideEntry {
+    std::uint32_t row = 0;
+    double a = 0;
 };
 
 struct TargetRow {
@@ -60,8 +84,20 @@ struct Model {
     std::vector<TargetRow> rows;
     std::vector<ZoneRow> zones;
     double jh_cost = 0; // w: cost of one dwelling of jobs-housing deviation
+    std::vector<SideRow> side_rows;
+    /// The side-row coefficients of column c: side_entries[side_start[c] .. side_start[c + 1]);
+    /// side_start is empty when there are no side rows.
+    std::vector<std::uint32_t> side_start;
+    std::vector<SideEntry> side_entries;
 
     std::size_t n_parcels() const { return parcel_start.size() - 1; }
+    /// The side-row entries of column c.
+    std::pair<const SideEntry *, const SideEntry *> side(std::uint32_t c) const {
+        if (side_start.empty()) {
+            return {nullptr, nullptr};
+        }
+        return {side_entries.data() + side_start[c], side_entries.data() + side_start[c + 1]};
+    }
 };
 
 Model build_model(const AllocationProblem &problem);
@@ -73,8 +109,10 @@ struct Evaluation {
     double over_cost = 0;
     double short_cost = 0;
     double jh_cost = 0;
+    double side_cost = 0;
     std::vector<double> row_supply;
     std::vector<double> zone_units;
+    std::vector<double> side_lhs; // sum_c a_sc x_c of each side row
 };
 
 Evaluation evaluate(const Model &model, const std::vector<std::uint32_t> &chosen);
@@ -86,6 +124,10 @@ void sort_by_density(const Model &model, std::vector<std::uint32_t> &columns);
 double zone_cost(const Model &model, std::size_t zone, double added);
 /// The over/short cost of a target row supplying `supply`.
 double row_cost(const TargetRow &row, double supply);
+/// The violation cost of a side row whose left-hand side is `lhs`.
+inline double side_cost(const SideRow &row, double lhs) {
+    return lhs > row.rhs ? row.cost * (lhs - row.rhs) : 0.0;
+}
 
 /// How a solve went: status, objective, a valid upper bound and the relative gap between them.
 struct SolveReport {

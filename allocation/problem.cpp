@@ -17,8 +17,94 @@ const char *eligibility_reason(Eligibility e) {
         return "plot-ratio cap below the type's minimum";
     case Eligibility::outside_zones:
         return "outside every zone";
+    case Eligibility::destock_stop:
+        return "destocking: the zone's inventory months stop new supply";
+    case Eligibility::ar_siting:
+        return "AR siting: too far from every station and industrial park";
+    case Eligibility::zone_class:
+        return "the zone's class does not permit the type";
     }
     return "?";
+}
+
+int tod_band(const TodRule &rule, const City &city, const Parcel &p) {
+    if (p.nearest_station < 0) {
+        return -1;
+    }
+    const Station &st = city.stations[static_cast<std::size_t>(p.nearest_station)];
+    if (std::find(rule.modes.begin(), rule.modes.end(), st.mode) == rule.modes.end()) {
+        return -1;
+    }
+    for (std::size_t k = 0; k < rule.radii_m.size(); ++k) {
+        if (p.station_distance_m <= rule.radii_m[k]) {
+            return static_cast<int>(k);
+        }
+    }
+    return -1;
+}
+
+std::size_t land_source_rank(const ArSitingRule &rule, const std::string &source) {
+    const auto it =
+        std::find(rule.land_source_priority.begin(), rule.land_source_priority.end(), source);
+    return static_cast<std::size_t>(it - rule.land_source_priority.begin());
+}
+
+bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &p,
+                      std::string *why) {
+    auto say = [&](const std::string &w) {
+        if (why) {
+            *why = w;
+        }
+        return true;
+    };
+    if (rule.all_sites) {
+        return say("every site");
+    }
+    if (p.area_m2 >= rule.min_site_ha * 1e4) {
+        return say("site of at least " + std::to_string(static_cast<int>(rule.min_site_ha)) +
+                   " ha");
+    }
+    if (p.zone >= 0) {
+        const auto &cls = city.zones[static_cast<std::size_t>(p.zone)].zone_class;
+        if (std::find(rule.zone_classes.begin(), rule.zone_classes.end(), cls) !=
+            rule.zone_classes.end()) {
+            return say("in a " + cls + " zone");
+        }
+    }
+    if (rule.near_station_m > 0 && p.station_distance_m <= rule.near_station_m) {
+        return say("within " + std::to_string(static_cast<int>(rule.near_station_m)) +
+                   " m of a station");
+    }
+    if (rule.in_park && p.in_park) {
+        return say("inside an industrial park");
+    }
+    return false;
+}
+
+bool resettlement_near(const ResettlementRule &rule, const City &city, const Parcel &p, int zone) {
+    if (p.zone == zone) {
+        return true;
+    }
+    if (p.zone < 0 || zone < 0 || city.zone_neighbours.empty()) {
+        return false;
+    }
+    const auto &nb = city.zone_neighbours[static_cast<std::size_t>(zone)];
+    if (!std::binary_search(nb.begin(), nb.end(), p.zone)) {
+        return false;
+    }
+    if (rule.max_distance_m <= 0) {
+        return true;
+    }
+    const Zone &z = city.zones[static_cast<std::size_t>(zone)];
+    return std::hypot(p.x - z.x, p.y - z.y) <= rule.max_distance_m;
+}
+
+double destock_factor(const PlanConfig &plan, const Zone &zone, const std::string &type) {
+    const auto &rule = plan.rules.destocking;
+    if (!rule || std::find(rule->types.begin(), rule->types.end(), type) == rule->types.end()) {
+        return 1.0;
+    }
+    return destock_multiplier(*rule, zone.destock_months);
 }
 
 AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
@@ -31,8 +117,10 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
     pr.eligibility.assign(n, Eligibility::ok);
     pr.far.assign(n, 0.0);
     pr.score.assign(n, 0.0);
+    pr.factor.assign(n, 1.0);
     pr.parts.assign(n, {});
     const ScoringConfig &sc = plan.scoring;
+    const RulesConfig &rules = plan.rules;
 
     for (std::size_t i = 0; i < pr.n_parcels; ++i) {
         const Parcel &p = city.parcels[i];
@@ -45,11 +133,30 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
                 zone_value = it->second;
             }
         }
+        // Rule 6: near a high-capacity station the plot ratio and the value rise.
+        const int tod = rules.tod ? tod_band(*rules.tod, city, p) : -1;
+        const double far_bonus = tod >= 0 ? rules.tod->far_bonus[static_cast<std::size_t>(tod)] : 0;
+        const double tod_factor =
+            tod >= 0 ? 1.0 + rules.tod->value_bonus[static_cast<std::size_t>(tod)] : 1.0;
+        const Zone *zone = p.zone >= 0 ? &city.zones[static_cast<std::size_t>(p.zone)] : nullptr;
+        const ZoneClassRule *zone_rule = nullptr;
+        if (zone) {
+            if (auto it = rules.zone_classes.find(zone->zone_class);
+                it != rules.zone_classes.end()) {
+                zone_rule = &it->second;
+            }
+        }
         for (std::size_t t = 0; t < pr.n_types; ++t) {
             const HousingType &ht = plan.types[t];
             const std::size_t k = pr.at(i, t);
-            const double far = std::min({p.far_cap, p.cap_far, ht.far_max});
+            // A constraint's cap (old city, ...) is not raised by the TOD bonus.
+            const double far = std::min(
+                {p.far_cap * (1.0 + far_bonus), p.cap_far, ht.far_max * (1.0 + far_bonus)});
             pr.far[k] = far;
+            const bool ar = rules.ar_siting &&
+                            std::find(rules.ar_siting->types.begin(), rules.ar_siting->types.end(),
+                                      ht.id) != rules.ar_siting->types.end();
+            const double destock = zone ? destock_factor(plan, *zone, ht.id) : 1.0;
             if (p.excluded_by != k_none) {
                 pr.eligibility[k] = Eligibility::excluded;
             } else if (p.zone == k_none) {
@@ -58,7 +165,26 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
                 pr.eligibility[k] = Eligibility::type_not_allowed;
             } else if (far < ht.far_min) {
                 pr.eligibility[k] = Eligibility::far_too_low;
+            } else if (zone_rule && zone_rule->permits &&
+                       std::find(zone_rule->permits->begin(), zone_rule->permits->end(), ht.id) ==
+                           zone_rule->permits->end()) {
+                pr.eligibility[k] = Eligibility::zone_class;
+            } else if (destock <= 0) {
+                pr.eligibility[k] = Eligibility::destock_stop;
+            } else if (ar && !(p.station_distance_m <= rules.ar_siting->max_station_m ||
+                               p.park_distance_m <= rules.ar_siting->max_park_m)) {
+                pr.eligibility[k] = Eligibility::ar_siting;
             }
+            double factor = tod_factor * std::max(destock, 0.0);
+            if (ar) {
+                const auto &a = *rules.ar_siting;
+                const std::size_t n_src = a.land_source_priority.size();
+                const std::size_t rank = land_source_rank(a, p.land_source);
+                if (n_src > 0 && rank + 1 < n_src) {
+                    factor *= 1.0 + a.priority_step * static_cast<double>(n_src - 1 - rank);
+                }
+            }
+            pr.factor[k] = factor;
             TypeWeights w;
             if (auto it = sc.weights.find(ht.id); it != sc.weights.end()) {
                 w = it->second;

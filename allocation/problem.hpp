@@ -20,6 +20,9 @@ enum class Eligibility : unsigned char {
     type_not_allowed, // the parcel's allowed types leave this one out
     far_too_low,      // the parcel's plot-ratio cap is below the type's minimum
     outside_zones,    // the parcel lies in no zone
+    destock_stop,     // rule 2: the zone's inventory months stop new supply of the type
+    ar_siting,        // rule 4: too far from every station and industrial park for AR
+    zone_class,       // rule 7: the zone's class does not permit the type
 };
 
 const char *eligibility_reason(Eligibility e);
@@ -33,6 +36,8 @@ struct AllocationProblem {
     std::vector<Eligibility> eligibility;
     std::vector<double> far;   // plot ratio the type would be built at
     std::vector<double> score; // suitability in [0, 1]
+    /// Value multiplier of the rules (destocking, AR land-source priority, TOD); 1 without.
+    std::vector<double> factor;
     std::vector<std::vector<ScorePart>> parts;
 
     std::size_t at(std::size_t parcel, std::size_t type) const { return parcel * n_types + type; }
@@ -49,5 +54,21 @@ struct Assignment {
 };
 
 AllocationProblem build_problem(const City &city, const PlanConfig &plan);
+
+// The rules' per-parcel tests, shared by the problem, the model and the explanations.
+
+/// Index of the TOD radius the parcel's nearest station lies within (a station of one of the
+/// rule's modes), or -1.
+int tod_band(const TodRule &rule, const City &city, const Parcel &p);
+/// Rank of the parcel's land source in the AR priority list (the list's length when absent).
+std::size_t land_source_rank(const ArSitingRule &rule, const std::string &source);
+/// Whether the site qualifies for a bundling rule (and which test made it: "site over 5 ha", ...).
+bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &p,
+                      std::string *why = nullptr);
+/// Whether a parcel may take resettlement for the displacing zone `zone` (rule 11): in the zone,
+/// or in an adjacent zone within the rule's distance of the zone's centre.
+bool resettlement_near(const ResettlementRule &rule, const City &city, const Parcel &p, int zone);
+/// The zone's destocking multiplier for a type (1 without the rule or for other types).
+double destock_factor(const PlanConfig &plan, const Zone &zone, const std::string &type);
 
 } // namespace landalloc

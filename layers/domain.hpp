@@ -97,6 +97,9 @@ struct Parcel {
 struct City {
     std::string crs; // label of the projected CRS the facts were computed in
     std::vector<Zone> zones;
+    /// zone_neighbours[z]: indices of the zones sharing a boundary with zone z, ascending (empty
+    /// when the zones came without geometry).
+    std::vector<std::vector<int>> zone_neighbours;
     std::vector<Station> stations;
     std::vector<Park> parks;
     std::vector<Constraint> constraints;
