@@ -79,12 +79,15 @@ void add_side_rows(Model &m) {
         return static_cast<std::uint32_t>(m.side_rows.size() - 1);
     };
     auto per_year = [&](const std::string &rule, const std::string &unit, bool binding,
-                        const std::string &what) {
+                        const std::string &what, double share, int type) {
         std::vector<std::uint32_t> rows(Y);
         for (std::size_t y = 0; y < Y; ++y) {
             SideRow r;
             r.rule = rule;
             r.unit = unit;
+            r.share = share;
+            r.weight = unit == "ha" ? "land" : "units";
+            r.type = type;
             r.year = cfg.first_year + static_cast<int>(y);
             r.binding = binding;
             r.label = what + ", " + std::to_string(r.year);
@@ -96,8 +99,9 @@ void add_side_rows(Model &m) {
     // Rule 3: rental land >= share x residential land, each year.
     if (R.rental_share) {
         const double share = R.rental_share->share;
-        const auto rows = per_year("rental_share", "ha", R.rental_share->binding,
-                                   "rental land >= " + pct(share) + " of residential land");
+        const auto rows =
+            per_year("rental_share", "ha", R.rental_share->binding,
+                     "rental land >= " + pct(share) + " of residential land", share, -1);
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
             const double land = land_ha(c);
@@ -170,7 +174,8 @@ void add_side_rows(Model &m) {
         for (const auto &[type, share] : zr.max_share) {
             const auto rows = per_year("zone_class_share", "ha", true,
                                        type + " land in " + cls + " zones <= " + pct(share) +
-                                           " of all " + type + " land");
+                                           " of all " + type + " land",
+                                       1.0 - share, cfg.type_index(type));
             for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
                 const Column &c = m.columns[ci];
                 if (cfg.types[c.type].id != type) {
@@ -200,8 +205,9 @@ void add_side_rows(Model &m) {
             }
         }
         const double share = R.key_areas->share;
-        const auto rows = per_year("key_areas", "units", R.key_areas->binding,
-                                   "new units in key areas >= " + pct(share) + " of all");
+        const auto rows =
+            per_year("key_areas", "units", R.key_areas->binding,
+                     "new units in key areas >= " + pct(share) + " of all", share, -1);
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
             const bool in = c.zone >= 0 && key[static_cast<std::size_t>(c.zone)];

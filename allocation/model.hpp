@@ -51,6 +51,11 @@ struct SideRow {
     double rhs = 0;
     double cost = 0;
     bool binding = true;
+    /// Share rows (a_c = (share - in_c) w_c, rhs 0): the minimum share, the weight w ("land" in
+    /// ha or "units") and the host type the row counts (-1: all). share < 0: a cap row.
+    double share = -1;
+    std::string weight;
+    int type = -1;
 };
 
 struct SideEntry {

@@ -22,7 +22,12 @@ std::string fmt(const char *f, double v) {
     return buf;
 }
 
-std::string reasons_for(const AllocationProblem &pr, std::size_t i, std::size_t t) {
+std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32_t ci) {
+    const Column &col = m.columns[ci];
+    const std::size_t i = col.parcel;
+    const std::size_t t = col.type;
+    const PlanConfig &cfg = *pr.plan;
+    const RulesConfig &rules = cfg.rules;
     const City &city = *pr.city;
     const Parcel &p = city.parcels[i];
     const HousingType &ht = pr.plan->types[t];
@@ -51,7 +56,109 @@ std::string reasons_for(const AllocationProblem &pr, std::size_t i, std::size_t 
     }
     os << ", " << ht.id << " max " << fmt("%.2f", ht.far_max) << ")";
     os << "; available from " << p.first_year;
+    // The rules that shaped the site's value, plot ratio or use.
+    if (rules.tod) {
+        if (const int band = tod_band(*rules.tod, city, p); band >= 0) {
+            const auto k = static_cast<std::size_t>(band);
+            os << "; TOD: within " << fmt("%.0f", rules.tod->radii_m[k]) << " m of station "
+               << city.stations[static_cast<std::size_t>(p.nearest_station)].id << ", plot ratio +"
+               << fmt("%.0f", rules.tod->far_bonus[k] * 100) << " %, value +"
+               << fmt("%.0f", rules.tod->value_bonus[k] * 100) << " %";
+        }
+    }
+    if (p.zone >= 0) {
+        const Zone &z = city.zones[static_cast<std::size_t>(p.zone)];
+        const double d = destock_factor(cfg, z, ht.id);
+        if (d != 1.0) {
+            os << "; destocking: " << z.id << " has " << fmt("%.1f", z.destock_months)
+               << " months of inventory, value x" << fmt("%.2f", d);
+        }
+    }
+    if (rules.ar_siting && std::find(rules.ar_siting->types.begin(), rules.ar_siting->types.end(),
+                                     ht.id) != rules.ar_siting->types.end()) {
+        os << "; AR siting: station " << fmt("%.0f", p.station_distance_m) << " m, park "
+           << fmt("%.0f", p.park_distance_m) << " m; land source " << p.land_source;
+        const std::size_t rank = land_source_rank(*rules.ar_siting, p.land_source);
+        if (rank < rules.ar_siting->land_source_priority.size()) {
+            os << " (priority " << rank + 1 << " of "
+               << rules.ar_siting->land_source_priority.size() << ")";
+        }
+    }
+    if (col.bundle_type >= 0) {
+        std::string why;
+        for (const BundlingRule &b : rules.bundling) {
+            if (b.type == cfg.types[static_cast<std::size_t>(col.bundle_type)].id &&
+                bundling_applies(b, city, p, &why)) {
+                break;
+            }
+        }
+        os << "; bundles " << fmt("%.0f", col.bundle_share * 100) << " % "
+           << cfg.types[static_cast<std::size_t>(col.bundle_type)].id << " (" << why << ")";
+    }
+    const Target &tg = cfg.targets[m.rows[col.row].target];
+    if (!tg.displaced_from.empty()) {
+        os << "; resettlement for " << tg.displaced_from
+           << (p.zone >= 0 && city.zones[static_cast<std::size_t>(p.zone)].id == tg.displaced_from
+                   ? " (in the zone)"
+                   : " (next to it)");
+    }
     return os.str();
+}
+
+/// How the plan keeps each side row of the rules, in the rules' own terms.
+std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32_t> &chosen,
+                                   const Evaluation &ev) {
+    const AllocationProblem &pr = *m.problem;
+    const City &city = *pr.city;
+    // The weight of each share row: land (ha) or units of its year (and host type).
+    std::vector<double> weight(m.side_rows.size(), 0.0);
+    for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
+        const SideRow &row = m.side_rows[s];
+        if (row.share < 0) {
+            continue;
+        }
+        for (std::uint32_t ci : chosen) {
+            const Column &c = m.columns[ci];
+            if (m.rows[c.row].year != row.year ||
+                (row.type >= 0 && c.type != static_cast<std::uint32_t>(row.type))) {
+                continue;
+            }
+            weight[s] += row.weight == "units" ? c.units : city.parcels[c.parcel].area_m2 / 1e4;
+        }
+    }
+    std::vector<RuleCheck> out;
+    for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
+        const SideRow &row = m.side_rows[s];
+        RuleCheck rc;
+        rc.rule = row.rule;
+        rc.label = row.label;
+        rc.year = row.year;
+        rc.binding = row.binding;
+        rc.violation = std::max(0.0, ev.side_lhs[s] - row.rhs);
+        rc.violation_unit = row.unit;
+        // Relative slack for rounding: a part in a million of the row's scale.
+        const double scale = std::max({std::abs(row.rhs), weight[s], 1.0});
+        rc.met = rc.violation <= 1e-6 * scale;
+        if (row.share >= 0) {
+            // lhs = share W - IN, so IN / W = share - lhs / W.
+            rc.unit = "share";
+            const double achieved =
+                weight[s] > 0 ? row.share - ev.side_lhs[s] / weight[s] : row.share;
+            rc.actual = achieved;
+            rc.limit = row.share;
+            if (row.rule == "zone_class_share") {
+                // Stored as the share outside the class; reported as the class's share and cap.
+                rc.actual = 1.0 - achieved;
+                rc.limit = 1.0 - row.share;
+            }
+        } else {
+            rc.unit = row.unit;
+            rc.actual = ev.side_lhs[s];
+            rc.limit = row.rhs;
+        }
+        out.push_back(std::move(rc));
+    }
+    return out;
 }
 
 } // namespace
@@ -252,21 +359,28 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     plan.solve_seconds = sol.report.seconds;
 
     std::vector<bool> used(pr.n_parcels, false);
-    for (const auto &as : to_assignments(m, sol.chosen)) {
-        const Parcel &p = city.parcels[as.parcel];
-        const HousingType &ht = cfg.types[as.type];
-        used[as.parcel] = true;
+    for (std::uint32_t ci : sol.chosen) {
+        const Column &c = m.columns[ci];
+        const Parcel &p = city.parcels[c.parcel];
+        const HousingType &ht = cfg.types[c.type];
+        used[c.parcel] = true;
         Allocation a;
-        a.parcel = as.parcel;
-        a.year = as.year;
+        a.parcel = c.parcel;
+        a.year = m.rows[c.row].year;
         a.type = ht.id;
-        a.far = pr.far[pr.at(as.parcel, as.type)];
+        a.far = pr.far[pr.at(c.parcel, c.type)];
         a.area_m2 = p.area_m2;
         a.floor_m2 = floor_area_m2(p.area_m2, a.far);
-        a.units = units_from_floor(a.floor_m2, ht);
-        a.score = pr.score[pr.at(as.parcel, as.type)];
-        a.score_parts = pr.parts[pr.at(as.parcel, as.type)];
-        a.reasons = reasons_for(pr, as.parcel, as.type);
+        a.units = units_from_floor((1.0 - c.bundle_share) * a.floor_m2, ht);
+        if (c.bundle_type >= 0) {
+            const HousingType &bt = cfg.types[static_cast<std::size_t>(c.bundle_type)];
+            a.bundled_type = bt.id;
+            a.bundled_floor_m2 = c.bundle_share * a.floor_m2;
+            a.bundled_units = units_from_floor(a.bundled_floor_m2, bt);
+        }
+        a.score = pr.score[pr.at(c.parcel, c.type)];
+        a.score_parts = pr.parts[pr.at(c.parcel, c.type)];
+        a.reasons = reasons_for(pr, m, ci);
         plan.allocations.push_back(std::move(a));
     }
     std::sort(plan.allocations.begin(), plan.allocations.end(),
@@ -280,28 +394,50 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
                   return city.parcels[a.parcel].id < city.parcels[b.parcel].id;
               });
 
-    // Annual table: one row per (year, target), with a diagnosis when not met.
+    // Annual table: one row per (year, target), with a diagnosis when not met. Supplies come
+    // from the chosen columns (a bundled share counts in its own type's row).
+    const Evaluation ev = evaluate(m, sol.chosen);
+    std::vector<AnnualRow> by_row(m.rows.size());
+    for (std::uint32_t ci : sol.chosen) {
+        const Column &c = m.columns[ci];
+        const Parcel &p = city.parcels[c.parcel];
+        const double floor = floor_area_m2(p.area_m2, pr.far[pr.at(c.parcel, c.type)]);
+        AnnualRow &host = by_row[c.row];
+        host.supplied_ha += (1.0 - c.bundle_share) * p.area_m2 / 1e4;
+        host.supplied_floor_m2 += (1.0 - c.bundle_share) * floor;
+        host.supplied_units += units_from_floor((1.0 - c.bundle_share) * floor, cfg.types[c.type]);
+        ++host.parcels;
+        if (c.bundle_row >= 0) {
+            AnnualRow &b = by_row[static_cast<std::size_t>(c.bundle_row)];
+            b.supplied_ha += c.bundle_share * p.area_m2 / 1e4;
+            b.supplied_floor_m2 += c.bundle_share * floor;
+            b.supplied_units += units_from_floor(
+                c.bundle_share * floor, cfg.types[static_cast<std::size_t>(c.bundle_type)]);
+        }
+    }
     std::vector<std::string> unmet;
     for (int y = 0; y < cfg.years(); ++y) {
         const int year = cfg.first_year + y;
-        for (const Target &tg : cfg.targets) {
-            const auto type = static_cast<std::size_t>(cfg.type_index(tg.type));
-            AnnualRow r;
+        for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+            const Target &tg = cfg.targets[k];
+            std::size_t row = 0;
+            while (row < m.rows.size() && !(m.rows[row].year == year && m.rows[row].target == k)) {
+                ++row;
+            }
+            AnnualRow r = row < m.rows.size() ? by_row[row] : AnnualRow{};
             r.year = year;
             r.type = tg.type;
+            for (const auto &z : tg.zones) {
+                r.zones += (r.zones.empty() ? "" : ",") + z;
+            }
+            if (!tg.displaced_from.empty()) {
+                r.zones += (r.zones.empty() ? "" : " ") + std::string("near ") + tg.displaced_from;
+            }
             r.unit = quantity_unit(tg.unit);
             r.target = tg.values[static_cast<std::size_t>(y)];
             r.tolerance = tg.tolerance;
             r.binding = tg.binding;
-            for (const auto &a : plan.allocations) {
-                if (a.year == year && a.type == tg.type) {
-                    r.supplied += quantity_of(tg.unit, a.area_m2, a.far, cfg.types[type]);
-                    r.supplied_ha += a.area_m2 / 1e4;
-                    r.supplied_floor_m2 += a.floor_m2;
-                    r.supplied_units += a.units;
-                    ++r.parcels;
-                }
-            }
+            r.supplied = row < m.rows.size() ? ev.row_supply[row] : 0.0;
             const double lo = r.target * (1.0 - r.tolerance);
             const double hi = r.target * (1.0 + r.tolerance);
             // A small absolute slack absorbs rounding in the last digit.
@@ -309,12 +445,6 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
             if (!r.met) {
                 std::ostringstream os;
                 if (r.supplied < lo) {
-                    std::size_t row = 0;
-                    while (row < m.rows.size() &&
-                           !(m.rows[row].year == year &&
-                             cfg.targets[m.rows[row].target].type == tg.type)) {
-                        ++row;
-                    }
                     os << "short by " << fmt("%.2f", lo - r.supplied) << " " << r.unit
                        << " below the lower tolerance (" << fmt("%.2f", r.target - r.supplied)
                        << " below the target)";
@@ -328,15 +458,24 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
                     os << "over by " << fmt("%.2f", r.supplied - hi) << " " << r.unit;
                 }
                 r.note = os.str();
-                unmet.push_back(std::to_string(year) + " " + tg.type + " (" + r.note + ")");
+                unmet.push_back(std::to_string(year) + " " + tg.type +
+                                (r.zones.empty() ? "" : " [" + r.zones + "]") + " (" + r.note +
+                                ")");
             }
             plan.annual.push_back(std::move(r));
+        }
+    }
+    plan.rule_checks = check_rules(m, sol.chosen, ev);
+    for (const RuleCheck &rc : plan.rule_checks) {
+        if (!rc.met) {
+            unmet.push_back("rule " + rc.rule + ": " + rc.label + " (broken by " +
+                            fmt("%.2f", rc.violation) + " " + rc.violation_unit + ")");
         }
     }
     if (unmet.empty()) {
         plan.status = "all targets met";
     } else {
-        plan.status = std::to_string(unmet.size()) + " target(s) not met: ";
+        plan.status = std::to_string(unmet.size()) + " target(s) or rule(s) not met: ";
         for (std::size_t i = 0; i < unmet.size(); ++i) {
             plan.status += (i ? "; " : "") + unmet[i];
         }

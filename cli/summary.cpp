@@ -3,20 +3,35 @@
 #include <cmath>
 #include <cstdio>
 #include <ostream>
+#include <string>
 
 namespace landalloc::cli {
 
 void print_summary(std::ostream &out, const Plan &plan) {
-    char line[256];
+    char line[512];
     std::snprintf(line, sizeof line, "%-6s %-20s %-6s %12s %12s %8s %9s %10s  %s\n", "year",
                   "housing type", "unit", "target", "supplied", "parcels", "land ha", "units",
                   "status");
     out << line;
     for (const auto &r : plan.annual) {
+        const std::string type = r.zones.empty() ? r.type : r.type + " [" + r.zones + "]";
         std::snprintf(line, sizeof line, "%-6d %-20s %-6s %12.2f %12.2f %8d %9.2f %10.0f  %s\n",
-                      r.year, r.type.c_str(), r.unit.c_str(), r.target, r.supplied, r.parcels,
+                      r.year, type.c_str(), r.unit.c_str(), r.target, r.supplied, r.parcels,
                       r.supplied_ha, r.supplied_units,
                       r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+        out << line;
+    }
+    for (const auto &r : plan.rule_checks) {
+        if (r.unit == "share") {
+            std::snprintf(line, sizeof line, "rule %-16s %-60s %6.1f %% (needs %s%.1f %%)  %s\n",
+                          r.rule.c_str(), r.label.c_str(), 100 * r.actual,
+                          r.rule == "zone_class_share" ? "<= " : ">= ", 100 * r.limit,
+                          r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+        } else {
+            std::snprintf(line, sizeof line, "rule %-16s %-60s %.2f of %.2f %s  %s\n",
+                          r.rule.c_str(), r.label.c_str(), r.actual, r.limit, r.unit.c_str(),
+                          r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+        }
         out << line;
     }
     out << "solver: " << plan.solver << " (" << plan.solver_status << ", " << plan.solve_seconds

@@ -773,6 +773,23 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
     }
     const gis::PointIndex station_index(station_points);
 
+    // Zones sharing a boundary (within 1 m, so real data's slivers and gaps do not split them).
+    constexpr double k_touch_m = 1.0;
+    city.zone_neighbours.assign(city.zones.size(), {});
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        gis::Bounds b = loaded.zone_geoms[z].bounds();
+        b.min_x -= k_touch_m;
+        b.min_y -= k_touch_m;
+        b.max_x += k_touch_m;
+        b.max_y += k_touch_m;
+        for (std::size_t w : zone_index.query(b)) {
+            if (w != z && loaded.zone_geoms[z].distance(loaded.zone_geoms[w]) <= k_touch_m) {
+                city.zone_neighbours[z].push_back(static_cast<int>(w));
+            }
+        }
+        std::sort(city.zone_neighbours[z].begin(), city.zone_neighbours[z].end());
+    }
+
     for (std::size_t i = 0; i < city.parcels.size(); ++i) {
         Parcel &p = city.parcels[i];
         const gis::Geometry &g = loaded.parcel_geoms[i];

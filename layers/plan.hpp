@@ -27,8 +27,11 @@ struct Allocation {
     std::string type; // housing type id
     double far = 0;   // plot ratio applied
     double area_m2 = 0;
-    double floor_m2 = 0;
-    double units = 0;
+    double floor_m2 = 0;      // all floor area on the site, bundled share included
+    double units = 0;         // units of `type` (the bundled share's units are below)
+    std::string bundled_type; // rule 9: the type of the bundled share ("" when none)
+    double bundled_floor_m2 = 0;
+    double bundled_units = 0;
     double score = 0;
     std::vector<ScorePart> score_parts;
     std::string reasons;               // rules that applied, human readable
@@ -64,7 +67,8 @@ struct CityBalance {
 struct AnnualRow {
     int year = 0;
     std::string type;
-    std::string unit; // ha, m2 or units: the unit of `target` and `supplied`
+    std::string zones; // the target's zones ("" for the whole city), or "near <zone>" (rule 11)
+    std::string unit;  // ha, m2 or units: the unit of `target` and `supplied`
     double target = 0;
     double tolerance = 0; // relative
     bool binding = true;  // 约束性 (true) or 预期性 (false)
@@ -76,6 +80,20 @@ struct AnnualRow {
     bool met = false;  // supplied within target x (1 +- tolerance)
     std::string note;  // why not met, when not
     std::string cause; // when not met: no_eligible_land, competition or over
+};
+
+/// How the plan keeps one row of a rule (rental share, park cap, key areas, zone-class share).
+struct RuleCheck {
+    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share
+    std::string label; // what the rule asks, e.g. "rental land >= 10 % of residential land, 2023"
+    int year = 0;      // 0: the whole horizon
+    std::string unit;  // unit of `actual` and `limit`: "share", "ha" or "m2"
+    double actual = 0; // what the plan achieves (a share, or the capped quantity)
+    double limit = 0;  // what the rule requires (minimum share, or the cap)
+    double violation = 0;       // how far the rule is broken, in `violation_unit`; 0 when kept
+    std::string violation_unit; // ha, m2 or units
+    bool binding = true;
+    bool met = true;
 };
 
 /// Why a candidate parcel was not allocated.
@@ -91,6 +109,7 @@ struct Rejection {
 struct Plan {
     std::vector<Allocation> allocations; // sorted by (year, type, parcel id)
     std::vector<AnnualRow> annual;       // sorted by (year, type)
+    std::vector<RuleCheck> rule_checks;  // one per rule row, in model order
     std::string solver;
     std::vector<Rejection> rejected; // every candidate not allocated, sorted by parcel id
     std::string status;              // "all targets met" or what is not
@@ -111,8 +130,14 @@ struct Plan {
     double baseline_dissimilarity = std::numeric_limits<double>::quiet_NaN();
     CityBalance balance_after;
 
+    /// Binding targets and binding rules all kept.
     bool binding_targets_met() const {
         for (const auto &r : annual) {
+            if (r.binding && !r.met) {
+                return false;
+            }
+        }
+        for (const auto &r : rule_checks) {
             if (r.binding && !r.met) {
                 return false;
             }

@@ -79,15 +79,25 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
 
     // Allocated parcels.
     {
-        std::vector<FieldDef> fields = {
-            {"parcel_id", FieldType::string},    {"zone_id", FieldType::string},
-            {"zone_name", FieldType::string},    {"year", FieldType::integer},
-            {"housing_type", FieldType::string}, {"area_ha", FieldType::real},
-            {"plot_ratio", FieldType::real},     {"floor_area_m2", FieldType::real},
-            {"units", FieldType::real},          {"land_source", FieldType::string},
-            {"first_year", FieldType::integer},  {"far_cap", FieldType::real},
-            {"station_dist_m", FieldType::real}, {"park_dist_m", FieldType::real},
-            {"in_park", FieldType::integer},     {"score", FieldType::real}};
+        std::vector<FieldDef> fields = {{"parcel_id", FieldType::string},
+                                        {"zone_id", FieldType::string},
+                                        {"zone_name", FieldType::string},
+                                        {"year", FieldType::integer},
+                                        {"housing_type", FieldType::string},
+                                        {"area_ha", FieldType::real},
+                                        {"plot_ratio", FieldType::real},
+                                        {"floor_area_m2", FieldType::real},
+                                        {"units", FieldType::real},
+                                        {"bundled_type", FieldType::string},
+                                        {"bundled_floor_m2", FieldType::real},
+                                        {"bundled_units", FieldType::real},
+                                        {"land_source", FieldType::string},
+                                        {"first_year", FieldType::integer},
+                                        {"far_cap", FieldType::real},
+                                        {"station_dist_m", FieldType::real},
+                                        {"park_dist_m", FieldType::real},
+                                        {"in_park", FieldType::integer},
+                                        {"score", FieldType::real}};
         std::vector<std::string> part_names;
         if (!plan.allocations.empty()) {
             for (const auto &part : plan.allocations.front().score_parts) {
@@ -121,6 +131,9 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
                                     round_to(a.far, 2),
                                     round_to(a.floor_m2, 1),
                                     round_to(a.units, 1),
+                                    a.bundled_type.empty() ? Value() : Value(a.bundled_type),
+                                    round_to(a.bundled_floor_m2, 1),
+                                    round_to(a.bundled_units, 1),
                                     p.land_source,
                                     static_cast<std::int64_t>(p.first_year),
                                     round_to(p.far_cap, 2),
@@ -147,26 +160,22 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
 
     // Annual plan table.
     {
-        const std::vector<FieldDef> fields = {{"year", FieldType::integer},
-                                              {"housing_type", FieldType::string},
-                                              {"unit", FieldType::string},
-                                              {"target", FieldType::real},
-                                              {"tolerance", FieldType::real},
-                                              {"binding", FieldType::integer},
-                                              {"supplied", FieldType::real},
-                                              {"supplied_ha", FieldType::real},
-                                              {"supplied_floor_m2", FieldType::real},
-                                              {"supplied_units", FieldType::real},
-                                              {"parcels", FieldType::integer},
-                                              {"met", FieldType::integer},
-                                              {"note", FieldType::string},
-                                              {"cause", FieldType::string}};
+        const std::vector<FieldDef> fields = {
+            {"year", FieldType::integer},        {"housing_type", FieldType::string},
+            {"zones", FieldType::string},        {"unit", FieldType::string},
+            {"target", FieldType::real},         {"tolerance", FieldType::real},
+            {"binding", FieldType::integer},     {"supplied", FieldType::real},
+            {"supplied_ha", FieldType::real},    {"supplied_floor_m2", FieldType::real},
+            {"supplied_units", FieldType::real}, {"parcels", FieldType::integer},
+            {"met", FieldType::integer},         {"note", FieldType::string},
+            {"cause", FieldType::string}};
         std::vector<Feature> feats;
         std::int64_t fid = 0;
         for (const auto &r : plan.annual) {
             feats.push_back({++fid,
                              {},
-                             {static_cast<std::int64_t>(r.year), r.type, r.unit,
+                             {static_cast<std::int64_t>(r.year), r.type,
+                              r.zones.empty() ? Value() : Value(r.zones), r.unit,
                               round_to(r.target, 4), r.tolerance,
                               static_cast<std::int64_t>(r.binding ? 1 : 0), round_to(r.supplied, 4),
                               round_to(r.supplied_ha, 4), round_to(r.supplied_floor_m2, 1),
@@ -175,6 +184,30 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
         }
         writer.add_layer(k_layer_annual, gis::GeomKind::none, {}, fields, feats,
                          "Annual plan: target vs supplied by year and housing type");
+    }
+
+    // Rules (rental share, park caps, key areas, zone-class shares): how the plan keeps each.
+    {
+        const std::vector<FieldDef> fields = {
+            {"rule", FieldType::string},     {"requirement", FieldType::string},
+            {"year", FieldType::integer},    {"unit", FieldType::string},
+            {"actual", FieldType::real},     {"required", FieldType::real},
+            {"violation", FieldType::real},  {"violation_unit", FieldType::string},
+            {"binding", FieldType::integer}, {"met", FieldType::integer}};
+        std::vector<Feature> feats;
+        std::int64_t fid = 0;
+        for (const auto &r : plan.rule_checks) {
+            feats.push_back(
+                {++fid,
+                 {},
+                 {r.rule, r.label, r.year > 0 ? Value(static_cast<std::int64_t>(r.year)) : Value(),
+                  r.unit, round_to(r.actual, 6), round_to(r.limit, 6), round_to(r.violation, 4),
+                  r.violation_unit, static_cast<std::int64_t>(r.binding ? 1 : 0),
+                  static_cast<std::int64_t>(r.met ? 1 : 0)}});
+        }
+        writer.add_layer(
+            k_layer_rule_checks, gis::GeomKind::none, {}, fields, feats,
+            "Rules of the housing plan: what each requires and what the plan achieves");
     }
 
     // Candidates not allocated, with the reason.

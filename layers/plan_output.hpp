@@ -11,6 +11,7 @@ namespace landalloc {
 /// Layer names of the output GeoPackage (documented in docs/outputs.md).
 inline constexpr const char *k_layer_allocated = "allocated_parcels";
 inline constexpr const char *k_layer_annual = "annual_plan";
+inline constexpr const char *k_layer_rule_checks = "rule_checks";
 inline constexpr const char *k_layer_metadata = "run_metadata";
 inline constexpr const char *k_layer_zones = "zones";
 inline constexpr const char *k_layer_constraints = "constraints";
