@@ -307,6 +307,17 @@ Model build_model(const AllocationProblem &pr) {
     };
     const auto &resettle = cfg.rules.resettlement;
     const ResettlementRule default_resettle;
+    const ResettlementRule &rr = resettle ? *resettle : default_resettle;
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &tg = cfg.targets[k];
+        if (!tg.displaced_from.empty() &&
+            std::find(rr.types.begin(), rr.types.end(), tg.type) == rr.types.end()) {
+            throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
+                                ":" + std::to_string(tg.line) + ": key 'targets[" +
+                                std::to_string(k) + "].displaced_from': '" + tg.type +
+                                "' is not a resettlement type (rules.resettlement.types)");
+        }
+    }
 
     // Columns, parcel by parcel.
     m.parcel_start.reserve(pr.n_parcels + 1);
