@@ -212,7 +212,7 @@ class PlanCommand final : public Command {
             io.out << "wrote " << m_out << " and " << report_out << "\n";
         }
         if (!plan.binding_targets_met()) {
-            io.err << "landalloc plan: binding targets not met: " << plan.status << "\n";
+            io.err << "landalloc plan: binding targets or rules not met: " << plan.status << "\n";
             return static_cast<int>(ExitCode::targets_unmet);
         }
         return 0;

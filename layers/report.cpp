@@ -258,11 +258,17 @@ ReportData read_plan_report(const std::string &path) {
                   ha = f.index("supplied_ha"), floor = f.index("supplied_floor_m2"),
                   units = f.index("supplied_units"), parcels = f.index("parcels"),
                   met = f.index("met"), note = f.index("note"),
-                  cause = f.index("cause", /*required=*/false);
+                  cause = f.index("cause", /*required=*/false),
+                  zones = f.index("zones", /*required=*/false);
         for (const auto &feat : layer.features) {
             AnnualRow r;
             r.year = static_cast<int>(f.number(feat, year));
             r.type = f.text(feat, type);
+            r.zones = f.text(feat, zones);
+            if (!r.zones.empty()) {
+                // A target of some zones only: charted and listed on its own.
+                r.type += " [" + r.zones + "]";
+            }
             r.unit = f.text(feat, unit);
             r.target = f.number(feat, target);
             r.tolerance = f.number(feat, tolerance);
@@ -276,6 +282,31 @@ ReportData read_plan_report(const std::string &path) {
             r.note = f.text(feat, note);
             d.annual.push_back(std::move(r));
             d.annual_causes.push_back(f.text(feat, cause));
+        }
+    }
+    const auto layers = gis::list_layers(path);
+    if (std::find(layers.begin(), layers.end(), k_layer_rule_checks) != layers.end()) {
+        const auto layer = gis::read_layer(path, k_layer_rule_checks);
+        const Fields f(layer);
+        const int rule = f.index("rule"), label = f.index("requirement"), year = f.index("year"),
+                  unit = f.index("unit"), actual = f.index("actual"),
+                  required = f.index("required"), violation = f.index("violation"),
+                  vunit = f.index("violation_unit"), binding = f.index("binding"),
+                  met = f.index("met");
+        for (const auto &feat : layer.features) {
+            RuleCheck r;
+            r.rule = f.text(feat, rule);
+            r.label = f.text(feat, label);
+            const double y = f.number(feat, year);
+            r.year = std::isfinite(y) ? static_cast<int>(y) : 0;
+            r.unit = f.text(feat, unit);
+            r.actual = f.number(feat, actual);
+            r.limit = f.number(feat, required);
+            r.violation = f.number(feat, violation);
+            r.violation_unit = f.text(feat, vunit);
+            r.binding = f.number(feat, binding) != 0;
+            r.met = f.number(feat, met) != 0;
+            d.rules.push_back(std::move(r));
         }
     }
     {
@@ -387,6 +418,26 @@ std::string render_report_html(const ReportData &d) {
           << "</td></tr>\n";
     }
     s << "</table>\n";
+
+    // Rules of the housing plan.
+    if (!d.rules.empty()) {
+        s << "<h2>Rules</h2>\n<table id=\"rules\">\n<tr><th>rule</th><th>requirement</th>"
+             "<th>achieved</th><th>required</th><th>broken by</th><th>binding</th><th>met</th>"
+             "</tr>\n";
+        for (const auto &r : d.rules) {
+            const bool share = r.unit == "share";
+            s << "<tr class=\"rule" << (r.met ? "" : " unmet") << "\"><td>" << esc(r.rule)
+              << "</td><td>" << esc(r.label) << "</td><td class=\"n\">"
+              << (share ? num(100 * r.actual, 1) + " %" : num(r.actual) + " " + esc(r.unit))
+              << "</td><td class=\"n\">"
+              << (share ? num(100 * r.limit, 1) + " %" : num(r.limit) + " " + esc(r.unit))
+              << "</td><td class=\"n\">"
+              << (r.met ? std::string("") : num(r.violation) + " " + esc(r.violation_unit))
+              << "</td><td>" << (r.binding ? "binding" : "indicative") << "</td><td>"
+              << (r.met ? "yes" : "no") << "</td></tr>\n";
+        }
+        s << "</table>\n";
+    }
 
     // Shortfalls.
     s << "<h2>Shortfalls</h2>\n";
