@@ -1,5 +1,6 @@
 #include "allocation/planner.hpp"
 
+#include "allocation/demand.hpp"
 #include "allocation/exact.hpp"
 #include "allocation/greedy.hpp"
 #include "allocation/heuristic.hpp"
@@ -504,7 +505,15 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
 }
 
 Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allocator) {
-    const AllocationProblem pr = build_problem(city, config);
+    // Targets from the demand model take their values once the zones are known.
+    const bool from_demand = std::any_of(config.targets.begin(), config.targets.end(),
+                                         [](const Target &t) { return !t.demand.empty(); });
+    PlanConfig with_demand;
+    if (from_demand) {
+        with_demand = config;
+        apply_demand(with_demand, city);
+    }
+    const AllocationProblem pr = build_problem(city, from_demand ? with_demand : config);
     const Model model = build_model(pr);
     return assemble_plan(model, allocator.solve(model));
 }

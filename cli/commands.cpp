@@ -1,3 +1,4 @@
+#include "allocation/demand.hpp"
 #include "allocation/input_spec.hpp"
 #include "allocation/plan_config.hpp"
 #include "allocation/planner.hpp"
@@ -145,6 +146,32 @@ class PlanCommand final : public Command {
         progress.done();
         if (!io.quiet) {
             print_input_notes(io.out, city);
+        }
+        // Targets from the demand model ([demand]) take their values now the zones are known.
+        if (std::any_of(cfg.targets.begin(), cfg.targets.end(),
+                        [](const Target &t) { return !t.demand.empty(); })) {
+            apply_demand(cfg, city.city);
+            if (!io.quiet) {
+                for (const Target &t : cfg.targets) {
+                    if (t.demand.empty()) {
+                        continue;
+                    }
+                    double total = 0;
+                    for (double v : t.values) {
+                        total += v;
+                    }
+                    std::string zones;
+                    for (const auto &z : t.zones) {
+                        zones += (zones.empty() ? " in " : ",") + z;
+                    }
+                    char line[256];
+                    std::snprintf(line, sizeof line,
+                                  "demand (%s): %s%s: %.1f %s over the horizon, %.1f a year\n",
+                                  t.demand.c_str(), t.type.c_str(), zones.c_str(), total,
+                                  quantity_unit(t.unit), total / static_cast<double>(cfg.years()));
+                    io.out << line;
+                }
+            }
         }
         const auto allocator = make_allocator(cfg.solver, city.city.parcels.size());
         progress.step("allocating " + std::to_string(city.city.parcels.size()) + " candidates (" +
