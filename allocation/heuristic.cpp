@@ -288,11 +288,19 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
     std::vector<double> alpha(R, 0.0), beta(R, 0.0), gamma(R, 0.0), delta(Z, 0.0), phi(Z, 0.0);
     std::vector<double> supply(R), units(Z);
     // Side rows: mu (lhs - viol <= rhs), boxed by the violation cost; scaled by the larger of
-    // |rhs| and a thousandth of the row's total |a|.
+    // |rhs| and the row's total |a| times the share of the offer the targets take (about the
+    // size of the row's left-hand side in a plan, as T is for a target row).
     const std::size_t S = m.side_rows.size();
     std::vector<double> mu(S, 0.0), lhs(S), side_scale(S, 0.0);
+    double offered = 0;
+    double wanted = 0;
+    for (const Column &c : m.columns) {
+        offered += c.q / m.rows[c.row].T;
+    }
+    wanted = static_cast<double>(R);
+    const double take = offered > 0 ? std::min(1.0, wanted / offered) : 1.0;
     for (const SideEntry &e : m.side_entries) {
-        side_scale[e.row] += 1e-3 * std::abs(e.a);
+        side_scale[e.row] += take * std::abs(e.a);
     }
     for (std::size_t s = 0; s < S; ++s) {
         side_scale[s] = std::max({std::abs(m.side_rows[s].rhs), side_scale[s], 1e-9});

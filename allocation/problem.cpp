@@ -28,7 +28,8 @@ const char *eligibility_reason(Eligibility e) {
 }
 
 int tod_band(const TodRule &rule, const City &city, const Parcel &p) {
-    if (p.nearest_station < 0) {
+    if (p.nearest_station < 0 ||
+        static_cast<std::size_t>(p.nearest_station) >= city.stations.size()) {
         return -1;
     }
     const Station &st = city.stations[static_cast<std::size_t>(p.nearest_station)];

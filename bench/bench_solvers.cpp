@@ -3,6 +3,8 @@
 // Prints figures; correctness lives in tests/test_solvers.cpp.
 //
 //   ./build/bench/landalloc_bench_solvers                       # heuristic 10k, 100k, 1M
+//   ./build/bench/landalloc_bench_solvers --rules               # the same with plan rules
+//   (BENCH_MAX_PARCELS=100000 skips the larger sizes)
 //   ./build/bench/landalloc_bench_solvers --exact               # exact at 25 ... 2000 parcels
 #include "allocation/exact.hpp"
 #include "allocation/heuristic.hpp"
@@ -10,14 +12,18 @@
 #include "allocation/random_city.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 using namespace landalloc;
 
 namespace {
 
-PlanConfig plan_for(const City &city) {
+/// With `rules`: rental share 10 %, destocking, key areas (the first fifth of the zones,
+/// 30 %) and 5 % AR bundled on commercial sites over 3 ha (docs/plan-file.md).
+PlanConfig plan_for(const City &city, bool rules = false) {
     double total_ha = 0;
     for (const auto &p : city.parcels) {
         total_ha += p.area_m2 / 1e4;
@@ -34,6 +40,7 @@ unit_m2 = 100.0
 unit_m2 = 60.0
 far_min = 1.2
 far_max = 3.5
+rental = true
 [[targets]]
 type = "commercial"
 unit = "ha"
@@ -45,7 +52,17 @@ total = %.1f
 )",
                   0.72 * py, 0.81 * py, 0.9 * py, 0.95 * py, 0.99 * py,
                   5 * 0.1 * py * 1e4 * 2 / 60);
-    return parse_plan(buf, "");
+    std::string text = buf;
+    if (rules) {
+        std::string key;
+        for (std::size_t z = 0; z < city.zones.size() / 5; ++z) {
+            key += (key.empty() ? "\"" : ", \"") + city.zones[z].id + "\"";
+        }
+        text += "[rules.rental_share]\n[rules.destocking]\n[rules.key_areas]\nzones = [" + key +
+                "]\nshare = 0.3\n[[rules.bundling]]\ntype = \"affordable_rental\"\n"
+                "min_site_ha = 3\nnear_station_m = 0\n";
+    }
+    return parse_plan(text, "");
 }
 
 double seconds(std::chrono::steady_clock::time_point t0) {
@@ -56,15 +73,25 @@ double seconds(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char **argv) {
     const bool exact = argc > 1 && std::strcmp(argv[1], "--exact") == 0;
+    const bool rules = argc > 1 && std::strcmp(argv[1], "--rules") == 0;
+    // BENCH_MAX_PARCELS=100000 stops before the 1M run.
+    const char *max_env = std::getenv("BENCH_MAX_PARCELS");
+    const std::size_t max_parcels = max_env ? std::strtoull(max_env, nullptr, 10) : SIZE_MAX;
     if (!exact) {
         std::printf("%10s %10s %10s %10s %12s %12s %9s  %s\n", "parcels", "columns", "build s",
                     "solve s", "objective", "bound", "gap %", "bound from");
+        if (rules) {
+            std::printf("(with rules: rental share, destocking, key areas, bundling)\n");
+        }
         for (std::size_t n : {10000, 100000, 1000000}) {
+            if (n > max_parcels) {
+                break;
+            }
             RandomCityOptions o;
             o.parcels = n;
             o.zones = 50;
             const City city = random_city(o);
-            const PlanConfig cfg = plan_for(city);
+            const PlanConfig cfg = plan_for(city, rules);
             const auto t0 = std::chrono::steady_clock::now();
             const AllocationProblem pr = build_problem(city, cfg);
             const Model m = build_model(pr);
