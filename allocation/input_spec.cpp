@@ -27,8 +27,26 @@ std::string resolve(const std::string &path, const PlanConfig &cfg) {
 
 } // namespace
 
+bool inputs_synthesised(const PlanConfig &cfg, const std::string &input) {
+    return input.empty() && cfg.inputs.synth.has_value();
+}
+
+SynthOptions make_synth_options(const PlanConfig &cfg) {
+    if (!cfg.inputs.synth) {
+        throw UsageError("the plan file has no [inputs.synth]");
+    }
+    SynthOptions o = *cfg.inputs.synth;
+    o.first_year = cfg.first_year;
+    o.last_year = cfg.last_year;
+    return o;
+}
+
 InputSpec make_input_spec(const PlanConfig &cfg, const std::string &input, const std::string &crs) {
     const InputsConfig &I = cfg.inputs;
+    if (inputs_synthesised(cfg, input)) {
+        throw UsageError("the plan's [inputs.synth] city has not been written (landalloc plan and "
+                         "validate write it; make_synth_options)");
+    }
     const std::string default_source = !input.empty() ? input : resolve(I.source, cfg);
     auto ref = [&](const std::string &role, const std::string &name,
                    const InputsConfig::Layer *full) {

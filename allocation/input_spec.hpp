@@ -13,7 +13,15 @@ namespace landalloc {
 /// `input` (the command line's INPUT, may be "") replaces inputs.source; `crs` (--crs, may be "")
 /// replaces inputs.crs. A relative path in the plan file is taken relative to the plan file's
 /// directory when something exists there, else as given (relative to the current directory).
-/// Throws UsageError when a layer has no source at all.
+/// Throws UsageError when a layer has no source at all. With [inputs.synth], `input` is the
+/// synthetic city written from make_synth_options (or the user's INPUT, which replaces it).
 InputSpec make_input_spec(const PlanConfig &cfg, const std::string &input, const std::string &crs);
+
+/// True when the plan's inputs are synthesised: it has [inputs.synth] and no INPUT was given.
+bool inputs_synthesised(const PlanConfig &cfg, const std::string &input);
+
+/// The options of the plan's [inputs.synth] city, its parcels' years the plan's horizon.
+/// Requires cfg.inputs.synth.
+SynthOptions make_synth_options(const PlanConfig &cfg);
 
 } // namespace landalloc

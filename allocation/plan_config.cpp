@@ -73,11 +73,90 @@ jobs = 0.45
 zone_class = 0.1
 )toml";
 
+/// `[inputs.synth]`: a synthetic city instead of input layers (layers/synth.hpp).
+SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
+    const std::string p = "inputs.synth.";
+    ctx.check_keys(t, p, {"parcels", "scale", "seed", "metro_lines", "parks", "districts"});
+    SynthOptions o;
+    o.parcels = static_cast<int>(ctx.integer(t, p, "parcels", o.parcels, 1, 2000000));
+    o.scale = ctx.number(t, p, "scale", o.scale, 0.05, 50);
+    o.seed = static_cast<std::uint64_t>(ctx.integer(t, p, "seed", static_cast<std::int64_t>(o.seed),
+                                                    0, std::numeric_limits<std::int64_t>::max()));
+    o.metro_lines = static_cast<int>(
+        ctx.integer(t, p, "metro_lines", o.metro_lines, 0, k_synth_max_metro_lines));
+    o.parks = static_cast<int>(ctx.integer(t, p, "parks", o.parks, 0, k_synth_max_parks));
+    const toml::node *ds = t.get("districts");
+    if (!ds) {
+        return o;
+    }
+    if (!ds->is_array_of_tables() || ds->as_array()->empty()) {
+        ctx.fail(ds, p + "districts",
+                 "must be a non-empty array of tables ([[inputs.synth.districts]])");
+    }
+    if (ds->as_array()->size() > static_cast<std::size_t>(k_synth_max_districts)) {
+        ctx.fail(ds, p + "districts",
+                 "has " + std::to_string(ds->as_array()->size()) + " districts; at most " +
+                     std::to_string(k_synth_max_districts));
+    }
+    std::set<std::string> ids;
+    std::size_t i = 0;
+    for (auto &&node : *ds->as_array()) {
+        const auto &d = *node.as_table();
+        const std::string dp = p + "districts[" + std::to_string(i) + "].";
+        ctx.check_keys(
+            d, dp,
+            {"id", "name", "zone_class", "population", "jobs", "dwellings", "destock_months"});
+        SynthDistrict z;
+        z.id = ctx.text(d, dp, "id", "");
+        const std::string id = z.id.empty() ? synth_district_id(i) : z.id;
+        if (d.get("id") && z.id.empty()) {
+            ctx.fail(d.get("id"), dp + "id", "is empty; leave it out for " + id);
+        }
+        if (!ids.insert(id).second) {
+            ctx.fail(d.get("id") ? d.get("id") : &node, dp + "id",
+                     "'" + id + "' is the id of an earlier district; ids must be unique");
+        }
+        z.name = ctx.text(d, dp, "name", "");
+        z.zone_class = ctx.text(d, dp, "zone_class", "");
+        for (const char *key : {"name", "zone_class"}) {
+            if (d.get(key) && ctx.text(d, dp, key, "").empty()) {
+                ctx.fail(d.get(key), dp + key, "is empty; leave it out for a generated one");
+            }
+        }
+        for (auto [key, member] : {std::pair{"population", &SynthDistrict::population},
+                                   std::pair{"jobs", &SynthDistrict::jobs},
+                                   std::pair{"dwellings", &SynthDistrict::dwellings}}) {
+            if (d.get(key)) {
+                z.*member = ctx.number(d, dp, key, 0, 0, 1e9);
+            }
+        }
+        if (d.get("destock_months")) {
+            z.destock_months = ctx.number(d, dp, "destock_months", 0, 0, 1200);
+        }
+        o.districts.push_back(std::move(z));
+        ++i;
+    }
+    return o;
+}
+
 /// `[inputs]`: the simple form (layer names) and the full form (a table per layer).
 void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
     ctx.check_keys(in, "inputs.",
                    {"source", "zones", "stations", "parks", "parcels", "constraints", "crs",
-                    "encoding", "fields", "min_parcel_area_m2", "zone_values", "generate"});
+                    "encoding", "fields", "min_parcel_area_m2", "zone_values", "generate",
+                    "synth"});
+    if (const auto *sy = ctx.table(in, "inputs.", "synth")) {
+        // The synthetic city is every input layer, under the default layer and field names.
+        for (const char *key : {"source", "zones", "stations", "parks", "parcels", "constraints",
+                                "encoding", "fields", "generate"}) {
+            if (const toml::node *n = in.get(key)) {
+                ctx.fail(n, std::string("inputs.") + key,
+                         "cannot be given with [inputs.synth], which generates every input "
+                         "layer; drop one of them");
+            }
+        }
+        I.synth = parse_synth(ctx, *sy);
+    }
     I.plan_line = static_cast<int>(in.source().begin.line);
     I.source = ctx.text(in, "inputs.", "source", "");
     I.crs = ctx.text(in, "inputs.", "crs", "");

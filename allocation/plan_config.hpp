@@ -8,9 +8,11 @@
 #include "allocation/indicators.hpp"
 #include "allocation/rules.hpp"
 #include "layers/city.hpp"
+#include "layers/synth.hpp"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -103,6 +105,9 @@ struct InputsConfig {
     int plan_line = 0;                // line of the [inputs] table (for messages); 0: none
     std::map<std::string, ZoneValues> zone_values; // [inputs.zone_values.<zone id>]
     GenerateSpec generate;                         // [inputs.generate]
+    /// [inputs.synth]: the plan brings its own synthetic city, generated when no INPUT is given
+    /// (the years are the plan's, set by make_synth_options). DEFAULT: none, read the inputs.
+    std::optional<SynthOptions> synth;
 };
 
 struct PlanConfig {

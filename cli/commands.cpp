@@ -21,10 +21,14 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace landalloc::cli {
 
 namespace {
+
+/// What the run's metadata and report say the input was when [inputs.synth] made it.
+const char *const k_synthetic_input = "synthetic (from [inputs.synth])";
 
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);
@@ -91,7 +95,8 @@ class PlanCommand final : public Command {
     void setup(CLI::App &app) override {
         app.add_option("input", m_input,
                        "Input vector source holding the layers (zones, stations, parks, "
-                       "parcels, constraints); overrides the plan file's inputs.source");
+                       "parcels, constraints); overrides the plan file's inputs.source and "
+                       "[inputs.synth]");
         app.add_option("-p,--plan", m_plan_path,
                        "Plan file (TOML); the built-in default plan when omitted "
                        "(see 'landalloc default-plan')");
@@ -128,9 +133,10 @@ class PlanCommand final : public Command {
         if (m_gap) {
             cfg.solver.gap = *m_gap;
         }
-        // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md).
-        const InputSpec spec = make_input_spec(cfg, m_input, m_crs);
-        const std::string source = spec.parcels.source;
+        // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md); with
+        // [inputs.synth] and no INPUT, a synthetic city written to a temporary file below.
+        const bool synthesised = inputs_synthesised(cfg, m_input);
+        InputSpec spec = synthesised ? InputSpec{} : make_input_spec(cfg, m_input, m_crs);
         // Refuse an existing output before any work.
         if (std::filesystem::exists(m_out) && !m_overwrite) {
             throw OutputError(m_out + ": already exists; pass --overwrite to replace it");
@@ -140,9 +146,20 @@ class PlanCommand final : public Command {
             throw OutputError(report_out + ": already exists; pass --overwrite to replace it");
         }
 
+        if (!m_input.empty() && cfg.inputs.synth && !io.quiet) {
+            io.out << "inputs: " << m_input << " replaces the plan file's [inputs.synth]\n";
+        }
         Progress progress(io.err, !io.quiet);
+        std::optional<TempSynthCity> synth_city; // removed when run() returns or throws
+        if (synthesised) {
+            progress.step("synthesising the city ([inputs.synth])");
+            synth_city.emplace(make_synth_options(cfg));
+            spec = make_input_spec(cfg, synth_city->path(), m_crs);
+        }
+        const std::string source = synthesised ? k_synthetic_input : spec.parcels.source;
         progress.step("reading inputs and computing parcel facts");
         const LoadedCity city = load_city(spec);
+        synth_city.reset(); // everything is read: the temporary city can go now
         progress.done();
         if (!io.quiet) {
             print_input_notes(io.out, city);
@@ -205,19 +222,25 @@ class PlanCommand final : public Command {
             {"allocated_parcels", std::to_string(plan.allocations.size())},
             {"started_utc", started},
             {"duration_s", std::to_string(seconds)}};
-        // Checksums of every input file, so the plan can be traced to the exact data.
-        progress.step("checksumming inputs");
-        std::vector<std::string> sources = {spec.zones.source, spec.stations.source,
-                                            spec.parks.source, spec.parcels.source};
-        for (const auto &c : spec.constraints) {
-            sources.push_back(c.source);
-        }
-        std::sort(sources.begin(), sources.end());
-        sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
-        for (const auto &src : sources) {
-            const std::string sum = gis::file_sha256(src);
-            if (!sum.empty()) {
-                meta.emplace_back("input_sha256 " + src, sum);
+        if (synthesised) {
+            // The synthetic city is made again from the plan text (plan_text) by the same
+            // landalloc version; its temporary file's checksum would say nothing more.
+            meta.emplace_back("input_synth", describe_synth(make_synth_options(cfg)));
+        } else {
+            // Checksums of every input file, so the plan can be traced to the exact data.
+            progress.step("checksumming inputs");
+            std::vector<std::string> sources = {spec.zones.source, spec.stations.source,
+                                                spec.parks.source, spec.parcels.source};
+            for (const auto &c : spec.constraints) {
+                sources.push_back(c.source);
+            }
+            std::sort(sources.begin(), sources.end());
+            sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+            for (const auto &src : sources) {
+                const std::string sum = gis::file_sha256(src);
+                if (!sum.empty()) {
+                    meta.emplace_back("input_sha256 " + src, sum);
+                }
             }
         }
         if (!m_plan_path.empty()) {

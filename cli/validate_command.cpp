@@ -4,8 +4,10 @@
 #include "allocation/plan_config.hpp"
 #include "gis/errors.hpp"
 #include "layers/findings.hpp"
+#include "layers/synth.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <ostream>
 
 namespace landalloc::cli {
@@ -31,7 +33,7 @@ class ValidateCommand final : public Command {
     void setup(CLI::App &app) override {
         app.add_option("input", m_opt.input,
                        "Input vector source for the layers without their own; overrides the "
-                       "plan file's inputs.source");
+                       "plan file's inputs.source and [inputs.synth]");
         app.add_option("-p,--plan", m_opt.plan_path,
                        "Plan file (TOML) naming the inputs; the built-in plan when omitted");
         app.add_option("-o,--out", m_opt.out,
@@ -47,12 +49,20 @@ class ValidateCommand final : public Command {
     int run(Io &io) override {
         const PlanConfig cfg =
             m_opt.plan_path.empty() ? default_plan() : load_plan(m_opt.plan_path);
-        const InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
+        const bool synthesised = inputs_synthesised(cfg, m_opt.input);
+        InputSpec spec = synthesised ? InputSpec{} : make_input_spec(cfg, m_opt.input, m_opt.crs);
         if (!m_opt.out.empty() && std::filesystem::exists(m_opt.out) && !m_opt.overwrite) {
             throw OutputError(m_opt.out + ": already exists; pass --overwrite to replace it");
         }
+        // [inputs.synth] without INPUT: the synthetic city, in a temporary file while it is read.
+        std::optional<TempSynthCity> synth_city;
+        if (synthesised) {
+            synth_city.emplace(make_synth_options(cfg));
+            spec = make_input_spec(cfg, synth_city->path(), m_opt.crs);
+        }
         FindingsReport report;
         const LoadedCity city = load_city(spec, report);
+        synth_city.reset();
 
         if (!io.quiet) {
             io.out << "landalloc validate: " << cfg.name << "\n";
@@ -61,7 +71,9 @@ class ValidateCommand final : public Command {
                     io.out << "  " << role << ": generated inside the zones ([inputs.generate])\n";
                     return;
                 }
-                io.out << "  " << role << ": " << r.source << ", layer '" << r.layer << "'";
+                io.out << "  " << role << ": "
+                       << (synthesised ? "synthetic ([inputs.synth])" : r.source) << ", layer '"
+                       << r.layer << "'";
                 if (!r.encoding.empty()) {
                     io.out << ", encoding " << r.encoding;
                 }
@@ -71,6 +83,10 @@ class ValidateCommand final : public Command {
                 io.out << "\n";
             };
             io.out << "inputs:\n";
+            if (synthesised) {
+                io.out << "  synthesised from [inputs.synth]: "
+                       << describe_synth(make_synth_options(cfg)) << "\n";
+            }
             layer_line("zones", spec.zones);
             layer_line("stations", spec.stations);
             layer_line("parks", spec.parks);
