@@ -354,7 +354,10 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             value += mu[s] * m.side_rows[s].rhs;
         }
         for (std::size_t r = 0; r < R; ++r) {
-            value += alpha[r] * m.rows[r].T - beta[r] * m.rows[r].L + gamma[r] * m.rows[r].U;
+            value += alpha[r] * m.rows[r].T - beta[r] * m.rows[r].L;
+            if (std::isfinite(m.rows[r].U)) {
+                value += gamma[r] * m.rows[r].U;
+            }
         }
         for (std::size_t z = 0; z < Z; ++z) {
             if (m.zones[z].active) {
@@ -381,7 +384,8 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             const double sc = 1.0 / m.rows[r].T;
             g_alpha[r] = (m.rows[r].T - supply[r]) * sc;
             g_beta[r] = (supply[r] - m.rows[r].L) * sc;
-            g_gamma[r] = (m.rows[r].U - supply[r]) * sc;
+            // An at-least row has no upper row: its multiplier stays 0.
+            g_gamma[r] = std::isfinite(m.rows[r].U) ? (m.rows[r].U - supply[r]) * sc : 0.0;
             norm += g_alpha[r] * g_alpha[r] + g_beta[r] * g_beta[r] + g_gamma[r] * g_gamma[r];
             g_alpha[r] *= sc;
             g_beta[r] *= sc;

@@ -88,7 +88,9 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         const int shrt = over + 1;
         auto idx = row_idx[r];
         auto val = row_val[r];
-        add_row(idx, val, -inf, row.U); // never past the upper tolerance
+        if (std::isfinite(row.U)) {
+            add_row(idx, val, -inf, row.U); // never past the upper tolerance
+        }
         idx.push_back(over);
         val.push_back(-1.0);
         add_row(idx, val, -inf, row.T); // over >= supply - T

@@ -285,7 +285,7 @@ Model build_model(const AllocationProblem &pr) {
             r.type = static_cast<std::size_t>(cfg.type_index(tg.type));
             r.T = T;
             r.L = T * (1.0 - tg.tolerance);
-            r.U = T * (1.0 + tg.tolerance);
+            r.U = tg.at_least ? std::numeric_limits<double>::infinity() : T * (1.0 + tg.tolerance);
             r.binding = tg.binding;
             row_of[k][static_cast<std::size_t>(y)] = static_cast<int>(m.rows.size());
             m.rows.push_back(r);

@@ -423,8 +423,8 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
             const auto &t = *node.as_table();
             const std::string prefix = "targets[" + std::to_string(i++) + "].";
             ctx.check_keys(t, prefix,
-                           {"type", "unit", "values", "total", "tolerance", "binding", "zones",
-                            "displaced_from", "demand"});
+                           {"type", "unit", "values", "total", "tolerance", "binding", "at_least",
+                            "zones", "displaced_from", "demand"});
             Target tg;
             tg.line = static_cast<int>(t.source().begin.line);
             tg.type = ctx.text(t, prefix, "type", "");
@@ -450,6 +450,7 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
             }
             tg.tolerance = ctx.number(t, prefix, "tolerance", 0.05, 0.0, 1.0);
             tg.binding = ctx.boolean(t, prefix, "binding", true);
+            tg.at_least = ctx.boolean(t, prefix, "at_least", false);
             tg.demand = ctx.text(t, prefix, "demand", "");
             if (!tg.demand.empty() && tg.demand != "housing" && tg.demand != "talent") {
                 ctx.fail(t.get("demand"), prefix + "demand",

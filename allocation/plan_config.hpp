@@ -24,6 +24,9 @@ struct Target {
     std::vector<double> values; // one per year of the horizon
     double tolerance = 0.05;    // DEFAULT: 5 %, relative
     bool binding = true;        // DEFAULT: binding (约束性)
+    /// "不少于": only the lower band binds; supply above it is allowed (it costs over_target_cost
+    /// per unit, so it never pays). DEFAULT: false (supply stays within target x (1 + tol)).
+    bool at_least = false;
     /// Zone ids the target is supplied in; empty: anywhere in the city.
     std::vector<std::string> zones;
     /// For resettlement: the zone whose residents are displaced; the supply stays in it or next to

@@ -438,9 +438,11 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
             r.target = tg.values[static_cast<std::size_t>(y)];
             r.tolerance = tg.tolerance;
             r.binding = tg.binding;
+            r.at_least = tg.at_least;
             r.supplied = row < m.rows.size() ? ev.row_supply[row] : 0.0;
             const double lo = r.target * (1.0 - r.tolerance);
-            const double hi = r.target * (1.0 + r.tolerance);
+            const double hi = tg.at_least ? std::numeric_limits<double>::infinity()
+                                          : r.target * (1.0 + r.tolerance);
             // A small absolute slack absorbs rounding in the last digit.
             r.met = r.supplied >= lo - 1e-9 && r.supplied <= hi + 1e-9;
             if (!r.met) {

@@ -70,8 +70,9 @@ struct AnnualRow {
     std::string zones; // the target's zones ("" for the whole city), or "near <zone>" (rule 11)
     std::string unit;  // ha, m2 or units: the unit of `target` and `supplied`
     double target = 0;
-    double tolerance = 0; // relative
-    bool binding = true;  // 约束性 (true) or 预期性 (false)
+    double tolerance = 0;  // relative
+    bool binding = true;   // 约束性 (true) or 预期性 (false)
+    bool at_least = false; // 不少于: only the lower band applies
     double supplied = 0;
     double supplied_ha = 0;
     double supplied_floor_m2 = 0;

@@ -160,27 +160,35 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const LoadedCity &
 
     // Annual plan table.
     {
-        const std::vector<FieldDef> fields = {
-            {"year", FieldType::integer},        {"housing_type", FieldType::string},
-            {"zones", FieldType::string},        {"unit", FieldType::string},
-            {"target", FieldType::real},         {"tolerance", FieldType::real},
-            {"binding", FieldType::integer},     {"supplied", FieldType::real},
-            {"supplied_ha", FieldType::real},    {"supplied_floor_m2", FieldType::real},
-            {"supplied_units", FieldType::real}, {"parcels", FieldType::integer},
-            {"met", FieldType::integer},         {"note", FieldType::string},
-            {"cause", FieldType::string}};
+        const std::vector<FieldDef> fields = {{"year", FieldType::integer},
+                                              {"housing_type", FieldType::string},
+                                              {"zones", FieldType::string},
+                                              {"unit", FieldType::string},
+                                              {"target", FieldType::real},
+                                              {"tolerance", FieldType::real},
+                                              {"binding", FieldType::integer},
+                                              {"at_least", FieldType::integer},
+                                              {"supplied", FieldType::real},
+                                              {"supplied_ha", FieldType::real},
+                                              {"supplied_floor_m2", FieldType::real},
+                                              {"supplied_units", FieldType::real},
+                                              {"parcels", FieldType::integer},
+                                              {"met", FieldType::integer},
+                                              {"note", FieldType::string},
+                                              {"cause", FieldType::string}};
         std::vector<Feature> feats;
         std::int64_t fid = 0;
         for (const auto &r : plan.annual) {
-            feats.push_back({++fid,
-                             {},
-                             {static_cast<std::int64_t>(r.year), r.type,
-                              r.zones.empty() ? Value() : Value(r.zones), r.unit,
-                              round_to(r.target, 4), r.tolerance,
-                              static_cast<std::int64_t>(r.binding ? 1 : 0), round_to(r.supplied, 4),
-                              round_to(r.supplied_ha, 4), round_to(r.supplied_floor_m2, 1),
-                              round_to(r.supplied_units, 1), static_cast<std::int64_t>(r.parcels),
-                              static_cast<std::int64_t>(r.met ? 1 : 0), r.note, r.cause}});
+            feats.push_back(
+                {++fid,
+                 {},
+                 {static_cast<std::int64_t>(r.year), r.type,
+                  r.zones.empty() ? Value() : Value(r.zones), r.unit, round_to(r.target, 4),
+                  r.tolerance, static_cast<std::int64_t>(r.binding ? 1 : 0),
+                  static_cast<std::int64_t>(r.at_least ? 1 : 0), round_to(r.supplied, 4),
+                  round_to(r.supplied_ha, 4), round_to(r.supplied_floor_m2, 1),
+                  round_to(r.supplied_units, 1), static_cast<std::int64_t>(r.parcels),
+                  static_cast<std::int64_t>(r.met ? 1 : 0), r.note, r.cause}});
         }
         writer.add_layer(k_layer_annual, gis::GeomKind::none, {}, fields, feats,
                          "Annual plan: target vs supplied by year and housing type");
