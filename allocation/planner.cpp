@@ -291,21 +291,51 @@ void explain_rejections(const Model &m, const std::vector<bool> &used, Plan &pla
             rj.detail = "not available until " + std::to_string(p.first_year) +
                         ", after the horizon ends in " + std::to_string(cfg.last_year);
         } else if (m.parcel_start[i] == m.parcel_start[i + 1]) {
-            // No column: no eligible type with a target in an available year.
+            // No column: no eligible type with a target in an available year. Name what kept
+            // out each type that has a target.
             bool allowed = false;
-            bool far_ok = false;
+            bool eligible = false;
+            std::map<Eligibility, std::vector<std::string>> why;
             for (std::size_t t = 0; t < pr.n_types; ++t) {
                 const Eligibility e = pr.eligibility[pr.at(i, t)];
                 allowed = allowed || e != Eligibility::type_not_allowed;
-                far_ok = far_ok || e == Eligibility::ok;
+                eligible = eligible || e == Eligibility::ok;
+                const bool has_target =
+                    std::any_of(cfg.targets.begin(), cfg.targets.end(),
+                                [&](const Target &tg) { return tg.type == cfg.types[t].id; });
+                if (e != Eligibility::ok && e != Eligibility::type_not_allowed && has_target) {
+                    why[e].push_back(cfg.types[t].id);
+                }
             }
             if (!allowed) {
                 rj.code = "type_not_allowed";
                 rj.detail = "the parcel allows only housing types without targets";
-            } else if (!far_ok) {
-                rj.code = "far_too_low";
-                rj.detail = "plot-ratio cap " + fmt("%.2f", std::min(p.far_cap, p.cap_far)) +
-                            " is below every housing type's minimum";
+            } else if (!eligible && !why.empty()) {
+                // The reason keeping out the most types; ties: the first in the enumeration.
+                auto top = why.begin();
+                for (auto it = why.begin(); it != why.end(); ++it) {
+                    if (it->second.size() > top->second.size()) {
+                        top = it;
+                    }
+                }
+                rj.code = eligibility_code(top->first);
+                for (const auto &[e, types] : why) {
+                    std::string list;
+                    for (const auto &t : types) {
+                        list += (list.empty() ? "" : ", ") + t;
+                    }
+                    rj.detail +=
+                        (rj.detail.empty() ? "" : "; ") + list + ": " + eligibility_reason(e);
+                    if (e == Eligibility::far_too_low) {
+                        rj.detail += " (cap " + fmt("%.2f", std::min(p.far_cap, p.cap_far)) + ")";
+                    } else if (e == Eligibility::destock_stop && p.zone >= 0) {
+                        rj.detail +=
+                            " (" +
+                            fmt("%.1f",
+                                city.zones[static_cast<std::size_t>(p.zone)].destock_months) +
+                            " months)";
+                    }
+                }
             } else {
                 rj.code = "no_target";
                 rj.detail = "no target for " + rj.best_type + " from " +

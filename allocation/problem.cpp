@@ -108,6 +108,28 @@ double destock_factor(const PlanConfig &plan, const Zone &zone, const std::strin
     return destock_multiplier(*rule, zone.destock_months);
 }
 
+const char *eligibility_code(Eligibility e) {
+    switch (e) {
+    case Eligibility::ok:
+        return "eligible";
+    case Eligibility::excluded:
+        return "excluded";
+    case Eligibility::type_not_allowed:
+        return "type_not_allowed";
+    case Eligibility::far_too_low:
+        return "far_too_low";
+    case Eligibility::outside_zones:
+        return "outside_zones";
+    case Eligibility::destock_stop:
+        return "destock_stop";
+    case Eligibility::ar_siting:
+        return "ar_siting";
+    case Eligibility::zone_class:
+        return "zone_class";
+    }
+    return "?";
+}
+
 AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
     AllocationProblem pr;
     pr.city = &city;

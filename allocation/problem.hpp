@@ -26,6 +26,8 @@ enum class Eligibility : unsigned char {
 };
 
 const char *eligibility_reason(Eligibility e);
+/// The rejection code of an ineligibility: far_too_low, destock_stop, ar_siting, zone_class, ...
+const char *eligibility_code(Eligibility e);
 
 struct AllocationProblem {
     const City *city = nullptr;

@@ -1,7 +1,8 @@
 #pragma once
 // The housing plans' rules (SPEC.md "Rules" 2-11) as plan-file sections under [rules]. Each rule
-// is off unless its section is present (so a plan says which rules it carries); the defaults of
-// its keys are the seed plans' figures (docs/plan-file.md gives the line of each).
+// is off unless its section is present (so a plan says which rules it carries), except rule 11,
+// which a target's `displaced_from` turns on with its defaults; the defaults of the keys are the
+// seed plans' figures (docs/plan-file.md gives the line of each).
 //
 // How each rule enters the allocation (docs/model.md, "Rules"):
 //   destocking      value multiplier per zone by inventory months; 'stop' makes the zone ineligible

@@ -101,7 +101,8 @@ struct RuleCheck {
 struct Rejection {
     std::size_t parcel = 0; // index into City::parcels
     std::string code;       // excluded, outside_zones, not_available, type_not_allowed,
-                            // far_too_low, no_target, outscored, did_not_fit
+                            // far_too_low, destock_stop, ar_siting, zone_class,
+                            // no_target, outscored, did_not_fit
     std::string detail;     // human readable: which layer, which year, which chosen parcel
     std::string best_type;  // the housing type it scored best for ("" when none)
     double best_score = 0;
