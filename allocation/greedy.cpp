@@ -30,7 +30,9 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
     std::iota(order.begin(), order.end(), 0);
     std::vector<double> offer(m.rows.size(), 0.0);
     for (const Column &c : m.columns) {
-        offer[c.row] += c.q / m.rows[c.row].T;
+        if (!m.rows[c.row].free) {
+            offer[c.row] += c.q / m.rows[c.row].T;
+        }
     }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         if (m.rows[a].year != m.rows[b].year) {

@@ -381,6 +381,10 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
         std::vector<double> g_alpha(R), g_beta(R), g_gamma(R), g_delta(Z, 0.0), g_phi(Z, 0.0);
         double norm = 0;
         for (std::size_t r = 0; r < R; ++r) {
+            if (m.rows[r].free) {
+                g_alpha[r] = g_beta[r] = g_gamma[r] = 0; // no target: nothing to price
+                continue;
+            }
             const double sc = 1.0 / m.rows[r].T;
             g_alpha[r] = (m.rows[r].T - supply[r]) * sc;
             g_beta[r] = (supply[r] - m.rows[r].L) * sc;

@@ -63,7 +63,7 @@ std::string pct(double share) {
 }
 
 /// Side rows of the rules and their coefficients (allocation/rules.hpp).
-void add_side_rows(Model &m) {
+void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) {
     const AllocationProblem &pr = *m.problem;
     const PlanConfig &cfg = *pr.plan;
     const City &city = *pr.city;
@@ -215,6 +215,66 @@ void add_side_rows(Model &m) {
         }
     }
 
+    // Group targets (types = [...]): per year, lower and upper rows on the summed supply.
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &tg = cfg.targets[k];
+        if (tg.types.empty()) {
+            continue;
+        }
+        std::vector<bool> member(cfg.types.size(), false);
+        for (const auto &id : tg.types) {
+            member[static_cast<std::size_t>(cfg.type_index(id))] = true;
+        }
+        std::vector<std::int64_t> lo(Y, -1), over(Y, -1), hi(Y, -1);
+        for (std::size_t y = 0; y < Y; ++y) {
+            const double T = tg.values[y];
+            if (T <= 0) {
+                continue;
+            }
+            SideRow r;
+            r.rule = "target";
+            r.unit = quantity_unit(tg.unit);
+            r.year = cfg.first_year + static_cast<int>(y);
+            r.binding = tg.binding;
+            r.target = static_cast<int>(k);
+            r.lower = true;
+            r.rhs = -T * (1.0 - tg.tolerance);
+            r.label = tg.type + " >= " + std::to_string(T * (1.0 - tg.tolerance)) + " " + r.unit;
+            lo[y] = new_row(r);
+            // Above the target costs as for a target row (never pays); past the upper tolerance
+            // ten times a binding shortfall (a target row's upper band is hard).
+            r.lower = false;
+            r.rhs = T;
+            r.cost_factor = cfg.objective.over_target_cost;
+            r.label = tg.type + " over the target " + std::to_string(T) + " " + r.unit;
+            over[y] = new_row(r);
+            if (!tg.at_least) {
+                r.rhs = T * (1.0 + tg.tolerance);
+                r.cost_factor = 10 * cfg.objective.short_binding_cost;
+                r.label = tg.type + " <= " + std::to_string(r.rhs) + " " + r.unit;
+                hi[y] = new_row(r);
+            }
+        }
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const std::size_t y = year_of(c);
+            if (!member[c.type] || lo[y] < 0 || !in_mask(target_mask[k], c.zone)) {
+                continue;
+            }
+            // The whole site counts, a bundled share included.
+            const Parcel &p = city.parcels[c.parcel];
+            const double far = pr.far[pr.at(c.parcel, c.type)];
+            const double q = tg.unit == Quantity::land_ha    ? p.area_m2 / 1e4
+                             : tg.unit == Quantity::floor_m2 ? floor_area_m2(p.area_m2, far)
+                                                             : c.units;
+            entries[ci].push_back({static_cast<std::uint32_t>(lo[y]), -q});
+            entries[ci].push_back({static_cast<std::uint32_t>(over[y]), q});
+            if (hi[y] >= 0) {
+                entries[ci].push_back({static_cast<std::uint32_t>(hi[y]), q});
+            }
+        }
+    }
+
     if (m.side_rows.empty()) {
         return;
     }
@@ -246,8 +306,9 @@ void add_side_rows(Model &m) {
             }
             const std::uint32_t r = renum[e.row];
             m.side_entries.push_back({r, e.a});
-            if (e.a > 0) {
-                best[r] = std::max(best[r], m.columns[ci].value / e.a);
+            // A group target's lower row is priced like a target row: by |a|.
+            if (e.a > 0 || m.side_rows[r].lower) {
+                best[r] = std::max(best[r], m.columns[ci].value / std::abs(e.a));
             }
         }
     }
@@ -255,8 +316,10 @@ void add_side_rows(Model &m) {
     const ObjectiveConfig &oc = cfg.objective;
     for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
         SideRow &row = m.side_rows[r];
-        row.cost = (row.binding ? oc.short_binding_cost : oc.short_indicative_cost) *
-                   (best[r] > 0 ? best[r] : 1.0);
+        const double factor = row.cost_factor >= 0 ? row.cost_factor
+                              : row.binding        ? oc.short_binding_cost
+                                                   : oc.short_indicative_cost;
+        row.cost = factor * (best[r] > 0 ? best[r] : 1.0);
     }
 }
 
@@ -274,6 +337,9 @@ Model build_model(const AllocationProblem &pr) {
         cfg.targets.size(), std::vector<int>(static_cast<std::size_t>(cfg.years()), -1));
     for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
         const Target &tg = cfg.targets[k];
+        if (!tg.types.empty()) {
+            continue; // a group target is a pair of side rows (add_side_rows)
+        }
         for (int y = 0; y < cfg.years(); ++y) {
             const double T = tg.values[static_cast<std::size_t>(y)];
             if (T <= 0) {
@@ -291,11 +357,57 @@ Model build_model(const AllocationProblem &pr) {
             m.rows.push_back(r);
         }
     }
+    // Where columns come from: each single-type target, and each member type of a group target
+    // that has no target of its own (through free rows).
+    struct Source {
+        std::size_t target;
+        std::size_t type;
+        Quantity unit;
+    };
+    std::vector<Source> sources;
+    std::vector<std::vector<int>> source_rows;
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &tg = cfg.targets[k];
+        if (tg.types.empty()) {
+            sources.push_back({k, static_cast<std::size_t>(cfg.type_index(tg.type)), tg.unit});
+            source_rows.push_back(row_of[k]);
+            continue;
+        }
+        for (const auto &id : tg.types) {
+            const bool own = std::any_of(cfg.targets.begin(), cfg.targets.end(),
+                                         [&](const Target &o) { return o.type == id; });
+            const bool seen = std::any_of(sources.begin(), sources.end(), [&](const Source &s) {
+                return cfg.types[s.type].id == id;
+            });
+            if (own || seen) {
+                continue;
+            }
+            std::vector<int> rows(static_cast<std::size_t>(cfg.years()), -1);
+            for (int y = 0; y < cfg.years(); ++y) {
+                if (tg.values[static_cast<std::size_t>(y)] <= 0) {
+                    continue;
+                }
+                TargetRow r;
+                r.year = cfg.first_year + y;
+                r.target = k;
+                r.type = static_cast<std::size_t>(cfg.type_index(id));
+                r.U = std::numeric_limits<double>::infinity();
+                r.binding = false;
+                r.free = true;
+                rows[static_cast<std::size_t>(y)] = static_cast<int>(m.rows.size());
+                m.rows.push_back(r);
+            }
+            sources.push_back({k, static_cast<std::size_t>(cfg.type_index(id)), Quantity::land_ha});
+            source_rows.push_back(std::move(rows));
+        }
+    }
+
     // The row a bundled share of type b in year y and zone z supplies: the first target of b
     // whose zones hold z.
     auto bundle_row = [&](std::size_t b, int y, int zone) {
         for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
-            if (static_cast<std::size_t>(cfg.type_index(cfg.targets[k].type)) == b &&
+            if (cfg.targets[k].types.empty() &&
+                static_cast<std::size_t>(cfg.type_index(cfg.targets[k].type)) == b &&
                 tz.displaced[k] < 0 && in_mask(tz.mask[k], zone)) {
                 const int r = row_of[k][static_cast<std::size_t>(y)];
                 if (r >= 0) {
@@ -324,9 +436,10 @@ Model build_model(const AllocationProblem &pr) {
     for (std::size_t i = 0; i < pr.n_parcels; ++i) {
         m.parcel_start.push_back(static_cast<std::uint32_t>(m.columns.size()));
         const Parcel &p = city.parcels[i];
-        for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
-            const Target &tg = cfg.targets[k];
-            const auto t = static_cast<std::size_t>(cfg.type_index(tg.type));
+        for (std::size_t src = 0; src < sources.size(); ++src) {
+            const std::size_t k = sources[src].target;
+            const std::size_t t = sources[src].type;
+            const std::string &type_id = cfg.types[t].id;
             if (!pr.eligible(i, t) || !in_mask(tz.mask[k], p.zone)) {
                 continue;
             }
@@ -338,7 +451,7 @@ Model build_model(const AllocationProblem &pr) {
             // Rule 9: the first bundling rule the site and type qualify for.
             const BundlingRule *bundle = nullptr;
             for (const BundlingRule &b : cfg.rules.bundling) {
-                if (std::find(b.hosts.begin(), b.hosts.end(), tg.type) != b.hosts.end() &&
+                if (std::find(b.hosts.begin(), b.hosts.end(), type_id) != b.hosts.end() &&
                     bundling_applies(b, city, p)) {
                     bundle = &b;
                     break;
@@ -347,7 +460,7 @@ Model build_model(const AllocationProblem &pr) {
             const double s = bundle ? bundle->share : 0.0;
             const int bt = bundle ? cfg.type_index(bundle->type) : -1;
             for (int y = 0; y < cfg.years(); ++y) {
-                const int r = row_of[k][static_cast<std::size_t>(y)];
+                const int r = source_rows[src][static_cast<std::size_t>(y)];
                 if (r < 0 || p.first_year > cfg.first_year + y) {
                     continue;
                 }
@@ -360,7 +473,7 @@ Model build_model(const AllocationProblem &pr) {
                 // choice of year unique where the sites alone would leave it open.
                 c.value = pr.score[pr.at(i, t)] * pr.factor[pr.at(i, t)] * p.area_m2 / 1e4 *
                           (1.0 + cfg.objective.early_supply_bonus * (cfg.years() - 1 - y));
-                c.q = quantity_of(tg.unit, (1.0 - s) * p.area_m2, far, cfg.types[t]);
+                c.q = quantity_of(sources[src].unit, (1.0 - s) * p.area_m2, far, cfg.types[t]);
                 const double floor = floor_area_m2(p.area_m2, far);
                 c.units = units_from_floor((1.0 - s) * floor, cfg.types[t]);
                 if (bt >= 0) {
@@ -397,6 +510,9 @@ Model build_model(const AllocationProblem &pr) {
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         TargetRow &row = m.rows[r];
+        if (row.free) {
+            continue; // no target: no costs
+        }
         row.rho = oc.over_target_cost * (best_density[r] > 0 ? best_density[r] : 1.0);
         row.P = (row.binding ? oc.short_binding_cost : oc.short_indicative_cost) *
                 (best_density[r] > 0 ? best_density[r] : 1.0);
@@ -414,7 +530,7 @@ Model build_model(const AllocationProblem &pr) {
         zr.min_dwellings = zone.jobs / jh.ratio_max;
         zr.max_dwellings = zone.jobs / jh.ratio_min;
     }
-    add_side_rows(m);
+    add_side_rows(m, tz.mask);
     return m;
 }
 

@@ -56,6 +56,13 @@ struct SideRow {
     double share = -1;
     std::string weight;
     int type = -1;
+    /// Rows of a group target (PlanConfig::targets index; -1 otherwise): the upper row
+    /// sum q x <= U, or with `lower` the row -sum q x <= -L.
+    int target = -1;
+    bool lower = false;
+    /// Multiple of the best value per unit that one unit of violation costs; < 0: the binding
+    /// (or indicative) shortfall cost of [objective].
+    double cost_factor = -1;
 };
 
 struct SideEntry {
@@ -73,6 +80,9 @@ struct TargetRow {
     double rho = 0; // cost of one unit over the target
     double P = 0;   // cost of one unit short of L
     bool binding = true;
+    /// A row without a target of its own: it carries the columns of a group target's member type
+    /// that has no target itself (T = L = 0, U = inf, no costs; q in ha).
+    bool free = false;
 };
 
 struct ZoneRow {

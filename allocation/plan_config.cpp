@@ -423,14 +423,40 @@ PlanConfig parse_plan(const std::string &text, const std::string &path) {
             const auto &t = *node.as_table();
             const std::string prefix = "targets[" + std::to_string(i++) + "].";
             ctx.check_keys(t, prefix,
-                           {"type", "unit", "values", "total", "tolerance", "binding", "at_least",
-                            "zones", "displaced_from", "demand"});
+                           {"type", "types", "unit", "values", "total", "tolerance", "binding",
+                            "at_least", "zones", "displaced_from", "demand"});
             Target tg;
             tg.line = static_cast<int>(t.source().begin.line);
-            tg.type = ctx.text(t, prefix, "type", "");
-            if (cfg.type_index(tg.type) < 0) {
-                ctx.fail(t.get("type") ? t.get("type") : &node, prefix + "type",
-                         "'" + tg.type + "' is not a housing type defined in [housing_types]");
+            if (t.get("types")) {
+                // A group target: the supply of several types together.
+                if (t.get("type")) {
+                    ctx.fail(t.get("types"), prefix + "types",
+                             "give either type (one housing type) or types (a group), not both");
+                }
+                tg.types = ctx.strings(t, prefix, "types");
+                if (tg.types.size() < 2) {
+                    ctx.fail(t.get("types"), prefix + "types",
+                             "a group needs at least two housing types (else use type)");
+                }
+                for (const auto &id : tg.types) {
+                    if (cfg.type_index(id) < 0) {
+                        ctx.fail(t.get("types"), prefix + "types",
+                                 "'" + id + "' is not a housing type defined in [housing_types]");
+                    }
+                    tg.type += (tg.type.empty() ? "" : "+") + id;
+                }
+                for (const char *key : {"demand", "displaced_from"}) {
+                    if (t.get(key)) {
+                        ctx.fail(t.get(key), prefix + key,
+                                 "not available for a group target (types); give it per type");
+                    }
+                }
+            } else {
+                tg.type = ctx.text(t, prefix, "type", "");
+                if (cfg.type_index(tg.type) < 0) {
+                    ctx.fail(t.get("type") ? t.get("type") : &node, prefix + "type",
+                             "'" + tg.type + "' is not a housing type defined in [housing_types]");
+                }
             }
             tg.zones = ctx.strings(t, prefix, "zones");
             tg.displaced_from = ctx.text(t, prefix, "displaced_from", "");

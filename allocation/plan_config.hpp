@@ -19,7 +19,11 @@
 namespace landalloc {
 
 struct Target {
-    std::string type; // housing type id
+    /// Housing type id; for a group target the member ids joined by '+'.
+    std::string type;
+    /// A group target (Lianyungang's residential land over all types, lianyungang.txt L598-606):
+    /// the types whose supply it sums; empty for a target of one type.
+    std::vector<std::string> types;
     Quantity unit = Quantity::land_ha;
     std::vector<double> values; // one per year of the horizon
     double tolerance = 0.05;    // DEFAULT: 5 %, relative

@@ -106,6 +106,41 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
     return os.str();
 }
 
+/// A group target's supply in a year (its `supplied` in the target's unit and every other unit),
+/// summed over the chosen columns of its types and zones; a bundled share counts with its site.
+AnnualRow group_supply(const Model &m, const std::vector<std::uint32_t> &chosen, std::size_t k,
+                       int year) {
+    const AllocationProblem &pr = *m.problem;
+    const PlanConfig &cfg = *pr.plan;
+    const City &city = *pr.city;
+    const Target &tg = cfg.targets[k];
+    AnnualRow r;
+    for (std::uint32_t ci : chosen) {
+        const Column &c = m.columns[ci];
+        const std::string &id = cfg.types[c.type].id;
+        if (m.rows[c.row].year != year ||
+            std::find(tg.types.begin(), tg.types.end(), id) == tg.types.end()) {
+            continue;
+        }
+        if (!tg.zones.empty() &&
+            (c.zone < 0 ||
+             std::find(tg.zones.begin(), tg.zones.end(),
+                       city.zones[static_cast<std::size_t>(c.zone)].id) == tg.zones.end())) {
+            continue;
+        }
+        const Parcel &p = city.parcels[c.parcel];
+        const double floor = floor_area_m2(p.area_m2, pr.far[pr.at(c.parcel, c.type)]);
+        r.supplied_ha += p.area_m2 / 1e4;
+        r.supplied_floor_m2 += floor;
+        r.supplied_units += c.units;
+        ++r.parcels;
+    }
+    r.supplied = tg.unit == Quantity::land_ha    ? r.supplied_ha
+                 : tg.unit == Quantity::floor_m2 ? r.supplied_floor_m2
+                                                 : r.supplied_units;
+    return r;
+}
+
 /// How the plan keeps each side row of the rules, in the rules' own terms.
 std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32_t> &chosen,
                                    const Evaluation &ev) {
@@ -130,6 +165,9 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
     std::vector<RuleCheck> out;
     for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
         const SideRow &row = m.side_rows[s];
+        if (row.target >= 0) {
+            continue; // a group target's rows: reported in the annual table
+        }
         RuleCheck rc;
         rc.rule = row.rule;
         rc.label = row.label;
@@ -301,8 +339,11 @@ void explain_rejections(const Model &m, const std::vector<bool> &used, Plan &pla
                 allowed = allowed || e != Eligibility::type_not_allowed;
                 eligible = eligible || e == Eligibility::ok;
                 const bool has_target =
-                    std::any_of(cfg.targets.begin(), cfg.targets.end(),
-                                [&](const Target &tg) { return tg.type == cfg.types[t].id; });
+                    std::any_of(cfg.targets.begin(), cfg.targets.end(), [&](const Target &tg) {
+                        return tg.type == cfg.types[t].id ||
+                               std::find(tg.types.begin(), tg.types.end(), cfg.types[t].id) !=
+                                   tg.types.end();
+                    });
                 if (e != Eligibility::ok && e != Eligibility::type_not_allowed && has_target) {
                     why[e].push_back(cfg.types[t].id);
                 }
@@ -452,10 +493,13 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
         for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
             const Target &tg = cfg.targets[k];
             std::size_t row = 0;
-            while (row < m.rows.size() && !(m.rows[row].year == year && m.rows[row].target == k)) {
+            while (row < m.rows.size() &&
+                   !(m.rows[row].year == year && m.rows[row].target == k && !m.rows[row].free)) {
                 ++row;
             }
-            AnnualRow r = row < m.rows.size() ? by_row[row] : AnnualRow{};
+            AnnualRow r = row < m.rows.size() ? by_row[row]
+                          : !tg.types.empty() ? group_supply(m, sol.chosen, k, year)
+                                              : AnnualRow{};
             r.year = year;
             r.type = tg.type;
             for (const auto &z : tg.zones) {
@@ -469,7 +513,9 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
             r.tolerance = tg.tolerance;
             r.binding = tg.binding;
             r.at_least = tg.at_least;
-            r.supplied = row < m.rows.size() ? ev.row_supply[row] : 0.0;
+            if (tg.types.empty()) {
+                r.supplied = row < m.rows.size() ? ev.row_supply[row] : 0.0;
+            }
             const double lo = r.target * (1.0 - r.tolerance);
             const double hi = tg.at_least ? std::numeric_limits<double>::infinity()
                                           : r.target * (1.0 + r.tolerance);
