@@ -587,6 +587,16 @@ LoadedCity load_city(const InputSpec &spec, FindingsReport &report) {
             out.zone_geoms.push_back(std::move(*g));
         }
         check_unique(ids, *layer, fm.zone_id, report);
+        // An [inputs.zone_values] entry for no zone is a typo that would silently do nothing.
+        for (const auto &[id, v] : spec.zone_values) {
+            if (!r.layer_failed() && std::none_of(ids.begin(), ids.end(),
+                                                  [&](const auto &p) { return p.first == id; })) {
+                report.add({"unknown_zone", Severity::error, layer->source, layer->name, -1,
+                            fm.zone_id,
+                            "[inputs.zone_values." + id + "] names no zone of the layer (its '" +
+                                fm.zone_id + "' values); fix the id in the plan file"});
+            }
+        }
         if (out.city.zones.empty() && !r.layer_failed()) {
             report.add({"empty_layer", Severity::error, layer->source, layer->name, -1, "",
                         "has no usable zones"});

@@ -130,3 +130,31 @@ TEST(Cli, DefaultPlanPrintsParseableToml) {
     EXPECT_TRUE(p.code == 0 || p.code == 6) << p.err; // a 300-parcel city may fall short
     EXPECT_EQ(p.err.find("plan file error"), std::string::npos) << p.err;
 }
+
+TEST(Cli, UnknownZoneIdsInThePlanAreErrorsNamingThem) {
+    TempDir dir;
+    const std::string city = small_city(dir);
+    const std::string out = dir.path("plan.gpkg");
+    const std::string base = run_cli({"default-plan"}).out;
+    // [inputs.zone_values] for a zone the layer lacks: an input error naming the id (exit 3).
+    const std::string values = dir.path("values.toml");
+    write_file(values, base + "\n[inputs.zone_values.NOPE]\npopulation = 5\n");
+    auto r = run_cli({"plan", city, "--plan", values, "--out", out});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_NE(r.err.find("[inputs.zone_values.NOPE] names no zone"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+    // A target's zones and the key areas: plan-file errors naming the key (exit 4).
+    const std::string keys = dir.path("keys.toml");
+    write_file(keys, base + "\n[rules.key_areas]\nzones = [\"D01\", \"X9\"]\n");
+    r = run_cli({"plan", city, "--plan", keys, "--out", out});
+    EXPECT_EQ(r.code, 4) << r.err;
+    EXPECT_NE(r.err.find("rules.key_areas.zones': zone 'X9'"), std::string::npos) << r.err;
+    const std::string target = dir.path("target.toml");
+    write_file(target, base + "\n[[targets]]\ntype = \"commercial\"\nzones = [\"Q1\"]\n"
+                              "values = [1.0, 1.0, 1.0, 1.0, 1.0]\n");
+    r = run_cli({"plan", city, "--plan", target, "--out", out});
+    EXPECT_EQ(r.code, 4) << r.err;
+    EXPECT_NE(r.err.find("zones': zone 'Q1' is not in the zones layer"), std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
