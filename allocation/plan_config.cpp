@@ -21,9 +21,10 @@ using detail::Ctx;
 
 const char *const k_default_plan =
     R"toml(# landalloc built-in default plan: an example prefecture city the size of Lianyungang.
-# Residential land 169, 179, 190, 202, 215 ha for 2021-2025 (Lianyungang plan, L285), of which at
+# Residential land 169, 179, 190, 202, 215 ha for 2021-2025 (Lianyungang plan, lianyungang.txt
+# L598-606, indicative there; binding here so the example exercises binding rows), of which at
 # least 10 % rental land (L285): affordable rental housing (保障性租赁住房) gets about 10 % of each
-# year, commercial housing (商品住房) the rest.
+# year, commercial housing (商品住房) the rest. examples/lianyungang.toml carries the real plan.
 
 [plan]
 name = "Example city (built-in default plan)"

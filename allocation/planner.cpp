@@ -49,23 +49,26 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
     if (p.zone >= 0) {
         os << " (" << city.zones[static_cast<std::size_t>(p.zone)].zone_class << ")";
     }
+    // The TOD bonus (rule 6) raises the parcel cap and the type's maximum, not a constraint's cap.
+    const int tod = rules.tod ? tod_band(*rules.tod, city, p) : -1;
+    const std::string bonus =
+        tod >= 0 ? " x " + fmt("%.2f", 1.0 + rules.tod->far_bonus[static_cast<std::size_t>(tod)])
+                 : "";
     os << "; plot ratio " << fmt("%.2f", pr.far[pr.at(i, t)]) << " = min(parcel cap "
-       << fmt("%.2f", p.far_cap);
+       << fmt("%.2f", p.far_cap) << bonus;
     if (std::isfinite(p.cap_far)) {
         os << ", " << city.constraints[static_cast<std::size_t>(p.capped_by)].kind << " cap "
            << fmt("%.2f", p.cap_far);
     }
-    os << ", " << ht.id << " max " << fmt("%.2f", ht.far_max) << ")";
+    os << ", " << ht.id << " max " << fmt("%.2f", ht.far_max) << bonus << ")";
     os << "; available from " << p.first_year;
     // The rules that shaped the site's value, plot ratio or use.
-    if (rules.tod) {
-        if (const int band = tod_band(*rules.tod, city, p); band >= 0) {
-            const auto k = static_cast<std::size_t>(band);
-            os << "; TOD: within " << fmt("%.0f", rules.tod->radii_m[k]) << " m of station "
-               << city.stations[static_cast<std::size_t>(p.nearest_station)].id << ", plot ratio +"
-               << fmt("%.0f", rules.tod->far_bonus[k] * 100) << " %, value +"
-               << fmt("%.0f", rules.tod->value_bonus[k] * 100) << " %";
-        }
+    if (tod >= 0) {
+        const auto k = static_cast<std::size_t>(tod);
+        os << "; TOD: within " << fmt("%.0f", rules.tod->radii_m[k]) << " m of station "
+           << city.stations[static_cast<std::size_t>(p.nearest_station)].id << ", plot ratio +"
+           << fmt("%.0f", rules.tod->far_bonus[k] * 100) << " %, value +"
+           << fmt("%.0f", rules.tod->value_bonus[k] * 100) << " %";
     }
     if (p.zone >= 0) {
         const Zone &z = city.zones[static_cast<std::size_t>(p.zone)];

@@ -1,7 +1,10 @@
 #include "cli/summary.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <string>
 
@@ -32,6 +35,24 @@ void print_summary(std::ostream &out, const Plan &plan) {
                           r.rule.c_str(), r.label.c_str(), r.actual, r.limit, r.unit.c_str(),
                           r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
         }
+        out << line;
+    }
+    // Bundled shares (rule 9), and whether a target counts them.
+    std::map<std::string, std::array<double, 3>> bundled; // floor m2, units, sites
+    for (const auto &a : plan.allocations) {
+        if (!a.bundled_type.empty()) {
+            auto &b = bundled[a.bundled_type];
+            b[0] += a.bundled_floor_m2;
+            b[1] += a.bundled_units;
+            b[2] += 1;
+        }
+    }
+    for (const auto &[type, b] : bundled) {
+        const bool counted = std::any_of(plan.annual.begin(), plan.annual.end(),
+                                         [&](const AnnualRow &r) { return r.type == type; });
+        std::snprintf(line, sizeof line, "bundled: %s %.0f m2 (%.0f units) on %.0f sites%s\n",
+                      type.c_str(), b[0], b[1], b[2],
+                      counted ? "" : "; no target counts it (add a target for the type)");
         out << line;
     }
     out << "solver: " << plan.solver << " (" << plan.solver_status << ", " << plan.solve_seconds
