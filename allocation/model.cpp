@@ -56,6 +56,12 @@ bool in_mask(const std::vector<bool> &mask, int zone) {
     return mask.empty() || (zone >= 0 && mask[static_cast<std::size_t>(zone)]);
 }
 
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
 std::string pct(double share) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g %%", share * 100.0);
@@ -239,19 +245,19 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
             r.target = static_cast<int>(k);
             r.lower = true;
             r.rhs = -T * (1.0 - tg.tolerance);
-            r.label = tg.type + " >= " + std::to_string(T * (1.0 - tg.tolerance)) + " " + r.unit;
+            r.label = tg.type + " >= " + num(T * (1.0 - tg.tolerance)) + " " + r.unit;
             lo[y] = new_row(r);
             // Above the target costs as for a target row (never pays); past the upper tolerance
             // ten times a binding shortfall (a target row's upper band is hard).
             r.lower = false;
             r.rhs = T;
             r.cost_factor = cfg.objective.over_target_cost;
-            r.label = tg.type + " over the target " + std::to_string(T) + " " + r.unit;
+            r.label = tg.type + " over the target " + num(T) + " " + r.unit;
             over[y] = new_row(r);
             if (!tg.at_least) {
                 r.rhs = T * (1.0 + tg.tolerance);
                 r.cost_factor = 10 * cfg.objective.short_binding_cost;
-                r.label = tg.type + " <= " + std::to_string(r.rhs) + " " + r.unit;
+                r.label = tg.type + " <= " + num(r.rhs) + " " + r.unit;
                 hi[y] = new_row(r);
             }
         }
