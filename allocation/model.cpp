@@ -206,6 +206,7 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
             }
             if (!found) {
                 throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
+                                    ":" + std::to_string(R.key_areas->line) +
                                     ": key 'rules.key_areas.zones': zone '" + id +
                                     "' is not in the zones layer (zone ids are its 'id' field)");
             }

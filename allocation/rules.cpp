@@ -207,6 +207,7 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
         ctx.check_keys(*t, p, {"zones", "share", "binding"});
         KeyAreasRule k;
         k.zones = ctx.strings(*t, p, "zones");
+        k.line = static_cast<int>(t->source().begin.line);
         if (k.zones.empty()) {
             ctx.fail(t, p + "zones", "list the zone ids of the key areas");
         }

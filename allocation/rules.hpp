@@ -88,6 +88,7 @@ struct KeyAreasRule {
     std::vector<std::string> zones; // zone ids of the key areas
     double share = 0.80;            // DEFAULT: 80 %
     bool binding = true;
+    int line = 0; // line of the table in the plan file (for messages)
 };
 
 /// Rule 9: a share of a host type's floor area on qualifying sites goes to a bundled type
