@@ -402,6 +402,21 @@ TEST(Examples, Nanjing) {
     ASSERT_EQ(r.code, 0) << r.err;
     expect_binding_met(r);
 
+    // Box 2's groups as group targets: 4.9, 5.9, 6.4, 6.4, 6.4万 affordable and 10.5, 9.5, 9, 9,
+    // 9万 market units a year (L110-124), each within its 5 % band.
+    const std::vector<std::pair<std::string, std::vector<double>>> groups = {
+        {"resettlement+affordable_rental+shared_ownership+public_rental",
+         {49000, 59000, 64000, 64000, 64000}},
+        {"commercial+market_rental", {105000, 95000, 90000, 90000, 90000}}};
+    for (const auto &[type, values] : groups) {
+        const auto rows = r.rows(type);
+        ASSERT_EQ(rows.size(), 5u) << type;
+        for (std::size_t y = 0; y < 5; ++y) {
+            EXPECT_NEAR(rows[y].target, values[y], 1e-6) << type;
+            expect_in_band(rows[y]);
+        }
+    }
+
     const auto key = r.rule_rows("key_areas");
     ASSERT_EQ(key.size(), 5u);
     for (const auto &x : key) {
@@ -420,6 +435,9 @@ TEST(Examples, Nanjing) {
                 continue;
             }
             expect_in_band(row);
+            if (row.type.find('+') != std::string::npos) {
+                continue; // a group row: checked above
+            }
             if (row.type == "commercial" || row.type == "market_rental") {
                 m += row.supplied_units;
             } else {
