@@ -15,8 +15,9 @@ int run_cli(int argc, const char *const *argv, std::ostream &out, std::ostream &
     app.set_version_flag("--version", std::string("landalloc ") + k_version);
     app.require_subcommand(1);
     app.fallthrough(); // global options (--quiet) may follow the command
-    app.footer("Exit codes: 0 ok, 1 internal error, 2 usage, 3 input data, 4 plan file, "
-               "5 output, 6 binding targets or rules not met (plan written). See docs/exit-codes.md.");
+    app.footer(
+        "Exit codes: 0 ok, 1 internal error, 2 usage, 3 input data, 4 plan file, "
+        "5 output, 6 binding targets or rules not met (plan written). See docs/exit-codes.md.");
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "Print nothing but errors");
 
