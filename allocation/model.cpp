@@ -166,7 +166,7 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
                     }
                     entries[ci].push_back({lr, land_ha(c)});
                     if (fr >= 0) {
-                        const double far = pr.far[pr.at(c.parcel, c.type)];
+                        const double far = c.far;
                         entries[ci].push_back({static_cast<std::uint32_t>(fr),
                                                floor_area_m2(city.parcels[c.parcel].area_m2, far)});
                     }
@@ -270,7 +270,7 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
             }
             // The whole site counts, a bundled share included.
             const Parcel &p = city.parcels[c.parcel];
-            const double far = pr.far[pr.at(c.parcel, c.type)];
+            const double far = c.far;
             const double q = tg.unit == Quantity::land_ha    ? p.area_m2 / 1e4
                              : tg.unit == Quantity::floor_m2 ? floor_area_m2(p.area_m2, far)
                                                              : c.units;
@@ -450,11 +450,9 @@ Model build_model(const AllocationProblem &pr) {
             if (!pr.eligible(i, t) || !in_mask(tz.mask[k], p.zone)) {
                 continue;
             }
-            if (tz.displaced[k] >= 0 && !resettlement_near(resettle ? *resettle : default_resettle,
-                                                           city, p, tz.displaced[k])) {
+            if (tz.displaced[k] >= 0 && !resettlement_near(rr, city, p, tz.displaced[k])) {
                 continue;
             }
-            const double far = pr.far[pr.at(i, t)];
             // Rule 9: the first bundling rule the site and type qualify for.
             const BundlingRule *bundle = nullptr;
             for (const BundlingRule &b : cfg.rules.bundling) {
@@ -471,14 +469,22 @@ Model build_model(const AllocationProblem &pr) {
                 if (r < 0 || p.first_year > cfg.first_year + y) {
                     continue;
                 }
+                // Before its station opens a site has no TOD bonus (rule 6), and may then fall
+                // below the type's minimum plot ratio.
+                const double far = pr.far_in(i, t, cfg.first_year + y);
+                if (far < cfg.types[t].far_min) {
+                    continue;
+                }
                 Column c;
+                c.far = far;
                 c.parcel = static_cast<std::uint32_t>(i);
                 c.row = static_cast<std::uint32_t>(r);
                 c.type = static_cast<std::uint32_t>(t);
                 c.zone = p.zone;
                 // A well-placed site is worth slightly more supplied early; this also makes the
                 // choice of year unique where the sites alone would leave it open.
-                c.value = pr.score[pr.at(i, t)] * pr.factor[pr.at(i, t)] * p.area_m2 / 1e4 *
+                c.value = pr.score[pr.at(i, t)] * pr.factor_in(i, t, cfg.first_year + y) *
+                          p.area_m2 / 1e4 *
                           (1.0 + cfg.objective.early_supply_bonus * (cfg.years() - 1 - y));
                 c.q = quantity_of(sources[src].unit, (1.0 - s) * p.area_m2, far, cfg.types[t]);
                 const double floor = floor_area_m2(p.area_m2, far);

@@ -30,12 +30,13 @@ namespace landalloc {
 /// the type, available by the year, and the type has a positive target that year.
 struct Column {
     std::uint32_t parcel = 0;
-    std::uint32_t row = 0;         // target row (target k, year y)
-    std::uint32_t type = 0;        // housing type index
-    std::int32_t zone = -1;        // the parcel's zone
-    double value = 0;              // v_c: score x area in ha x (1 + early-supply bonus)
-    double q = 0;                  // contribution to the row, in the target's unit
-    double units = 0;              // dwelling units added to the zone (host and bundled)
+    std::uint32_t row = 0;  // target row (target k, year y)
+    std::uint32_t type = 0; // housing type index
+    std::int32_t zone = -1; // the parcel's zone
+    double far = 0;   // plot ratio built at in its year (rule 6's bonus once the station opens)
+    double value = 0; // v_c: score x area in ha x (1 + early-supply bonus)
+    double q = 0;     // contribution to the row, in the target's unit
+    double units = 0; // dwelling units added to the zone (host and bundled)
     std::int32_t bundle_row = -1;  // target row of the bundled type, or -1
     double bundle_q = 0;           // contribution to bundle_row, in its target's unit
     std::int32_t bundle_type = -1; // the bundled housing type (rule 9), or -1

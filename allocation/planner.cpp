@@ -50,12 +50,15 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
         os << " (" << city.zones[static_cast<std::size_t>(p.zone)].zone_class << ")";
     }
     // The TOD bonus (rule 6) raises the parcel cap and the type's maximum, not a constraint's cap.
+    // It applies from the year the station opens.
     const int tod = rules.tod ? tod_band(*rules.tod, city, p) : -1;
+    const int year = m.rows[col.row].year;
+    const bool tod_open = tod >= 0 && year >= pr.tod_opens[i];
     const std::string bonus =
-        tod >= 0 ? " x " + fmt("%.2f", 1.0 + rules.tod->far_bonus[static_cast<std::size_t>(tod)])
+        tod_open ? " x " + fmt("%.2f", 1.0 + rules.tod->far_bonus[static_cast<std::size_t>(tod)])
                  : "";
-    os << "; plot ratio " << fmt("%.2f", pr.far[pr.at(i, t)]) << " = min(parcel cap "
-       << fmt("%.2f", p.far_cap) << bonus;
+    os << "; plot ratio " << fmt("%.2f", col.far) << " = min(parcel cap " << fmt("%.2f", p.far_cap)
+       << bonus;
     if (std::isfinite(p.cap_far)) {
         os << ", " << city.constraints[static_cast<std::size_t>(p.capped_by)].kind << " cap "
            << fmt("%.2f", p.cap_far);
@@ -66,9 +69,13 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
     if (tod >= 0) {
         const auto k = static_cast<std::size_t>(tod);
         os << "; TOD: within " << fmt("%.0f", rules.tod->radii_m[k]) << " m of station "
-           << city.stations[static_cast<std::size_t>(p.nearest_station)].id << ", plot ratio +"
-           << fmt("%.0f", rules.tod->far_bonus[k] * 100) << " %, value +"
-           << fmt("%.0f", rules.tod->value_bonus[k] * 100) << " %";
+           << city.stations[static_cast<std::size_t>(p.nearest_station)].id;
+        if (tod_open) {
+            os << ", plot ratio +" << fmt("%.0f", rules.tod->far_bonus[k] * 100) << " %, value +"
+               << fmt("%.0f", rules.tod->value_bonus[k] * 100) << " %";
+        } else {
+            os << ", which opens in " << pr.tod_opens[i] << ": no bonus in " << year;
+        }
     }
     if (p.zone >= 0) {
         const Zone &z = city.zones[static_cast<std::size_t>(p.zone)];
@@ -132,7 +139,7 @@ AnnualRow group_supply(const Model &m, const std::vector<std::uint32_t> &chosen,
             continue;
         }
         const Parcel &p = city.parcels[c.parcel];
-        const double floor = floor_area_m2(p.area_m2, pr.far[pr.at(c.parcel, c.type)]);
+        const double floor = floor_area_m2(p.area_m2, c.far);
         r.supplied_ha += p.area_m2 / 1e4;
         r.supplied_floor_m2 += floor;
         r.supplied_units += c.units;
@@ -443,7 +450,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
         a.parcel = c.parcel;
         a.year = m.rows[c.row].year;
         a.type = ht.id;
-        a.far = pr.far[pr.at(c.parcel, c.type)];
+        a.far = c.far;
         a.area_m2 = p.area_m2;
         a.floor_m2 = floor_area_m2(p.area_m2, a.far);
         a.units = units_from_floor((1.0 - c.bundle_share) * a.floor_m2, ht);
@@ -476,7 +483,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     for (std::uint32_t ci : sol.chosen) {
         const Column &c = m.columns[ci];
         const Parcel &p = city.parcels[c.parcel];
-        const double floor = floor_area_m2(p.area_m2, pr.far[pr.at(c.parcel, c.type)]);
+        const double floor = floor_area_m2(p.area_m2, c.far);
         AnnualRow &host = by_row[c.row];
         host.supplied_ha += (1.0 - c.bundle_share) * p.area_m2 / 1e4;
         host.supplied_floor_m2 += (1.0 - c.bundle_share) * floor;

@@ -141,6 +141,9 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
     pr.far.assign(n, 0.0);
     pr.score.assign(n, 0.0);
     pr.factor.assign(n, 1.0);
+    pr.far_base.assign(n, 0.0);
+    pr.tod_factor.assign(pr.n_parcels, 1.0);
+    pr.tod_opens.assign(pr.n_parcels, 0);
     pr.parts.assign(n, {});
     const ScoringConfig &sc = plan.scoring;
     const RulesConfig &rules = plan.rules;
@@ -161,6 +164,9 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
         const double far_bonus = tod >= 0 ? rules.tod->far_bonus[static_cast<std::size_t>(tod)] : 0;
         const double tod_factor =
             tod >= 0 ? 1.0 + rules.tod->value_bonus[static_cast<std::size_t>(tod)] : 1.0;
+        pr.tod_factor[i] = tod_factor;
+        pr.tod_opens[i] =
+            tod >= 0 ? city.stations[static_cast<std::size_t>(p.nearest_station)].opening_year : 0;
         const Zone *zone = p.zone >= 0 ? &city.zones[static_cast<std::size_t>(p.zone)] : nullptr;
         const ZoneClassRule *zone_rule = nullptr;
         if (zone) {
@@ -176,6 +182,7 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
             const double far = std::min(
                 {p.far_cap * (1.0 + far_bonus), p.cap_far, ht.far_max * (1.0 + far_bonus)});
             pr.far[k] = far;
+            pr.far_base[k] = std::min({p.far_cap, p.cap_far, ht.far_max});
             const bool ar = rules.ar_siting &&
                             std::find(rules.ar_siting->types.begin(), rules.ar_siting->types.end(),
                                       ht.id) != rules.ar_siting->types.end();

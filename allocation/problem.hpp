@@ -36,13 +36,27 @@ struct AllocationProblem {
     std::size_t n_types = 0;
     // Indexed [parcel * n_types + type].
     std::vector<Eligibility> eligibility;
-    std::vector<double> far;   // plot ratio the type would be built at
+    std::vector<double> far; // plot ratio the type would be built at (TOD bonus included)
+    /// Without the TOD bonus: the plot ratio before the station of the bonus opens (rule 6).
+    std::vector<double> far_base;
+    /// Per parcel: the TOD value factor (1 without) and the year its station opens (0: open).
+    std::vector<double> tod_factor;
+    std::vector<int> tod_opens;
     std::vector<double> score; // suitability in [0, 1]
     /// Value multiplier of the rules (destocking, AR land-source priority, TOD); 1 without.
     std::vector<double> factor;
     std::vector<std::vector<ScorePart>> parts;
 
     std::size_t at(std::size_t parcel, std::size_t type) const { return parcel * n_types + type; }
+    /// The plot ratio and value factor of (parcel, type) in `year`: the TOD bonus counts only
+    /// once the station it comes from is open.
+    double far_in(std::size_t parcel, std::size_t type, int year) const {
+        return year < tod_opens[parcel] ? far_base[at(parcel, type)] : far[at(parcel, type)];
+    }
+    double factor_in(std::size_t parcel, std::size_t type, int year) const {
+        return year < tod_opens[parcel] ? factor[at(parcel, type)] / tod_factor[parcel]
+                                        : factor[at(parcel, type)];
+    }
     bool eligible(std::size_t parcel, std::size_t type) const {
         return eligibility[at(parcel, type)] == Eligibility::ok;
     }

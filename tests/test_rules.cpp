@@ -4,6 +4,7 @@
 // plan's own rule checks and reasons where the rule has them.
 
 #include "allocation/heuristic.hpp"
+#include "allocation/model.hpp"
 #include "allocation/plan_config.hpp"
 #include "allocation/planner.hpp"
 #include "gis/errors.hpp"
@@ -389,7 +390,8 @@ TEST(Rules, TodRaisesPlotRatioAndLandNearStations) {
         const HousingType &ht = cfg.types[static_cast<std::size_t>(cfg.type_index(a.type))];
         double bonus = 0;
         if (tod && p.nearest_station >= 0 &&
-            city.stations[static_cast<std::size_t>(p.nearest_station)].mode == "metro") {
+            city.stations[static_cast<std::size_t>(p.nearest_station)].mode == "metro" &&
+            a.year >= city.stations[static_cast<std::size_t>(p.nearest_station)].opening_year) {
             bonus = p.station_distance_m <= 500 ? 0.3 : (p.station_distance_m <= 800 ? 0.15 : 0.0);
         }
         return std::min({p.far_cap * (1 + bonus), p.cap_far, ht.far_max * (1 + bonus)});
@@ -423,6 +425,60 @@ TEST(Rules, TodRaisesPlotRatioAndLandNearStations) {
     };
     EXPECT_GT(near_share(with), near_share(without));
     EXPECT_TRUE(with.binding_targets_met()) << with.status;
+}
+
+// Rule 6 in time: a station's bonus counts from the year it opens.
+TEST(Rules, TodBonusStartsWhenTheStationOpens) {
+    City city = the_city();
+    for (Station &st : city.stations) {
+        st.opening_year = 2024;
+    }
+    const std::string plan_text = targets(120, 15) + weights("commercial", 1.0, 0.0, 0.0);
+    const PlanConfig cfg = parse_plan(k_base + plan_text + "\n[rules.tod]\n", "");
+    // The program's columns: plot ratio and value without the bonus before 2024, with it after.
+    const AllocationProblem pr = build_problem(city, cfg);
+    const Model m = build_model(pr);
+    int before = 0;
+    int after = 0;
+    for (const Column &c : m.columns) {
+        const Parcel &p = city.parcels[c.parcel];
+        if (p.station_distance_m > 500 || std::isfinite(p.cap_far)) {
+            continue;
+        }
+        const HousingType &ht = cfg.types[c.type];
+        const int year = m.rows[c.row].year;
+        if (year < 2024) {
+            ++before;
+            EXPECT_DOUBLE_EQ(c.far, std::min(p.far_cap, ht.far_max)) << p.id << " " << year;
+        } else {
+            ++after;
+            EXPECT_DOUBLE_EQ(c.far, std::min(p.far_cap * 1.3, ht.far_max * 1.3)) << p.id;
+        }
+    }
+    EXPECT_GT(before, 0);
+    EXPECT_GT(after, 0);
+    // The plan: every allocation's plot ratio and reasons follow its year.
+    const Plan plan = make_plan(city, cfg, HeuristicAllocator{HeuristicOptions{}});
+    int near_before = 0;
+    int near_after = 0;
+    for (const Allocation &a : plan.allocations) {
+        const Parcel &p = parcel_of(city, a);
+        if (p.station_distance_m > 500 || std::isfinite(p.cap_far)) {
+            continue;
+        }
+        const HousingType &ht = cfg.types[static_cast<std::size_t>(cfg.type_index(a.type))];
+        if (a.year < 2024) {
+            ++near_before;
+            EXPECT_DOUBLE_EQ(a.far, std::min(p.far_cap, ht.far_max)) << p.id;
+            EXPECT_TRUE(contains(a.reasons, "opens in 2024: no bonus in")) << a.reasons;
+        } else {
+            ++near_after;
+            EXPECT_DOUBLE_EQ(a.far, std::min(p.far_cap * 1.3, ht.far_max * 1.3)) << p.id;
+        }
+        EXPECT_DOUBLE_EQ(a.floor_m2, a.area_m2 * a.far) << p.id;
+    }
+    // Sites by the stations are worth more once the line runs, so they are supplied then.
+    EXPECT_GT(near_after, near_before);
 }
 
 // Rule 7: a zone class's permitted types.
