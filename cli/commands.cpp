@@ -169,25 +169,7 @@ class PlanCommand final : public Command {
                         [](const Target &t) { return !t.demand.empty(); })) {
             apply_demand(cfg, city.city);
             if (!io.quiet) {
-                for (const Target &t : cfg.targets) {
-                    if (t.demand.empty()) {
-                        continue;
-                    }
-                    double total = 0;
-                    for (double v : t.values) {
-                        total += v;
-                    }
-                    std::string zones;
-                    for (const auto &z : t.zones) {
-                        zones += (zones.empty() ? " in " : ",") + z;
-                    }
-                    char line[256];
-                    std::snprintf(line, sizeof line,
-                                  "demand (%s): %s%s: %.1f %s over the horizon, %.1f a year\n",
-                                  t.demand.c_str(), t.type.c_str(), zones.c_str(), total,
-                                  quantity_unit(t.unit), total / static_cast<double>(cfg.years()));
-                    io.out << line;
-                }
+                print_demand_targets(io.out, cfg);
             }
         }
         const auto allocator = make_allocator(cfg.solver, city.city.parcels.size());

@@ -93,4 +93,26 @@ void print_summary(std::ostream &out, const Plan &plan) {
     }
 }
 
+void print_demand_targets(std::ostream &out, const PlanConfig &cfg) {
+    for (const Target &t : cfg.targets) {
+        if (t.demand.empty()) {
+            continue;
+        }
+        double total = 0;
+        for (double v : t.values) {
+            total += v;
+        }
+        std::string zones;
+        for (const auto &z : t.zones) {
+            zones += (zones.empty() ? " in " : ",") + z;
+        }
+        char line[512];
+        std::snprintf(line, sizeof line,
+                      "demand (%s): %s%s: %.1f %s over the horizon, %.1f a year\n",
+                      t.demand.c_str(), t.type.c_str(), zones.c_str(), total, quantity_unit(t.unit),
+                      total / static_cast<double>(cfg.years()));
+        out << line;
+    }
+}
+
 } // namespace landalloc::cli
