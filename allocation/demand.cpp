@@ -38,14 +38,6 @@ std::string joined(const std::vector<std::string> &v) {
     return s;
 }
 
-std::string location(const PlanConfig &cfg, int line) {
-    std::string s = cfg.source_path.empty() ? "built-in plan" : cfg.source_path;
-    if (line > 0) {
-        s += ":" + std::to_string(line);
-    }
-    return s;
-}
-
 /// Why a demand cannot be computed (the caller adds where: [demand] or the target).
 struct DemandIssue : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
@@ -247,7 +239,7 @@ std::string target_key(std::size_t i) { return "targets[" + std::to_string(i) + 
 
 [[noreturn]] void target_fail(const PlanConfig &cfg, std::size_t i, const std::string &what) {
     const Target &tg = cfg.targets[i];
-    throw PlanFileError(location(cfg, tg.line) + ": key '" + target_key(i) + "': cannot compute " +
+    throw PlanFileError(cfg.where(tg.line) + ": key '" + target_key(i) + "': cannot compute " +
                         tg.demand + " demand for '" + tg.type + "': " + what);
 }
 
@@ -331,7 +323,7 @@ std::vector<ZoneDemandResult> demand_by_zone(const PlanConfig &cfg, const City &
     try {
         return compute_by_zone(cfg, city);
     } catch (const DemandIssue &e) {
-        throw PlanFileError(location(cfg, cfg.demand.line) + ": key 'demand': " + e.what());
+        throw PlanFileError(cfg.where(cfg.demand.line) + ": key 'demand': " + e.what());
     }
 }
 

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <map>
 
 namespace landalloc {
 
@@ -18,21 +17,23 @@ struct TargetZones {
     std::vector<int> displaced;          // per target: the displacing zone, or -1
 };
 
-TargetZones target_zones(const PlanConfig &cfg, const City &city) {
-    std::map<std::string, int> index;
+/// The index of the zone with id `id`; a PlanFileError naming the plan file's `key` and `line`
+/// when the zones layer has none.
+int zone_by_id(const PlanConfig &cfg, const City &city, const std::string &id, int line,
+               const std::string &key) {
     for (std::size_t z = 0; z < city.zones.size(); ++z) {
-        index[city.zones[z].id] = static_cast<int>(z);
-    }
-    auto zone_of = [&](std::size_t k, const std::string &id, const char *key) {
-        const auto it = index.find(id);
-        if (it == index.end()) {
-            const Target &tg = cfg.targets[k];
-            throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
-                                ":" + std::to_string(tg.line) + ": key 'targets[" +
-                                std::to_string(k) + "]." + key + "': zone '" + id +
-                                "' is not in the zones layer (zone ids are its 'id' field)");
+        if (city.zones[z].id == id) {
+            return static_cast<int>(z);
         }
-        return it->second;
+    }
+    throw PlanFileError(cfg.where(line) + ": key '" + key + "': zone '" + id +
+                        "' is not in the zones layer (zone ids are its 'id' field)");
+}
+
+TargetZones target_zones(const PlanConfig &cfg, const City &city) {
+    auto zone_of = [&](std::size_t k, const std::string &id, const char *key) {
+        return zone_by_id(cfg, city, id, cfg.targets[k].line,
+                          "targets[" + std::to_string(k) + "]." + key);
     };
     TargetZones out;
     out.mask.resize(cfg.targets.size());
@@ -120,36 +121,23 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
     }
 
     // Rule 5: housing in an industrial park within a share of the park's land (and floor).
+    // Rows for every park and cap (rows no column enters are dropped below), then one pass
+    // over the columns: a parcel lies in one park at most.
     if (R.park_caps) {
+        const auto &caps = R.park_caps->caps;
+        std::vector<std::vector<std::int64_t>> land_row(city.parks.size());
+        std::vector<std::vector<std::int64_t>> floor_row(city.parks.size());
         for (std::size_t j = 0; j < city.parks.size(); ++j) {
             const Park &park = city.parks[j];
-            for (const ParkCap &cap : R.park_caps->caps) {
-                auto counts = [&](const Column &c) {
-                    const Parcel &p = city.parcels[c.parcel];
-                    if (!p.in_park || p.nearest_park != static_cast<int>(j)) {
-                        return false;
-                    }
-                    return cap.types.empty() || std::find(cap.types.begin(), cap.types.end(),
-                                                          cfg.types[c.type].id) != cap.types.end();
-                };
-                bool any = false;
-                for (const Column &c : m.columns) {
-                    if (counts(c)) {
-                        any = true;
-                        break;
-                    }
-                }
-                if (!any) {
-                    continue;
-                }
+            for (const ParkCap &cap : caps) {
                 SideRow land;
                 land.rule = "park_cap";
                 land.unit = "ha";
                 land.rhs = cap.land_share * park.area_m2 / 1e4;
                 land.label = cap.name + ": housing land in " + park.name + " (" + park.id +
                              ") <= " + pct(cap.land_share) + " of its land";
-                const std::uint32_t lr = new_row(land);
-                std::int64_t fr = -1;
+                land_row[j].push_back(new_row(land));
+                floor_row[j].push_back(-1);
                 if (cap.floor_share) {
                     SideRow floor;
                     floor.rule = "park_cap";
@@ -157,19 +145,28 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
                     floor.rhs = *cap.floor_share * park.area_m2 * R.park_caps->park_far;
                     floor.label = cap.name + ": housing floor area in " + park.name + " (" +
                                   park.id + ") <= " + pct(*cap.floor_share) + " of its floor area";
-                    fr = new_row(floor);
+                    floor_row[j].back() = new_row(floor);
                 }
-                for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-                    const Column &c = m.columns[ci];
-                    if (!counts(c)) {
-                        continue;
-                    }
-                    entries[ci].push_back({lr, land_ha(c)});
-                    if (fr >= 0) {
-                        const double far = c.far;
-                        entries[ci].push_back({static_cast<std::uint32_t>(fr),
-                                               floor_area_m2(city.parcels[c.parcel].area_m2, far)});
-                    }
+            }
+        }
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const Parcel &p = city.parcels[c.parcel];
+            if (!p.in_park || p.nearest_park < 0 ||
+                static_cast<std::size_t>(p.nearest_park) >= city.parks.size()) {
+                continue;
+            }
+            const auto j = static_cast<std::size_t>(p.nearest_park);
+            for (std::size_t k = 0; k < caps.size(); ++k) {
+                if (!caps[k].types.empty() &&
+                    std::find(caps[k].types.begin(), caps[k].types.end(), cfg.types[c.type].id) ==
+                        caps[k].types.end()) {
+                    continue;
+                }
+                entries[ci].push_back({static_cast<std::uint32_t>(land_row[j][k]), land_ha(c)});
+                if (floor_row[j][k] >= 0) {
+                    entries[ci].push_back({static_cast<std::uint32_t>(floor_row[j][k]),
+                                           floor_area_m2(p.area_m2, c.far)});
                 }
             }
         }
@@ -198,18 +195,8 @@ void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) 
     if (R.key_areas) {
         std::vector<bool> key(city.zones.size(), false);
         for (const auto &id : R.key_areas->zones) {
-            bool found = false;
-            for (std::size_t z = 0; z < city.zones.size(); ++z) {
-                if (city.zones[z].id == id) {
-                    key[z] = found = true;
-                }
-            }
-            if (!found) {
-                throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
-                                    ":" + std::to_string(R.key_areas->line) +
-                                    ": key 'rules.key_areas.zones': zone '" + id +
-                                    "' is not in the zones layer (zone ids are its 'id' field)");
-            }
+            key[static_cast<std::size_t>(
+                zone_by_id(cfg, city, id, R.key_areas->line, "rules.key_areas.zones"))] = true;
         }
         const double share = R.key_areas->share;
         const auto rows =
@@ -431,9 +418,8 @@ Model build_model(const AllocationProblem &pr) {
         const Target &tg = cfg.targets[k];
         if (!tg.displaced_from.empty() &&
             std::find(rr.types.begin(), rr.types.end(), tg.type) == rr.types.end()) {
-            throw PlanFileError((cfg.source_path.empty() ? "built-in plan" : cfg.source_path) +
-                                ":" + std::to_string(tg.line) + ": key 'targets[" +
-                                std::to_string(k) + "].displaced_from': '" + tg.type +
+            throw PlanFileError(cfg.where(tg.line) + ": key 'targets[" + std::to_string(k) +
+                                "].displaced_from': '" + tg.type +
                                 "' is not a resettlement type (rules.resettlement.types)");
         }
     }

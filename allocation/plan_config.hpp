@@ -137,6 +137,8 @@ struct PlanConfig {
     std::string source_text; // the TOML as read
 
     int years() const { return last_year - first_year + 1; }
+    /// Where a message points: "plan.toml:12" ("built-in plan" without a file; no line if 0).
+    std::string where(int line) const;
     /// Index of a housing type by id, or -1.
     int type_index(const std::string &id) const;
 };
