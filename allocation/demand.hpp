@@ -21,7 +21,7 @@
 // Talent housing, a year: sum of talents_per_year x area_per_talent_m2 over the matching
 // [[demand.talent]] entries (see talent_matches).
 
-#include "layers/domain.hpp"
+#include "core/domain.hpp"
 
 #include <map>
 #include <optional>

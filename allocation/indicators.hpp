@@ -5,8 +5,8 @@
 // and excess commuting. Plain domain values in, plain values out; no GDAL. Point queries use
 // Boost.Geometry R-trees, so the per-parcel step costs O(n log n) for n parcels.
 
-#include "layers/domain.hpp"
-#include "layers/plan.hpp"
+#include "core/domain.hpp"
+#include "core/plan.hpp"
 
 #include <cstddef>
 #include <string>

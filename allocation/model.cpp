@@ -1,6 +1,6 @@
 #include "allocation/model.hpp"
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 
 #include <algorithm>
 #include <cmath>

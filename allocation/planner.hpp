@@ -3,11 +3,11 @@
 // allocations with score parts and reasons, the annual table with a diagnosis of every unmet
 // target, a reason for every rejected candidate, and the solver's objective, bound and gap.
 
+#include "allocation/config.hpp"
 #include "allocation/model.hpp"
-#include "allocation/plan_config.hpp"
 #include "allocation/problem.hpp"
-#include "layers/domain.hpp"
-#include "layers/plan.hpp"
+#include "core/domain.hpp"
+#include "core/plan.hpp"
 
 #include <memory>
 

@@ -3,9 +3,9 @@
 // ratio, with what score. Built once from the City and the plan; allocation/model.hpp turns it
 // into the mixed-integer program every allocator solves.
 
-#include "allocation/plan_config.hpp"
-#include "layers/domain.hpp"
-#include "layers/plan.hpp"
+#include "allocation/config.hpp"
+#include "core/domain.hpp"
+#include "core/plan.hpp"
 
 #include <cstddef>
 #include <string>

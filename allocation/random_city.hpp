@@ -3,7 +3,7 @@
 // (area, zone, distances, availability, plot-ratio caps, exclusions). For tests and benchmarks of
 // the solvers at sizes where generating and reading a GeoPackage would dominate.
 
-#include "layers/domain.hpp"
+#include "core/domain.hpp"
 
 #include <cstdint>
 

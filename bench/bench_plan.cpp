@@ -1,9 +1,10 @@
 // Benchmarks: loading a generated city with its parcel facts, and the greedy allocation, at
 // several sizes. Prints figures; correctness lives in tests/. Run: ./build/bench/landalloc_bench
-#include "allocation/greedy.hpp"
+#include "allocation//greedy.hpp"
 #include "allocation/planner.hpp"
-#include "layers/city.hpp"
-#include "layers/synth.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -44,7 +45,7 @@ void BM_LoadCityWithFacts(benchmark::State &state) {
 void BM_GreedyPlan(benchmark::State &state) {
     const LoadedCity c =
         load_city(InputSpec::from_source(city_file(static_cast<int>(state.range(0)))));
-    const PlanConfig cfg = default_plan();
+    const PlanFile cfg = default_plan();
     for (auto _ : state) {
         Plan p = make_plan(c.city, cfg, GreedyAllocator());
         benchmark::ClobberMemory();

@@ -6,10 +6,11 @@
 //   ./build/bench/landalloc_bench_solvers --rules               # the same with plan rules
 //   (BENCH_MAX_PARCELS=100000 skips the larger sizes)
 //   ./build/bench/landalloc_bench_solvers --exact               # exact at 25 ... 2000 parcels
-#include "allocation/exact.hpp"
+#include "allocation//exact.hpp"
 #include "allocation/heuristic.hpp"
 #include "allocation/model.hpp"
 #include "allocation/random_city.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <chrono>
 #include <cstdint>

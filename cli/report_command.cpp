@@ -1,8 +1,8 @@
-#include "cli/report_command.hpp"
+#include "cli/commands.hpp"
 
+#include "core/errors.hpp"
 #include "gis/atomic_file.hpp"
-#include "gis/errors.hpp"
-#include "layers/report.hpp"
+#include "outputs/report.hpp"
 
 #include <cstdio>
 #include <filesystem>

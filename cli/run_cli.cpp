@@ -1,6 +1,6 @@
 #include "cli/command.hpp"
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "landalloc_version.hpp"
 
 #include <iostream>

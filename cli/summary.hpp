@@ -1,8 +1,8 @@
 #pragma once
 // The plain-text summary `plan` prints: targets vs supplied by year and housing type.
 
-#include "allocation/plan_config.hpp"
-#include "layers/plan.hpp"
+#include "core/plan.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <iosfwd>
 

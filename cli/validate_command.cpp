@@ -1,10 +1,10 @@
 #include "cli/validate_command.hpp"
 
-#include "allocation/input_spec.hpp"
-#include "allocation/plan_config.hpp"
-#include "gis/errors.hpp"
-#include "layers/findings.hpp"
-#include "layers/synth.hpp"
+#include "core/errors.hpp"
+#include "inputs/findings.hpp"
+#include "inputs/synth.hpp"
+#include "plan_file/input_spec.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -47,8 +47,7 @@ class ValidateCommand final : public Command {
         app.add_flag("--overwrite", m_opt.overwrite, "Replace the --out file if it exists");
     }
     int run(Io &io) override {
-        const PlanConfig cfg =
-            m_opt.plan_path.empty() ? default_plan() : load_plan(m_opt.plan_path);
+        const PlanFile cfg = m_opt.plan_path.empty() ? default_plan() : load_plan(m_opt.plan_path);
         const bool synthesised = inputs_synthesised(cfg, m_opt.input);
         InputSpec spec = synthesised ? InputSpec{} : make_input_spec(cfg, m_opt.input, m_opt.crs);
         if (!m_opt.out.empty() && std::filesystem::exists(m_opt.out) && !m_opt.overwrite) {

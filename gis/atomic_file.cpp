@@ -1,6 +1,6 @@
 #include "gis/atomic_file.hpp"
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,6 +1,6 @@
 #include "gis/checksum.hpp"
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 
 #include <openssl/evp.h>
 

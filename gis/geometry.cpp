@@ -1,6 +1,6 @@
 #include "gis/geometry.hpp"
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 
 #include <geos_c.h>
 

@@ -7,7 +7,7 @@
 //   hexadecimal text of a .qgz (a zip holding the .qgs XML), with JSON metadata
 //   (QgsGeoPackageProjectStorage). The zip is made with GDAL's /vsizip/ writer in /vsimem/.
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/gpkg_writer_impl.hpp"
 
 #include <cpl_vsi.h>

@@ -1,6 +1,6 @@
 #include "gis/vector_io.hpp"
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/gpkg_writer_impl.hpp"
 
 #include <cpl_conv.h>

@@ -4,7 +4,7 @@
 // file beside the target and renamed into place only once every layer is written and the file
 // closed cleanly, so a failed run never leaves a half-written file or destroys a good one.
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/geometry.hpp"
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "allocation/greedy.hpp"
-#include "allocation/plan_config.hpp"
 #include "allocation/planner.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/vector_io.hpp"
-#include "layers/city.hpp"
-#include "layers/synth.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The command line: help for every command, usage errors, and the documented exit codes with no
 // output created or overwritten on failure.
 
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>

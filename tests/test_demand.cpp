@@ -2,8 +2,8 @@
 // destocking, talent matching, units and the errors of [demand].
 
 #include "allocation/demand.hpp"
-#include "allocation/plan_config.hpp"
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
 

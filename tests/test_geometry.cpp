@@ -1,4 +1,4 @@
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/geometry.hpp"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 // Accessibility and jobs-housing indicators against values computed by hand on tiny layouts, and
 // the R-tree queries against brute force on a seeded random layout.
 #include "allocation/indicators.hpp"
-#include "allocation/plan_config.hpp"
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -443,7 +443,7 @@ unit_m2 = 100.0
 ratio_min = 1.1
 ratio_max = 1.6
 )";
-    PlanConfig cfg = parse_plan(head, "p.toml");
+    PlanFile cfg = parse_plan(head, "p.toml");
     EXPECT_EQ(cfg.indicators.station_radii_m, (std::vector<double>{500, 800}));
     EXPECT_EQ(cfg.indicators.decay.kind, DecayKind::exponential);
     EXPECT_DOUBLE_EQ(cfg.indicators.ratio_min, 1.1); // the band is [jobs_housing]'s

@@ -3,12 +3,12 @@
 // output created or overwritten; the same city as GPKG, Shapefile (GBK), GeoJSON (EPSG:4326) and
 // FlatGeobuf giving the same plan; `landalloc validate`; the [inputs] plan-file section.
 
-#include "allocation/input_spec.hpp"
-#include "allocation/plan_config.hpp"
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/vector_io.hpp"
-#include "layers/city.hpp"
-#include "layers/synth.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+#include "plan_file/input_spec.hpp"
+#include "plan_file/plan_file.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -432,7 +432,7 @@ void load_like_plan(const std::vector<std::string> &args) {
             input = args[i];
         }
     }
-    const PlanConfig cfg = plan.empty() ? default_plan() : load_plan(plan);
+    const PlanFile cfg = plan.empty() ? default_plan() : load_plan(plan);
     (void)load_city(make_input_spec(cfg, input, crs));
 }
 
@@ -754,7 +754,7 @@ crs = "EPSG:4490"
 zone_id = "adcode"
 population = "人口"
 )");
-    const PlanConfig cfg = load_plan(plan);
+    const PlanFile cfg = load_plan(plan);
     const InputSpec s = make_input_spec(cfg, "", "");
     EXPECT_EQ(s.zones.source, (dir.dir() / "data/zones.geojson").string());
     EXPECT_EQ(s.zones.layer, "districts");

@@ -1,4 +1,4 @@
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
 #include "gis/vector_io.hpp"
 #include "test_util.hpp"
 

@@ -1,6 +1,6 @@
-#include "allocation/housing.hpp"
-#include "allocation/plan_config.hpp"
-#include "gis/errors.hpp"
+#include "core/errors.hpp"
+#include "core/units.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -49,7 +49,7 @@ TEST(Housing, ConversionsAreConsistent) {
 }
 
 TEST(PlanConfig, DefaultPlanParsesWithLianyungangTotals) {
-    const PlanConfig cfg = default_plan();
+    const PlanFile cfg = default_plan();
     EXPECT_EQ(cfg.first_year, 2021);
     EXPECT_EQ(cfg.last_year, 2025);
     ASSERT_EQ(cfg.targets.size(), 2u);
@@ -70,7 +70,7 @@ TEST(PlanConfig, DefaultPlanParsesWithLianyungangTotals) {
 }
 
 TEST(PlanConfig, MinimalPlanParses) {
-    const PlanConfig cfg = parse_plan(k_minimal, "test.toml");
+    const PlanFile cfg = parse_plan(k_minimal, "test.toml");
     EXPECT_EQ(cfg.years(), 3);
     ASSERT_EQ(cfg.targets.size(), 1u);
     EXPECT_EQ(cfg.targets[0].unit, Quantity::units);
@@ -82,7 +82,7 @@ TEST(PlanConfig, MinimalPlanParses) {
 TEST(PlanConfig, TotalIsSplitEvenlyOverTheHorizon) {
     std::string text = k_minimal;
     text.replace(text.find("values = [100.0, 200.0, 300.0]"), 30, "total = 900.0");
-    const PlanConfig cfg = parse_plan(text, "test.toml");
+    const PlanFile cfg = parse_plan(text, "test.toml");
     EXPECT_EQ(cfg.targets[0].values, (std::vector<double>{300, 300, 300}));
 }
 

@@ -5,11 +5,11 @@
 
 #include "allocation/heuristic.hpp"
 #include "allocation/model.hpp"
-#include "allocation/plan_config.hpp"
 #include "allocation/planner.hpp"
-#include "gis/errors.hpp"
-#include "layers/city.hpp"
-#include "layers/synth.hpp"
+#include "core/errors.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+#include "plan_file/plan_file.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -106,7 +106,7 @@ std::string weights(const std::string &type, double transit, double jobs, double
 }
 
 Plan solve(const City &city, const std::string &toml) {
-    const PlanConfig cfg = parse_plan(k_base + toml, "rules_test.toml");
+    const PlanFile cfg = parse_plan(k_base + toml, "rules_test.toml");
     const HeuristicAllocator allocator{HeuristicOptions{}};
     return make_plan(city, cfg, allocator);
 }
@@ -384,7 +384,7 @@ TEST(Rules, TodRaisesPlotRatioAndLandNearStations) {
     const std::string plan_text = targets(120, 15) + weights("commercial", 0.0, 0.0, 1.0);
     const Plan without = solve(city, plan_text);
     const Plan with = solve(city, plan_text + "\n[rules.tod]\n");
-    const PlanConfig cfg = parse_plan(k_base + plan_text, "");
+    const PlanFile cfg = parse_plan(k_base + plan_text, "");
     auto expected_far = [&](const Allocation &a, bool tod) {
         const Parcel &p = parcel_of(city, a);
         const HousingType &ht = cfg.types[static_cast<std::size_t>(cfg.type_index(a.type))];
@@ -434,7 +434,7 @@ TEST(Rules, TodBonusStartsWhenTheStationOpens) {
         st.opening_year = 2024;
     }
     const std::string plan_text = targets(120, 15) + weights("commercial", 1.0, 0.0, 0.0);
-    const PlanConfig cfg = parse_plan(k_base + plan_text + "\n[rules.tod]\n", "");
+    const PlanFile cfg = parse_plan(k_base + plan_text + "\n[rules.tod]\n", "");
     // The program's columns: plot ratio and value without the bonus before 2024, with it after.
     const AllocationProblem pr = build_problem(city, cfg);
     const Model m = build_model(pr);
@@ -703,7 +703,7 @@ TEST(Rules, RejectionsNameTheRuleThatKeptASiteOut) {
 [rules.zone_classes.stock_upgrading]
 permits = ["affordable_rental"]
 )toml");
-    const PlanConfig cfg = parse_plan(k_base + targets(150, 17), "");
+    const PlanFile cfg = parse_plan(k_base + targets(150, 17), "");
     const ArSitingRule ar;
     std::map<std::string, int> by_rule; // sites kept out by each rule alone
     std::map<std::string, int> wrong;   // ... of them rejected for something else

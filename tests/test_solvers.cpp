@@ -1,12 +1,13 @@
 // The optimiser: the exact MILP (CBC) proves optimality, the heuristic comes within 1 % of it and
 // both report valid bounds; unmet targets are diagnosed; every rejected candidate has a reason.
 
-#include "allocation/exact.hpp"
+#include "allocation//exact.hpp"
 #include "allocation/greedy.hpp"
 #include "allocation/heuristic.hpp"
 #include "allocation/model.hpp"
 #include "allocation/planner.hpp"
 #include "allocation/random_city.hpp"
+#include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -205,7 +206,7 @@ ratio_max = 1.3
 weight = 0.5
 )",
                   0.3 * total_ha, 0.25 * total_ha);
-    const PlanConfig cfg = parse_plan(buf, "");
+    const PlanFile cfg = parse_plan(buf, "");
     const AllocationProblem pr = build_problem(city, cfg);
     const Model m = build_model(pr);
     ASSERT_EQ(m.n_parcels(), 12u);
@@ -315,7 +316,7 @@ TEST(Diagnosis, InfeasibleTargetNamesYearTypeShortfallAndCause) {
         city.parcels[i].excluded_by = k_none;
         city.parcels[i].far_cap = 2.0;
     }
-    const PlanConfig cfg = parse_plan(R"([plan]
+    const PlanFile cfg = parse_plan(R"([plan]
 first_year = 2021
 last_year = 2023
 [housing_types.commercial]
@@ -326,7 +327,7 @@ unit = "ha"
 values = [30.0, 5.0, 30.0]
 tolerance = 0.0
 )",
-                                      "");
+                                    "");
     for (const char *method : {"exact", "heuristic"}) {
         SCOPED_TRACE(method);
         SolverConfig sc;

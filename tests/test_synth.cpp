@@ -1,12 +1,12 @@
 // The synthetic city generator (layers/synth.cpp) and plan files that bring their own synthetic
 // city ([inputs.synth]).
 
-#include "allocation/input_spec.hpp"
-#include "allocation/plan_config.hpp"
+#include "core/errors.hpp"
 #include "gis/checksum.hpp"
-#include "gis/errors.hpp"
 #include "gis/vector_io.hpp"
-#include "layers/synth.hpp"
+#include "inputs/synth.hpp"
+#include "plan_file/input_spec.hpp"
+#include "plan_file/plan_file.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -323,7 +323,7 @@ TEST(Synth, OptionsOutOfRangeAreUsageErrors) {
 }
 
 TEST(SynthPlan, ParsesTheSynthTable) {
-    const PlanConfig cfg = parse_plan(k_synth_plan, "p.toml");
+    const PlanFile cfg = parse_plan(k_synth_plan, "p.toml");
     ASSERT_TRUE(cfg.inputs.synth);
     const SynthOptions &o = *cfg.inputs.synth;
     EXPECT_EQ(o.parcels, 500);
@@ -346,7 +346,7 @@ TEST(SynthPlan, ParsesTheSynthTable) {
     EXPECT_FALSE(inputs_synthesised(cfg, "city.gpkg"));
     EXPECT_THROW((void)make_input_spec(cfg, "", ""), UsageError);
     // Defaults: the default city's options.
-    const PlanConfig d =
+    const PlanFile d =
         parse_plan("[plan]\nfirst_year = 2021\n[housing_types.c]\n[inputs.synth]\n", "d.toml");
     ASSERT_TRUE(d.inputs.synth);
     EXPECT_EQ(d.inputs.synth->parcels, 3000);

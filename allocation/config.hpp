@@ -1,0 +1,110 @@
+#pragma once
+// What the allocator is asked to do: the horizon, housing types, yearly targets, scoring weights,
+// objective costs, the jobs-housing band, the solver, indicators, the housing plans' rules and the
+// demand model. plan_file/ fills it from the plan file's TOML (docs/plan-file.md); the defaults
+// are the members' initialisers.
+
+#include "allocation/demand.hpp"
+#include "allocation/indicators.hpp"
+#include "allocation/rules.hpp"
+#include "core/units.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+struct Target {
+    /// Housing type id; for a group target the member ids joined by '+'.
+    std::string type;
+    /// A group target (Lianyungang's residential land over all types, lianyungang.txt L598-606):
+    /// the types whose supply it sums; empty for a target of one type.
+    std::vector<std::string> types;
+    Quantity unit = Quantity::land_ha;
+    std::vector<double> values; // one per year of the horizon
+    double tolerance = 0.05;    // DEFAULT: 5 %, relative
+    bool binding = true;        // DEFAULT: binding (约束性)
+    /// "不少于": only the lower band binds; supply above it is allowed (it costs over_target_cost
+    /// per unit, so it never pays). DEFAULT: false (supply stays within target x (1 + tol)).
+    bool at_least = false;
+    /// Zone ids the target is supplied in; empty: anywhere in the city.
+    std::vector<std::string> zones;
+    /// For resettlement: the zone whose residents are displaced; the supply stays in it or next to
+    /// it ([rules.resettlement]). Empty: none.
+    std::string displaced_from;
+    /// "housing" or "talent": the values come from the demand model ([demand]) once the city is
+    /// loaded; "" : given by values or total.
+    std::string demand;
+    int line = 0; // line of the [[targets]] table in the plan file (for messages)
+};
+
+struct TypeWeights {
+    double transit = 0.4;    // DEFAULT: 0.4
+    double jobs = 0.3;       // DEFAULT: 0.3
+    double zone_class = 0.3; // DEFAULT: 0.3
+};
+
+struct ScoringConfig {
+    double station_decay_m = 800; // DEFAULT: 800 m; transit score = exp(-d / decay)
+    double park_decay_m = 2000;   // DEFAULT: 2000 m; jobs score = exp(-d / decay)
+    /// Score of each zone class in [0, 1]; unknown classes score `unknown_zone_class`.
+    std::map<std::string, double> zone_class = {{"priority_expansion", 1.0},
+                                                {"moderate", 0.7},
+                                                {"stock_upgrading", 0.4},
+                                                {"old_city", 0.2}};
+    double unknown_zone_class = 0.5;            // DEFAULT: 0.5
+    std::map<std::string, TypeWeights> weights; // by housing type; missing: the defaults
+};
+
+/// Costs of the objective's penalty terms (docs/model.md).
+struct ObjectiveConfig {
+    double over_target_cost = 1.0;      // DEFAULT: 1 x the row's best value density
+    double short_binding_cost = 100.0;  // DEFAULT: 100 x the row's best value density
+    double short_indicative_cost = 5.0; // DEFAULT: 5 x the row's best value density
+    double early_supply_bonus = 0.001;  // DEFAULT: 0.1 % more value for each year earlier
+};
+
+/// The jobs-housing band (职住平衡): each zone's jobs / dwellings should lie in it.
+struct JobsHousingConfig {
+    double ratio_min = 0.8; // DEFAULT: 0.8 jobs per dwelling
+    double ratio_max = 1.5; // DEFAULT: 1.5 jobs per dwelling
+    double weight = 2.0;    // DEFAULT: 2; 0 turns the term off
+};
+
+/// How the allocation is solved.
+struct SolverConfig {
+    std::string method = "auto";       // DEFAULT: auto (exact up to auto_exact_max_parcels)
+    double time_limit_s = 60;          // DEFAULT: 60 s for the exact solver
+    double gap = 1e-3;                 // DEFAULT: 0.1 % relative gap target
+    int auto_exact_max_parcels = 1000; // DEFAULT: 1000 candidate parcels
+    int heuristic_iterations = 300;    // DEFAULT: 300 subgradient iterations for the bound
+};
+
+struct PlanConfig {
+    std::string name = "Built-in example plan";
+    int first_year = 2021;
+    int last_year = 2025;
+    std::uint64_t seed = 1;
+    std::vector<HousingType> types;
+    std::vector<Target> targets;
+    ScoringConfig scoring;
+    ObjectiveConfig objective;
+    JobsHousingConfig jobs_housing;
+    SolverConfig solver;
+    IndicatorOptions indicators; // [indicators]; the band comes from [jobs_housing]
+    RulesConfig rules;           // [rules]
+    DemandConfig demand;         // [demand]
+
+    std::string source_path; // the plan file, for messages; "" for the built-in plan
+
+    int years() const { return last_year - first_year + 1; }
+    /// Where a message points: "plan.toml:12" ("built-in plan" without a file; no line if 0).
+    std::string where(int line) const;
+    /// Index of a housing type by id, or -1.
+    int type_index(const std::string &id) const;
+};
+
+} // namespace landalloc

@@ -1,0 +1,225 @@
+// `landalloc plan`: reads the plan file and the inputs, allocates, and writes the plan GeoPackage
+// and its report; prints the annual plan and the jobs-housing indicators.
+
+#include "allocation/demand.hpp"
+#include "allocation/planner.hpp"
+#include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "cli/summary.hpp"
+#include "cli/validate_command.hpp"
+#include "core/errors.hpp"
+#include "gis/atomic_file.hpp"
+#include "gis/checksum.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+#include "landalloc_version.hpp"
+#include "outputs/plan_output.hpp"
+#include "outputs/report.hpp"
+#include "plan_file/input_spec.hpp"
+#include "plan_file/plan_file.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+namespace landalloc::cli {
+
+namespace {
+
+/// What the run's metadata and report say the input was when [inputs.synth] made it.
+const char *const k_synthetic_input = "synthetic (from [inputs.synth])";
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+class PlanCommand final : public Command {
+  public:
+    const char *name() const override { return "plan"; }
+    const char *description() const override {
+        return "Allocate each year's residential land to parcels and housing types and write "
+               "the plan as a GeoPackage";
+    }
+    void setup(CLI::App &app) override {
+        app.add_option("input", m_input,
+                       "Input vector source holding the layers (zones, stations, parks, "
+                       "parcels, constraints); overrides the plan file's inputs.source and "
+                       "[inputs.synth]");
+        app.add_option("-p,--plan", m_plan_path,
+                       "Plan file (TOML); the built-in default plan when omitted "
+                       "(see 'landalloc default-plan')");
+        app.add_option("-o,--out", m_out, "Output GeoPackage")->required();
+        app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed");
+        app.add_option("--crs", m_crs,
+                       "Working projected CRS (e.g. EPSG:4549); default: the parcels layer's");
+        app.add_option("--solver", m_solver,
+                       "exact (CBC, proven gap), heuristic (local search, certified gap), greedy, "
+                       "or auto (exact up to solver.auto_exact_max_parcels); overrides "
+                       "solver.method")
+            ->check(CLI::IsMember({"auto", "exact", "heuristic", "greedy"}));
+        app.add_option("--time-limit", m_time_limit,
+                       "Time limit of the exact solver in seconds; overrides solver.time_limit_s")
+            ->check(CLI::Range(0.1, 1e6));
+        app.add_option("--gap", m_gap,
+                       "Relative gap at which the exact solver stops; overrides solver.gap")
+            ->check(CLI::Range(0.0, 1.0));
+        app.add_flag("--overwrite", m_overwrite, "Replace the output file if it exists");
+    }
+    int run(Io &io) override {
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::string started = utc_now();
+        PlanFile cfg = m_plan_path.empty() ? default_plan() : load_plan(m_plan_path);
+        if (m_seed) {
+            cfg.seed = *m_seed;
+        }
+        if (!m_solver.empty()) {
+            cfg.solver.method = m_solver;
+        }
+        if (m_time_limit) {
+            cfg.solver.time_limit_s = *m_time_limit;
+        }
+        if (m_gap) {
+            cfg.solver.gap = *m_gap;
+        }
+        // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md); with
+        // [inputs.synth] and no INPUT, a synthetic city written to a temporary file below.
+        const bool synthesised = inputs_synthesised(cfg, m_input);
+        InputSpec spec = synthesised ? InputSpec{} : make_input_spec(cfg, m_input, m_crs);
+        // Refuse an existing output before any work.
+        if (std::filesystem::exists(m_out) && !m_overwrite) {
+            throw OutputError(m_out + ": already exists; pass --overwrite to replace it");
+        }
+        const std::string report_out = report_path_for(m_out);
+        if (std::filesystem::exists(report_out) && !m_overwrite) {
+            throw OutputError(report_out + ": already exists; pass --overwrite to replace it");
+        }
+
+        if (!m_input.empty() && cfg.inputs.synth && !io.quiet) {
+            io.out << "inputs: " << m_input << " replaces the plan file's [inputs.synth]\n";
+        }
+        Progress progress(io.err, !io.quiet);
+        std::optional<TempSynthCity> synth_city; // removed when run() returns or throws
+        if (synthesised) {
+            progress.step("synthesising the city ([inputs.synth])");
+            synth_city.emplace(make_synth_options(cfg));
+            spec = make_input_spec(cfg, synth_city->path(), m_crs);
+        }
+        const std::string source = synthesised ? k_synthetic_input : spec.parcels.source;
+        progress.step("reading inputs and computing parcel facts");
+        const LoadedCity city = load_city(spec);
+        synth_city.reset(); // everything is read: the temporary city can go now
+        progress.done();
+        if (!io.quiet) {
+            print_input_notes(io.out, city);
+        }
+        // Targets from the demand model ([demand]) take their values now the zones are known.
+        if (std::any_of(cfg.targets.begin(), cfg.targets.end(),
+                        [](const Target &t) { return !t.demand.empty(); })) {
+            apply_demand(cfg, city.city);
+            if (!io.quiet) {
+                print_demand_targets(io.out, cfg);
+            }
+        }
+        const auto allocator = make_allocator(cfg.solver, city.city.parcels.size());
+        progress.step("allocating " + std::to_string(city.city.parcels.size()) + " candidates (" +
+                      allocator->name() + ")");
+        Plan plan = make_plan(city.city, cfg, *allocator);
+        // The baseline: the same targets without the jobs-housing term, to show what the term
+        // buys (dissimilarity index D of the two plans).
+        if (cfg.jobs_housing.weight > 0 && !plan.zone_balance.empty()) {
+            progress.step("planning the baseline without the jobs-housing term");
+            PlanFile base_cfg = cfg;
+            base_cfg.jobs_housing.weight = 0;
+            const Plan baseline = make_plan(city.city, base_cfg, *allocator);
+            plan.baseline_dissimilarity = baseline.balance_after.dissimilarity;
+            plan.metadata.emplace_back("dissimilarity_baseline_without_jobs_housing_term",
+                                       std::to_string(plan.baseline_dissimilarity));
+        }
+
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::vector<std::pair<std::string, std::string>> meta = {
+            {"landalloc_version", k_version},
+            {"command", "plan"},
+            {"input", source},
+            {"plan_file", m_plan_path.empty() ? "(built-in default plan)" : m_plan_path},
+            {"plan_name", cfg.name},
+            {"plan_text", cfg.source_text},
+            {"seed", std::to_string(cfg.seed)},
+            {"crs", city.city.crs},
+            {"horizon", std::to_string(cfg.first_year) + "-" + std::to_string(cfg.last_year)},
+            {"candidate_parcels", std::to_string(city.city.parcels.size())},
+            {"allocated_parcels", std::to_string(plan.allocations.size())},
+            {"started_utc", started},
+            {"duration_s", std::to_string(seconds)}};
+        if (synthesised) {
+            // The synthetic city is made again from the plan text (plan_text) by the same
+            // landalloc version; its temporary file's checksum would say nothing more.
+            meta.emplace_back("input_synth", describe_synth(make_synth_options(cfg)));
+        } else {
+            // Checksums of every input file, so the plan can be traced to the exact data.
+            progress.step("checksumming inputs");
+            std::vector<std::string> sources = {spec.zones.source, spec.stations.source,
+                                                spec.parks.source, spec.parcels.source};
+            for (const auto &c : spec.constraints) {
+                sources.push_back(c.source);
+            }
+            std::sort(sources.begin(), sources.end());
+            sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+            for (const auto &src : sources) {
+                const std::string sum = gis::file_sha256(src);
+                if (!sum.empty()) {
+                    meta.emplace_back("input_sha256 " + src, sum);
+                }
+            }
+        }
+        if (!m_plan_path.empty()) {
+            meta.emplace_back("plan_file_sha256", gis::file_sha256(m_plan_path));
+        }
+        meta.insert(meta.end(), plan.metadata.begin(), plan.metadata.end());
+        plan.metadata = std::move(meta);
+        progress.step("writing the GeoPackage and the report");
+
+        write_plan_gpkg(m_out, m_overwrite, city.city, city, plan);
+        // The report is rendered from the GeoPackage just written, so the two always agree.
+        gis::write_file_atomically(report_out, render_report_html(read_plan_report(m_out)),
+                                   m_overwrite);
+        progress.done();
+        if (!io.quiet) {
+            io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()
+                   << " candidate parcels in " << city.city.crs << "\n";
+            print_summary(io.out, plan);
+            io.out << "wrote " << m_out << " and " << report_out << "\n";
+        }
+        if (!plan.binding_targets_met()) {
+            io.err << "landalloc plan: binding targets or rules not met: " << plan.status << "\n";
+            return static_cast<int>(ExitCode::targets_unmet);
+        }
+        return 0;
+    }
+
+  private:
+    std::string m_input;
+    std::string m_plan_path;
+    std::string m_out;
+    std::optional<std::uint64_t> m_seed;
+    std::string m_crs;
+    std::string m_solver;
+    std::optional<double> m_time_limit;
+    std::optional<double> m_gap;
+    bool m_overwrite = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_plan_command() { return std::make_unique<PlanCommand>(); }
+
+} // namespace landalloc::cli

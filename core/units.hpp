@@ -1,0 +1,35 @@
+#pragma once
+// The one place where land, floor area and units convert into each other.
+
+#include "core/domain.hpp"
+
+#include <string>
+
+namespace landalloc {
+
+/// What a target counts.
+enum class Quantity { land_ha, floor_m2, units };
+
+const char *quantity_unit(Quantity q);            // "ha", "m2", "units"
+Quantity parse_quantity(const std::string &unit); // throws std::invalid_argument
+
+/// Floor area (m^2) built on `area_m2` of land at plot ratio `far`.
+inline double floor_area_m2(double area_m2, double far) { return area_m2 * far; }
+/// Units from floor area for a housing type.
+inline double units_from_floor(double floor_m2, const HousingType &t) {
+    return floor_m2 / t.unit_m2;
+}
+/// A parcel's contribution, in the target's quantity.
+inline double quantity_of(Quantity q, double area_m2, double far, const HousingType &t) {
+    switch (q) {
+    case Quantity::land_ha:
+        return area_m2 / 1e4;
+    case Quantity::floor_m2:
+        return floor_area_m2(area_m2, far);
+    case Quantity::units:
+        return units_from_floor(floor_area_m2(area_m2, far), t);
+    }
+    return 0;
+}
+
+} // namespace landalloc

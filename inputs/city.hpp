@@ -1,0 +1,119 @@
+#pragma once
+// Loading the input layers into a City: reads each layer through gis/, maps the user's field
+// names to the domain's attributes, validates them, and precomputes every parcel's geometric facts.
+
+#include "core/domain.hpp"
+#include "gis/city_geometry.hpp"
+#include "inputs/findings.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+struct LayerRef {
+    std::string source;   // path or connection string
+    std::string layer;    // layer name inside it
+    std::string encoding; // Shapefile attribute encoding ("GBK"); "": the .cpg file's
+    std::string crs;      // CRS of a layer that declares none; "": such a layer is an error
+};
+
+/// Field names of each input layer (the user's schema -> the domain's attributes).
+struct FieldMap {
+    // zones
+    std::string zone_id = "id", zone_name = "name", population = "population", jobs = "jobs",
+                dwellings = "dwellings", zone_class = "zone_class",
+                destock_months = "destock_months";
+    // stations
+    std::string station_id = "id", station_name = "name", mode = "mode", line = "line",
+                opening_year = "opening_year";
+    // parks
+    std::string park_id = "id", park_name = "name", park_jobs = "jobs", park_level = "level";
+    // parcels
+    std::string parcel_id = "id", land_source = "land_source", first_year = "first_year",
+                far_cap = "far_cap", allowed_types = "allowed_types";
+    // constraints
+    std::string constraint_id = "id", constraint_kind = "kind", effect = "effect",
+                max_far = "max_far";
+
+    /// One logical attribute: its plan-file key (`[inputs.fields]`), layer and member.
+    struct Entry {
+        const char *key;
+        const char *layer; // zones, stations, parks, parcels, constraints
+        bool required;
+        std::string FieldMap::*member;
+    };
+    /// Every attribute, in layer order.
+    static const std::vector<Entry> &entries();
+};
+
+/// Zone attributes given in the plan file ([inputs.zone_values]) rather than in the layer.
+struct ZoneValues {
+    std::optional<double> population, jobs, dwellings, destock_months;
+    std::optional<std::string> zone_class;
+};
+
+/// Generating example parks and parcels inside real zones ([inputs.generate]).
+struct GenerateSpec {
+    int parcels = 0; // DEFAULT: 0 = read the parcels and parks layers; > 0: generate this many
+    int parks = 4;   // DEFAULT: 4 industrial parks, in the zones with the most jobs
+    std::uint64_t seed = 2021; // DEFAULT: 2021
+};
+
+struct InputSpec {
+    LayerRef zones;
+    LayerRef stations;
+    LayerRef parks;
+    LayerRef parcels;
+    std::vector<LayerRef> constraints;
+    FieldMap fields;
+    std::string crs; // explicit working CRS ("EPSG:4549"); empty: the parcels layer's CRS
+    double exclude_min_overlap_m2 = 1.0; // DEFAULT: 1 m^2; smaller overlaps are slivers
+    double cap_min_share = 0.5; // DEFAULT: 50 %; a cap applies when it covers this much of a parcel
+    double station_radius_m = 800;    // DEFAULT: 800 m; stations counted within this radius
+    double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2 (0.1 ha); smaller parcels are reported
+    int first_year = 0; // the plan's horizon, for checking parcels' first_year; 0: not checked
+    int last_year = 0;
+    std::map<std::string, ZoneValues> zone_values; // by zone id; replace the layer's values
+    GenerateSpec generate;
+
+    /// Every layer read from `source` under the default layer names.
+    static InputSpec from_source(const std::string &source);
+};
+
+/// A loaded City with the geometries it was computed from (gis::CityGeometry: the working CRS
+/// and each feature's polygon, indexed as the City's vectors).
+struct LoadedCity : gis::CityGeometry {
+    City city;
+    /// How the working CRS was found (stated, a layer's own, or chosen automatically).
+    std::string crs_note;
+    /// Everything noticed while loading (warnings and notes; errors only from the collecting
+    /// overload).
+    FindingsReport findings;
+};
+
+/// Reads and validates all input layers and computes the parcels' facts. Throws DataError with the
+/// first error finding (naming the source, layer, feature id and field); warnings are kept in
+/// `LoadedCity::findings`.
+LoadedCity load_city(const InputSpec &spec);
+
+/// The same, collecting every problem in `report` instead of throwing for the data's faults: a
+/// feature with an error is left out, a layer that cannot be read is left empty. The parcels'
+/// facts are computed only when there is no error.
+LoadedCity load_city(const InputSpec &spec, FindingsReport &report);
+
+/// Generates `spec.generate.parks` industrial parks and `spec.generate.parcels` candidate parcels
+/// inside the loaded zones (deterministic for the seed); layers/generate.cpp.
+void generate_in_zones(LoadedCity &loaded, const InputSpec &spec);
+
+/// Puts zones, stations, parks, constraints (by layer, id) and parcels in id order, so the plan
+/// does not depend on the order a source returns features in (a database may return any order).
+void canonical_order(LoadedCity &loaded);
+
+/// Computes the parcels' geometric facts (zone, distances, overlaps) from the geometries.
+void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec);
+
+} // namespace landalloc

@@ -1,0 +1,519 @@
+#include "outputs/report.hpp"
+
+#include "core/errors.hpp"
+#include "gis/vector_io.hpp"
+#include "outputs/plan_output.hpp"
+#include "outputs/styles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace landalloc {
+
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Field access on a layer read back from the GeoPackage, with errors naming file, layer, field.
+class Fields {
+  public:
+    explicit Fields(const gis::LayerData &layer) : m_layer(layer) {}
+
+    int index(const std::string &name, bool required = true) const {
+        const int i = m_layer.field_index(name);
+        if (i < 0 && required) {
+            throw DataError(m_layer.source + ", layer '" + m_layer.name + "': no field '" + name +
+                            "'; is this a GeoPackage written by 'landalloc plan'?");
+        }
+        return i;
+    }
+    double number(const gis::Feature &f, int i) const {
+        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
+            return k_nan;
+        }
+        const auto &v = f.values[static_cast<std::size_t>(i)];
+        if (const auto *d = std::get_if<double>(&v)) {
+            return *d;
+        }
+        if (const auto *n = std::get_if<std::int64_t>(&v)) {
+            return static_cast<double>(*n);
+        }
+        if (const auto *s = std::get_if<std::string>(&v)) {
+            try {
+                return std::stod(*s);
+            } catch (const std::exception &) {
+            }
+        }
+        return k_nan;
+    }
+    std::string text(const gis::Feature &f, int i) const {
+        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
+            return {};
+        }
+        const auto &v = f.values[static_cast<std::size_t>(i)];
+        if (const auto *s = std::get_if<std::string>(&v)) {
+            return *s;
+        }
+        if (const auto *n = std::get_if<std::int64_t>(&v)) {
+            return std::to_string(*n);
+        }
+        if (const auto *d = std::get_if<double>(&v)) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.10g", *d);
+            return buf;
+        }
+        return {};
+    }
+
+  private:
+    const gis::LayerData &m_layer;
+};
+
+std::string num(double v, int decimals = 2) {
+    if (!std::isfinite(v)) {
+        return "–";
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string esc(const std::string &s) { return xml_escape(s); }
+
+/// Maps projected coordinates into an SVG box (y up -> y down), keeping the aspect ratio.
+struct SvgFrame {
+    gis::Bounds b;
+    double scale = 1;
+    double width = 900;
+    double height = 600;
+
+    SvgFrame(const gis::Bounds &bounds, double max_w, double max_h) : b(bounds) {
+        const double w = std::max(b.max_x - b.min_x, 1.0);
+        const double h = std::max(b.max_y - b.min_y, 1.0);
+        scale = std::min(max_w / w, max_h / h);
+        width = w * scale;
+        height = h * scale;
+    }
+    std::string path(const std::vector<std::vector<gis::Point>> &rings) const {
+        std::string d;
+        char buf[64];
+        for (const auto &ring : rings) {
+            for (std::size_t i = 0; i < ring.size(); ++i) {
+                std::snprintf(buf, sizeof buf, "%c%.1f %.1f", i == 0 ? 'M' : 'L',
+                              (ring[i].x - b.min_x) * scale, (b.max_y - ring[i].y) * scale);
+                d += buf;
+            }
+            d += 'Z';
+        }
+        return d;
+    }
+};
+
+void grow(std::optional<gis::Bounds> &ext, const std::vector<std::vector<gis::Point>> &rings) {
+    for (const auto &ring : rings) {
+        for (const auto &p : ring) {
+            if (!ext) {
+                ext = gis::Bounds{p.x, p.y, p.x, p.y};
+            } else {
+                ext->min_x = std::min(ext->min_x, p.x);
+                ext->min_y = std::min(ext->min_y, p.y);
+                ext->max_x = std::max(ext->max_x, p.x);
+                ext->max_y = std::max(ext->max_y, p.y);
+            }
+        }
+    }
+}
+
+std::string map_svg(const ReportData &d, const std::vector<std::string> &types) {
+    std::optional<gis::Bounds> ext;
+    for (const auto &z : d.zones) {
+        grow(ext, z.rings);
+    }
+    for (const auto &p : d.parcels) {
+        grow(ext, p.rings);
+    }
+    if (!ext) {
+        return "<p>No geometries to map.</p>";
+    }
+    const SvgFrame frame(*ext, 900, 640);
+    std::map<std::string, std::size_t> type_index;
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        type_index[types[i]] = i;
+    }
+    std::ostringstream s;
+    s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
+      << num(frame.width, 1) << " " << num(frame.height, 1) << "\" width=\"" << num(frame.width, 0)
+      << "\" height=\"" << num(frame.height, 0)
+      << "\" role=\"img\" aria-label=\"Map of the plan\">\n<g id=\"parcels\" stroke=\"none\">\n";
+    for (const auto &p : d.parcels) {
+        const std::size_t idx = type_index.count(p.type) ? type_index[p.type] : 0;
+        s << "<path fill=\"" << housing_type_colour(p.type, idx).hex() << "\" d=\""
+          << frame.path(p.rings) << "\"><title>" << esc(p.type) << " " << p.year
+          << "</title></path>\n";
+    }
+    s << "</g>\n<g id=\"zones\" fill=\"none\" stroke=\"#444\" stroke-width=\"1\">\n";
+    for (const auto &z : d.zones) {
+        s << "<path fill-rule=\"evenodd\" d=\"" << frame.path(z.rings) << "\"><title>"
+          << esc(z.name) << "</title></path>\n";
+    }
+    s << "</g>\n</svg>\n<p class=\"legend\">";
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        s << "<span><i style=\"background:" << housing_type_colour(types[i], i).hex() << "\"></i>"
+          << esc(housing_type_label(types[i])) << "</span> ";
+    }
+    s << "<span><i style=\"border:1px solid #444;background:none\"></i>zone outline</span></p>\n";
+    return s.str();
+}
+
+/// A grouped bar chart of one housing type: target and supplied for each year.
+std::string bar_chart(const std::vector<const AnnualRow *> &rows, const Rgb &colour) {
+    double top = 0;
+    for (const auto *r : rows) {
+        top = std::max({top, r->target * (1 + r->tolerance), r->supplied});
+    }
+    if (top <= 0) {
+        top = 1;
+    }
+    const double h = 180, w_bar = 22, gap = 18, left = 60, base = h + 10;
+    const double width = left + static_cast<double>(rows.size()) * (2 * w_bar + gap) + 10;
+    std::ostringstream s;
+    s << "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width, 0)
+      << "\" height=\"" << num(h + 40, 0) << "\" viewBox=\"0 0 " << num(width, 0) << " "
+      << num(h + 40, 0) << "\">\n"
+      << "<line x1=\"" << left << "\" y1=\"" << base << "\" x2=\"" << num(width, 0) << "\" y2=\""
+      << base << "\" stroke=\"#888\"/>\n"
+      << "<text x=\"" << left - 4 << "\" y=\"" << 14 << "\" text-anchor=\"end\">" << num(top, 0)
+      << "</text><text x=\"" << left - 4 << "\" y=\"" << base
+      << "\" text-anchor=\"end\">0</text>\n";
+    double x = left + gap / 2;
+    for (const auto *r : rows) {
+        const double th = r->target / top * h;
+        const double sh = r->supplied / top * h;
+        s << "<rect x=\"" << num(x, 1) << "\" y=\"" << num(base - th, 1) << "\" width=\"" << w_bar
+          << "\" height=\"" << num(th, 1) << "\" fill=\"#cfcfcf\"><title>target " << r->year << ": "
+          << num(r->target) << " " << esc(r->unit) << "</title></rect>\n"
+          << "<rect x=\"" << num(x + w_bar, 1) << "\" y=\"" << num(base - sh, 1) << "\" width=\""
+          << w_bar << "\" height=\"" << num(sh, 1) << "\" fill=\"" << colour.hex() << "\""
+          << (r->met ? "" : " stroke=\"#000\" stroke-dasharray=\"3 2\"") << "><title>supplied "
+          << r->year << ": " << num(r->supplied) << " " << esc(r->unit) << "</title></rect>\n"
+          << "<text x=\"" << num(x + w_bar, 1) << "\" y=\"" << num(base + 16, 0)
+          << "\" text-anchor=\"middle\">" << r->year << "</text>\n";
+        x += 2 * w_bar + gap;
+    }
+    s << "</svg>\n";
+    return s.str();
+}
+
+const char *k_css =
+    R"(body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em;color:#222;max-width:1100px}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px}
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}
+tr.unmet td{background:#fdecea}.chart text{font-size:11px;fill:#444}
+.legend span{margin-right:1.2em}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
+svg.map{border:1px solid #ddd;max-width:100%;height:auto}pre{white-space:pre-wrap;background:#f7f7f7;padding:1em}
+)";
+
+} // namespace
+
+std::string ReportData::meta(const std::string &key) const {
+    for (const auto &[k, v] : metadata) {
+        if (k == key) {
+            return v;
+        }
+    }
+    return {};
+}
+
+ReportData read_plan_report(const std::string &path) {
+    ReportData d;
+    d.source = path;
+    {
+        const auto layer = gis::read_layer(path, k_layer_metadata);
+        const Fields f(layer);
+        const int key = f.index("key");
+        const int value = f.index("value");
+        for (const auto &feat : layer.features) {
+            d.metadata.emplace_back(f.text(feat, key), f.text(feat, value));
+        }
+        try {
+            const std::string lo = d.meta("ratio_min");
+            const std::string hi = d.meta("ratio_max");
+            d.ratio_min = lo.empty() ? 0 : std::stod(lo);
+            d.ratio_max = hi.empty() ? 0 : std::stod(hi);
+        } catch (const std::exception &) {
+            d.ratio_min = d.ratio_max = 0;
+        }
+    }
+    {
+        const auto layer = gis::read_layer(path, k_layer_annual);
+        const Fields f(layer);
+        const int year = f.index("year"), type = f.index("housing_type"), unit = f.index("unit"),
+                  target = f.index("target"), tolerance = f.index("tolerance"),
+                  binding = f.index("binding"), supplied = f.index("supplied"),
+                  ha = f.index("supplied_ha"), floor = f.index("supplied_floor_m2"),
+                  units = f.index("supplied_units"), parcels = f.index("parcels"),
+                  met = f.index("met"), note = f.index("note"),
+                  cause = f.index("cause", /*required=*/false),
+                  zones = f.index("zones", /*required=*/false);
+        for (const auto &feat : layer.features) {
+            AnnualRow r;
+            r.year = static_cast<int>(f.number(feat, year));
+            r.type = f.text(feat, type);
+            r.zones = f.text(feat, zones);
+            if (!r.zones.empty()) {
+                // A target of some zones only: charted and listed on its own.
+                r.type += " [" + r.zones + "]";
+            }
+            r.unit = f.text(feat, unit);
+            r.target = f.number(feat, target);
+            r.tolerance = f.number(feat, tolerance);
+            r.binding = f.number(feat, binding) != 0;
+            r.supplied = f.number(feat, supplied);
+            r.supplied_ha = f.number(feat, ha);
+            r.supplied_floor_m2 = f.number(feat, floor);
+            r.supplied_units = f.number(feat, units);
+            r.parcels = static_cast<int>(f.number(feat, parcels));
+            r.met = f.number(feat, met) != 0;
+            r.note = f.text(feat, note);
+            d.annual.push_back(std::move(r));
+            d.annual_causes.push_back(f.text(feat, cause));
+        }
+    }
+    const auto layers = gis::list_layers(path);
+    if (std::find(layers.begin(), layers.end(), k_layer_rule_checks) != layers.end()) {
+        const auto layer = gis::read_layer(path, k_layer_rule_checks);
+        const Fields f(layer);
+        const int rule = f.index("rule"), label = f.index("requirement"), year = f.index("year"),
+                  unit = f.index("unit"), actual = f.index("actual"),
+                  required = f.index("required"), violation = f.index("violation"),
+                  vunit = f.index("violation_unit"), binding = f.index("binding"),
+                  met = f.index("met");
+        for (const auto &feat : layer.features) {
+            RuleCheck r;
+            r.rule = f.text(feat, rule);
+            r.label = f.text(feat, label);
+            const double y = f.number(feat, year);
+            r.year = std::isfinite(y) ? static_cast<int>(y) : 0;
+            r.unit = f.text(feat, unit);
+            r.actual = f.number(feat, actual);
+            r.limit = f.number(feat, required);
+            r.violation = f.number(feat, violation);
+            r.violation_unit = f.text(feat, vunit);
+            r.binding = f.number(feat, binding) != 0;
+            r.met = f.number(feat, met) != 0;
+            d.rules.push_back(std::move(r));
+        }
+    }
+    {
+        const auto layer = gis::read_layer(path, k_layer_zones);
+        const Fields f(layer);
+        const int id = f.index("zone_id"), name = f.index("zone_name"), cls = f.index("zone_class"),
+                  jobs = f.index("jobs"), before = f.index("dwellings_before"),
+                  added = f.index("new_units"), after = f.index("dwellings_after"),
+                  rb = f.index("jobs_dwellings_before"), ra = f.index("jobs_dwellings_after"),
+                  bb = f.index("band_before", /*required=*/false),
+                  ba = f.index("band_after", /*required=*/false);
+        for (const auto &feat : layer.features) {
+            ReportZone z;
+            z.id = f.text(feat, id);
+            z.name = f.text(feat, name);
+            z.zone_class = f.text(feat, cls);
+            z.jobs = f.number(feat, jobs);
+            z.dwellings_before = f.number(feat, before);
+            z.new_units = f.number(feat, added);
+            z.dwellings_after = f.number(feat, after);
+            z.ratio_before = f.number(feat, rb);
+            z.ratio_after = f.number(feat, ra);
+            z.band_before = f.text(feat, bb);
+            z.band_after = f.text(feat, ba);
+            z.rings = feat.geometry.polygon_rings();
+            d.zones.push_back(std::move(z));
+        }
+    }
+    {
+        const auto layer = gis::read_layer(path, k_layer_allocated);
+        const Fields f(layer);
+        const int type = f.index("housing_type"), year = f.index("year");
+        for (const auto &feat : layer.features) {
+            d.parcels.push_back({f.text(feat, type), static_cast<int>(f.number(feat, year)),
+                                 feat.geometry.polygon_rings()});
+        }
+    }
+    return d;
+}
+
+std::string render_report_html(const ReportData &d) {
+    Plan types_of;
+    types_of.annual = d.annual;
+    std::vector<std::string> types = plan_housing_types(types_of);
+    for (const auto &p : d.parcels) {
+        if (std::find(types.begin(), types.end(), p.type) == types.end()) {
+            types.push_back(p.type);
+        }
+    }
+    const std::string plan_name = d.meta("plan_name");
+    std::ostringstream s;
+    s << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<title>landalloc report" << (plan_name.empty() ? "" : ": " + esc(plan_name))
+      << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n"
+      << "<h1>Residential land-supply plan" << (plan_name.empty() ? "" : ": " + esc(plan_name))
+      << "</h1>\n<p>From <code>" << esc(std::filesystem::path(d.source).filename().string())
+      << "</code>; input <code>" << esc(d.meta("input")) << "</code>, horizon "
+      << esc(d.meta("horizon")) << ", CRS " << esc(d.meta("crs")) << ", seed "
+      << esc(d.meta("seed")) << ".</p>\n";
+
+    // Solver and status.
+    std::size_t unmet_binding = 0;
+    std::size_t unmet = 0;
+    for (const auto &r : d.annual) {
+        unmet += r.met ? 0 : 1;
+        unmet_binding += (!r.met && r.binding) ? 1 : 0;
+    }
+    s << "<h2>Solver and status</h2>\n<table id=\"solver\">\n";
+    for (const char *key :
+         {"solver", "status", "solver_status", "objective", "bound", "gap", "duration_s",
+          "candidate_parcels", "allocated_parcels", "landalloc_version", "started_utc"}) {
+        const std::string v = d.meta(key);
+        if (!v.empty()) {
+            s << "<tr><th>" << key << "</th><td>" << esc(v) << "</td></tr>\n";
+        }
+    }
+    s << "<tr><th>targets not met</th><td>" << unmet << " of " << d.annual.size() << " ("
+      << unmet_binding << " binding)</td></tr>\n</table>\n";
+
+    // Targets vs supplied.
+    s << "<h2>Targets and supply by year and housing type</h2>\n"
+      << "<p>Grey: target; coloured: supplied (dashed outline: target not met).</p>\n";
+    for (std::size_t t = 0; t < types.size(); ++t) {
+        std::vector<const AnnualRow *> rows;
+        for (const auto &r : d.annual) {
+            if (r.type == types[t]) {
+                rows.push_back(&r);
+            }
+        }
+        if (rows.empty()) {
+            continue;
+        }
+        s << "<h3>" << esc(housing_type_label(types[t])) << " (" << esc(rows.front()->unit)
+          << ")</h3>\n"
+          << bar_chart(rows, housing_type_colour(types[t], t));
+    }
+    s << "<table id=\"annual\">\n<tr><th>year</th><th>housing type</th><th>unit</th>"
+         "<th>target</th><th>tolerance</th><th>binding</th><th>supplied</th><th>land ha</th>"
+         "<th>floor area m²</th><th>units</th><th>parcels</th><th>met</th></tr>\n";
+    for (const auto &r : d.annual) {
+        s << "<tr class=\"annual" << (r.met ? "" : " unmet") << "\" data-year=\"" << r.year
+          << "\" data-type=\"" << esc(r.type) << "\"><td>" << r.year << "</td><td>" << esc(r.type)
+          << "</td><td>" << esc(r.unit) << "</td><td class=\"n\">" << num(r.target)
+          << "</td><td class=\"n\">" << num(r.tolerance * 100, 1) << " %</td><td>"
+          << (r.binding ? "binding" : "indicative") << "</td><td class=\"n\">" << num(r.supplied)
+          << "</td><td class=\"n\">" << num(r.supplied_ha) << "</td><td class=\"n\">"
+          << num(r.supplied_floor_m2, 0) << "</td><td class=\"n\">" << num(r.supplied_units, 0)
+          << "</td><td class=\"n\">" << r.parcels << "</td><td>" << (r.met ? "yes" : "no")
+          << "</td></tr>\n";
+    }
+    s << "</table>\n";
+
+    // Rules of the housing plan.
+    if (!d.rules.empty()) {
+        s << "<h2>Rules</h2>\n<table id=\"rules\">\n<tr><th>rule</th><th>requirement</th>"
+             "<th>achieved</th><th>required</th><th>broken by</th><th>binding</th><th>met</th>"
+             "</tr>\n";
+        for (const auto &r : d.rules) {
+            const bool share = r.unit == "share";
+            s << "<tr class=\"rule" << (r.met ? "" : " unmet") << "\"><td>" << esc(r.rule)
+              << "</td><td>" << esc(r.label) << "</td><td class=\"n\">"
+              << (share ? num(100 * r.actual, 1) + " %" : num(r.actual) + " " + esc(r.unit))
+              << "</td><td class=\"n\">"
+              << (share ? num(100 * r.limit, 1) + " %" : num(r.limit) + " " + esc(r.unit))
+              << "</td><td class=\"n\">"
+              << (r.met ? std::string("") : num(r.violation) + " " + esc(r.violation_unit))
+              << "</td><td>" << (r.binding ? "binding" : "indicative") << "</td><td>"
+              << (r.met ? "yes" : "no") << "</td></tr>\n";
+        }
+        s << "</table>\n";
+    }
+
+    // Shortfalls.
+    s << "<h2>Shortfalls</h2>\n";
+    if (unmet == 0) {
+        s << "<p id=\"shortfalls\">Every target is met within its tolerance.</p>\n";
+    } else {
+        s << "<table id=\"shortfalls\">\n<tr><th>year</th><th>housing type</th><th>binding</th>"
+             "<th>target</th><th>supplied</th><th>difference</th><th>note</th></tr>\n";
+        for (std::size_t i = 0; i < d.annual.size(); ++i) {
+            const auto &r = d.annual[i];
+            if (r.met) {
+                continue;
+            }
+            std::string note = r.note;
+            if (!d.annual_causes[i].empty()) {
+                note += (note.empty() ? "" : " — cause: ") + d.annual_causes[i];
+            }
+            s << "<tr><td>" << r.year << "</td><td>" << esc(r.type) << "</td><td>"
+              << (r.binding ? "binding" : "indicative") << "</td><td class=\"n\">" << num(r.target)
+              << " " << esc(r.unit) << "</td><td class=\"n\">" << num(r.supplied)
+              << "</td><td class=\"n\">" << num(r.supplied - r.target) << "</td><td>" << esc(note)
+              << "</td></tr>\n";
+        }
+        s << "</table>\n";
+    }
+
+    // Jobs and housing by zone.
+    const auto classes = ratio_classes(d.ratio_min, d.ratio_max);
+    const auto ratio_cell = [&](double v) {
+        std::string style;
+        for (const auto &c : classes) {
+            if (std::isfinite(v) && v >= c.lower && v < c.upper) {
+                style = " style=\"background:" + c.colour.hex() + "\"";
+            }
+        }
+        return "<td class=\"n\"" + style + ">" + num(v) + "</td>";
+    };
+    s << "<h2>Jobs and housing by zone</h2>\n<p>Jobs per dwelling before and after the plan. "
+      << "Colours: ";
+    for (const auto &c : classes) {
+        s << "<span style=\"background:" << c.colour.hex() << ";padding:0 4px\">" << esc(c.label)
+          << "</span> ";
+    }
+    s << "</p>\n<table id=\"zones\">\n<tr><th>zone</th><th>name</th><th>class</th><th>jobs</th>"
+         "<th>dwellings before</th><th>new units</th><th>dwellings after</th>"
+         "<th>jobs/dwellings before</th><th>jobs/dwellings after</th><th>band after</th></tr>\n";
+    for (const auto &z : d.zones) {
+        s << "<tr><td>" << esc(z.id) << "</td><td>" << esc(z.name) << "</td><td>"
+          << esc(z.zone_class) << "</td><td class=\"n\">" << num(z.jobs, 0)
+          << "</td><td class=\"n\">" << num(z.dwellings_before, 0) << "</td><td class=\"n\">"
+          << num(z.new_units, 0) << "</td><td class=\"n\">" << num(z.dwellings_after, 0) << "</td>"
+          << ratio_cell(z.ratio_before) << ratio_cell(z.ratio_after) << "<td>" << esc(z.band_after)
+          << "</td></tr>\n";
+    }
+    s << "</table>\n";
+
+    // Map.
+    s << "<h2>Map of the plan</h2>\n" << map_svg(d, types);
+
+    // Plan file.
+    const std::string plan_text = d.meta("plan_text");
+    if (!plan_text.empty()) {
+        s << "<h2>Plan file</h2>\n<details><summary>" << esc(d.meta("plan_file"))
+          << "</summary>\n<pre>" << esc(plan_text) << "</pre></details>\n";
+    }
+    s << "</body>\n</html>\n";
+    return s.str();
+}
+
+std::string report_path_for(const std::string &gpkg_path) {
+    std::filesystem::path p(gpkg_path);
+    if (p.extension() == ".gpkg" || p.extension() == ".GPKG") {
+        p.replace_extension(".html");
+        return p.string();
+    }
+    return gpkg_path + ".html";
+}
+
+} // namespace landalloc

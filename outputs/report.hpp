@@ -1,0 +1,64 @@
+#pragma once
+// The planner's report: one self-contained HTML file (inline CSS and SVG, no network) rendered
+// from a plan GeoPackage as written: targets vs supplied by year and housing type (bar charts and
+// the table), shortfalls with their notes, the zones' jobs/dwellings before and after, the
+// solver and status, and a map of the plan. The report reads the GeoPackage back instead of
+// recomputing anything, so it always shows what the GeoPackage holds.
+
+#include "core/plan.hpp"
+#include "gis/geometry.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace landalloc {
+
+struct ReportZone {
+    std::string id;
+    std::string name;
+    std::string zone_class;
+    double jobs = 0;
+    double dwellings_before = 0;
+    double new_units = 0;
+    double dwellings_after = 0;
+    double ratio_before = 0; // NaN when the GeoPackage holds NULL
+    double ratio_after = 0;
+    std::string band_before; // "" when the GeoPackage has no band fields
+    std::string band_after;
+    std::vector<std::vector<gis::Point>> rings;
+};
+
+struct ReportParcel {
+    std::string type;
+    int year = 0;
+    std::vector<std::vector<gis::Point>> rings;
+};
+
+/// Everything the report shows, as read from a plan GeoPackage.
+struct ReportData {
+    std::string source; // the GeoPackage read
+    std::vector<AnnualRow> annual;
+    std::vector<std::string> annual_causes; // the `cause` field of each row when present
+    std::vector<RuleCheck> rules;           // the rule_checks layer (empty when absent)
+    std::vector<ReportZone> zones;
+    std::vector<ReportParcel> parcels;
+    std::vector<std::pair<std::string, std::string>> metadata;
+    double ratio_min = 0; // the jobs/dwellings band from run_metadata (0 when absent)
+    double ratio_max = 0;
+
+    /// The value of a run_metadata key ("" when absent).
+    std::string meta(const std::string &key) const;
+};
+
+/// Reads a plan GeoPackage written by `landalloc plan`. Throws DataError naming the file, layer
+/// and field when it is not one.
+ReportData read_plan_report(const std::string &gpkg_path);
+
+/// The report as one HTML document.
+std::string render_report_html(const ReportData &data);
+
+/// The report's path beside a GeoPackage: "plan.gpkg" -> "plan.html".
+std::string report_path_for(const std::string &gpkg_path);
+
+} // namespace landalloc

@@ -1,0 +1,67 @@
+#pragma once
+// Cartography of the plan's outputs, in one place: the colours and labels of housing types and of
+// the jobs/dwellings classes, the QGIS default styles (QML) of the output layers and the QGIS
+// project stored in the GeoPackage. The HTML report uses the same colours. Pure text: the
+// GeoPackage tables are written by gis::GpkgWriter.
+
+#include "core/plan.hpp"
+#include "gis/geometry.hpp"
+#include "gis/vector_io.hpp"
+
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+struct Rgb {
+    int r = 0;
+    int g = 0;
+    int b = 0;
+    std::string hex() const;  // "#rrggbb"
+    std::string qgis() const; // "r,g,b,255"
+};
+
+/// The colour of a housing type: fixed for the six types of the spec, then a fallback palette
+/// by `index` (the type's position in the plan).
+Rgb housing_type_colour(const std::string &type, std::size_t index);
+/// "commercial 商品住房" for known type ids, the id otherwise.
+std::string housing_type_label(const std::string &type);
+/// The housing types of a plan in order of first appearance (annual table, then allocations).
+std::vector<std::string> plan_housing_types(const Plan &plan);
+
+/// One class of the diverging jobs/dwellings choropleth: [lower, upper).
+struct RatioClass {
+    double lower = 0;
+    double upper = 0;
+    std::string label;
+    Rgb colour;
+};
+/// Five classes diverging around the target band [ratio_min, ratio_max] (neutral): two below
+/// (housing-rich) in blues, two above (job-rich) in reds. Without a band (0, 0) the plan file's
+/// default band 0.8-1.5 is used.
+std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max);
+
+/// Names and file name of the QGIS project stored in the output GeoPackage.
+inline constexpr const char *k_qgis_project_name = "landalloc plan";
+inline constexpr const char *k_qgis_project_file = "landalloc-plan.qgs";
+
+/// The default styles (QML) of the spatial output layers.
+std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan);
+
+/// One layer of the stored project, top of the map first.
+struct ProjectLayer {
+    std::string table; // layer name in the GeoPackage
+    std::string title; // name shown in QGIS's layer panel
+};
+
+/// The .qgs XML of a project showing `layers` (first on top) from the GeoPackage named
+/// `gpkg_file_name` (the final file name: paths are relative to the GeoPackage), in `crs`,
+/// zoomed to `extent`, each with its default style from plan_layer_styles().
+std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &layers,
+                             const gis::Crs &crs, const gis::Bounds &extent,
+                             const std::string &gpkg_file_name, const std::string &title);
+
+/// Escapes &, <, >, " and ' for XML and HTML text and attributes.
+std::string xml_escape(const std::string &text);
+
+} // namespace landalloc

@@ -1,0 +1,65 @@
+#pragma once
+// The plan file (TOML): what the allocator is asked to do (allocation/config.hpp) and where the
+// input layers are. Every key is documented in docs/plan-file.md. Unknown keys and out-of-range
+// values are PlanFileErrors naming the key and its line.
+
+#include "allocation/config.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace landalloc {
+
+/// Where the input layers are. Empty strings take the command line's INPUT and default names.
+struct InputsConfig {
+    std::string source;
+    std::string zones = "zones";
+    std::string stations = "stations";
+    std::string parks = "parks";
+    std::string parcels = "parcels";
+    std::vector<std::string> constraints = {"constraints"};
+    std::string crs;
+
+    /// One layer in full: its own source, layer name, encoding and stated CRS ("" = the default).
+    struct Layer {
+        std::string source;   // DEFAULT: inputs.source (or the command line's INPUT)
+        std::string layer;    // DEFAULT: the role's name ("zones", ...)
+        std::string encoding; // DEFAULT: inputs.encoding, else the .cpg file's
+        std::string crs;      // DEFAULT: none; the CRS of a layer that declares none
+    };
+    /// Per-layer details from `[inputs.<role>]` tables, by role (zones, stations, parks,
+    /// parcels); the layer names above stay in step with them.
+    std::map<std::string, Layer> layers;
+    /// One entry per `constraints` entry (a layer name or a table), in the same order.
+    std::vector<Layer> constraint_layers;
+    std::string encoding;             // DEFAULT: "" (each Shapefile's .cpg, else GDAL's default)
+    FieldMap fields;                  // [inputs.fields]; DEFAULT: the names in layers/city.hpp
+    double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2; smaller parcels are reported
+    int plan_line = 0;                // line of the [inputs] table (for messages); 0: none
+    std::map<std::string, ZoneValues> zone_values; // [inputs.zone_values.<zone id>]
+    GenerateSpec generate;                         // [inputs.generate]
+    /// [inputs.synth]: the plan brings its own synthetic city, generated when no INPUT is given
+    /// (the years are the plan's, set by make_synth_options). DEFAULT: none, read the inputs.
+    std::optional<SynthOptions> synth;
+};
+
+/// A parsed plan file: the allocation's settings and the [inputs] section. The two are one
+/// object so that code holding a plan file can pass it where the allocator's settings are wanted.
+struct PlanFile : PlanConfig {
+    InputsConfig inputs;
+    std::string source_text; // the TOML as read
+};
+
+/// Parses a plan file's text. `path` is used in error messages only.
+PlanFile parse_plan(const std::string &text, const std::string &path);
+/// Reads and parses a plan file.
+PlanFile load_plan(const std::string &path);
+/// The built-in default plan's TOML text (a Lianyungang-sized example city).
+const std::string &default_plan_text();
+PlanFile default_plan();
+
+} // namespace landalloc
