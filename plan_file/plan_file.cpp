@@ -24,11 +24,14 @@ void parse_plan_section(const Ctx &ctx, const toml::table *table, PlanConfig &cf
     const toml::table &plan = *table;
     ctx.check_keys(plan, "plan.", {"name", "first_year", "last_year", "seed"});
     cfg.name = ctx.text(plan, "plan.", "name", cfg.name);
-    cfg.first_year = static_cast<int>(ctx.integer(plan, "plan.", "first_year", 2021, 1990, 2100));
-    cfg.last_year =
-        static_cast<int>(ctx.integer(plan, "plan.", "last_year", cfg.first_year + 4, 1990, 2100));
-    cfg.seed = static_cast<std::uint64_t>(
-        ctx.integer(plan, "plan.", "seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+    const PlanConfig d; // last_year defaults to the default horizon's length from first_year
+    cfg.first_year =
+        static_cast<int>(ctx.integer(plan, "plan.", "first_year", cfg.first_year, 1990, 2100));
+    cfg.last_year = static_cast<int>(ctx.integer(
+        plan, "plan.", "last_year", cfg.first_year + (d.last_year - d.first_year), 1990, 2100));
+    cfg.seed = static_cast<std::uint64_t>(ctx.integer(plan, "plan.", "seed",
+                                                      static_cast<std::int64_t>(cfg.seed), 0,
+                                                      std::numeric_limits<std::int64_t>::max()));
     if (cfg.last_year < cfg.first_year || cfg.years() > 30) {
         ctx.fail(plan.get("last_year"), "plan.last_year",
                  "the horizon must run forwards and span at most 30 years");
@@ -50,11 +53,11 @@ void parse_housing_types(const Ctx &ctx, const toml::table *types, PlanConfig &c
         ctx.check_keys(t, prefix, {"name_zh", "unit_m2", "far_min", "far_max", "rental"});
         HousingType h;
         h.id = id;
-        h.name_zh = ctx.text(t, prefix, "name_zh", "");
-        h.unit_m2 = ctx.number(t, prefix, "unit_m2", 90, 10, 500);
-        h.far_min = ctx.number(t, prefix, "far_min", 1.0, 0.1, 20);
-        h.far_max = ctx.number(t, prefix, "far_max", 3.0, 0.1, 20);
-        h.rental = ctx.boolean(t, prefix, "rental", false);
+        h.name_zh = ctx.text(t, prefix, "name_zh", h.name_zh);
+        h.unit_m2 = ctx.number(t, prefix, "unit_m2", h.unit_m2, 10, 500);
+        h.far_min = ctx.number(t, prefix, "far_min", h.far_min, 0.1, 20);
+        h.far_max = ctx.number(t, prefix, "far_max", h.far_max, 0.1, 20);
+        h.rental = ctx.boolean(t, prefix, "rental", h.rental);
         if (h.far_max < h.far_min) {
             ctx.fail(t.get("far_max"), prefix + "far_max", "must not be below far_min");
         }
@@ -68,13 +71,15 @@ void parse_scoring(const Ctx &ctx, const toml::table &sc, PlanConfig &cfg) {
     ctx.check_keys(
         sc, "scoring.",
         {"station_decay_m", "park_decay_m", "zone_class", "unknown_zone_class", "weights"});
-    S.station_decay_m = ctx.number(sc, "scoring.", "station_decay_m", 800, 1, 100000);
-    S.park_decay_m = ctx.number(sc, "scoring.", "park_decay_m", 2000, 1, 100000);
-    S.unknown_zone_class = ctx.number(sc, "scoring.", "unknown_zone_class", 0.5, 0, 1);
+    S.station_decay_m = ctx.number(sc, "scoring.", "station_decay_m", S.station_decay_m, 1, 100000);
+    S.park_decay_m = ctx.number(sc, "scoring.", "park_decay_m", S.park_decay_m, 1, 100000);
+    S.unknown_zone_class =
+        ctx.number(sc, "scoring.", "unknown_zone_class", S.unknown_zone_class, 0, 1);
     if (const auto *zc = ctx.table(sc, "scoring.", "zone_class")) {
         for (auto &&[k, v] : *zc) {
+            // Each class given replaces or adds to the defaults (the key is present).
             S.zone_class[std::string(k.str())] =
-                ctx.number(*zc, "scoring.zone_class.", std::string(k.str()), 0.5, 0, 1);
+                *ctx.optional_number(*zc, "scoring.zone_class.", std::string(k.str()), 0, 1);
         }
     }
     if (const auto *w = ctx.table(sc, "scoring.", "weights")) {
@@ -103,18 +108,20 @@ void parse_objective(const Ctx &ctx, const toml::table &ob, ObjectiveConfig &O) 
     ctx.check_keys(
         ob, "objective.",
         {"over_target_cost", "short_binding_cost", "short_indicative_cost", "early_supply_bonus"});
-    O.over_target_cost = ctx.number(ob, "objective.", "over_target_cost", 1.0, 0, 1e6);
-    O.short_binding_cost = ctx.number(ob, "objective.", "short_binding_cost", 100.0, 0, 1e6);
-    O.short_indicative_cost = ctx.number(ob, "objective.", "short_indicative_cost", 5.0, 0, 1e6);
-    O.early_supply_bonus = ctx.number(ob, "objective.", "early_supply_bonus", 0.001, 0, 0.1);
+    const std::string p = "objective.";
+    O.over_target_cost = ctx.number(ob, p, "over_target_cost", O.over_target_cost, 0, 1e6);
+    O.short_binding_cost = ctx.number(ob, p, "short_binding_cost", O.short_binding_cost, 0, 1e6);
+    O.short_indicative_cost =
+        ctx.number(ob, p, "short_indicative_cost", O.short_indicative_cost, 0, 1e6);
+    O.early_supply_bonus = ctx.number(ob, p, "early_supply_bonus", O.early_supply_bonus, 0, 0.1);
 }
 
 /// `[jobs_housing]`: the jobs-housing band.
 void parse_jobs_housing(const Ctx &ctx, const toml::table &jh, JobsHousingConfig &J) {
     ctx.check_keys(jh, "jobs_housing.", {"ratio_min", "ratio_max", "weight"});
-    J.ratio_min = ctx.number(jh, "jobs_housing.", "ratio_min", 0.8, 0.01, 100);
-    J.ratio_max = ctx.number(jh, "jobs_housing.", "ratio_max", 1.5, 0.01, 100);
-    J.weight = ctx.number(jh, "jobs_housing.", "weight", 2.0, 0, 1e6);
+    J.ratio_min = ctx.number(jh, "jobs_housing.", "ratio_min", J.ratio_min, 0.01, 100);
+    J.ratio_max = ctx.number(jh, "jobs_housing.", "ratio_max", J.ratio_max, 0.01, 100);
+    J.weight = ctx.number(jh, "jobs_housing.", "weight", J.weight, 0, 1e6);
     if (J.ratio_max < J.ratio_min) {
         ctx.fail(jh.get("ratio_max"), "jobs_housing.ratio_max", "must not be below ratio_min");
     }
@@ -131,12 +138,12 @@ void parse_solver(const Ctx &ctx, const toml::table &so, SolverConfig &S) {
         ctx.fail(so.get("method"), "solver.method",
                  "'" + S.method + "' is not a method; use auto, exact, heuristic or greedy");
     }
-    S.time_limit_s = ctx.number(so, "solver.", "time_limit_s", 60, 0.1, 1e6);
-    S.gap = ctx.number(so, "solver.", "gap", 1e-3, 0, 1);
-    S.auto_exact_max_parcels =
-        static_cast<int>(ctx.integer(so, "solver.", "auto_exact_max_parcels", 1000, 0, 100000000));
-    S.heuristic_iterations =
-        static_cast<int>(ctx.integer(so, "solver.", "heuristic_iterations", 300, 0, 1000000));
+    S.time_limit_s = ctx.number(so, "solver.", "time_limit_s", S.time_limit_s, 0.1, 1e6);
+    S.gap = ctx.number(so, "solver.", "gap", S.gap, 0, 1);
+    S.auto_exact_max_parcels = static_cast<int>(ctx.integer(
+        so, "solver.", "auto_exact_max_parcels", S.auto_exact_max_parcels, 0, 100000000));
+    S.heuristic_iterations = static_cast<int>(
+        ctx.integer(so, "solver.", "heuristic_iterations", S.heuristic_iterations, 0, 1000000));
 }
 
 PlanFile parse_plan(const std::string &text, const std::string &path) {

@@ -42,7 +42,7 @@ void read_types(const Ctx &ctx, const toml::node &node, const std::string &prefi
             }
         }
     } else {
-        tg.type = ctx.text(t, prefix, "type", "");
+        tg.type = ctx.text(t, prefix, "type", tg.type);
         if (cfg.type_index(tg.type) < 0) {
             ctx.fail(t.get("type") ? t.get("type") : &node, prefix + "type",
                      "'" + tg.type + "' is not a housing type defined in [housing_types]");
@@ -83,7 +83,7 @@ void read_values(const Ctx &ctx, const toml::node &node, const std::string &pref
                          " has " + std::to_string(cfg.years()) + " years");
         }
     } else if (total) {
-        const double tot = ctx.number(t, prefix, "total", 0, 0, 1e12);
+        const double tot = *ctx.optional_number(t, prefix, "total", 0, 1e12);
         tg.values.assign(static_cast<std::size_t>(cfg.years()), tot / cfg.years());
     } else {
         tg.values.assign(static_cast<std::size_t>(cfg.years()), 0.0);
@@ -112,7 +112,7 @@ void parse_targets(const Ctx &ctx, const toml::node *targets, PlanConfig &cfg) {
         tg.line = static_cast<int>(t.source().begin.line);
         read_types(ctx, node, prefix, cfg, tg);
         tg.zones = ctx.strings(t, prefix, "zones");
-        tg.displaced_from = ctx.text(t, prefix, "displaced_from", "");
+        tg.displaced_from = ctx.text(t, prefix, "displaced_from", tg.displaced_from);
         std::string key = tg.type + "|" + tg.displaced_from;
         for (const auto &z : tg.zones) {
             key += "|" + z;
@@ -123,14 +123,14 @@ void parse_targets(const Ctx &ctx, const toml::node *targets, PlanConfig &cfg) {
                          "' in the same zones; give one per type and zone set");
         }
         try {
-            tg.unit = parse_quantity(ctx.text(t, prefix, "unit", "ha"));
+            tg.unit = parse_quantity(ctx.text(t, prefix, "unit", quantity_unit(tg.unit)));
         } catch (const std::invalid_argument &e) {
             ctx.fail(t.get("unit"), prefix + "unit", e.what());
         }
-        tg.tolerance = ctx.number(t, prefix, "tolerance", 0.05, 0.0, 1.0);
-        tg.binding = ctx.boolean(t, prefix, "binding", true);
-        tg.at_least = ctx.boolean(t, prefix, "at_least", false);
-        tg.demand = ctx.text(t, prefix, "demand", "");
+        tg.tolerance = ctx.number(t, prefix, "tolerance", tg.tolerance, 0.0, 1.0);
+        tg.binding = ctx.boolean(t, prefix, "binding", tg.binding);
+        tg.at_least = ctx.boolean(t, prefix, "at_least", tg.at_least);
+        tg.demand = ctx.text(t, prefix, "demand", tg.demand);
         if (!tg.demand.empty() && tg.demand != "housing" && tg.demand != "talent") {
             ctx.fail(t.get("demand"), prefix + "demand",
                      "'" + tg.demand + "' is not a demand; use housing or talent");
