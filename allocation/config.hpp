@@ -18,15 +18,15 @@
 namespace landalloc {
 
 struct Target {
-    /// Housing type id; for a group target the member ids joined by '+'.
+    /// Housing type id; for a group target the member ids joined by '+'. Required.
     std::string type;
     /// A group target (Lianyungang's residential land over all types, lianyungang.txt L598-606):
     /// the types whose supply it sums; empty for a target of one type.
     std::vector<std::string> types;
-    Quantity unit = Quantity::land_ha;
-    std::vector<double> values; // one per year of the horizon
-    double tolerance = 0.05;    // DEFAULT: 5 %, relative
-    bool binding = true;        // DEFAULT: binding (约束性)
+    Quantity unit = Quantity::land_ha; // DEFAULT: "ha"
+    std::vector<double> values;        // one per year of the horizon
+    double tolerance = 0.05;           // DEFAULT: 5 %, relative
+    bool binding = true;               // DEFAULT: binding (约束性)
     /// "不少于": only the lower band binds; supply above it is allowed (it costs over_target_cost
     /// per unit, so it never pays). DEFAULT: false (supply stays within target x (1 + tol)).
     bool at_least = false;
@@ -84,10 +84,10 @@ struct SolverConfig {
 };
 
 struct PlanConfig {
-    std::string name = "Built-in example plan";
-    int first_year = 2021;
-    int last_year = 2025;
-    std::uint64_t seed = 1;
+    std::string name = "Built-in example plan"; // DEFAULT: "Built-in example plan"
+    int first_year = 2021;                      // DEFAULT: 2021 (the 14th Five-Year Plan's first)
+    int last_year = 2025;   // DEFAULT: first_year + (2025 - 2021), a five-year horizon
+    std::uint64_t seed = 1; // DEFAULT: 1
     std::vector<HousingType> types;
     std::vector<Target> targets;
     ScoringConfig scoring;

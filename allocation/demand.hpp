@@ -39,14 +39,14 @@ struct ZoneDemand {
     std::optional<double> per_capita_m2;     // DEFAULT: [demand] per_capita_m2
     std::optional<double> existing_stock_m2; // residential floor area standing at the start
     std::optional<double> replacement_m2;    // demolished stock to replace over the horizon
-    double net_inflow = 0;                   // net migrants a year (for the inflow tilt)
+    double net_inflow = 0;                   // DEFAULT: 0 net migrants a year (inflow tilt)
     int line = 0;                            // line of the table in the plan file
 };
 
 /// `[[demand.talent]]`: expected talents and the weighted floor area each needs.
 struct TalentDemand {
     std::vector<std::string> zones;    // where they work (zone ids); empty: city-wide
-    double talents_per_year = 0;       // expected new talents a year
+    double talents_per_year = 0;       // expected new talents a year; required
     double area_per_talent_m2 = 52.91; // DEFAULT: Lianyungang's weighted area (L247)
     int line = 0;                      // line of the table in the plan file
 };
@@ -58,8 +58,8 @@ struct DemandConfig {
     std::optional<double> per_capita_m2;     // target floor area a person at the horizon's end
     std::optional<double> existing_stock_m2; // city-wide stock at the start
     std::optional<double> replacement_m2;    // city-wide demolished stock to replace; DEFAULT 0
-    double inflow_tilt = 0;                  // zone demand x (1 + tilt x net inflow / population)
-    bool by_zone = true;                     // false: always city-wide
+    double inflow_tilt = 0; // DEFAULT: 0; zone demand x (1 + tilt x net inflow / population)
+    bool by_zone = true;    // DEFAULT: true; false: always city-wide
     std::map<std::string, ZoneDemand> zones; // by zone id
     std::vector<TalentDemand> talent;
 };

@@ -25,14 +25,15 @@ namespace landalloc {
 
 /// Rule 2, 人地房联动: a zone's supply of the listed types scales with its inventory months.
 struct DestockingRule {
-    std::vector<std::string> types = {"commercial"};
+    std::vector<std::string> types = {"commercial"}; // DEFAULT: commercial housing
     /// Band edges in months, ascending. DEFAULT: 6 (L285 Lianyungang), 12 (Wenzhou L94),
     /// 18 and 36 (national guidance 2017).
     std::vector<double> thresholds_months = {6, 12, 18, 36};
     /// One multiplier per band (thresholds + 1): < 6 increase, 6-12 balanced, 12-18 reduce,
     /// 18-36 cut, > 36 stop. A multiplier of 0 makes the zone ineligible for the types.
+    /// DEFAULT: 1.3, 1.0, 0.7, 0.4, 0.0.
     std::vector<double> multipliers = {1.3, 1.0, 0.7, 0.4, 0.0};
-    /// Zones with unknown inventory (0 months) take this multiplier.
+    /// Zones with unknown inventory (0 months) take this multiplier. DEFAULT: 1.0.
     double unknown_multiplier = 1.0;
 };
 
@@ -40,41 +41,43 @@ struct DestockingRule {
 /// land.
 struct RentalShareRule {
     double share = 0.10; // DEFAULT: 10 % (Lianyungang L285)
-    bool binding = true;
+    bool binding = true; // DEFAULT: binding
 };
 
 /// Rule 4: AR goes near industrial parks or rail stations, and its land comes first from
 /// collective land, enterprises' idle land, park supporting land and idle buildings.
 struct ArSitingRule {
-    std::vector<std::string> types = {"affordable_rental"};
-    double max_station_m = 1000; // DEFAULT: 1 km from a station, or
-    double max_park_m = 2000;    // DEFAULT: 2 km from an industrial park
-    /// Land sources best first (Nanjing L244); sources not listed rank last.
+    std::vector<std::string> types = {"affordable_rental"}; // DEFAULT: affordable rental
+    double max_station_m = 1000;                            // DEFAULT: 1 km from a station, or
+    double max_park_m = 2000;                               // DEFAULT: 2 km from an industrial park
+    /// Land sources best first (Nanjing L244); sources not listed rank last. DEFAULT: these.
     std::vector<std::string> land_source_priority = {"collective", "enterprise_idle",
                                                      "park_supporting", "renewal", "new_state"};
-    /// Value bonus for each rank above the last: 1 + step x (n - 1 - rank).
+    /// Value bonus for each rank above the last: 1 + step x (n - 1 - rank). DEFAULT: 0.15.
     double priority_step = 0.15;
 };
 
 /// Rule 5: housing inside an industrial park may use at most a share of the park's land and of
 /// its floor area (Wenzhou L241, L297, L303).
 struct ParkCap {
-    std::string name;                  // e.g. "living_service", "dormitory", "talent_apartment"
-    std::vector<std::string> types;    // housing types counted; empty: all types
-    double land_share = 0.15;          // of the park's land area
-    std::optional<double> floor_share; // of the park's floor area (park land x park_far)
+    /// e.g. "living_service", "dormitory", "talent_apartment"; DEFAULT: "cap N" (N from 1)
+    std::string name;
+    std::vector<std::string> types; // housing types counted; DEFAULT: empty, all types
+    double land_share = 0.15;       // DEFAULT: 15 % of the park's land area (Wenzhou L241)
+    /// Share of the park's floor area (park land x park_far); DEFAULT: none (no floor cap).
+    std::optional<double> floor_share;
 };
 struct ParkCapsRule {
-    double park_far = 1.2; // DEFAULT: 1.2, plot ratio of the park's own (industrial) floor area
-    std::vector<ParkCap> caps;
+    double park_far = 1.2;     // DEFAULT: 1.2, plot ratio of the park's own (industrial) floor area
+    std::vector<ParkCap> caps; // DEFAULT: one cap "living_service" of ParkCap's defaults
 };
 
 /// Rule 6: higher plot ratios and priority near high-capacity stations (Nanjing L135).
 struct TodRule {
-    std::vector<std::string> modes = {"metro", "intercity_rail", "hsr"};
-    std::vector<double> radii_m = {500, 800};     // DEFAULT: 500 m and 800 m
-    std::vector<double> far_bonus = {0.3, 0.15};  // plot ratio x (1 + bonus) within each radius
-    std::vector<double> value_bonus = {0.2, 0.1}; // value x (1 + bonus) within each radius
+    std::vector<std::string> modes = {"metro", "intercity_rail", "hsr"}; // DEFAULT: these
+    std::vector<double> radii_m = {500, 800};                            // DEFAULT: 500 m and 800 m
+    std::vector<double> far_bonus = {0.3, 0.15};  // DEFAULT: plot ratio x 1.3, 1.15 within them
+    std::vector<double> value_bonus = {0.2, 0.1}; // DEFAULT: value x 1.2, 1.1 within them
 };
 
 /// Rule 7: what each zone class permits.
@@ -87,28 +90,29 @@ struct ZoneClassRule {
 struct KeyAreasRule {
     std::vector<std::string> zones; // zone ids of the key areas
     double share = 0.80;            // DEFAULT: 80 %
-    bool binding = true;
-    int line = 0; // line of the table in the plan file (for messages)
+    bool binding = true;            // DEFAULT: binding
+    int line = 0;                   // line of the table in the plan file (for messages)
 };
 
 /// Rule 9: a share of a host type's floor area on qualifying sites goes to a bundled type
 /// (Nanjing L257: >= 5 % talent housing on sites over 5 ha, in development zones or near metro).
 struct BundlingRule {
-    std::string type = "talent"; // the bundled type
-    std::vector<std::string> hosts = {"commercial"};
-    double share = 0.05;    // DEFAULT: 5 %
-    bool all_sites = false; // true: every host site (Wenzhou L100, 10 %)
-    double min_site_ha = 5; // or a site of at least this area
-    std::vector<std::string> zone_classes = {"development_zone", "high_tech"}; // or in these
-    double near_station_m = 800; // or within this distance of a metro station
-    bool in_park = false;        // or inside an industrial park
+    std::string type = "talent";                     // DEFAULT: talent, the bundled type
+    std::vector<std::string> hosts = {"commercial"}; // DEFAULT: commercial
+    double share = 0.05;                             // DEFAULT: 5 %
+    bool all_sites = false; // DEFAULT: false; true: every host site (Wenzhou L100, 10 %)
+    double min_site_ha = 5; // DEFAULT: 5 ha; or a site of at least this area
+    /// DEFAULT: development_zone, high_tech; or a site in a zone of these classes
+    std::vector<std::string> zone_classes = {"development_zone", "high_tech"};
+    double near_station_m = 800; // DEFAULT: 800 m; or within this distance of a metro station
+    bool in_park = false;        // DEFAULT: false; or inside an industrial park
 };
 
 /// Rule 11: resettlement housing stays in or next to the displacing sub-district (Nantong).
 struct ResettlementRule {
-    std::vector<std::string> types = {"resettlement"};
+    std::vector<std::string> types = {"resettlement"}; // DEFAULT: resettlement
     /// Parcels in an adjacent zone qualify when within this distance of the displacing zone's
-    /// centre; 0: any parcel of an adjacent zone.
+    /// centre; 0: any parcel of an adjacent zone. DEFAULT: 3000 m.
     double max_distance_m = 3000;
 };
 

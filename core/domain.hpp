@@ -15,11 +15,11 @@ inline constexpr int k_none = -1;
 
 struct HousingType {
     std::string id;       // commercial, affordable_rental, public_rental, ...
-    std::string name_zh;  // 商品住房, 保障性租赁住房, ...
-    double unit_m2 = 90;  // average floor area of one unit
-    double far_min = 1.0; // lowest plot ratio at which the type is built
-    double far_max = 3.0; // highest plot ratio the type is built at
-    bool rental = false;  // counts towards the rental share (AR, public rental)
+    std::string name_zh;  // 商品住房, 保障性租赁住房, ...; DEFAULT: ""
+    double unit_m2 = 90;  // DEFAULT: 90 m^2, average floor area of one unit
+    double far_min = 1.0; // DEFAULT: 1.0, lowest plot ratio at which the type is built
+    double far_max = 3.0; // DEFAULT: 3.0, highest plot ratio the type is built at
+    bool rental = false;  // DEFAULT: false; counts towards the rental share (AR, public rental)
 };
 
 struct Zone {

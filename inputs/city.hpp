@@ -58,6 +58,8 @@ struct ZoneValues {
 
 /// Generating example parks and parcels inside real zones ([inputs.generate]).
 struct GenerateSpec {
+    /// Parcels generated when [inputs.generate] is given without `parcels`.
+    static constexpr int k_parcels_when_given = 1000; // DEFAULT: 1000 with [inputs.generate]
     int parcels = 0; // DEFAULT: 0 = read the parcels and parks layers; > 0: generate this many
     int parks = 4;   // DEFAULT: 4 industrial parks, in the zones with the most jobs
     std::uint64_t seed = 2021; // DEFAULT: 2021

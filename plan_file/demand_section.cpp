@@ -26,19 +26,12 @@ void parse_demand(const Ctx &ctx, const toml::table &t, PlanConfig &cfg) {
     DemandConfig D;
     D.present = true;
     D.line = static_cast<int>(t.source().begin.line);
-    auto opt = [&](const toml::table &tt, const std::string &prefix, const std::string &key,
-                   double lo, double hi) -> std::optional<double> {
-        if (!tt.get(key)) {
-            return std::nullopt;
-        }
-        return ctx.number(tt, prefix, key, 0, lo, hi);
-    };
-    D.population = opt(t, p, "population", 0, k_max_people);
-    D.per_capita_m2 = opt(t, p, "per_capita_m2", 1, 1000);
-    D.existing_stock_m2 = opt(t, p, "existing_stock_m2", 0, k_max_m2);
-    D.replacement_m2 = opt(t, p, "replacement_m2", 0, k_max_m2);
-    D.inflow_tilt = ctx.number(t, p, "inflow_tilt", 0, 0, 100);
-    D.by_zone = ctx.boolean(t, p, "by_zone", true);
+    D.population = ctx.optional_number(t, p, "population", 0, k_max_people);
+    D.per_capita_m2 = ctx.optional_number(t, p, "per_capita_m2", 1, 1000);
+    D.existing_stock_m2 = ctx.optional_number(t, p, "existing_stock_m2", 0, k_max_m2);
+    D.replacement_m2 = ctx.optional_number(t, p, "replacement_m2", 0, k_max_m2);
+    D.inflow_tilt = ctx.number(t, p, "inflow_tilt", D.inflow_tilt, 0, 100);
+    D.by_zone = ctx.boolean(t, p, "by_zone", D.by_zone);
 
     if (const auto *zs = ctx.table(t, p, "zones")) {
         if (!D.by_zone && !zs->empty()) {
@@ -59,11 +52,12 @@ void parse_demand(const Ctx &ctx, const toml::table &t, PlanConfig &cfg) {
                             "net_inflow"});
             ZoneDemand z;
             z.line = static_cast<int>(zt.source().begin.line);
-            z.population = opt(zt, zp, "population", 0, k_max_people);
-            z.per_capita_m2 = opt(zt, zp, "per_capita_m2", 1, 1000);
-            z.existing_stock_m2 = opt(zt, zp, "existing_stock_m2", 0, k_max_m2);
-            z.replacement_m2 = opt(zt, zp, "replacement_m2", 0, k_max_m2);
-            z.net_inflow = ctx.number(zt, zp, "net_inflow", 0, -k_max_people, k_max_people);
+            z.population = ctx.optional_number(zt, zp, "population", 0, k_max_people);
+            z.per_capita_m2 = ctx.optional_number(zt, zp, "per_capita_m2", 1, 1000);
+            z.existing_stock_m2 = ctx.optional_number(zt, zp, "existing_stock_m2", 0, k_max_m2);
+            z.replacement_m2 = ctx.optional_number(zt, zp, "replacement_m2", 0, k_max_m2);
+            z.net_inflow =
+                ctx.number(zt, zp, "net_inflow", z.net_inflow, -k_max_people, k_max_people);
             D.zones[id] = std::move(z);
         }
     }
@@ -83,7 +77,8 @@ void parse_demand(const Ctx &ctx, const toml::table &t, PlanConfig &cfg) {
             if (!tt.get("talents_per_year")) {
                 ctx.fail(&node, tp + "talents_per_year", "is required (expected talents a year)");
             }
-            d.talents_per_year = ctx.number(tt, tp, "talents_per_year", 0, 0, k_max_people);
+            d.talents_per_year =
+                ctx.number(tt, tp, "talents_per_year", d.talents_per_year, 0, k_max_people);
             d.area_per_talent_m2 =
                 ctx.number(tt, tp, "area_per_talent_m2", d.area_per_talent_m2, 1, 1000);
             D.talent.push_back(std::move(d));

@@ -37,7 +37,8 @@ void parse_indicators(const Ctx &ctx, const toml::table &t, IndicatorOptions &o)
             o.station_radii_m.push_back(*d);
         }
     }
-    o.stations_open_by = static_cast<int>(ctx.integer(t, p, "stations_open_by", 0, 0, 2200));
+    o.stations_open_by =
+        static_cast<int>(ctx.integer(t, p, "stations_open_by", o.stations_open_by, 0, 2200));
     o.park_catchment_m = ctx.number(t, p, "park_catchment_m", o.park_catchment_m, 1, 100000);
     auto decay_kind = [&](const std::string &key, DecayKind def) {
         const std::string k =
@@ -56,7 +57,10 @@ void parse_indicators(const Ctx &ctx, const toml::table &t, IndicatorOptions &o)
     o.catchment_m = ctx.number(t, p, "catchment_m", o.catchment_m, 1, 1e6);
     o.labour_force_rate = ctx.number(t, p, "labour_force_rate", o.labour_force_rate, 0, 1);
     o.persons_per_unit = ctx.number(t, p, "persons_per_unit", o.persons_per_unit, 0, 20);
-    const std::string model = ctx.text(t, p, "commute_model", "doubly_constrained");
+    const std::string model =
+        ctx.text(t, p, "commute_model",
+                 o.commute_model == CommuteModel::production_constrained ? "production_constrained"
+                                                                         : "doubly_constrained");
     if (model != "doubly_constrained" && model != "production_constrained") {
         ctx.fail(t.get("commute_model"), p + "commute_model",
                  "'" + model +

@@ -48,7 +48,7 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
             d, dp,
             {"id", "name", "zone_class", "population", "jobs", "dwellings", "destock_months"});
         SynthDistrict z;
-        z.id = ctx.text(d, dp, "id", "");
+        z.id = ctx.text(d, dp, "id", z.id);
         const std::string id = z.id.empty() ? synth_district_id(i) : z.id;
         if (d.get("id") && z.id.empty()) {
             ctx.fail(d.get("id"), dp + "id", "is empty; leave it out for " + id);
@@ -57,23 +57,20 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
             ctx.fail(d.get("id") ? d.get("id") : &node, dp + "id",
                      "'" + id + "' is the id of an earlier district; ids must be unique");
         }
-        z.name = ctx.text(d, dp, "name", "");
-        z.zone_class = ctx.text(d, dp, "zone_class", "");
-        for (const char *key : {"name", "zone_class"}) {
-            if (d.get(key) && ctx.text(d, dp, key, "").empty()) {
+        z.name = ctx.text(d, dp, "name", z.name);
+        z.zone_class = ctx.text(d, dp, "zone_class", z.zone_class);
+        for (auto [key, member] : {std::pair{"name", &SynthDistrict::name},
+                                   std::pair{"zone_class", &SynthDistrict::zone_class}}) {
+            if (d.get(key) && (z.*member).empty()) {
                 ctx.fail(d.get(key), dp + key, "is empty; leave it out for a generated one");
             }
         }
         for (auto [key, member] : {std::pair{"population", &SynthDistrict::population},
                                    std::pair{"jobs", &SynthDistrict::jobs},
                                    std::pair{"dwellings", &SynthDistrict::dwellings}}) {
-            if (d.get(key)) {
-                z.*member = ctx.number(d, dp, key, 0, 0, 1e9);
-            }
+            z.*member = ctx.optional_number(d, dp, key, 0, 1e9);
         }
-        if (d.get("destock_months")) {
-            z.destock_months = ctx.number(d, dp, "destock_months", 0, 0, 1200);
-        }
+        z.destock_months = ctx.optional_number(d, dp, "destock_months", 0, 1200);
         o.districts.push_back(std::move(z));
         ++i;
     }
@@ -101,18 +98,19 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
         I.synth = parse_synth(ctx, *sy);
     }
     I.plan_line = static_cast<int>(in.source().begin.line);
-    I.source = ctx.text(in, "inputs.", "source", "");
-    I.crs = ctx.text(in, "inputs.", "crs", "");
-    auto check_encoding = [&](const toml::table &t, const std::string &prefix) {
-        const std::string e = ctx.text(t, prefix, "encoding", "");
+    I.source = ctx.text(in, "inputs.", "source", I.source);
+    I.crs = ctx.text(in, "inputs.", "crs", I.crs);
+    auto check_encoding = [&](const toml::table &t, const std::string &prefix,
+                              const std::string &def) {
+        const std::string e = ctx.text(t, prefix, "encoding", def);
         if (!e.empty() && !encoding_known(e)) {
             ctx.fail(t.get("encoding"), prefix + "encoding",
                      "'" + e + "' is not an encoding iconv knows (try GBK, GB18030, UTF-8)");
         }
         return e;
     };
-    auto check_crs = [&](const toml::table &t, const std::string &prefix) {
-        const std::string c = ctx.text(t, prefix, "crs", "");
+    auto check_crs = [&](const toml::table &t, const std::string &prefix, const std::string &def) {
+        const std::string c = ctx.text(t, prefix, "crs", def);
         if (!c.empty()) {
             if (!crs_known(c)) {
                 ctx.fail(t.get("crs"), prefix + "crs",
@@ -121,9 +119,10 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
         }
         return c;
     };
-    I.encoding = check_encoding(in, "inputs.");
-    check_crs(in, "inputs.");
-    I.min_parcel_area_m2 = ctx.number(in, "inputs.", "min_parcel_area_m2", 1000, 0, 1e9);
+    I.encoding = check_encoding(in, "inputs.", I.encoding);
+    check_crs(in, "inputs.", I.crs);
+    I.min_parcel_area_m2 =
+        ctx.number(in, "inputs.", "min_parcel_area_m2", I.min_parcel_area_m2, 0, 1e9);
 
     // A layer is a name (simple form) or a table (full form).
     auto layer = [&](const toml::node &n, const std::string &key, const std::string &def) {
@@ -135,10 +134,10 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
             const auto &t = *n.as_table();
             const std::string prefix = key + ".";
             ctx.check_keys(t, prefix, {"source", "layer", "encoding", "crs"});
-            L.source = ctx.text(t, prefix, "source", "");
-            L.layer = ctx.text(t, prefix, "layer", def);
-            L.encoding = check_encoding(t, prefix);
-            L.crs = check_crs(t, prefix);
+            L.source = ctx.text(t, prefix, "source", L.source);
+            L.layer = ctx.text(t, prefix, "layer", L.layer);
+            L.encoding = check_encoding(t, prefix, L.encoding);
+            L.crs = check_crs(t, prefix, L.crs);
         } else {
             ctx.fail(&n, key, "must be a layer name or a table (source, layer, encoding, crs)");
         }
@@ -185,24 +184,22 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
                                        std::pair{"jobs", &ZoneValues::jobs},
                                        std::pair{"dwellings", &ZoneValues::dwellings},
                                        std::pair{"destock_months", &ZoneValues::destock_months}}) {
-                if (t.get(key)) {
-                    z.*member = ctx.number(t, prefix, key, 0, 0, 1e9);
-                }
+                z.*member = ctx.optional_number(t, prefix, key, 0, 1e9);
             }
-            if (t.get("zone_class")) {
-                z.zone_class = ctx.text(t, prefix, "zone_class", "");
-            }
+            z.zone_class = ctx.optional_text(t, prefix, "zone_class");
             I.zone_values[id] = std::move(z);
         }
     }
     if (const auto *g = ctx.table(in, "inputs.", "generate")) {
-        ctx.check_keys(*g, "inputs.generate.", {"parcels", "parks", "seed"});
-        I.generate.parcels =
-            static_cast<int>(ctx.integer(*g, "inputs.generate.", "parcels", 1000, 1, 1000000));
-        I.generate.parks =
-            static_cast<int>(ctx.integer(*g, "inputs.generate.", "parks", 4, 0, 1000));
-        I.generate.seed = static_cast<std::uint64_t>(ctx.integer(
-            *g, "inputs.generate.", "seed", 2021, 0, std::numeric_limits<std::int64_t>::max()));
+        const std::string p = "inputs.generate.";
+        GenerateSpec &G = I.generate;
+        ctx.check_keys(*g, p, {"parcels", "parks", "seed"});
+        G.parcels = static_cast<int>(
+            ctx.integer(*g, p, "parcels", GenerateSpec::k_parcels_when_given, 1, 1000000));
+        G.parks = static_cast<int>(ctx.integer(*g, p, "parks", G.parks, 0, 1000));
+        G.seed =
+            static_cast<std::uint64_t>(ctx.integer(*g, p, "seed", static_cast<std::int64_t>(G.seed),
+                                                   0, std::numeric_limits<std::int64_t>::max()));
     }
     if (const auto *f = ctx.table(in, "inputs.", "fields")) {
         std::set<std::string> keys;

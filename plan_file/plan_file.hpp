@@ -16,13 +16,13 @@ namespace landalloc {
 
 /// Where the input layers are. Empty strings take the command line's INPUT and default names.
 struct InputsConfig {
-    std::string source;
-    std::string zones = "zones";
+    std::string source;          // DEFAULT: "" (the command line's INPUT)
+    std::string zones = "zones"; // DEFAULT: the role's name, and so on
     std::string stations = "stations";
     std::string parks = "parks";
     std::string parcels = "parcels";
-    std::vector<std::string> constraints = {"constraints"};
-    std::string crs;
+    std::vector<std::string> constraints = {"constraints"}; // DEFAULT: one layer "constraints"
+    std::string crs; // DEFAULT: "" (the first projected layer CRS, else from the data)
 
     /// One layer in full: its own source, layer name, encoding and stated CRS ("" = the default).
     struct Layer {

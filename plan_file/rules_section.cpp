@@ -68,7 +68,7 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
                 "needs one multiplier per band: " + std::to_string(d.thresholds_months.size() + 1) +
                     " for " + std::to_string(d.thresholds_months.size()) + " thresholds");
         }
-        d.unknown_multiplier = ctx.number(*t, p, "unknown_multiplier", 1.0, 0, 10);
+        d.unknown_multiplier = ctx.number(*t, p, "unknown_multiplier", d.unknown_multiplier, 0, 10);
         R.destocking = d;
     }
 
@@ -119,16 +119,17 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
                 ctx.check_keys(c, cp, {"name", "types", "land_share", "floor_share"});
                 ParkCap cap;
                 cap.name = ctx.text(c, cp, "name", "cap " + std::to_string(i));
-                cap.types = types_or(ctx, c, cp, "types", {}, cfg);
+                cap.types = types_or(ctx, c, cp, "types", cap.types, cfg);
                 cap.land_share = ctx.number(c, cp, "land_share", cap.land_share, 0, 1);
-                if (c.get("floor_share")) {
-                    cap.floor_share = ctx.number(c, cp, "floor_share", 0.25, 0, 10);
-                }
+                cap.floor_share = ctx.optional_number(c, cp, "floor_share", 0, 10);
                 pc.caps.push_back(std::move(cap));
             }
         } else {
-            // Wenzhou's figures: living/service land 15 % (L241).
-            pc.caps.push_back({"living_service", {}, 0.15, std::nullopt});
+            // One cap of living/service land, all types, at ParkCap's default land share
+            // (Wenzhou's 15 %, L241).
+            ParkCap cap;
+            cap.name = "living_service";
+            pc.caps.push_back(std::move(cap));
         }
         R.park_caps = pc;
     }
@@ -182,7 +183,7 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
                     if (cfg.type_index(id) < 0) {
                         ctx.fail(&tv, p + "max_share." + id, "not a housing type");
                     }
-                    z.max_share[id] = ctx.number(*ms, p + "max_share.", id, 0, 0, 1);
+                    z.max_share[id] = *ctx.optional_number(*ms, p + "max_share.", id, 0, 1);
                 }
             }
             R.zone_classes[cls] = std::move(z);

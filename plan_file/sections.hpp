@@ -1,7 +1,7 @@
 #pragma once
-// The parsers of the plan file's sections, one per section (plan_file.cpp calls them in order).
-// Each reads its table strictly: unknown keys and out-of-range values throw PlanFileError naming
-// the file, line and key (toml_ctx.hpp).
+// The parsers of the plan file's sections, one per section (parse_plan in plan_file.cpp calls them
+// in order). Each reads its table strictly: unknown keys and out-of-range values throw
+// PlanFileError naming the file, line and key (toml_ctx.hpp).
 
 #include "allocation/config.hpp"
 #include "plan_file/plan_file.hpp"
@@ -9,6 +9,21 @@
 
 namespace landalloc {
 
+/// `[plan]` (plan_file.cpp); required, so `t` null is an error.
+void parse_plan_section(const detail::Ctx &ctx, const toml::table *t, PlanConfig &cfg);
+/// `[housing_types.<id>]` (plan_file.cpp); at least one is required, so `t` null is an error.
+void parse_housing_types(const detail::Ctx &ctx, const toml::table *t, PlanConfig &cfg);
+/// `[[targets]]` (targets_section.cpp), `targets` null when absent; housing types and the
+/// horizon must already be parsed.
+void parse_targets(const detail::Ctx &ctx, const toml::node *targets, PlanConfig &cfg);
+/// `[scoring]` (plan_file.cpp); housing types must already be parsed.
+void parse_scoring(const detail::Ctx &ctx, const toml::table &t, PlanConfig &cfg);
+/// `[objective]` (plan_file.cpp).
+void parse_objective(const detail::Ctx &ctx, const toml::table &t, ObjectiveConfig &o);
+/// `[jobs_housing]` (plan_file.cpp).
+void parse_jobs_housing(const detail::Ctx &ctx, const toml::table &t, JobsHousingConfig &j);
+/// `[solver]` (plan_file.cpp).
+void parse_solver(const detail::Ctx &ctx, const toml::table &t, SolverConfig &s);
 /// `[inputs]`, with `[inputs.<role>]`, `[inputs.fields]`, `[inputs.zone_values]`,
 /// `[inputs.generate]` and `[inputs.synth]` (inputs_section.cpp).
 void parse_inputs(const detail::Ctx &ctx, const toml::table &in, InputsConfig &inputs);

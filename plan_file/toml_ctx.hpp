@@ -1,6 +1,6 @@
 #pragma once
-// Internal to allocation/: reading TOML tables with errors that name the plan file, the line and
-// the dotted key (plan_config.cpp, rules.cpp, demand.cpp).
+// Internal to plan_file/: reading TOML tables with errors that name the plan file, the line and
+// the dotted key (the section parsers of sections.hpp).
 
 #include "core/errors.hpp"
 
@@ -45,11 +45,20 @@ class Ctx {
         }
     }
 
+    /// A number in [lo, hi]; `def` when the key is absent (pass the member being filled, so
+    /// the default is the struct's).
     double number(const toml::table &t, const std::string &prefix, const std::string &key,
                   double def, double lo, double hi) const {
+        return optional_number(t, prefix, key, lo, hi).value_or(def);
+    }
+
+    /// A number in [lo, hi], or nullopt when the key is absent (for std::optional members and for
+    /// keys known to be present, such as those of a table being iterated).
+    std::optional<double> optional_number(const toml::table &t, const std::string &prefix,
+                                          const std::string &key, double lo, double hi) const {
         const toml::node *n = t.get(key);
         if (!n) {
-            return def;
+            return std::nullopt;
         }
         std::optional<double> v = n->value<double>();
         if (!v || !(n->is_integer() || n->is_floating_point())) {
@@ -60,7 +69,7 @@ class Ctx {
             os << *v << " is out of range [" << lo << ", " << hi << "]";
             fail(n, prefix + key, os.str());
         }
-        return *v;
+        return v;
     }
 
     std::int64_t integer(const toml::table &t, const std::string &prefix, const std::string &key,
@@ -81,11 +90,18 @@ class Ctx {
         return v;
     }
 
+    /// A string; `def` when the key is absent (pass the member being filled).
     std::string text(const toml::table &t, const std::string &prefix, const std::string &key,
                      const std::string &def) const {
+        return optional_text(t, prefix, key).value_or(def);
+    }
+
+    /// A string, or nullopt when the key is absent.
+    std::optional<std::string> optional_text(const toml::table &t, const std::string &prefix,
+                                             const std::string &key) const {
         const toml::node *n = t.get(key);
         if (!n) {
-            return def;
+            return std::nullopt;
         }
         if (!n->is_string()) {
             fail(n, prefix + key, "must be a string");

@@ -141,3 +141,308 @@ TEST(PlanConfig, InvalidTomlReportsLine) {
 TEST(PlanConfig, MissingPlanFileIsAPlanFileError) {
     EXPECT_THROW(load_plan("/nonexistent/plan.toml"), PlanFileError);
 }
+
+// ---- defaults: a key left out takes the struct's default -------------------------------------
+// The parsers take each default from the member they fill, so a plan that says nothing, or gives
+// a section as an empty table, parses to the structs' initialisers (// DEFAULT: comments).
+
+namespace {
+
+#define EXPECT_SAME(got, want, member) EXPECT_EQ((got).member, (want).member) << #member
+
+void expect_default_scoring(const ScoringConfig &s) {
+    const ScoringConfig d;
+    EXPECT_SAME(s, d, station_decay_m);
+    EXPECT_SAME(s, d, park_decay_m);
+    EXPECT_SAME(s, d, zone_class);
+    EXPECT_SAME(s, d, unknown_zone_class);
+}
+
+void expect_default_objective(const ObjectiveConfig &o) {
+    const ObjectiveConfig d;
+    EXPECT_SAME(o, d, over_target_cost);
+    EXPECT_SAME(o, d, short_binding_cost);
+    EXPECT_SAME(o, d, short_indicative_cost);
+    EXPECT_SAME(o, d, early_supply_bonus);
+}
+
+void expect_default_jobs_housing(const JobsHousingConfig &j) {
+    const JobsHousingConfig d;
+    EXPECT_SAME(j, d, ratio_min);
+    EXPECT_SAME(j, d, ratio_max);
+    EXPECT_SAME(j, d, weight);
+}
+
+void expect_default_solver(const SolverConfig &s) {
+    const SolverConfig d;
+    EXPECT_SAME(s, d, method);
+    EXPECT_SAME(s, d, time_limit_s);
+    EXPECT_SAME(s, d, gap);
+    EXPECT_SAME(s, d, auto_exact_max_parcels);
+    EXPECT_SAME(s, d, heuristic_iterations);
+}
+
+void expect_same_decay(const DistanceDecay &got, const DistanceDecay &want) {
+    EXPECT_SAME(got, want, kind);
+    EXPECT_SAME(got, want, scale_m);
+    EXPECT_SAME(got, want, beta);
+    EXPECT_SAME(got, want, min_distance_m);
+    EXPECT_SAME(got, want, cutoff_m);
+}
+
+void expect_default_indicators(const IndicatorOptions &o) {
+    const IndicatorOptions d;
+    EXPECT_SAME(o, d, station_radii_m);
+    EXPECT_SAME(o, d, stations_open_by);
+    expect_same_decay(o.decay, d.decay);
+    EXPECT_SAME(o, d, park_jobs);
+    EXPECT_SAME(o, d, catchment_m);
+    EXPECT_SAME(o, d, park_catchment_m);
+    EXPECT_SAME(o, d, labour_force_rate);
+    EXPECT_SAME(o, d, persons_per_unit);
+    EXPECT_SAME(o, d, ratio_min);
+    EXPECT_SAME(o, d, ratio_max);
+    EXPECT_SAME(o, d, commute_model);
+    expect_same_decay(o.commute_decay, d.commute_decay);
+}
+
+void expect_default_inputs(const InputsConfig &i) {
+    const InputsConfig d;
+    EXPECT_SAME(i, d, source);
+    EXPECT_SAME(i, d, zones);
+    EXPECT_SAME(i, d, stations);
+    EXPECT_SAME(i, d, parks);
+    EXPECT_SAME(i, d, parcels);
+    EXPECT_SAME(i, d, constraints);
+    EXPECT_SAME(i, d, crs);
+    EXPECT_SAME(i, d, encoding);
+    EXPECT_SAME(i, d, min_parcel_area_m2);
+    for (const auto &e : FieldMap::entries()) {
+        EXPECT_EQ(i.fields.*(e.member), d.fields.*(e.member)) << e.key;
+    }
+}
+
+// Every section a plan may leave out, each given as an empty table (or with only what it
+// requires), so that every key in it takes its default.
+const char *k_empty_sections = R"toml(
+[plan]
+
+[housing_types.commercial]
+[housing_types.affordable_rental]
+rental = true
+[housing_types.talent]
+[housing_types.resettlement]
+
+[[targets]]
+type = "commercial"
+total = 10
+
+[scoring]
+[scoring.weights.commercial]
+[objective]
+[jobs_housing]
+[solver]
+[indicators]
+
+[inputs]
+constraints = [{}]
+[inputs.zones]
+[inputs.zone_values.z1]
+[inputs.generate]
+
+[rules.destocking]
+[rules.rental_share]
+[rules.ar_siting]
+[rules.park_caps]
+[rules.tod]
+[rules.zone_classes.old_city]
+[rules.key_areas]
+zones = ["z1"]
+[[rules.bundling]]
+[rules.resettlement]
+
+[demand]
+[demand.zones.z1]
+[[demand.talent]]
+talents_per_year = 1
+)toml";
+
+} // namespace
+
+TEST(PlanConfig, SectionsLeftOutTakeTheStructDefaults) {
+    for (const PlanFile &cfg : {default_plan(), parse_plan(k_minimal, "test.toml")}) {
+        SCOPED_TRACE(cfg.name);
+        // The default plan gives [scoring] (zone classes and weights of its own), the minimal
+        // plan none of them.
+        if (cfg.source_path == "test.toml") {
+            expect_default_scoring(cfg.scoring);
+            EXPECT_TRUE(cfg.scoring.weights.empty());
+            EXPECT_EQ(cfg.seed, PlanConfig{}.seed);
+            EXPECT_EQ(cfg.name, PlanConfig{}.name);
+        }
+        expect_default_objective(cfg.objective);
+        expect_default_jobs_housing(cfg.jobs_housing);
+        expect_default_solver(cfg.solver);
+        expect_default_indicators(cfg.indicators);
+        expect_default_inputs(cfg.inputs);
+        EXPECT_TRUE(cfg.inputs.layers.empty());
+        EXPECT_TRUE(cfg.inputs.constraint_layers.empty());
+        EXPECT_EQ(cfg.inputs.generate.parcels, GenerateSpec{}.parcels);
+        EXPECT_FALSE(cfg.inputs.synth.has_value());
+        EXPECT_FALSE(cfg.rules.destocking || cfg.rules.rental_share || cfg.rules.ar_siting ||
+                     cfg.rules.park_caps || cfg.rules.tod || cfg.rules.key_areas ||
+                     cfg.rules.resettlement);
+        EXPECT_TRUE(cfg.rules.zone_classes.empty());
+        EXPECT_TRUE(cfg.rules.bundling.empty());
+        EXPECT_FALSE(cfg.demand.present);
+    }
+}
+
+TEST(PlanConfig, EmptySectionsTakeTheStructDefaults) {
+    const PlanFile cfg = parse_plan(k_empty_sections, "test.toml");
+    const PlanConfig plan;
+    EXPECT_EQ(cfg.name, plan.name);
+    EXPECT_EQ(cfg.first_year, plan.first_year);
+    EXPECT_EQ(cfg.last_year, plan.last_year);
+    EXPECT_EQ(cfg.seed, plan.seed);
+
+    const HousingType h;
+    const HousingType &c = cfg.types.at(static_cast<std::size_t>(cfg.type_index("commercial")));
+    EXPECT_SAME(c, h, name_zh);
+    EXPECT_SAME(c, h, unit_m2);
+    EXPECT_SAME(c, h, far_min);
+    EXPECT_SAME(c, h, far_max);
+    EXPECT_SAME(c, h, rental);
+
+    const Target t;
+    const Target &g = cfg.targets.at(0);
+    EXPECT_SAME(g, t, unit);
+    EXPECT_SAME(g, t, tolerance);
+    EXPECT_SAME(g, t, binding);
+    EXPECT_SAME(g, t, at_least);
+    EXPECT_SAME(g, t, zones);
+    EXPECT_SAME(g, t, displaced_from);
+    EXPECT_SAME(g, t, demand);
+
+    expect_default_scoring(cfg.scoring);
+    const TypeWeights w;
+    const TypeWeights &cw = cfg.scoring.weights.at("commercial");
+    EXPECT_SAME(cw, w, transit);
+    EXPECT_SAME(cw, w, jobs);
+    EXPECT_SAME(cw, w, zone_class);
+    expect_default_objective(cfg.objective);
+    expect_default_jobs_housing(cfg.jobs_housing);
+    expect_default_solver(cfg.solver);
+    expect_default_indicators(cfg.indicators);
+
+    // [inputs] with a layer and a constraint in the full form, each an empty table.
+    InputsConfig::Layer zones;
+    zones.layer = "zones";
+    for (const InputsConfig::Layer &l :
+         {cfg.inputs.layers.at("zones"), cfg.inputs.constraint_layers.at(0)}) {
+        EXPECT_SAME(l, zones, source);
+        EXPECT_SAME(l, zones, encoding);
+        EXPECT_SAME(l, zones, crs);
+    }
+    EXPECT_EQ(cfg.inputs.layers.at("zones").layer, "zones");
+    EXPECT_EQ(cfg.inputs.constraint_layers.at(0).layer, "constraints");
+    expect_default_inputs(cfg.inputs);
+    const ZoneValues &zv = cfg.inputs.zone_values.at("z1");
+    EXPECT_FALSE(zv.population || zv.jobs || zv.dwellings || zv.destock_months || zv.zone_class);
+    const GenerateSpec gen;
+    EXPECT_EQ(cfg.inputs.generate.parcels, GenerateSpec::k_parcels_when_given);
+    EXPECT_SAME(cfg.inputs.generate, gen, parks);
+    EXPECT_SAME(cfg.inputs.generate, gen, seed);
+
+    const RulesConfig &r = cfg.rules;
+    ASSERT_TRUE(r.destocking && r.rental_share && r.ar_siting && r.park_caps && r.tod &&
+                r.key_areas && r.resettlement);
+    const DestockingRule ds;
+    EXPECT_SAME(*r.destocking, ds, types);
+    EXPECT_SAME(*r.destocking, ds, thresholds_months);
+    EXPECT_SAME(*r.destocking, ds, multipliers);
+    EXPECT_SAME(*r.destocking, ds, unknown_multiplier);
+    const RentalShareRule rs;
+    EXPECT_SAME(*r.rental_share, rs, share);
+    EXPECT_SAME(*r.rental_share, rs, binding);
+    const ArSitingRule ar;
+    EXPECT_SAME(*r.ar_siting, ar, types);
+    EXPECT_SAME(*r.ar_siting, ar, max_station_m);
+    EXPECT_SAME(*r.ar_siting, ar, max_park_m);
+    EXPECT_SAME(*r.ar_siting, ar, land_source_priority);
+    EXPECT_SAME(*r.ar_siting, ar, priority_step);
+    const ParkCapsRule pc;
+    EXPECT_SAME(*r.park_caps, pc, park_far);
+    ASSERT_EQ(r.park_caps->caps.size(), 1u);
+    const ParkCap cap;
+    EXPECT_EQ(r.park_caps->caps[0].name, "living_service");
+    EXPECT_SAME(r.park_caps->caps[0], cap, types);
+    EXPECT_SAME(r.park_caps->caps[0], cap, land_share);
+    EXPECT_SAME(r.park_caps->caps[0], cap, floor_share);
+    const TodRule tod;
+    EXPECT_SAME(*r.tod, tod, modes);
+    EXPECT_SAME(*r.tod, tod, radii_m);
+    EXPECT_SAME(*r.tod, tod, far_bonus);
+    EXPECT_SAME(*r.tod, tod, value_bonus);
+    const ZoneClassRule zc;
+    EXPECT_SAME(r.zone_classes.at("old_city"), zc, permits);
+    EXPECT_SAME(r.zone_classes.at("old_city"), zc, max_share);
+    const KeyAreasRule ka;
+    EXPECT_SAME(*r.key_areas, ka, share);
+    EXPECT_SAME(*r.key_areas, ka, binding);
+    const BundlingRule bu;
+    ASSERT_EQ(r.bundling.size(), 1u);
+    EXPECT_SAME(r.bundling[0], bu, type);
+    EXPECT_SAME(r.bundling[0], bu, hosts);
+    EXPECT_SAME(r.bundling[0], bu, share);
+    EXPECT_SAME(r.bundling[0], bu, all_sites);
+    EXPECT_SAME(r.bundling[0], bu, min_site_ha);
+    EXPECT_SAME(r.bundling[0], bu, zone_classes);
+    EXPECT_SAME(r.bundling[0], bu, near_station_m);
+    EXPECT_SAME(r.bundling[0], bu, in_park);
+    const ResettlementRule re;
+    EXPECT_SAME(*r.resettlement, re, types);
+    EXPECT_SAME(*r.resettlement, re, max_distance_m);
+
+    const DemandConfig dm;
+    EXPECT_TRUE(cfg.demand.present);
+    EXPECT_SAME(cfg.demand, dm, population);
+    EXPECT_SAME(cfg.demand, dm, per_capita_m2);
+    EXPECT_SAME(cfg.demand, dm, existing_stock_m2);
+    EXPECT_SAME(cfg.demand, dm, replacement_m2);
+    EXPECT_SAME(cfg.demand, dm, inflow_tilt);
+    EXPECT_SAME(cfg.demand, dm, by_zone);
+    const ZoneDemand zd;
+    const ZoneDemand &z1 = cfg.demand.zones.at("z1");
+    EXPECT_SAME(z1, zd, population);
+    EXPECT_SAME(z1, zd, per_capita_m2);
+    EXPECT_SAME(z1, zd, existing_stock_m2);
+    EXPECT_SAME(z1, zd, replacement_m2);
+    EXPECT_SAME(z1, zd, net_inflow);
+    const TalentDemand td;
+    ASSERT_EQ(cfg.demand.talent.size(), 1u);
+    EXPECT_SAME(cfg.demand.talent[0], td, zones);
+    EXPECT_SAME(cfg.demand.talent[0], td, area_per_talent_m2);
+}
+
+TEST(PlanConfig, EmptySynthSectionTakesTheStructDefaults) {
+    const PlanFile cfg = parse_plan(
+        std::string(k_minimal) + "\n[inputs.synth]\n[[inputs.synth.districts]]\n", "test.toml");
+    ASSERT_TRUE(cfg.inputs.synth.has_value());
+    const SynthOptions d;
+    const SynthOptions &s = *cfg.inputs.synth;
+    EXPECT_SAME(s, d, parcels);
+    EXPECT_SAME(s, d, scale);
+    EXPECT_SAME(s, d, seed);
+    EXPECT_SAME(s, d, metro_lines);
+    EXPECT_SAME(s, d, parks);
+    ASSERT_EQ(s.districts.size(), 1u);
+    const SynthDistrict dd;
+    EXPECT_SAME(s.districts[0], dd, id);
+    EXPECT_SAME(s.districts[0], dd, name);
+    EXPECT_SAME(s.districts[0], dd, zone_class);
+    EXPECT_SAME(s.districts[0], dd, population);
+    EXPECT_SAME(s.districts[0], dd, jobs);
+    EXPECT_SAME(s.districts[0], dd, dwellings);
+    EXPECT_SAME(s.districts[0], dd, destock_months);
+}
