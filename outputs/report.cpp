@@ -2,7 +2,7 @@
 
 #include "core/errors.hpp"
 #include "gis/vector_io.hpp"
-#include "outputs/plan_output.hpp"
+#include "outputs/schema.hpp"
 #include "outputs/styles.hpp"
 
 #include <algorithm>
@@ -19,12 +19,19 @@ namespace {
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 
-/// Field access on a layer read back from the GeoPackage, with errors naming file, layer, field.
+/// Field access on a layer read back from the GeoPackage, by the names of the schema
+/// (schema.hpp), with errors naming file, layer, field.
 class Fields {
   public:
     explicit Fields(const gis::LayerData &layer) : m_layer(layer) {}
 
-    int index(const std::string &name, bool required = true) const {
+    int index(const FieldName &field, bool required = true) const {
+        if (field.layer != m_layer.name) {
+            throw std::logic_error("field '" + std::string(field.name) + "' of layer '" +
+                                   std::string(field.layer) + "' looked up in layer '" +
+                                   m_layer.name + "'");
+        }
+        const std::string name(field.name);
         const int i = m_layer.field_index(name);
         if (i < 0 && required) {
             throw DataError(m_layer.source + ", layer '" + m_layer.name + "': no field '" + name +
@@ -233,10 +240,11 @@ ReportData read_plan_report(const std::string &path) {
     ReportData d;
     d.source = path;
     {
-        const auto layer = gis::read_layer(path, k_layer_metadata);
+        constexpr const LayerSchema &L = schema::run_metadata;
+        const auto layer = gis::read_layer(path, std::string(L.name));
         const Fields f(layer);
-        const int key = f.index("key");
-        const int value = f.index("value");
+        const int key = f.index({L, "key"});
+        const int value = f.index({L, "value"});
         for (const auto &feat : layer.features) {
             d.metadata.emplace_back(f.text(feat, key), f.text(feat, value));
         }
@@ -250,16 +258,17 @@ ReportData read_plan_report(const std::string &path) {
         }
     }
     {
-        const auto layer = gis::read_layer(path, k_layer_annual);
+        constexpr const LayerSchema &L = schema::annual_plan;
+        const auto layer = gis::read_layer(path, std::string(L.name));
         const Fields f(layer);
-        const int year = f.index("year"), type = f.index("housing_type"), unit = f.index("unit"),
-                  target = f.index("target"), tolerance = f.index("tolerance"),
-                  binding = f.index("binding"), supplied = f.index("supplied"),
-                  ha = f.index("supplied_ha"), floor = f.index("supplied_floor_m2"),
-                  units = f.index("supplied_units"), parcels = f.index("parcels"),
-                  met = f.index("met"), note = f.index("note"),
-                  cause = f.index("cause", /*required=*/false),
-                  zones = f.index("zones", /*required=*/false);
+        const int year = f.index({L, "year"}), type = f.index({L, "housing_type"}),
+                  unit = f.index({L, "unit"}), target = f.index({L, "target"}),
+                  tolerance = f.index({L, "tolerance"}), binding = f.index({L, "binding"}),
+                  supplied = f.index({L, "supplied"}), ha = f.index({L, "supplied_ha"}),
+                  floor = f.index({L, "supplied_floor_m2"}), units = f.index({L, "supplied_units"}),
+                  parcels = f.index({L, "parcels"}), met = f.index({L, "met"}),
+                  note = f.index({L, "note"}), cause = f.index({L, "cause"}, /*required=*/false),
+                  zones = f.index({L, "zones"}, /*required=*/false);
         for (const auto &feat : layer.features) {
             AnnualRow r;
             r.year = static_cast<int>(f.number(feat, year));
@@ -285,14 +294,15 @@ ReportData read_plan_report(const std::string &path) {
         }
     }
     const auto layers = gis::list_layers(path);
-    if (std::find(layers.begin(), layers.end(), k_layer_rule_checks) != layers.end()) {
-        const auto layer = gis::read_layer(path, k_layer_rule_checks);
+    if (std::find(layers.begin(), layers.end(), schema::rule_checks.name) != layers.end()) {
+        constexpr const LayerSchema &L = schema::rule_checks;
+        const auto layer = gis::read_layer(path, std::string(L.name));
         const Fields f(layer);
-        const int rule = f.index("rule"), label = f.index("requirement"), year = f.index("year"),
-                  unit = f.index("unit"), actual = f.index("actual"),
-                  required = f.index("required"), violation = f.index("violation"),
-                  vunit = f.index("violation_unit"), binding = f.index("binding"),
-                  met = f.index("met");
+        const int rule = f.index({L, "rule"}), label = f.index({L, "requirement"}),
+                  year = f.index({L, "year"}), unit = f.index({L, "unit"}),
+                  actual = f.index({L, "actual"}), required = f.index({L, "required"}),
+                  violation = f.index({L, "violation"}), vunit = f.index({L, "violation_unit"}),
+                  binding = f.index({L, "binding"}), met = f.index({L, "met"});
         for (const auto &feat : layer.features) {
             RuleCheck r;
             r.rule = f.text(feat, rule);
@@ -310,14 +320,17 @@ ReportData read_plan_report(const std::string &path) {
         }
     }
     {
-        const auto layer = gis::read_layer(path, k_layer_zones);
+        constexpr const LayerSchema &L = schema::zones;
+        const auto layer = gis::read_layer(path, std::string(L.name));
         const Fields f(layer);
-        const int id = f.index("zone_id"), name = f.index("zone_name"), cls = f.index("zone_class"),
-                  jobs = f.index("jobs"), before = f.index("dwellings_before"),
-                  added = f.index("new_units"), after = f.index("dwellings_after"),
-                  rb = f.index("jobs_dwellings_before"), ra = f.index("jobs_dwellings_after"),
-                  bb = f.index("band_before", /*required=*/false),
-                  ba = f.index("band_after", /*required=*/false);
+        const int id = f.index({L, "zone_id"}), name = f.index({L, "zone_name"}),
+                  cls = f.index({L, "zone_class"}), jobs = f.index({L, "jobs"}),
+                  before = f.index({L, "dwellings_before"}), added = f.index({L, "new_units"}),
+                  after = f.index({L, "dwellings_after"}),
+                  rb = f.index({L, "jobs_dwellings_before"}),
+                  ra = f.index({L, "jobs_dwellings_after"}),
+                  bb = f.index({L, "band_before"}, /*required=*/false),
+                  ba = f.index({L, "band_after"}, /*required=*/false);
         for (const auto &feat : layer.features) {
             ReportZone z;
             z.id = f.text(feat, id);
@@ -336,9 +349,10 @@ ReportData read_plan_report(const std::string &path) {
         }
     }
     {
-        const auto layer = gis::read_layer(path, k_layer_allocated);
+        constexpr const LayerSchema &L = schema::allocated_parcels;
+        const auto layer = gis::read_layer(path, std::string(L.name));
         const Fields f(layer);
-        const int type = f.index("housing_type"), year = f.index("year");
+        const int type = f.index({L, "housing_type"}), year = f.index({L, "year"});
         for (const auto &feat : layer.features) {
             d.parcels.push_back({f.text(feat, type), static_cast<int>(f.number(feat, year)),
                                  feat.geometry.polygon_rings()});
