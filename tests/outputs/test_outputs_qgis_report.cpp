@@ -218,6 +218,8 @@ TEST(QgisOutputs, ReportIsSelfContained) {
     }
 }
 
+// `landalloc plan` renders its report from the plan in memory (report_data_from_plan),
+// `landalloc report` from the GeoPackage (read_plan_report): the same bytes.
 TEST(QgisOutputs, ReportCommandRendersTheSameReportFromTheGeoPackage) {
     TempDir dir;
     const std::string out = dir.path("again.html");
