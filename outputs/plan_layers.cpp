@@ -1,5 +1,6 @@
 #include "outputs/plan_layers.hpp"
 
+#include "core/units.hpp"
 #include "outputs/schema.hpp"
 
 #include <algorithm>
@@ -87,7 +88,7 @@ gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry
                                 z ? Value(z->name) : Value(),
                                 static_cast<std::int64_t>(a.year),
                                 a.type,
-                                round_to(a.area_m2 / 1e4, 4),
+                                round_to(ha_from_m2(a.area_m2), 4),
                                 round_to(a.far, 2),
                                 round_to(a.floor_m2, 1),
                                 round_to(a.units, 1),
@@ -124,12 +125,12 @@ gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeomet
     for (const auto &r : plan.rejected) {
         const Parcel &p = city.parcels[r.parcel];
         const Zone *z = zone_of(city, p);
-        feats.push_back(
-            {++fid,
-             loaded.parcel_geoms[r.parcel],
-             {p.id, z ? Value(z->id) : Value(), z ? Value(z->name) : Value(),
-              round_to(p.area_m2 / 1e4, 4), p.land_source, static_cast<std::int64_t>(p.first_year),
-              r.code, r.detail, text_or_null(r.best_type), round_to(r.best_score, 5)}});
+        feats.push_back({++fid,
+                         loaded.parcel_geoms[r.parcel],
+                         {p.id, z ? Value(z->id) : Value(), z ? Value(z->name) : Value(),
+                          round_to(ha_from_m2(p.area_m2), 4), p.land_source,
+                          static_cast<std::int64_t>(p.first_year), r.code, r.detail,
+                          text_or_null(r.best_type), round_to(r.best_score, 5)}});
     }
     return make_layer(schema::rejected_candidates, loaded.crs, std::move(feats));
 }
@@ -202,7 +203,7 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, co
     for (const auto &a : plan.allocations) {
         const int z = city.parcels[a.parcel].zone;
         new_units[z] += a.units;
-        new_ha[z] += a.area_m2 / 1e4;
+        new_ha[z] += ha_from_m2(a.area_m2);
     }
     std::vector<Feature> feats;
     for (std::size_t i = 0; i < city.zones.size(); ++i) {
