@@ -189,9 +189,11 @@ class PlanCommand final : public Command {
         progress.step("writing the GeoPackage and the report");
 
         write_plan_gpkg(m_out, m_overwrite, city.city, city, plan);
-        // The report is rendered from the GeoPackage just written, so the two always agree.
-        gis::write_file_atomically(report_out, render_report_html(read_plan_report(m_out)),
-                                   m_overwrite);
+        // The report is rendered from the plan as the GeoPackage holds it (the same layer rows
+        // and rounding), so it is the report `landalloc report` renders from the GeoPackage.
+        gis::write_file_atomically(
+            report_out, render_report_html(report_data_from_plan(city.city, city, plan, m_out)),
+            m_overwrite);
         progress.done();
         if (!io.quiet) {
             io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()

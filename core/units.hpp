@@ -13,6 +13,9 @@ enum class Quantity { land_ha, floor_m2, units };
 const char *quantity_unit(Quantity q);            // "ha", "m2", "units"
 Quantity parse_quantity(const std::string &unit); // throws std::invalid_argument
 
+/// Hectares from square metres, and back.
+inline double ha_from_m2(double m2) { return m2 / 1e4; }
+inline double m2_from_ha(double ha) { return ha * 1e4; }
 /// Floor area (m^2) built on `area_m2` of land at plot ratio `far`.
 inline double floor_area_m2(double area_m2, double far) { return area_m2 * far; }
 /// Units from floor area for a housing type.
@@ -23,7 +26,7 @@ inline double units_from_floor(double floor_m2, const HousingType &t) {
 inline double quantity_of(Quantity q, double area_m2, double far, const HousingType &t) {
     switch (q) {
     case Quantity::land_ha:
-        return area_m2 / 1e4;
+        return ha_from_m2(area_m2);
     case Quantity::floor_m2:
         return floor_area_m2(area_m2, far);
     case Quantity::units:

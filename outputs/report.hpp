@@ -1,11 +1,16 @@
 #pragma once
 // The planner's report: one self-contained HTML file (inline CSS and SVG, no network) rendered
-// from a plan GeoPackage as written: targets vs supplied by year and housing type (bar charts and
-// the table), shortfalls with their notes, the zones' jobs/dwellings before and after, the
-// solver and status, and a map of the plan. The report reads the GeoPackage back instead of
-// recomputing anything, so it always shows what the GeoPackage holds.
+// from a plan as its GeoPackage holds it: targets vs supplied by year and housing type (bar charts
+// and the table), shortfalls with their notes, the zones' jobs/dwellings before and after, the
+// solver and status, and a map of the plan. Its ReportData comes either from a plan GeoPackage
+// (read_plan_report, `landalloc report`) or from the in-memory plan (report_data_from_plan,
+// `landalloc plan`), both through the same layer rows (plan_layers.hpp) and field names
+// (schema.hpp), so the two give the same report. report_data.cpp builds ReportData,
+// report_html.cpp renders it.
 
+#include "core/domain.hpp"
 #include "core/plan.hpp"
+#include "gis/city_geometry.hpp"
 #include "gis/geometry.hpp"
 
 #include <string>
@@ -35,7 +40,7 @@ struct ReportParcel {
     std::vector<std::vector<gis::Point>> rings;
 };
 
-/// Everything the report shows, as read from a plan GeoPackage.
+/// Everything the report shows, as a plan GeoPackage holds it.
 struct ReportData {
     std::string source; // the GeoPackage read
     std::vector<AnnualRow> annual;
@@ -54,6 +59,11 @@ struct ReportData {
 /// Reads a plan GeoPackage written by `landalloc plan`. Throws DataError naming the file, layer
 /// and field when it is not one.
 ReportData read_plan_report(const std::string &gpkg_path);
+
+/// The same data from the plan in memory, as write_plan_gpkg writes it to `gpkg_path` (values
+/// rounded as written): read_plan_report(gpkg_path) gives what this gives.
+ReportData report_data_from_plan(const City &city, const gis::CityGeometry &geometry,
+                                 const Plan &plan, const std::string &gpkg_path);
 
 /// The report as one HTML document.
 std::string render_report_html(const ReportData &data);

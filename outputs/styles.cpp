@@ -1,6 +1,6 @@
 #include "outputs/styles.hpp"
 
-#include "outputs/plan_output.hpp"
+#include "outputs/schema.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,7 +1,8 @@
 // Golden plans: the five example plans, examples/nanjing-real.toml and the demo give the same
 // annual_plan, allocated_parcels (id, year, type) and rule_checks as the files under
 // tests/golden/plans/. These lock the plans' behaviour across refactors: a change that moves a
-// single site shows here.
+// single site shows here. Each also checks that `landalloc report` on the plan's GeoPackage
+// renders the report `landalloc plan` wrote from the plan in memory, byte for byte.
 //
 // To regenerate after a change that is meant to alter plans: LANDALLOC_UPDATE_GOLDEN=1 and run
 // this test; then review the diff of tests/golden/plans/ before committing it.
@@ -169,6 +170,30 @@ void check_against_golden(const std::string &name, const std::string &plan_gpkg)
     }
 }
 
+/// The report `landalloc plan` rendered from the plan in memory (beside `gpkg`) is, byte for
+/// byte, the report `landalloc report` renders from the GeoPackage (the two routes of
+/// outputs/report.hpp).
+void expect_report_command_renders_the_plans_report(const std::string &gpkg) {
+    const std::string planned = fs::path(gpkg).replace_extension(".html").string();
+    const std::string again = fs::path(gpkg).replace_extension(".again.html").string();
+    const auto r = test::run_process(test::landalloc_binary() + " report " + gpkg + " -o " + again);
+    ASSERT_EQ(r.code, 0) << r.out;
+    const std::string want = test::read_file(planned);
+    const std::string got = test::read_file(again);
+    EXPECT_FALSE(want.empty()) << planned;
+    if (got != want) {
+        std::size_t at = 0;
+        while (at < got.size() && at < want.size() && got[at] == want[at]) {
+            ++at;
+        }
+        const std::size_t from = at < 80 ? 0 : at - 80;
+        ADD_FAILURE() << planned << " (landalloc plan) and " << again
+                      << " (landalloc report) differ at byte " << at
+                      << "\n  plan:   " << want.substr(from, 160)
+                      << "\n  report: " << got.substr(from, 160);
+    }
+}
+
 std::string example(const std::string &name) {
     return (fs::path(LANDALLOC_SOURCE_DIR) / "examples" / (name + ".toml")).string();
 }
@@ -187,6 +212,7 @@ TEST_P(GoldenPlan, SameTablesAsGolden) {
                                      " --out " + out);
     ASSERT_EQ(r.code, 0) << r.out;
     check_against_golden(name, out);
+    expect_report_command_renders_the_plans_report(out);
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, GoldenPlan,
@@ -212,6 +238,7 @@ TEST(GoldenPlanDemo, SameTablesAsGolden) {
     const auto r = test::run_process(test::landalloc_binary() + " plan " + city + " --out " + out);
     ASSERT_EQ(r.code, 0) << r.out;
     check_against_golden("demo", out);
+    expect_report_command_renders_the_plans_report(out);
 }
 
 } // namespace

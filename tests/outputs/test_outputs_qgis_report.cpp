@@ -4,6 +4,7 @@
 // figure by figure with the GeoPackage. (tests/qgis_check.py checks the same file with real QGIS.)
 
 #include "ogr_util.hpp"
+#include "outputs/schema.hpp"
 #include "test_util.hpp"
 
 #include <cpl_vsi.h>
@@ -103,6 +104,36 @@ TEST(QgisOutputs, GeoPackageWithStylesAndProjectPassesValidateGpkg) {
     const auto r =
         run_process("/usr/bin/python3 -m osgeo_utils.samples.validate_gpkg '" + fx().plan + "'");
     EXPECT_EQ(r.code, 0) << r.out;
+}
+
+// The plan GeoPackage holds the layers and fields of outputs/schema.hpp, in order and with their
+// types (allocated_parcels adds the plan's score parts and indicators before `reasons`).
+TEST(QgisOutputs, GeoPackageHoldsTheLayersAndFieldsOfTheSchema) {
+    using landalloc::gis::FieldType;
+    auto ds = open(fx().plan);
+    for (const landalloc::LayerSchema *l : landalloc::schema::k_layers) {
+        const std::string name(l->name);
+        OGRLayer *layer = ds->GetLayerByName(name.c_str());
+        ASSERT_NE(layer, nullptr) << name;
+        EXPECT_EQ(layer->GetGeomType() == wkbNone, l->geometry == landalloc::gis::GeomKind::none)
+            << name;
+        const OGRFeatureDefn *defn = layer->GetLayerDefn();
+        const auto count = static_cast<std::size_t>(defn->GetFieldCount());
+        ASSERT_GE(count, l->fields.size()) << name;
+        const std::size_t per_plan = count - l->fields.size();
+        EXPECT_TRUE(per_plan == 0 || l->per_plan_at < l->fields.size()) << name;
+        for (std::size_t i = 0, j = 0; i < l->fields.size(); ++i, ++j) {
+            if (i == l->per_plan_at) {
+                j += per_plan;
+            }
+            const OGRFieldDefn *fd = defn->GetFieldDefn(static_cast<int>(j));
+            EXPECT_EQ(std::string(fd->GetNameRef()), std::string(l->fields[i].name)) << name;
+            const OGRFieldType want = l->fields[i].type == FieldType::integer ? OFTInteger64
+                                      : l->fields[i].type == FieldType::real  ? OFTReal
+                                                                              : OFTString;
+            EXPECT_EQ(fd->GetType(), want) << name << "." << fd->GetNameRef();
+        }
+    }
 }
 
 TEST(QgisOutputs, LayerStylesIsARegisteredAttributeTableWithOneDefaultPerSpatialLayer) {
@@ -218,6 +249,8 @@ TEST(QgisOutputs, ReportIsSelfContained) {
     }
 }
 
+// `landalloc plan` renders its report from the plan in memory (report_data_from_plan),
+// `landalloc report` from the GeoPackage (read_plan_report): the same bytes.
 TEST(QgisOutputs, ReportCommandRendersTheSameReportFromTheGeoPackage) {
     TempDir dir;
     const std::string out = dir.path("again.html");

@@ -1,78 +1,18 @@
 #include "outputs/report.hpp"
 
-#include "core/errors.hpp"
-#include "gis/vector_io.hpp"
-#include "outputs/plan_output.hpp"
 #include "outputs/styles.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <limits>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace landalloc {
 
 namespace {
-
-constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
-
-/// Field access on a layer read back from the GeoPackage, with errors naming file, layer, field.
-class Fields {
-  public:
-    explicit Fields(const gis::LayerData &layer) : m_layer(layer) {}
-
-    int index(const std::string &name, bool required = true) const {
-        const int i = m_layer.field_index(name);
-        if (i < 0 && required) {
-            throw DataError(m_layer.source + ", layer '" + m_layer.name + "': no field '" + name +
-                            "'; is this a GeoPackage written by 'landalloc plan'?");
-        }
-        return i;
-    }
-    double number(const gis::Feature &f, int i) const {
-        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
-            return k_nan;
-        }
-        const auto &v = f.values[static_cast<std::size_t>(i)];
-        if (const auto *d = std::get_if<double>(&v)) {
-            return *d;
-        }
-        if (const auto *n = std::get_if<std::int64_t>(&v)) {
-            return static_cast<double>(*n);
-        }
-        if (const auto *s = std::get_if<std::string>(&v)) {
-            try {
-                return std::stod(*s);
-            } catch (const std::exception &) {
-            }
-        }
-        return k_nan;
-    }
-    std::string text(const gis::Feature &f, int i) const {
-        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
-            return {};
-        }
-        const auto &v = f.values[static_cast<std::size_t>(i)];
-        if (const auto *s = std::get_if<std::string>(&v)) {
-            return *s;
-        }
-        if (const auto *n = std::get_if<std::int64_t>(&v)) {
-            return std::to_string(*n);
-        }
-        if (const auto *d = std::get_if<double>(&v)) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.10g", *d);
-            return buf;
-        }
-        return {};
-    }
-
-  private:
-    const gis::LayerData &m_layer;
-};
 
 std::string num(double v, int decimals = 2) {
     if (!std::isfinite(v)) {
@@ -219,133 +159,6 @@ svg.map{border:1px solid #ddd;max-width:100%;height:auto}pre{white-space:pre-wra
 )";
 
 } // namespace
-
-std::string ReportData::meta(const std::string &key) const {
-    for (const auto &[k, v] : metadata) {
-        if (k == key) {
-            return v;
-        }
-    }
-    return {};
-}
-
-ReportData read_plan_report(const std::string &path) {
-    ReportData d;
-    d.source = path;
-    {
-        const auto layer = gis::read_layer(path, k_layer_metadata);
-        const Fields f(layer);
-        const int key = f.index("key");
-        const int value = f.index("value");
-        for (const auto &feat : layer.features) {
-            d.metadata.emplace_back(f.text(feat, key), f.text(feat, value));
-        }
-        try {
-            const std::string lo = d.meta("ratio_min");
-            const std::string hi = d.meta("ratio_max");
-            d.ratio_min = lo.empty() ? 0 : std::stod(lo);
-            d.ratio_max = hi.empty() ? 0 : std::stod(hi);
-        } catch (const std::exception &) {
-            d.ratio_min = d.ratio_max = 0;
-        }
-    }
-    {
-        const auto layer = gis::read_layer(path, k_layer_annual);
-        const Fields f(layer);
-        const int year = f.index("year"), type = f.index("housing_type"), unit = f.index("unit"),
-                  target = f.index("target"), tolerance = f.index("tolerance"),
-                  binding = f.index("binding"), supplied = f.index("supplied"),
-                  ha = f.index("supplied_ha"), floor = f.index("supplied_floor_m2"),
-                  units = f.index("supplied_units"), parcels = f.index("parcels"),
-                  met = f.index("met"), note = f.index("note"),
-                  cause = f.index("cause", /*required=*/false),
-                  zones = f.index("zones", /*required=*/false);
-        for (const auto &feat : layer.features) {
-            AnnualRow r;
-            r.year = static_cast<int>(f.number(feat, year));
-            r.type = f.text(feat, type);
-            r.zones = f.text(feat, zones);
-            if (!r.zones.empty()) {
-                // A target of some zones only: charted and listed on its own.
-                r.type += " [" + r.zones + "]";
-            }
-            r.unit = f.text(feat, unit);
-            r.target = f.number(feat, target);
-            r.tolerance = f.number(feat, tolerance);
-            r.binding = f.number(feat, binding) != 0;
-            r.supplied = f.number(feat, supplied);
-            r.supplied_ha = f.number(feat, ha);
-            r.supplied_floor_m2 = f.number(feat, floor);
-            r.supplied_units = f.number(feat, units);
-            r.parcels = static_cast<int>(f.number(feat, parcels));
-            r.met = f.number(feat, met) != 0;
-            r.note = f.text(feat, note);
-            d.annual.push_back(std::move(r));
-            d.annual_causes.push_back(f.text(feat, cause));
-        }
-    }
-    const auto layers = gis::list_layers(path);
-    if (std::find(layers.begin(), layers.end(), k_layer_rule_checks) != layers.end()) {
-        const auto layer = gis::read_layer(path, k_layer_rule_checks);
-        const Fields f(layer);
-        const int rule = f.index("rule"), label = f.index("requirement"), year = f.index("year"),
-                  unit = f.index("unit"), actual = f.index("actual"),
-                  required = f.index("required"), violation = f.index("violation"),
-                  vunit = f.index("violation_unit"), binding = f.index("binding"),
-                  met = f.index("met");
-        for (const auto &feat : layer.features) {
-            RuleCheck r;
-            r.rule = f.text(feat, rule);
-            r.label = f.text(feat, label);
-            const double y = f.number(feat, year);
-            r.year = std::isfinite(y) ? static_cast<int>(y) : 0;
-            r.unit = f.text(feat, unit);
-            r.actual = f.number(feat, actual);
-            r.limit = f.number(feat, required);
-            r.violation = f.number(feat, violation);
-            r.violation_unit = f.text(feat, vunit);
-            r.binding = f.number(feat, binding) != 0;
-            r.met = f.number(feat, met) != 0;
-            d.rules.push_back(std::move(r));
-        }
-    }
-    {
-        const auto layer = gis::read_layer(path, k_layer_zones);
-        const Fields f(layer);
-        const int id = f.index("zone_id"), name = f.index("zone_name"), cls = f.index("zone_class"),
-                  jobs = f.index("jobs"), before = f.index("dwellings_before"),
-                  added = f.index("new_units"), after = f.index("dwellings_after"),
-                  rb = f.index("jobs_dwellings_before"), ra = f.index("jobs_dwellings_after"),
-                  bb = f.index("band_before", /*required=*/false),
-                  ba = f.index("band_after", /*required=*/false);
-        for (const auto &feat : layer.features) {
-            ReportZone z;
-            z.id = f.text(feat, id);
-            z.name = f.text(feat, name);
-            z.zone_class = f.text(feat, cls);
-            z.jobs = f.number(feat, jobs);
-            z.dwellings_before = f.number(feat, before);
-            z.new_units = f.number(feat, added);
-            z.dwellings_after = f.number(feat, after);
-            z.ratio_before = f.number(feat, rb);
-            z.ratio_after = f.number(feat, ra);
-            z.band_before = f.text(feat, bb);
-            z.band_after = f.text(feat, ba);
-            z.rings = feat.geometry.polygon_rings();
-            d.zones.push_back(std::move(z));
-        }
-    }
-    {
-        const auto layer = gis::read_layer(path, k_layer_allocated);
-        const Fields f(layer);
-        const int type = f.index("housing_type"), year = f.index("year");
-        for (const auto &feat : layer.features) {
-            d.parcels.push_back({f.text(feat, type), static_cast<int>(f.number(feat, year)),
-                                 feat.geometry.polygon_rings()});
-        }
-    }
-    return d;
-}
 
 std::string render_report_html(const ReportData &d) {
     Plan types_of;
@@ -505,15 +318,6 @@ std::string render_report_html(const ReportData &d) {
     }
     s << "</body>\n</html>\n";
     return s.str();
-}
-
-std::string report_path_for(const std::string &gpkg_path) {
-    std::filesystem::path p(gpkg_path);
-    if (p.extension() == ".gpkg" || p.extension() == ".GPKG") {
-        p.replace_extension(".html");
-        return p.string();
-    }
-    return gpkg_path + ".html";
 }
 
 } // namespace landalloc

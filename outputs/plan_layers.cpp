@@ -1,0 +1,258 @@
+#include "outputs/plan_layers.hpp"
+
+#include "core/units.hpp"
+#include "outputs/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace landalloc {
+
+namespace {
+
+using gis::Feature;
+using gis::FieldDef;
+using gis::FieldType;
+using gis::Value;
+
+double round_to(double v, double digits) {
+    const double f = std::pow(10.0, digits);
+    return std::round(v * f) / f;
+}
+
+Value finite_or_null(double v, int digits) {
+    return std::isfinite(v) ? Value(round_to(v, digits)) : Value();
+}
+
+Value text_or_null(const std::string &s) { return s.empty() ? Value() : Value(s); }
+
+Value flag(bool b) { return static_cast<std::int64_t>(b ? 1 : 0); }
+
+/// The zone holding a parcel's interior point (nullptr when none).
+const Zone *zone_of(const City &city, const Parcel &p) {
+    return p.zone >= 0 ? &city.zones[static_cast<std::size_t>(p.zone)] : nullptr;
+}
+
+/// A layer of the schema with its features; every feature must carry one value per field.
+gis::LayerData make_layer(const LayerSchema &schema, const gis::Crs &crs,
+                          std::vector<Feature> features,
+                          const std::vector<FieldDef> &per_plan = {}) {
+    gis::LayerData layer;
+    layer.name = std::string(schema.name);
+    if (schema.geometry != gis::GeomKind::none) {
+        layer.crs = crs;
+    }
+    layer.fields = schema.field_defs(per_plan);
+    for (const auto &f : features) {
+        if (f.values.size() != layer.fields.size()) {
+            throw std::logic_error("layer '" + layer.name + "': a feature has " +
+                                   std::to_string(f.values.size()) + " values for " +
+                                   std::to_string(layer.fields.size()) + " fields");
+        }
+    }
+    layer.features = std::move(features);
+    return layer;
+}
+
+} // namespace
+
+gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry &loaded,
+                                       const Plan &plan) {
+    // The plan's own fields: its score parts, then the per-parcel indicators
+    // (allocation/indicators.hpp), counts as integers, the rest real.
+    std::vector<FieldDef> per_plan;
+    std::size_t part_count = 0;
+    std::vector<bool> indicator_is_count;
+    if (!plan.allocations.empty()) {
+        for (const auto &part : plan.allocations.front().score_parts) {
+            per_plan.push_back({"score_" + part.name, FieldType::real});
+            ++part_count;
+        }
+        for (const auto &ind : plan.allocations.front().indicators) {
+            const bool count = ind.name.starts_with("stations_within_");
+            indicator_is_count.push_back(count);
+            per_plan.push_back({ind.name, count ? FieldType::integer : FieldType::real});
+        }
+    }
+    std::vector<Feature> feats;
+    feats.reserve(plan.allocations.size());
+    std::int64_t fid = 0;
+    for (const auto &a : plan.allocations) {
+        const Parcel &p = city.parcels[a.parcel];
+        const Zone *z = zone_of(city, p);
+        std::vector<Value> v = {p.id,
+                                z ? Value(z->id) : Value(),
+                                z ? Value(z->name) : Value(),
+                                static_cast<std::int64_t>(a.year),
+                                a.type,
+                                round_to(ha_from_m2(a.area_m2), 4),
+                                round_to(a.far, 2),
+                                round_to(a.floor_m2, 1),
+                                round_to(a.units, 1),
+                                text_or_null(a.bundled_type),
+                                round_to(a.bundled_floor_m2, 1),
+                                round_to(a.bundled_units, 1),
+                                p.land_source,
+                                static_cast<std::int64_t>(p.first_year),
+                                round_to(p.far_cap, 2),
+                                finite_or_null(p.station_distance_m, 1),
+                                finite_or_null(p.park_distance_m, 1),
+                                flag(p.in_park),
+                                round_to(a.score, 5)};
+        for (std::size_t k = 0; k < part_count; ++k) {
+            v.emplace_back(k < a.score_parts.size() ? round_to(a.score_parts[k].value, 5) : 0.0);
+        }
+        for (std::size_t k = 0; k < indicator_is_count.size(); ++k) {
+            const double x = k < a.indicators.size() ? a.indicators[k].value : k_inf;
+            v.emplace_back(indicator_is_count[k] && std::isfinite(x)
+                               ? Value(static_cast<std::int64_t>(x))
+                               : finite_or_null(x, 4));
+        }
+        v.emplace_back(a.reasons);
+        feats.push_back({++fid, loaded.parcel_geoms[a.parcel], std::move(v)});
+    }
+    return make_layer(schema::allocated_parcels, loaded.crs, std::move(feats), per_plan);
+}
+
+gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeometry &loaded,
+                                         const Plan &plan) {
+    std::vector<Feature> feats;
+    feats.reserve(plan.rejected.size());
+    std::int64_t fid = 0;
+    for (const auto &r : plan.rejected) {
+        const Parcel &p = city.parcels[r.parcel];
+        const Zone *z = zone_of(city, p);
+        feats.push_back({++fid,
+                         loaded.parcel_geoms[r.parcel],
+                         {p.id, z ? Value(z->id) : Value(), z ? Value(z->name) : Value(),
+                          round_to(ha_from_m2(p.area_m2), 4), p.land_source,
+                          static_cast<std::int64_t>(p.first_year), r.code, r.detail,
+                          text_or_null(r.best_type), round_to(r.best_score, 5)}});
+    }
+    return make_layer(schema::rejected_candidates, loaded.crs, std::move(feats));
+}
+
+gis::LayerData annual_plan_layer(const Plan &plan) {
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    for (const auto &r : plan.annual) {
+        feats.push_back({++fid,
+                         {},
+                         {static_cast<std::int64_t>(r.year), r.type, text_or_null(r.zones), r.unit,
+                          round_to(r.target, 4), r.tolerance, flag(r.binding), flag(r.at_least),
+                          round_to(r.supplied, 4), round_to(r.supplied_ha, 4),
+                          round_to(r.supplied_floor_m2, 1), round_to(r.supplied_units, 1),
+                          static_cast<std::int64_t>(r.parcels), flag(r.met), r.note, r.cause}});
+    }
+    return make_layer(schema::annual_plan, {}, std::move(feats));
+}
+
+gis::LayerData rule_checks_layer(const Plan &plan) {
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    for (const auto &r : plan.rule_checks) {
+        feats.push_back(
+            {++fid,
+             {},
+             {r.rule, r.label, r.year > 0 ? Value(static_cast<std::int64_t>(r.year)) : Value(),
+              r.unit, round_to(r.actual, 6), round_to(r.limit, 6), round_to(r.violation, 4),
+              r.violation_unit, flag(r.binding), flag(r.met)}});
+    }
+    return make_layer(schema::rule_checks, {}, std::move(feats));
+}
+
+gis::LayerData station_catchments_layer(const City &city, const gis::CityGeometry &loaded,
+                                        const Plan &plan) {
+    // Largest radius first so smaller rings draw on top.
+    std::vector<double> radii = plan.station_radii_m;
+    std::sort(radii.rbegin(), radii.rend());
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    for (const auto &s : city.stations) {
+        for (double r : radii) {
+            feats.push_back(
+                {++fid,
+                 gis::Geometry::point({s.x, s.y}).buffer(r, 16),
+                 {s.id, s.name, s.mode, s.line, static_cast<std::int64_t>(s.opening_year), r}});
+        }
+    }
+    return make_layer(schema::station_catchments, loaded.crs, std::move(feats));
+}
+
+gis::LayerData park_catchments_layer(const City &city, const gis::CityGeometry &loaded,
+                                     const Plan &plan) {
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    if (plan.park_catchment_m > 0) {
+        for (std::size_t i = 0; i < city.parks.size(); ++i) {
+            const Park &pk = city.parks[i];
+            feats.push_back({++fid,
+                             loaded.park_geoms[i].buffer(plan.park_catchment_m, 8),
+                             {pk.id, pk.name, pk.level, pk.jobs, plan.park_catchment_m}});
+        }
+    }
+    return make_layer(schema::park_catchments, loaded.crs, std::move(feats));
+}
+
+gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, const Plan &plan) {
+    std::map<int, double> new_units;
+    std::map<int, double> new_ha;
+    for (const auto &a : plan.allocations) {
+        const int z = city.parcels[a.parcel].zone;
+        new_units[z] += a.units;
+        new_ha[z] += ha_from_m2(a.area_m2);
+    }
+    std::vector<Feature> feats;
+    for (std::size_t i = 0; i < city.zones.size(); ++i) {
+        const Zone &z = city.zones[i];
+        const int zi = static_cast<int>(i);
+        const double after = z.dwellings + new_units[zi];
+        feats.push_back({static_cast<std::int64_t>(i + 1),
+                         loaded.zone_geoms[i],
+                         {z.id, z.name, z.zone_class, z.population, z.jobs, z.dwellings,
+                          round_to(new_ha[zi], 4), round_to(new_units[zi], 1), round_to(after, 1),
+                          z.dwellings > 0 ? Value(round_to(z.jobs / z.dwellings, 4)) : Value(),
+                          after > 0 ? Value(round_to(z.jobs / after, 4)) : Value()}});
+        // Jobs-housing indicators, when the plan carries them (allocation/indicators.hpp).
+        auto &v = feats.back().values;
+        if (i < plan.zone_balance.size()) {
+            const ZoneBalance &b = plan.zone_balance[i];
+            for (Value x :
+                 {Value(round_to(b.after.population, 1)), Value(round_to(b.before.workers, 1)),
+                  Value(round_to(b.after.workers, 1)), text_or_null(b.before.band),
+                  text_or_null(b.after.band), Value(plan.ratio_min), Value(plan.ratio_max)}) {
+                v.push_back(std::move(x));
+            }
+        } else {
+            v.resize(v.size() + 7);
+        }
+    }
+    return make_layer(schema::zones, loaded.crs, std::move(feats));
+}
+
+gis::LayerData constraints_layer(const City &city, const gis::CityGeometry &loaded) {
+    std::vector<Feature> feats;
+    for (std::size_t i = 0; i < city.constraints.size(); ++i) {
+        const Constraint &c = city.constraints[i];
+        feats.push_back({static_cast<std::int64_t>(i + 1),
+                         loaded.constraint_geoms[i],
+                         {c.id, c.kind, c.layer,
+                          std::string(c.effect == ConstraintEffect::exclude ? "exclude" : "cap"),
+                          std::isfinite(c.max_far) ? Value(c.max_far) : Value()}});
+    }
+    return make_layer(schema::constraints, loaded.crs, std::move(feats));
+}
+
+gis::LayerData run_metadata_layer(const Plan &plan) {
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    for (const auto &[k, v] : plan.metadata) {
+        feats.push_back({++fid, {}, {k, v}});
+    }
+    return make_layer(schema::run_metadata, {}, std::move(feats));
+}
+
+} // namespace landalloc

@@ -1,0 +1,29 @@
+#pragma once
+// The plan's output layers as rows, one function per layer: the fields of the layer's schema
+// (schema.hpp; allocated_parcels adds the plan's score parts and indicators) and one feature per
+// row with the values rounded as written. write_plan_gpkg writes them; the report reads the ones
+// it shows from them, so the report of `landalloc plan` is the report of the GeoPackage.
+
+#include "core/domain.hpp"
+#include "core/plan.hpp"
+#include "gis/city_geometry.hpp"
+#include "gis/vector_io.hpp"
+
+namespace landalloc {
+
+gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry &geometry,
+                                       const Plan &plan);
+gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeometry &geometry,
+                                         const Plan &plan);
+gis::LayerData annual_plan_layer(const Plan &plan);
+gis::LayerData rule_checks_layer(const Plan &plan);
+/// One ring per station and radius, largest radius first.
+gis::LayerData station_catchments_layer(const City &city, const gis::CityGeometry &geometry,
+                                        const Plan &plan);
+gis::LayerData park_catchments_layer(const City &city, const gis::CityGeometry &geometry,
+                                     const Plan &plan);
+gis::LayerData zones_layer(const City &city, const gis::CityGeometry &geometry, const Plan &plan);
+gis::LayerData constraints_layer(const City &city, const gis::CityGeometry &geometry);
+gis::LayerData run_metadata_layer(const Plan &plan);
+
+} // namespace landalloc

@@ -1,0 +1,267 @@
+#include "outputs/report.hpp"
+
+#include "core/errors.hpp"
+#include "gis/vector_io.hpp"
+#include "outputs/plan_layers.hpp"
+#include "outputs/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+
+namespace landalloc {
+
+namespace {
+
+constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Field access on a layer of a plan GeoPackage (read back, or built in memory as written), by
+/// the names of the schema (schema.hpp), with errors naming file, layer, field.
+class Fields {
+  public:
+    explicit Fields(const gis::LayerData &layer) : m_layer(layer) {}
+
+    int index(const FieldName &field, bool required = true) const {
+        if (field.layer != m_layer.name) {
+            throw std::logic_error("field '" + std::string(field.name) + "' of layer '" +
+                                   std::string(field.layer) + "' looked up in layer '" +
+                                   m_layer.name + "'");
+        }
+        const std::string name(field.name);
+        const int i = m_layer.field_index(name);
+        if (i < 0 && required) {
+            throw DataError(m_layer.source + ", layer '" + m_layer.name + "': no field '" + name +
+                            "'; is this a GeoPackage written by 'landalloc plan'?");
+        }
+        return i;
+    }
+    double number(const gis::Feature &f, int i) const {
+        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
+            return k_nan;
+        }
+        const auto &v = f.values[static_cast<std::size_t>(i)];
+        if (const auto *d = std::get_if<double>(&v)) {
+            return *d;
+        }
+        if (const auto *n = std::get_if<std::int64_t>(&v)) {
+            return static_cast<double>(*n);
+        }
+        if (const auto *s = std::get_if<std::string>(&v)) {
+            try {
+                return std::stod(*s);
+            } catch (const std::exception &) {
+            }
+        }
+        return k_nan;
+    }
+    std::string text(const gis::Feature &f, int i) const {
+        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
+            return {};
+        }
+        const auto &v = f.values[static_cast<std::size_t>(i)];
+        if (const auto *s = std::get_if<std::string>(&v)) {
+            return *s;
+        }
+        if (const auto *n = std::get_if<std::int64_t>(&v)) {
+            return std::to_string(*n);
+        }
+        if (const auto *d = std::get_if<double>(&v)) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.10g", *d);
+            return buf;
+        }
+        return {};
+    }
+
+  private:
+    const gis::LayerData &m_layer;
+};
+
+/// The rings of a polygon feature; none for an empty geometry, which a GeoPackage reads back
+/// as no geometry at all.
+std::vector<std::vector<gis::Point>> rings_of(const gis::Geometry &g) {
+    if (g.is_null() || g.is_empty()) {
+        return {};
+    }
+    return g.polygon_rings();
+}
+
+/// run_metadata: the key/value rows and the jobs/dwellings band.
+void read_metadata(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::run_metadata;
+    const Fields f(layer);
+    const int key = f.index({L, "key"});
+    const int value = f.index({L, "value"});
+    for (const auto &feat : layer.features) {
+        d.metadata.emplace_back(f.text(feat, key), f.text(feat, value));
+    }
+    try {
+        const std::string lo = d.meta("ratio_min");
+        const std::string hi = d.meta("ratio_max");
+        d.ratio_min = lo.empty() ? 0 : std::stod(lo);
+        d.ratio_max = hi.empty() ? 0 : std::stod(hi);
+    } catch (const std::exception &) {
+        d.ratio_min = d.ratio_max = 0;
+    }
+}
+
+/// annual_plan: the rows and their causes.
+void read_annual(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::annual_plan;
+    const Fields f(layer);
+    const int year = f.index({L, "year"}), type = f.index({L, "housing_type"}),
+              unit = f.index({L, "unit"}), target = f.index({L, "target"}),
+              tolerance = f.index({L, "tolerance"}), binding = f.index({L, "binding"}),
+              supplied = f.index({L, "supplied"}), ha = f.index({L, "supplied_ha"}),
+              floor = f.index({L, "supplied_floor_m2"}), units = f.index({L, "supplied_units"}),
+              parcels = f.index({L, "parcels"}), met = f.index({L, "met"}),
+              note = f.index({L, "note"}), cause = f.index({L, "cause"}, /*required=*/false),
+              zones = f.index({L, "zones"}, /*required=*/false);
+    for (const auto &feat : layer.features) {
+        AnnualRow r;
+        r.year = static_cast<int>(f.number(feat, year));
+        r.type = f.text(feat, type);
+        r.zones = f.text(feat, zones);
+        if (!r.zones.empty()) {
+            // A target of some zones only: charted and listed on its own.
+            r.type += " [" + r.zones + "]";
+        }
+        r.unit = f.text(feat, unit);
+        r.target = f.number(feat, target);
+        r.tolerance = f.number(feat, tolerance);
+        r.binding = f.number(feat, binding) != 0;
+        r.supplied = f.number(feat, supplied);
+        r.supplied_ha = f.number(feat, ha);
+        r.supplied_floor_m2 = f.number(feat, floor);
+        r.supplied_units = f.number(feat, units);
+        r.parcels = static_cast<int>(f.number(feat, parcels));
+        r.met = f.number(feat, met) != 0;
+        r.note = f.text(feat, note);
+        d.annual.push_back(std::move(r));
+        d.annual_causes.push_back(f.text(feat, cause));
+    }
+}
+
+/// rule_checks.
+void read_rules(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::rule_checks;
+    const Fields f(layer);
+    const int rule = f.index({L, "rule"}), label = f.index({L, "requirement"}),
+              year = f.index({L, "year"}), unit = f.index({L, "unit"}),
+              actual = f.index({L, "actual"}), required = f.index({L, "required"}),
+              violation = f.index({L, "violation"}), vunit = f.index({L, "violation_unit"}),
+              binding = f.index({L, "binding"}), met = f.index({L, "met"});
+    for (const auto &feat : layer.features) {
+        RuleCheck r;
+        r.rule = f.text(feat, rule);
+        r.label = f.text(feat, label);
+        const double y = f.number(feat, year);
+        r.year = std::isfinite(y) ? static_cast<int>(y) : 0;
+        r.unit = f.text(feat, unit);
+        r.actual = f.number(feat, actual);
+        r.limit = f.number(feat, required);
+        r.violation = f.number(feat, violation);
+        r.violation_unit = f.text(feat, vunit);
+        r.binding = f.number(feat, binding) != 0;
+        r.met = f.number(feat, met) != 0;
+        d.rules.push_back(std::move(r));
+    }
+}
+
+/// zones: before and after, with their outlines.
+void read_zones(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::zones;
+    const Fields f(layer);
+    const int id = f.index({L, "zone_id"}), name = f.index({L, "zone_name"}),
+              cls = f.index({L, "zone_class"}), jobs = f.index({L, "jobs"}),
+              before = f.index({L, "dwellings_before"}), added = f.index({L, "new_units"}),
+              after = f.index({L, "dwellings_after"}), rb = f.index({L, "jobs_dwellings_before"}),
+              ra = f.index({L, "jobs_dwellings_after"}),
+              bb = f.index({L, "band_before"}, /*required=*/false),
+              ba = f.index({L, "band_after"}, /*required=*/false);
+    for (const auto &feat : layer.features) {
+        ReportZone z;
+        z.id = f.text(feat, id);
+        z.name = f.text(feat, name);
+        z.zone_class = f.text(feat, cls);
+        z.jobs = f.number(feat, jobs);
+        z.dwellings_before = f.number(feat, before);
+        z.new_units = f.number(feat, added);
+        z.dwellings_after = f.number(feat, after);
+        z.ratio_before = f.number(feat, rb);
+        z.ratio_after = f.number(feat, ra);
+        z.band_before = f.text(feat, bb);
+        z.band_after = f.text(feat, ba);
+        z.rings = rings_of(feat.geometry);
+        d.zones.push_back(std::move(z));
+    }
+}
+
+/// allocated_parcels: type, year and outline.
+void read_parcels(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::allocated_parcels;
+    const Fields f(layer);
+    const int type = f.index({L, "housing_type"}), year = f.index({L, "year"});
+    for (const auto &feat : layer.features) {
+        d.parcels.push_back(
+            {f.text(feat, type), static_cast<int>(f.number(feat, year)), rings_of(feat.geometry)});
+    }
+}
+} // namespace
+
+std::string ReportData::meta(const std::string &key) const {
+    for (const auto &[k, v] : metadata) {
+        if (k == key) {
+            return v;
+        }
+    }
+    return {};
+}
+
+ReportData read_plan_report(const std::string &path) {
+    ReportData d;
+    d.source = path;
+    const auto read = [&](const LayerSchema &l) {
+        return gis::read_layer(path, std::string(l.name));
+    };
+    read_metadata(d, read(schema::run_metadata));
+    read_annual(d, read(schema::annual_plan));
+    const auto layers = gis::list_layers(path);
+    if (std::find(layers.begin(), layers.end(), schema::rule_checks.name) != layers.end()) {
+        read_rules(d, read(schema::rule_checks));
+    }
+    read_zones(d, read(schema::zones));
+    read_parcels(d, read(schema::allocated_parcels));
+    return d;
+}
+
+ReportData report_data_from_plan(const City &city, const gis::CityGeometry &geometry,
+                                 const Plan &plan, const std::string &gpkg_path) {
+    ReportData d;
+    d.source = gpkg_path;
+    // The layers as write_plan_gpkg writes them (values rounded as written), read as above.
+    const auto from = [&](gis::LayerData layer) {
+        layer.source = gpkg_path;
+        return layer;
+    };
+    read_metadata(d, from(run_metadata_layer(plan)));
+    read_annual(d, from(annual_plan_layer(plan)));
+    read_rules(d, from(rule_checks_layer(plan)));
+    read_zones(d, from(zones_layer(city, geometry, plan)));
+    read_parcels(d, from(allocated_parcels_layer(city, geometry, plan)));
+    return d;
+}
+
+std::string report_path_for(const std::string &gpkg_path) {
+    std::filesystem::path p(gpkg_path);
+    if (p.extension() == ".gpkg" || p.extension() == ".GPKG") {
+        p.replace_extension(".html");
+        return p.string();
+    }
+    return gpkg_path + ".html";
+}
+
+} // namespace landalloc

@@ -1,0 +1,23 @@
+#include "outputs/schema.hpp"
+
+#include <string>
+
+namespace landalloc {
+
+std::vector<gis::FieldDef>
+LayerSchema::field_defs(const std::vector<gis::FieldDef> &per_plan) const {
+    std::vector<gis::FieldDef> defs;
+    defs.reserve(fields.size() + per_plan.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        if (i == per_plan_at) {
+            defs.insert(defs.end(), per_plan.begin(), per_plan.end());
+        }
+        defs.push_back({std::string(fields[i].name), fields[i].type});
+    }
+    if (per_plan_at >= fields.size()) {
+        defs.insert(defs.end(), per_plan.begin(), per_plan.end());
+    }
+    return defs;
+}
+
+} // namespace landalloc
