@@ -568,18 +568,8 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     e.zone_units.assign(m.zones.size(), 0.0);
     e.side_lhs.assign(m.side_rows.size(), 0.0);
     for (std::uint32_t ci : chosen) {
-        const Column &c = m.columns[ci];
-        e.suitability += c.value;
-        e.row_supply[c.row] += c.q;
-        if (c.bundle_row >= 0) {
-            e.row_supply[static_cast<std::size_t>(c.bundle_row)] += c.bundle_q;
-        }
-        if (c.zone >= 0) {
-            e.zone_units[static_cast<std::size_t>(c.zone)] += c.units;
-        }
-        for (auto [it, end] = m.side(ci); it != end; ++it) {
-            e.side_lhs[it->row] += it->a;
-        }
+        e.suitability += m.columns[ci].value;
+        add_coefficients(m, ci, 1.0, e.row_supply, e.zone_units, e.side_lhs);
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
@@ -594,6 +584,35 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     }
     e.objective = e.suitability - e.over_cost - e.short_cost - e.jh_cost - e.side_cost;
     return e;
+}
+
+void add_coefficients(const Model &m, std::uint32_t c, double sign, std::vector<double> &supply,
+                      std::vector<double> &units, std::vector<double> &side) {
+    for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t i, double a) {
+        switch (kind) {
+        case RowKind::target:
+        case RowKind::bundle:
+            supply[i] += sign * a;
+            break;
+        case RowKind::zone:
+            units[i] += sign * a;
+            break;
+        case RowKind::side:
+            side[i] += sign * a;
+            break;
+        }
+    });
+}
+
+bool fits_upper(const Model &m, std::uint32_t c, const std::vector<double> &supply) {
+    bool fits = true;
+    for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t r, double q) {
+        if ((kind == RowKind::target || kind == RowKind::bundle) &&
+            !(supply[r] + q <= m.rows[r].U)) {
+            fits = false;
+        }
+    });
+    return fits;
 }
 
 std::vector<Assignment> to_assignments(const Model &m, const std::vector<std::uint32_t> &chosen) {

@@ -484,18 +484,22 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
         const Column &c = m.columns[ci];
         const Parcel &p = city.parcels[c.parcel];
         const double floor = floor_area_m2(p.area_m2, c.far);
-        AnnualRow &host = by_row[c.row];
-        host.supplied_ha += (1.0 - c.bundle_share) * p.area_m2 / 1e4;
-        host.supplied_floor_m2 += (1.0 - c.bundle_share) * floor;
-        host.supplied_units += units_from_floor((1.0 - c.bundle_share) * floor, cfg.types[c.type]);
-        ++host.parcels;
-        if (c.bundle_row >= 0) {
-            AnnualRow &b = by_row[static_cast<std::size_t>(c.bundle_row)];
-            b.supplied_ha += c.bundle_share * p.area_m2 / 1e4;
-            b.supplied_floor_m2 += c.bundle_share * floor;
-            b.supplied_units += units_from_floor(
-                c.bundle_share * floor, cfg.types[static_cast<std::size_t>(c.bundle_type)]);
-        }
+        for_each_coefficient(m, ci, [&](RowKind kind, std::uint32_t r, double) {
+            if (kind == RowKind::target) {
+                AnnualRow &host = by_row[r];
+                host.supplied_ha += (1.0 - c.bundle_share) * p.area_m2 / 1e4;
+                host.supplied_floor_m2 += (1.0 - c.bundle_share) * floor;
+                host.supplied_units +=
+                    units_from_floor((1.0 - c.bundle_share) * floor, cfg.types[c.type]);
+                ++host.parcels;
+            } else if (kind == RowKind::bundle) {
+                AnnualRow &b = by_row[r];
+                b.supplied_ha += c.bundle_share * p.area_m2 / 1e4;
+                b.supplied_floor_m2 += c.bundle_share * floor;
+                b.supplied_units += units_from_floor(
+                    c.bundle_share * floor, cfg.types[static_cast<std::size_t>(c.bundle_type)]);
+            }
+        });
     }
     std::vector<std::string> unmet;
     for (int y = 0; y < cfg.years(); ++y) {
