@@ -1,9 +1,6 @@
 #include "allocation/planner.hpp"
 
 #include "allocation/demand.hpp"
-#include "allocation/exact.hpp"
-#include "allocation/greedy.hpp"
-#include "allocation/heuristic.hpp"
 #include "allocation/indicators.hpp"
 
 #include <algorithm>
@@ -209,30 +206,6 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
     }
     return out;
 }
-
-} // namespace
-
-std::unique_ptr<Allocator> make_allocator(const SolverConfig &config, std::size_t n_parcels) {
-    std::string method = config.method;
-    if (method == "auto") {
-        method = n_parcels <= static_cast<std::size_t>(config.auto_exact_max_parcels) ? "exact"
-                                                                                      : "heuristic";
-    }
-    if (method == "exact") {
-        ExactOptions o;
-        o.time_limit_s = config.time_limit_s;
-        o.gap = config.gap;
-        return std::make_unique<ExactAllocator>(o);
-    }
-    if (method == "greedy") {
-        return std::make_unique<GreedyAllocator>();
-    }
-    HeuristicOptions o;
-    o.bound_iterations = config.heuristic_iterations;
-    return std::make_unique<HeuristicAllocator>(o);
-}
-
-namespace {
 
 /// Why a row is short: what land of its type was on offer by its year, and what kept the rest
 /// out.
