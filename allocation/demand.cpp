@@ -11,7 +11,6 @@
 #include <cmath>
 #include <set>
 #include <sstream>
-#include <stdexcept>
 
 namespace landalloc {
 
@@ -31,11 +30,6 @@ std::string joined(const std::vector<std::string> &v) {
     }
     return s;
 }
-
-/// Why a demand cannot be computed (the caller adds where: [demand] or the target).
-struct DemandIssue : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
-};
 
 int zone_index(const City &city, const std::string &id) {
     for (std::size_t i = 0; i < city.zones.size(); ++i) {
@@ -66,12 +60,12 @@ void share_remainder(std::vector<double> &out, const std::vector<std::optional<d
     const double rest = city_total - own;
     const double eps = 1e-9 * std::max(1.0, std::abs(city_total));
     if (rest < -eps) {
-        throw DemandIssue("the [demand.zones] values of " + what + " add up to " + num(own) +
+        throw DemandError("the [demand.zones] values of " + what + " add up to " + num(own) +
                           ", more than [demand] " + what + " = " + num(city_total));
     }
     if (others == 0 || w <= 0) {
         if (rest > eps) {
-            throw DemandIssue(
+            throw DemandError(
                 "[demand] " + what + " = " + num(city_total) + " leaves " + num(rest) +
                 (others == 0 ? " beyond the [demand.zones] figures and no zone to share it over "
                                "(drop the city-wide figure or make them agree)"
@@ -92,15 +86,15 @@ void share_remainder(std::vector<double> &out, const std::vector<std::optional<d
     }
 }
 
-/// The breakdown; throws DemandIssue.
+/// The breakdown; throws DemandError.
 std::vector<ZoneDemandResult> compute_by_zone(const PlanConfig &cfg, const City &city) {
     const DemandConfig &D = cfg.demand;
     if (!D.present) {
-        throw DemandIssue("the plan has no [demand] table");
+        throw DemandError("the plan has no [demand] table");
     }
     for (const auto &[id, zd] : D.zones) {
         if (zone_index(city, id) == k_none) {
-            throw DemandIssue("[demand.zones." + id + "] (line " + std::to_string(zd.line) +
+            throw DemandError("[demand.zones." + id + "] (line " + std::to_string(zd.line) +
                               ") names no zone of the city");
         }
     }
@@ -113,17 +107,17 @@ std::vector<ZoneDemandResult> compute_by_zone(const PlanConfig &cfg, const City 
 
     if (!by_zone) {
         if (!D.population) {
-            throw DemandIssue(
+            throw DemandError(
                 D.by_zone ? "no population anywhere: [demand] has no population, [demand.zones] "
                             "lists no zone and the zone layer has no population"
                           : "no population anywhere: by_zone = false and [demand] has no "
                             "population");
         }
         if (!D.per_capita_m2) {
-            throw DemandIssue("[demand] per_capita_m2 is required for housing demand");
+            throw DemandError("[demand] per_capita_m2 is required for housing demand");
         }
         if (!D.existing_stock_m2) {
-            throw DemandIssue("[demand] existing_stock_m2 is required for city-wide demand");
+            throw DemandError("[demand] existing_stock_m2 is required for city-wide demand");
         }
         ZoneDemandResult r;
         r.population = *D.population;
@@ -178,7 +172,7 @@ std::vector<ZoneDemandResult> compute_by_zone(const PlanConfig &cfg, const City 
     } else {
         for (std::size_t i = 0; i < n; ++i) {
             if (!own_stock[i]) {
-                throw DemandIssue("no existing stock for zone '" + city.zones[i].id +
+                throw DemandError("no existing stock for zone '" + city.zones[i].id +
                                   "': give [demand] existing_stock_m2 (shared by the zones' "
                                   "dwellings) or [demand.zones." +
                                   city.zones[i].id + "] existing_stock_m2");
@@ -212,7 +206,7 @@ std::vector<ZoneDemandResult> compute_by_zone(const PlanConfig &cfg, const City 
         }
         const auto pc = own[i] && own[i]->per_capita_m2 ? own[i]->per_capita_m2 : D.per_capita_m2;
         if (!pc) {
-            throw DemandIssue("[demand] per_capita_m2 is required for housing demand");
+            throw DemandError("[demand] per_capita_m2 is required for housing demand");
         }
         r.per_capita_m2 = *pc;
         r.existing_stock_m2 = stock[i];
@@ -242,7 +236,7 @@ std::string target_key(std::size_t i) { return "targets[" + std::to_string(i) + 
 std::vector<ZoneDemandResult> demand_by_zone(const PlanConfig &cfg, const City &city) {
     try {
         return compute_by_zone(cfg, city);
-    } catch (const DemandIssue &e) {
+    } catch (const DemandError &e) {
         throw PlanFileError(cfg.where(cfg.demand.line) + ": key 'demand': " + e.what());
     }
 }
@@ -264,7 +258,7 @@ double housing_demand_m2(const PlanConfig &cfg, const std::vector<ZoneDemandResu
         return sum;
     }
     if (city_wide) {
-        throw std::invalid_argument(
+        throw DemandError(
             "demand is city-wide (no [demand.zones] and no population in the zone layer, or "
             "by_zone = false), so it cannot be given for zones " +
             joined(zones));
@@ -278,7 +272,7 @@ double housing_demand_m2(const PlanConfig &cfg, const std::vector<ZoneDemandResu
         const auto it = std::find_if(by_zone.begin(), by_zone.end(),
                                      [&](const ZoneDemandResult &r) { return r.zone_id == id; });
         if (it == by_zone.end()) {
-            throw std::invalid_argument("zone '" + id + "' is not a zone of the city");
+            throw DemandError("zone '" + id + "' is not a zone of the city");
         }
         sum += value(*it);
     }
@@ -299,17 +293,17 @@ bool talent_matches(const TalentDemand &entry, const std::vector<std::string> &t
         }
     }
     if (inside != 0 && inside != entry.zones.size()) {
-        throw std::invalid_argument("[[demand.talent]] at line " + std::to_string(entry.line) +
-                                    " has zones (" + joined(entry.zones) +
-                                    ") both inside and outside the target's zones (" +
-                                    joined(target_zones) + "); split the entry");
+        throw DemandError("[[demand.talent]] at line " + std::to_string(entry.line) +
+                          " has zones (" + joined(entry.zones) +
+                          ") both inside and outside the target's zones (" + joined(target_zones) +
+                          "); split the entry");
     }
     return inside != 0;
 }
 
 double talent_demand_m2(const DemandConfig &demand, const std::vector<std::string> &target_zones) {
     if (demand.talent.empty()) {
-        throw std::invalid_argument("[demand] has no [[demand.talent]] entries");
+        throw DemandError("[demand] has no [[demand.talent]] entries");
     }
     double sum = 0;
     bool any = false;
@@ -320,10 +314,9 @@ double talent_demand_m2(const DemandConfig &demand, const std::vector<std::strin
         }
     }
     if (!any) {
-        throw std::invalid_argument("no [[demand.talent]] entry lies in zones " +
-                                    joined(target_zones) +
-                                    " (entries without zones count only for targets without "
-                                    "zones)");
+        throw DemandError("no [[demand.talent]] entry lies in zones " + joined(target_zones) +
+                          " (entries without zones count only for targets without "
+                          "zones)");
     }
     return sum;
 }
@@ -360,7 +353,7 @@ void apply_demand(PlanConfig &cfg, const City &city) {
                 for (const auto &e : cfg.demand.talent) {
                     for (const auto &z : e.zones) {
                         if (zone_index(city, z) == k_none) {
-                            throw DemandIssue("zone '" + z + "' of [[demand.talent]] at line " +
+                            throw DemandError("zone '" + z + "' of [[demand.talent]] at line " +
                                               std::to_string(e.line) +
                                               " is not a zone of the city");
                         }
@@ -368,9 +361,9 @@ void apply_demand(PlanConfig &cfg, const City &city) {
                 }
                 per_year_m2 = talent_demand_m2(cfg.demand, tg.zones);
             } else {
-                throw DemandIssue("'" + tg.demand + "' is not a demand; use housing or talent");
+                throw DemandError("'" + tg.demand + "' is not a demand; use housing or talent");
             }
-        } catch (const std::invalid_argument &e) {
+        } catch (const DemandError &e) {
             target_fail(cfg, i, e.what());
         }
         double value = 0;

@@ -22,6 +22,7 @@
 // [[demand.talent]] entries (see talent_matches).
 
 #include "core/domain.hpp"
+#include "core/errors.hpp"
 
 #include <map>
 #include <optional>
@@ -31,6 +32,14 @@
 namespace landalloc {
 
 struct PlanConfig;
+
+/// Why a demand cannot be computed, without where: demand_by_zone and apply_demand rethrow it as
+/// a PlanFileError naming [demand] or the target, its key and line. A plan file error itself
+/// when it escapes (from housing_demand_m2, talent_matches or talent_demand_m2 called alone).
+class DemandError : public PlanFileError {
+  public:
+    using PlanFileError::PlanFileError;
+};
 
 /// `[demand.zones.<zone id>]`: a zone's own figures; absent ones are shared from the city-wide
 /// figures (see above).
@@ -97,7 +106,7 @@ double housing_demand_m2(const PlanConfig &cfg, const std::vector<ZoneDemandResu
 /// Whether a talent entry counts for a target in `target_zones`: a target without zones takes
 /// every entry; a target with zones takes the entries whose zones all lie among them (an entry
 /// without zones is city-wide and counts only for targets without zones). Throws
-/// std::invalid_argument when an entry has zones both inside and outside the target's zones.
+/// DemandError when an entry has zones both inside and outside the target's zones.
 bool talent_matches(const TalentDemand &entry, const std::vector<std::string> &target_zones);
 
 /// Floor area (m^2) of talent housing demand a year for a target in `target_zones`.

@@ -46,15 +46,10 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
     std::vector<double> supply(m.rows.size(), 0.0); // includes bundled shares
     std::vector<double> side_lhs(m.side_rows.size(), 0.0);
     std::vector<std::uint32_t> chosen;
-    auto fits = [&](const Column &c) {
-        return supply[c.row] + c.q <= m.rows[c.row].U &&
-               (c.bundle_row < 0 || supply[static_cast<std::size_t>(c.bundle_row)] + c.bundle_q <=
-                                        m.rows[static_cast<std::size_t>(c.bundle_row)].U);
-    };
     for (std::size_t r : order) {
         const TargetRow &row = m.rows[r];
         std::vector<std::size_t> head(Z, 0);
-        double &supplied = supply[r];
+        const double &supplied = supply[r];
         // Each step takes the best head over the zones, by value net of the change in the
         // zone's jobs-housing cost, per unit of target.
         while (supplied < row.T) {
@@ -63,8 +58,8 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
             for (std::size_t z = 0; z < Z; ++z) {
                 auto &cols = lists[r][z];
                 while (head[z] < cols.size()) {
-                    const Column &c = m.columns[cols[head[z]]];
-                    if (!used[c.parcel] && fits(c)) {
+                    const std::uint32_t ci = cols[head[z]];
+                    if (!used[m.columns[ci].parcel] && fits_upper(m, ci, supply)) {
                         break;
                     }
                     ++head[z];
@@ -72,18 +67,17 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
                 if (head[z] == cols.size()) {
                     continue;
                 }
-                const Column &c = m.columns[cols[head[z]]];
+                const std::uint32_t ci = cols[head[z]];
+                const Column &c = m.columns[ci];
                 double gain = c.value;
-                if (c.zone >= 0) {
-                    const auto zi = static_cast<std::size_t>(c.zone);
-                    gain -= zone_cost(m, zi, zone_units[zi] + c.units) -
-                            zone_cost(m, zi, zone_units[zi]);
-                }
-                for (auto [e, end] = m.side(cols[head[z]]); e != end; ++e) {
-                    const SideRow &sr = m.side_rows[e->row];
-                    gain -=
-                        side_cost(sr, side_lhs[e->row] + e->a) - side_cost(sr, side_lhs[e->row]);
-                }
+                for_each_coefficient(m, ci, [&](RowKind kind, std::uint32_t i, double a) {
+                    if (kind == RowKind::zone) {
+                        gain -= zone_cost(m, i, zone_units[i] + a) - zone_cost(m, i, zone_units[i]);
+                    } else if (kind == RowKind::side) {
+                        const SideRow &sr = m.side_rows[i];
+                        gain -= side_cost(sr, side_lhs[i] + a) - side_cost(sr, side_lhs[i]);
+                    }
+                });
                 gain /= c.q;
                 if (gain > best_gain) {
                     best_gain = gain;
@@ -94,18 +88,8 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
                 break;
             }
             const std::uint32_t ci = lists[r][best_z][head[best_z]++];
-            const Column &c = m.columns[ci];
-            supplied += c.q;
-            if (c.bundle_row >= 0) {
-                supply[static_cast<std::size_t>(c.bundle_row)] += c.bundle_q;
-            }
-            for (auto [e, end] = m.side(ci); e != end; ++e) {
-                side_lhs[e->row] += e->a;
-            }
-            used[c.parcel] = true;
-            if (c.zone >= 0) {
-                zone_units[static_cast<std::size_t>(c.zone)] += c.units;
-            }
+            add_coefficients(m, ci, 1.0, supply, zone_units, side_lhs);
+            used[m.columns[ci].parcel] = true;
             chosen.push_back(ci);
         }
     }

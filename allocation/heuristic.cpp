@@ -50,35 +50,45 @@ class State {
             }
             row_change[r] += change;
         };
+        auto touch_zone = [&](std::uint32_t zone, double change) {
+            const auto zi = static_cast<std::int32_t>(zone);
+            int z = 0;
+            while (z < nz && zones[z] != zi) {
+                ++z;
+            }
+            if (z == nz) {
+                zones[nz] = zi;
+                zone_change[nz++] = 0;
+            }
+            zone_change[z] += change;
+        };
+        auto touch_side = [&](std::uint32_t row, double change) {
+            auto s = m_side_touched.begin();
+            while (s != m_side_touched.end() && s->first != row) {
+                ++s;
+            }
+            if (s == m_side_touched.end()) {
+                m_side_touched.emplace_back(row, change);
+            } else {
+                s->second += change;
+            }
+        };
         auto touch = [&](std::uint32_t ci, double sign) {
-            const Column &c = m_m.columns[ci];
-            touch_row(c.row, sign * c.q);
-            if (c.bundle_row >= 0) {
-                touch_row(static_cast<std::uint32_t>(c.bundle_row), sign * c.bundle_q);
-            }
-            if (c.zone >= 0) {
-                int z = 0;
-                while (z < nz && zones[z] != c.zone) {
-                    ++z;
+            for_each_coefficient(m_m, ci, [&](RowKind kind, std::uint32_t i, double a) {
+                switch (kind) {
+                case RowKind::target:
+                case RowKind::bundle:
+                    touch_row(i, sign * a);
+                    break;
+                case RowKind::zone:
+                    touch_zone(i, sign * a);
+                    break;
+                case RowKind::side:
+                    touch_side(i, sign * a);
+                    break;
                 }
-                if (z == nz) {
-                    zones[nz] = c.zone;
-                    zone_change[nz++] = 0;
-                }
-                zone_change[z] += sign * c.units;
-            }
-            for (auto [it, end] = m_m.side(ci); it != end; ++it) {
-                auto s = m_side_touched.begin();
-                while (s != m_side_touched.end() && s->first != it->row) {
-                    ++s;
-                }
-                if (s == m_side_touched.end()) {
-                    m_side_touched.emplace_back(it->row, sign * it->a);
-                } else {
-                    s->second += sign * it->a;
-                }
-            }
-            d += sign * c.value;
+            });
+            d += sign * m_m.columns[ci].value;
         };
         if (out >= 0) {
             touch(static_cast<std::uint32_t>(out), -1.0);
@@ -122,18 +132,8 @@ class State {
 
   private:
     void apply(std::uint32_t c, double sign) {
-        const Column &col = m_m.columns[c];
-        m_assigned[col.parcel] = sign > 0 ? static_cast<std::int64_t>(c) : k_free;
-        m_supply[col.row] += sign * col.q;
-        if (col.bundle_row >= 0) {
-            m_supply[static_cast<std::size_t>(col.bundle_row)] += sign * col.bundle_q;
-        }
-        if (col.zone >= 0) {
-            m_units[static_cast<std::size_t>(col.zone)] += sign * col.units;
-        }
-        for (auto [it, end] = m_m.side(c); it != end; ++it) {
-            m_side[it->row] += sign * it->a;
-        }
+        m_assigned[m_m.columns[c].parcel] = sign > 0 ? static_cast<std::int64_t>(c) : k_free;
+        add_coefficients(m_m, c, sign, m_supply, m_units, m_side);
     }
 
     const Model &m_m;
@@ -317,18 +317,28 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             double top = 0;
             std::int64_t arg = -1;
             for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
-                const Column &col = m.columns[c];
-                double v = col.value + (beta[col.row] - alpha[col.row] - gamma[col.row]) * col.q;
-                if (col.bundle_row >= 0) {
-                    const auto b = static_cast<std::size_t>(col.bundle_row);
-                    v += (beta[b] - alpha[b] - gamma[b]) * col.bundle_q;
-                }
-                for (auto [e, end] = m.side(c); e != end; ++e) {
-                    v -= mu[e->row] * e->a;
-                }
-                if (col.zone >= 0 && m.zones[static_cast<std::size_t>(col.zone)].active) {
-                    const auto z = static_cast<std::size_t>(col.zone);
-                    v += (delta[z] - phi[z]) * col.units;
+                double v = m.columns[c].value;
+                // The zone's term is added last, after the side rows' (the order of this sum
+                // before for_each_coefficient walked the columns).
+                double zone_term = 0;
+                bool zone_active = false;
+                for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t r, double a) {
+                    switch (kind) {
+                    case RowKind::target:
+                    case RowKind::bundle:
+                        v += (beta[r] - alpha[r] - gamma[r]) * a;
+                        break;
+                    case RowKind::zone:
+                        zone_active = m.zones[r].active;
+                        zone_term = (delta[r] - phi[r]) * a;
+                        break;
+                    case RowKind::side:
+                        v -= mu[r] * a;
+                        break;
+                    }
+                });
+                if (zone_active) {
+                    v += zone_term;
                 }
                 if (v > top) {
                     top = v;
@@ -336,18 +346,8 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                 }
             }
             if (arg >= 0) {
-                const Column &col = m.columns[static_cast<std::size_t>(arg)];
                 value += top;
-                supply[col.row] += col.q;
-                if (col.bundle_row >= 0) {
-                    supply[static_cast<std::size_t>(col.bundle_row)] += col.bundle_q;
-                }
-                if (col.zone >= 0) {
-                    units[static_cast<std::size_t>(col.zone)] += col.units;
-                }
-                for (auto [e, end] = m.side(static_cast<std::uint32_t>(arg)); e != end; ++e) {
-                    lhs[e->row] += e->a;
-                }
+                add_coefficients(m, static_cast<std::uint32_t>(arg), 1.0, supply, units, lhs);
             }
         }
         for (std::size_t s = 0; s < S; ++s) {
@@ -498,20 +498,18 @@ std::vector<std::uint32_t> round_lp(const Model &m, const std::vector<double> &x
     std::vector<std::uint32_t> chosen;
     for (std::uint32_t c : order) {
         const Column &col = m.columns[c];
-        if (used[col.parcel] || supply[col.row] + col.q > m.rows[col.row].U ||
-            (col.bundle_row >= 0 &&
-             supply[static_cast<std::size_t>(col.bundle_row)] + col.bundle_q >
-                 m.rows[static_cast<std::size_t>(col.bundle_row)].U)) {
+        if (used[col.parcel] || !fits_upper(m, c, supply)) {
             continue;
         }
         if (x[c] < 0.5 && supply[col.row] >= m.rows[col.row].T) {
             continue;
         }
         used[col.parcel] = true;
-        supply[col.row] += col.q;
-        if (col.bundle_row >= 0) {
-            supply[static_cast<std::size_t>(col.bundle_row)] += col.bundle_q;
-        }
+        for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t r, double q) {
+            if (kind == RowKind::target || kind == RowKind::bundle) {
+                supply[r] += q;
+            }
+        });
         chosen.push_back(c);
     }
     std::sort(chosen.begin(), chosen.end());

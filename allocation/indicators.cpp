@@ -1,5 +1,7 @@
 #include "allocation/indicators.hpp"
 
+#include "core/errors.hpp"
+
 #include <ClpSimplex.hpp>
 #include <CoinTypes.hpp>
 
@@ -14,7 +16,6 @@
 #include <map>
 #include <numbers>
 #include <numeric>
-#include <stdexcept>
 
 namespace landalloc {
 
@@ -149,7 +150,7 @@ std::vector<SitePoint> worker_sites(const City &city, const IndicatorOptions &op
 std::vector<double> gravity_access(const std::vector<XY> &at, const std::vector<SitePoint> &jobs,
                                    const DistanceDecay &decay) {
     if (!std::isfinite(decay.cutoff_m)) {
-        throw std::invalid_argument("gravity_access: the decay's cut-off must be finite");
+        throw PreconditionError("gravity_access: the decay's cut-off must be finite");
     }
     const Tree tree = make_tree(jobs);
     std::vector<double> out(at.size(), 0.0);
@@ -273,7 +274,7 @@ std::string ratio_band(double jobs, double dwellings, double ratio_min, double r
 
 double dissimilarity_index(const std::vector<double> &jobs, const std::vector<double> &workers) {
     if (jobs.size() != workers.size()) {
-        throw std::invalid_argument("dissimilarity_index: jobs and workers differ in length");
+        throw PreconditionError("dissimilarity_index: jobs and workers differ in length");
     }
     const double j = sum_of(jobs);
     const double w = sum_of(workers);
@@ -309,8 +310,8 @@ TransportSolution solve_transportation(const std::vector<double> &origins,
     const std::size_t n = origins.size();
     const std::size_t m = destinations.size();
     if (cost.size() != n * m) {
-        throw std::invalid_argument("solve_transportation: cost must have origins x "
-                                    "destinations entries");
+        throw PreconditionError("solve_transportation: cost must have origins x "
+                                "destinations entries");
     }
     TransportSolution out;
     out.flows.assign(n * m, 0.0);
@@ -393,8 +394,8 @@ std::vector<double> gravity_flows(const std::vector<double> &origins,
     const std::size_t n = origins.size();
     const std::size_t m = destinations.size();
     if (cost.size() != n * m) {
-        throw std::invalid_argument("gravity_flows: cost must have origins x destinations "
-                                    "entries");
+        throw PreconditionError("gravity_flows: cost must have origins x destinations "
+                                "entries");
     }
     std::vector<double> t(n * m, 0.0);
     const double total = sum_of(origins);

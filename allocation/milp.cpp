@@ -70,18 +70,36 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         }
         add_row(idx, std::vector<double>(idx.size(), 1.0), -inf, 1.0);
     }
-    // Target rows.
+    // The coefficients of the target, jobs-housing and side rows, row by row.
     std::vector<std::vector<int>> row_idx(m.rows.size());
     std::vector<std::vector<double>> row_val(m.rows.size());
+    std::vector<std::vector<int>> zone_idx(m.zones.size());
+    std::vector<std::vector<double>> zone_val(m.zones.size());
+    std::vector<std::vector<int>> side_idx(m.side_rows.size());
+    std::vector<std::vector<double>> side_val(m.side_rows.size());
     for (int c = 0; c < n_x; ++c) {
-        row_idx[m.columns[c].row].push_back(c);
-        row_val[m.columns[c].row].push_back(m.columns[c].q);
-        if (m.columns[c].bundle_row >= 0) {
-            const auto b = static_cast<std::size_t>(m.columns[c].bundle_row);
-            row_idx[b].push_back(c);
-            row_val[b].push_back(m.columns[c].bundle_q);
-        }
+        for_each_coefficient(m, static_cast<std::uint32_t>(c),
+                             [&](RowKind kind, std::uint32_t i, double a) {
+                                 switch (kind) {
+                                 case RowKind::target:
+                                 case RowKind::bundle:
+                                     row_idx[i].push_back(c);
+                                     row_val[i].push_back(a);
+                                     break;
+                                 case RowKind::zone:
+                                     if (zone_col[i] >= 0) {
+                                         zone_idx[i].push_back(c);
+                                         zone_val[i].push_back(a);
+                                     }
+                                     break;
+                                 case RowKind::side:
+                                     side_idx[i].push_back(c);
+                                     side_val[i].push_back(a);
+                                     break;
+                                 }
+                             });
     }
+    // Target rows.
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
         const int over = over0 + static_cast<int>(2 * r);
@@ -99,15 +117,6 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         add_row(idx, val, row.L, inf); // short >= L - supply
     }
     // Jobs-housing rows.
-    std::vector<std::vector<int>> zone_idx(m.zones.size());
-    std::vector<std::vector<double>> zone_val(m.zones.size());
-    for (int c = 0; c < n_x; ++c) {
-        const int z = m.columns[c].zone;
-        if (z >= 0 && zone_col[static_cast<std::size_t>(z)] >= 0) {
-            zone_idx[static_cast<std::size_t>(z)].push_back(c);
-            zone_val[static_cast<std::size_t>(z)].push_back(m.columns[c].units);
-        }
-    }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         if (zone_col[z] < 0) {
             continue;
@@ -124,14 +133,6 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     }
 
     // Side rows: sum_c a_sc x_c - viol_s <= rhs_s.
-    std::vector<std::vector<int>> side_idx(m.side_rows.size());
-    std::vector<std::vector<double>> side_val(m.side_rows.size());
-    for (int c = 0; c < n_x; ++c) {
-        for (auto [e, end] = m.side(static_cast<std::uint32_t>(c)); e != end; ++e) {
-            side_idx[e->row].push_back(c);
-            side_val[e->row].push_back(e->a);
-        }
-    }
     for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
         side_idx[s].push_back(side0 + static_cast<int>(s));
         side_val[s].push_back(-1.0);

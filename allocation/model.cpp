@@ -1,5 +1,6 @@
 #include "allocation/model.hpp"
 
+#include "allocation/model_build.hpp"
 #include "core/errors.hpp"
 
 #include <algorithm>
@@ -9,18 +10,11 @@
 
 namespace landalloc {
 
-namespace {
+using model_build::in_mask;
+using model_build::zone_by_id;
 
-/// Zone masks of the targets (`zones`, `displaced_from`), checked against the zones layer.
-struct TargetZones {
-    std::vector<std::vector<bool>> mask; // per target: allowed zones (empty: all)
-    std::vector<int> displaced;          // per target: the displacing zone, or -1
-};
-
-/// The index of the zone with id `id`; a PlanFileError naming the plan file's `key` and `line`
-/// when the zones layer has none.
-int zone_by_id(const PlanConfig &cfg, const City &city, const std::string &id, int line,
-               const std::string &key) {
+int model_build::zone_by_id(const PlanConfig &cfg, const City &city, const std::string &id,
+                            int line, const std::string &key) {
     for (std::size_t z = 0; z < city.zones.size(); ++z) {
         if (city.zones[z].id == id) {
             return static_cast<int>(z);
@@ -29,6 +23,14 @@ int zone_by_id(const PlanConfig &cfg, const City &city, const std::string &id, i
     throw PlanFileError(cfg.where(line) + ": key '" + key + "': zone '" + id +
                         "' is not in the zones layer (zone ids are its 'id' field)");
 }
+
+namespace {
+
+/// Zone masks of the targets (`zones`, `displaced_from`), checked against the zones layer.
+struct TargetZones {
+    std::vector<std::vector<bool>> mask; // per target: allowed zones (empty: all)
+    std::vector<int> displaced;          // per target: the displacing zone, or -1
+};
 
 TargetZones target_zones(const PlanConfig &cfg, const City &city) {
     auto zone_of = [&](std::size_t k, const std::string &id, const char *key) {
@@ -53,280 +55,9 @@ TargetZones target_zones(const PlanConfig &cfg, const City &city) {
     return out;
 }
 
-bool in_mask(const std::vector<bool> &mask, int zone) {
-    return mask.empty() || (zone >= 0 && mask[static_cast<std::size_t>(zone)]);
-}
-
-std::string num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
-
-std::string pct(double share) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g %%", share * 100.0);
-    return buf;
-}
-
-/// Side rows of the rules and their coefficients (allocation/rules.hpp).
-void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) {
-    const AllocationProblem &pr = *m.problem;
-    const PlanConfig &cfg = *pr.plan;
-    const City &city = *pr.city;
-    const RulesConfig &R = cfg.rules;
-    const auto Y = static_cast<std::size_t>(cfg.years());
-    std::vector<std::vector<SideEntry>> entries(m.columns.size());
-    auto year_of = [&](const Column &c) {
-        return static_cast<std::size_t>(m.rows[c.row].year - cfg.first_year);
-    };
-    auto land_ha = [&](const Column &c) { return city.parcels[c.parcel].area_m2 / 1e4; };
-    auto new_row = [&](SideRow r) {
-        m.side_rows.push_back(std::move(r));
-        return static_cast<std::uint32_t>(m.side_rows.size() - 1);
-    };
-    auto per_year = [&](const std::string &rule, const std::string &unit, bool binding,
-                        const std::string &what, double share, int type) {
-        std::vector<std::uint32_t> rows(Y);
-        for (std::size_t y = 0; y < Y; ++y) {
-            SideRow r;
-            r.rule = rule;
-            r.unit = unit;
-            r.share = share;
-            r.weight = unit == "ha" ? "land" : "units";
-            r.type = type;
-            r.year = cfg.first_year + static_cast<int>(y);
-            r.binding = binding;
-            r.label = what + ", " + std::to_string(r.year);
-            rows[y] = new_row(std::move(r));
-        }
-        return rows;
-    };
-
-    // Rule 3: rental land >= share x residential land, each year.
-    if (R.rental_share) {
-        const double share = R.rental_share->share;
-        const auto rows =
-            per_year("rental_share", "ha", R.rental_share->binding,
-                     "rental land >= " + pct(share) + " of residential land", share, -1);
-        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-            const Column &c = m.columns[ci];
-            const double land = land_ha(c);
-            double rental = cfg.types[c.type].rental ? (1.0 - c.bundle_share) * land : 0.0;
-            if (c.bundle_type >= 0 && cfg.types[static_cast<std::size_t>(c.bundle_type)].rental) {
-                rental += c.bundle_share * land;
-            }
-            entries[ci].push_back({rows[year_of(c)], share * land - rental});
-        }
-    }
-
-    // Rule 5: housing in an industrial park within a share of the park's land (and floor).
-    // Rows for every park and cap (rows no column enters are dropped below), then one pass
-    // over the columns: a parcel lies in one park at most.
-    if (R.park_caps) {
-        const auto &caps = R.park_caps->caps;
-        std::vector<std::vector<std::int64_t>> land_row(city.parks.size());
-        std::vector<std::vector<std::int64_t>> floor_row(city.parks.size());
-        for (std::size_t j = 0; j < city.parks.size(); ++j) {
-            const Park &park = city.parks[j];
-            for (const ParkCap &cap : caps) {
-                SideRow land;
-                land.rule = "park_cap";
-                land.unit = "ha";
-                land.rhs = cap.land_share * park.area_m2 / 1e4;
-                land.label = cap.name + ": housing land in " + park.name + " (" + park.id +
-                             ") <= " + pct(cap.land_share) + " of its land";
-                land_row[j].push_back(new_row(land));
-                floor_row[j].push_back(-1);
-                if (cap.floor_share) {
-                    SideRow floor;
-                    floor.rule = "park_cap";
-                    floor.unit = "m2";
-                    floor.rhs = *cap.floor_share * park.area_m2 * R.park_caps->park_far;
-                    floor.label = cap.name + ": housing floor area in " + park.name + " (" +
-                                  park.id + ") <= " + pct(*cap.floor_share) + " of its floor area";
-                    floor_row[j].back() = new_row(floor);
-                }
-            }
-        }
-        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-            const Column &c = m.columns[ci];
-            const Parcel &p = city.parcels[c.parcel];
-            if (!p.in_park || p.nearest_park < 0 ||
-                static_cast<std::size_t>(p.nearest_park) >= city.parks.size()) {
-                continue;
-            }
-            const auto j = static_cast<std::size_t>(p.nearest_park);
-            for (std::size_t k = 0; k < caps.size(); ++k) {
-                if (!caps[k].types.empty() &&
-                    std::find(caps[k].types.begin(), caps[k].types.end(), cfg.types[c.type].id) ==
-                        caps[k].types.end()) {
-                    continue;
-                }
-                entries[ci].push_back({static_cast<std::uint32_t>(land_row[j][k]), land_ha(c)});
-                if (floor_row[j][k] >= 0) {
-                    entries[ci].push_back({static_cast<std::uint32_t>(floor_row[j][k]),
-                                           floor_area_m2(p.area_m2, c.far)});
-                }
-            }
-        }
-    }
-
-    // Rule 7: a zone class's share of a type's land, each year.
-    for (const auto &[cls, zr] : R.zone_classes) {
-        for (const auto &[type, share] : zr.max_share) {
-            const auto rows = per_year("zone_class_share", "ha", true,
-                                       type + " land in " + cls + " zones <= " + pct(share) +
-                                           " of all " + type + " land",
-                                       1.0 - share, cfg.type_index(type));
-            for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-                const Column &c = m.columns[ci];
-                if (cfg.types[c.type].id != type) {
-                    continue;
-                }
-                const bool in =
-                    c.zone >= 0 && city.zones[static_cast<std::size_t>(c.zone)].zone_class == cls;
-                entries[ci].push_back({rows[year_of(c)], ((in ? 1.0 : 0.0) - share) * land_ha(c)});
-            }
-        }
-    }
-
-    // Rule 8: units in key areas >= share x all new units, each year.
-    if (R.key_areas) {
-        std::vector<bool> key(city.zones.size(), false);
-        for (const auto &id : R.key_areas->zones) {
-            key[static_cast<std::size_t>(
-                zone_by_id(cfg, city, id, R.key_areas->line, "rules.key_areas.zones"))] = true;
-        }
-        const double share = R.key_areas->share;
-        const auto rows =
-            per_year("key_areas", "units", R.key_areas->binding,
-                     "new units in key areas >= " + pct(share) + " of all", share, -1);
-        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-            const Column &c = m.columns[ci];
-            const bool in = c.zone >= 0 && key[static_cast<std::size_t>(c.zone)];
-            entries[ci].push_back({rows[year_of(c)], (share - (in ? 1.0 : 0.0)) * c.units});
-        }
-    }
-
-    // Group targets (types = [...]): per year, lower and upper rows on the summed supply.
-    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
-        const Target &tg = cfg.targets[k];
-        if (tg.types.empty()) {
-            continue;
-        }
-        std::vector<bool> member(cfg.types.size(), false);
-        for (const auto &id : tg.types) {
-            member[static_cast<std::size_t>(cfg.type_index(id))] = true;
-        }
-        std::vector<std::int64_t> lo(Y, -1), over(Y, -1), hi(Y, -1);
-        for (std::size_t y = 0; y < Y; ++y) {
-            const double T = tg.values[y];
-            if (T <= 0) {
-                continue;
-            }
-            SideRow r;
-            r.rule = "target";
-            r.unit = quantity_unit(tg.unit);
-            r.year = cfg.first_year + static_cast<int>(y);
-            r.binding = tg.binding;
-            r.target = static_cast<int>(k);
-            r.lower = true;
-            r.rhs = -T * (1.0 - tg.tolerance);
-            r.label = tg.type + " >= " + num(T * (1.0 - tg.tolerance)) + " " + r.unit;
-            lo[y] = new_row(r);
-            // Above the target costs as for a target row (never pays); past the upper tolerance
-            // ten times a binding shortfall (a target row's upper band is hard).
-            r.lower = false;
-            r.rhs = T;
-            r.cost_factor = cfg.objective.over_target_cost;
-            r.label = tg.type + " over the target " + num(T) + " " + r.unit;
-            over[y] = new_row(r);
-            if (!tg.at_least) {
-                r.rhs = T * (1.0 + tg.tolerance);
-                r.cost_factor = 10 * cfg.objective.short_binding_cost;
-                r.label = tg.type + " <= " + num(r.rhs) + " " + r.unit;
-                hi[y] = new_row(r);
-            }
-        }
-        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-            const Column &c = m.columns[ci];
-            const std::size_t y = year_of(c);
-            if (!member[c.type] || lo[y] < 0 || !in_mask(target_mask[k], c.zone)) {
-                continue;
-            }
-            // The whole site counts, a bundled share included.
-            const Parcel &p = city.parcels[c.parcel];
-            const double far = c.far;
-            const double q = tg.unit == Quantity::land_ha    ? p.area_m2 / 1e4
-                             : tg.unit == Quantity::floor_m2 ? floor_area_m2(p.area_m2, far)
-                                                             : c.units;
-            entries[ci].push_back({static_cast<std::uint32_t>(lo[y]), -q});
-            entries[ci].push_back({static_cast<std::uint32_t>(over[y]), q});
-            if (hi[y] >= 0) {
-                entries[ci].push_back({static_cast<std::uint32_t>(hi[y]), q});
-            }
-        }
-    }
-
-    if (m.side_rows.empty()) {
-        return;
-    }
-    // Drop rows no column enters, then store the entries column by column.
-    std::vector<bool> used(m.side_rows.size(), false);
-    for (const auto &es : entries) {
-        for (const SideEntry &e : es) {
-            used[e.row] = used[e.row] || e.a != 0;
-        }
-    }
-    std::vector<std::uint32_t> renum(m.side_rows.size(), 0);
-    std::vector<SideRow> kept;
-    for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
-        if (used[r]) {
-            renum[r] = static_cast<std::uint32_t>(kept.size());
-            kept.push_back(std::move(m.side_rows[r]));
-        }
-    }
-    m.side_rows = std::move(kept);
-    // Cost: one unit of violation costs a multiple of the best value per unit of any column
-    // that enters the row positively, so no column pays for the violation it brings.
-    std::vector<double> best(m.side_rows.size(), 0.0);
-    m.side_start.reserve(m.columns.size() + 1);
-    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-        m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
-        for (const SideEntry &e : entries[ci]) {
-            if (e.a == 0 || !used[e.row]) {
-                continue;
-            }
-            const std::uint32_t r = renum[e.row];
-            m.side_entries.push_back({r, e.a});
-            // A group target's lower row is priced like a target row: by |a|.
-            if (e.a > 0 || m.side_rows[r].lower) {
-                best[r] = std::max(best[r], m.columns[ci].value / std::abs(e.a));
-            }
-        }
-    }
-    m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
-    const ObjectiveConfig &oc = cfg.objective;
-    for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
-        SideRow &row = m.side_rows[r];
-        const double factor = row.cost_factor >= 0 ? row.cost_factor
-                              : row.binding        ? oc.short_binding_cost
-                                                   : oc.short_indicative_cost;
-        row.cost = factor * (best[r] > 0 ? best[r] : 1.0);
-    }
-}
-
-} // namespace
-
-Model build_model(const AllocationProblem &pr) {
-    const PlanConfig &cfg = *pr.plan;
-    const City &city = *pr.city;
-    Model m;
-    m.problem = &pr;
-    const TargetZones tz = target_zones(cfg, city);
-
-    // Target rows: one per (target, year) with a positive target.
+/// Target rows: one per (target, year) with a positive target; row_of[k][y] is the row of
+/// target k in year y, or -1.
+std::vector<std::vector<int>> add_target_rows(Model &m, const PlanConfig &cfg) {
     std::vector<std::vector<int>> row_of(
         cfg.targets.size(), std::vector<int>(static_cast<std::size_t>(cfg.years()), -1));
     for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
@@ -351,20 +82,27 @@ Model build_model(const AllocationProblem &pr) {
             m.rows.push_back(r);
         }
     }
-    // Where columns come from: each single-type target, and each member type of a group target
-    // that has no target of its own (through free rows).
-    struct Source {
-        std::size_t target;
-        std::size_t type;
-        Quantity unit;
-    };
+    return row_of;
+}
+
+/// Where columns come from: a target (or a group target's member type) and its rows.
+struct Source {
+    std::size_t target;
+    std::size_t type;
+    Quantity unit;
+    std::vector<int> rows; // per year: the target row, or -1
+};
+
+/// Each single-type target, and each member type of a group target that has no target of its
+/// own (through free rows, added here).
+std::vector<Source> column_sources(Model &m, const PlanConfig &cfg,
+                                   const std::vector<std::vector<int>> &row_of) {
     std::vector<Source> sources;
-    std::vector<std::vector<int>> source_rows;
     for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
         const Target &tg = cfg.targets[k];
         if (tg.types.empty()) {
-            sources.push_back({k, static_cast<std::size_t>(cfg.type_index(tg.type)), tg.unit});
-            source_rows.push_back(row_of[k]);
+            sources.push_back(
+                {k, static_cast<std::size_t>(cfg.type_index(tg.type)), tg.unit, row_of[k]});
             continue;
         }
         for (const auto &id : tg.types) {
@@ -391,11 +129,33 @@ Model build_model(const AllocationProblem &pr) {
                 rows[static_cast<std::size_t>(y)] = static_cast<int>(m.rows.size());
                 m.rows.push_back(r);
             }
-            sources.push_back({k, static_cast<std::size_t>(cfg.type_index(id)), Quantity::land_ha});
-            source_rows.push_back(std::move(rows));
+            sources.push_back({k, static_cast<std::size_t>(cfg.type_index(id)), Quantity::land_ha,
+                               std::move(rows)});
         }
     }
 
+    return sources;
+}
+
+/// The targets' `displaced_from` must be of a resettlement type (rule 11).
+void check_resettlement_targets(const PlanConfig &cfg, const ResettlementRule &rr) {
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &tg = cfg.targets[k];
+        if (!tg.displaced_from.empty() &&
+            std::find(rr.types.begin(), rr.types.end(), tg.type) == rr.types.end()) {
+            throw PlanFileError(cfg.where(tg.line) + ": key 'targets[" + std::to_string(k) +
+                                "].displaced_from': '" + tg.type +
+                                "' is not a resettlement type (rules.resettlement.types)");
+        }
+    }
+}
+
+/// The columns, parcel by parcel (docs/model.md, "Variables"), with their bundled parts.
+void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sources,
+                 const std::vector<std::vector<int>> &row_of, const ResettlementRule &rr) {
+    const AllocationProblem &pr = *m.problem;
+    const PlanConfig &cfg = *pr.plan;
+    const City &city = *pr.city;
     // The row a bundled share of type b in year y and zone z supplies: the first target of b
     // whose zones hold z.
     auto bundle_row = [&](std::size_t b, int y, int zone) {
@@ -411,19 +171,6 @@ Model build_model(const AllocationProblem &pr) {
         }
         return -1;
     };
-    const auto &resettle = cfg.rules.resettlement;
-    const ResettlementRule default_resettle;
-    const ResettlementRule &rr = resettle ? *resettle : default_resettle;
-    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
-        const Target &tg = cfg.targets[k];
-        if (!tg.displaced_from.empty() &&
-            std::find(rr.types.begin(), rr.types.end(), tg.type) == rr.types.end()) {
-            throw PlanFileError(cfg.where(tg.line) + ": key 'targets[" + std::to_string(k) +
-                                "].displaced_from': '" + tg.type +
-                                "' is not a resettlement type (rules.resettlement.types)");
-        }
-    }
-
     // Columns, parcel by parcel.
     m.parcel_start.reserve(pr.n_parcels + 1);
     for (std::size_t i = 0; i < pr.n_parcels; ++i) {
@@ -451,7 +198,7 @@ Model build_model(const AllocationProblem &pr) {
             const double s = bundle ? bundle->share : 0.0;
             const int bt = bundle ? cfg.type_index(bundle->type) : -1;
             for (int y = 0; y < cfg.years(); ++y) {
-                const int r = source_rows[src][static_cast<std::size_t>(y)];
+                const int r = sources[src].rows[static_cast<std::size_t>(y)];
                 if (r < 0 || p.first_year > cfg.first_year + y) {
                     continue;
                 }
@@ -494,6 +241,12 @@ Model build_model(const AllocationProblem &pr) {
         }
     }
     m.parcel_start.push_back(static_cast<std::uint32_t>(m.columns.size()));
+}
+
+/// The target rows' costs (docs/model.md, "Program") and w, the cost of a dwelling of
+/// jobs-housing deviation.
+void price_rows(Model &m) {
+    const PlanConfig &cfg = *m.problem->plan;
     // Costs: one unit over a target costs the best value density of its row, so supplying
     // beyond the target never pays; one unit short of the band costs a multiple of it.
     const ObjectiveConfig &oc = cfg.objective;
@@ -517,9 +270,15 @@ Model build_model(const AllocationProblem &pr) {
                 (best_density[r] > 0 ? best_density[r] : 1.0);
     }
 
-    // Jobs-housing: each zone's dwellings should keep jobs / dwellings inside the band.
     const JobsHousingConfig &jh = cfg.jobs_housing;
     m.jh_cost = n_units > 0 ? jh.weight * value_per_unit / static_cast<double>(n_units) : 0.0;
+}
+
+/// Jobs-housing: each zone's dwellings should keep jobs / dwellings inside the band.
+void add_zone_rows(Model &m) {
+    const PlanConfig &cfg = *m.problem->plan;
+    const City &city = *m.problem->city;
+    const JobsHousingConfig &jh = cfg.jobs_housing;
     m.zones.resize(city.zones.size());
     for (std::size_t z = 0; z < city.zones.size(); ++z) {
         const Zone &zone = city.zones[z];
@@ -529,7 +288,25 @@ Model build_model(const AllocationProblem &pr) {
         zr.min_dwellings = zone.jobs / jh.ratio_max;
         zr.max_dwellings = zone.jobs / jh.ratio_min;
     }
-    add_side_rows(m, tz.mask);
+}
+
+} // namespace
+
+Model build_model(const AllocationProblem &pr) {
+    const PlanConfig &cfg = *pr.plan;
+    Model m;
+    m.problem = &pr;
+    const TargetZones tz = target_zones(cfg, *pr.city);
+    const std::vector<std::vector<int>> row_of = add_target_rows(m, cfg);
+    const std::vector<Source> sources = column_sources(m, cfg, row_of);
+    const ResettlementRule default_resettle;
+    const ResettlementRule &rr =
+        cfg.rules.resettlement ? *cfg.rules.resettlement : default_resettle;
+    check_resettlement_targets(cfg, rr);
+    add_columns(m, tz, sources, row_of, rr);
+    price_rows(m);
+    add_zone_rows(m);
+    model_build::add_side_rows(m, tz.mask);
     return m;
 }
 
@@ -568,18 +345,8 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     e.zone_units.assign(m.zones.size(), 0.0);
     e.side_lhs.assign(m.side_rows.size(), 0.0);
     for (std::uint32_t ci : chosen) {
-        const Column &c = m.columns[ci];
-        e.suitability += c.value;
-        e.row_supply[c.row] += c.q;
-        if (c.bundle_row >= 0) {
-            e.row_supply[static_cast<std::size_t>(c.bundle_row)] += c.bundle_q;
-        }
-        if (c.zone >= 0) {
-            e.zone_units[static_cast<std::size_t>(c.zone)] += c.units;
-        }
-        for (auto [it, end] = m.side(ci); it != end; ++it) {
-            e.side_lhs[it->row] += it->a;
-        }
+        e.suitability += m.columns[ci].value;
+        add_coefficients(m, ci, 1.0, e.row_supply, e.zone_units, e.side_lhs);
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
@@ -594,6 +361,35 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     }
     e.objective = e.suitability - e.over_cost - e.short_cost - e.jh_cost - e.side_cost;
     return e;
+}
+
+void add_coefficients(const Model &m, std::uint32_t c, double sign, std::vector<double> &supply,
+                      std::vector<double> &units, std::vector<double> &side) {
+    for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t i, double a) {
+        switch (kind) {
+        case RowKind::target:
+        case RowKind::bundle:
+            supply[i] += sign * a;
+            break;
+        case RowKind::zone:
+            units[i] += sign * a;
+            break;
+        case RowKind::side:
+            side[i] += sign * a;
+            break;
+        }
+    });
+}
+
+bool fits_upper(const Model &m, std::uint32_t c, const std::vector<double> &supply) {
+    bool fits = true;
+    for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t r, double q) {
+        if ((kind == RowKind::target || kind == RowKind::bundle) &&
+            !(supply[r] + q <= m.rows[r].U)) {
+            fits = false;
+        }
+    });
+    return fits;
 }
 
 std::vector<Assignment> to_assignments(const Model &m, const std::vector<std::uint32_t> &chosen) {

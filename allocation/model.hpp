@@ -118,6 +118,42 @@ struct Model {
 
 Model build_model(const AllocationProblem &problem);
 
+/// The kinds of row a column has a coefficient in (docs/model.md). A new kind of row is added
+/// here and in for_each_coefficient; every solver, evaluate() and the plan's tables walk a
+/// column's coefficients through it.
+enum class RowKind {
+    target, ///< its own target row (Column::row); coefficient q
+    bundle, ///< the target row its bundled share supplies (rule 9, Column::bundle_row); bundle_q
+    zone,   ///< its zone's jobs-housing rows (index: the zone); coefficient units (dwellings)
+    side,   ///< a side row of a rule or group target (index into side_rows); coefficient a
+};
+
+/// Calls f(kind, index, coefficient) for every row column `c` enters, in a fixed order: its
+/// target row, the bundled row (if any), its zone (if any; active or not), its side rows. The
+/// column's value v_c is the objective's coefficient, not a row's: callers take it themselves.
+template <class F> void for_each_coefficient(const Model &m, std::uint32_t c, F &&f) {
+    const Column &col = m.columns[c];
+    f(RowKind::target, col.row, col.q);
+    if (col.bundle_row >= 0) {
+        f(RowKind::bundle, static_cast<std::uint32_t>(col.bundle_row), col.bundle_q);
+    }
+    if (col.zone >= 0) {
+        f(RowKind::zone, static_cast<std::uint32_t>(col.zone), col.units);
+    }
+    for (auto [it, end] = m.side(c); it != end; ++it) {
+        f(RowKind::side, it->row, it->a);
+    }
+}
+
+/// Adds `sign` x column c's coefficients to the target rows' `supply` (its own row and the
+/// bundled one), the zones' new `units` and the side rows' left-hand sides `side`.
+void add_coefficients(const Model &m, std::uint32_t c, double sign, std::vector<double> &supply,
+                      std::vector<double> &units, std::vector<double> &side);
+
+/// Whether adding column `c` keeps every target row it supplies (its own and the bundled one)
+/// within the upper tolerance U, given the rows' current `supply`.
+bool fits_upper(const Model &m, std::uint32_t c, const std::vector<double> &supply);
+
 /// The objective of a set of chosen columns, with its parts.
 struct Evaluation {
     double objective = 0;

@@ -6,16 +6,13 @@
 #include "allocation/config.hpp"
 #include "allocation/model.hpp"
 #include "allocation/problem.hpp"
+#include "allocation/solvers.hpp" // make_allocator
 #include "core/domain.hpp"
 #include "core/plan.hpp"
 
 #include <memory>
 
 namespace landalloc {
-
-/// The allocator the plan's [solver] asks for ("auto" picks exact up to
-/// auto_exact_max_parcels candidate parcels, the heuristic beyond).
-std::unique_ptr<Allocator> make_allocator(const SolverConfig &config, std::size_t n_parcels);
 
 /// Solves the plan with `allocator` and assembles the Plan.
 Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allocator);

@@ -5,26 +5,42 @@
 
 namespace landalloc {
 
-const char *eligibility_reason(Eligibility e) {
-    switch (e) {
-    case Eligibility::ok:
-        return "eligible";
-    case Eligibility::excluded:
-        return "excluded by constraint";
-    case Eligibility::type_not_allowed:
-        return "housing type not allowed on the parcel";
-    case Eligibility::far_too_low:
-        return "plot-ratio cap below the type's minimum";
-    case Eligibility::outside_zones:
-        return "outside every zone";
-    case Eligibility::destock_stop:
-        return "destocking: the zone's inventory months stop new supply";
-    case Eligibility::ar_siting:
-        return "AR siting: too far from every station and industrial park";
-    case Eligibility::zone_class:
-        return "the zone's class does not permit the type";
+namespace {
+
+/// Each ineligibility's rejection code and its sentence, in the order of the enumeration.
+struct EligibilityText {
+    Eligibility e;
+    const char *code;
+    const char *reason;
+};
+
+constexpr EligibilityText k_eligibility_texts[] = {
+    {Eligibility::ok, "eligible", "eligible"},
+    {Eligibility::excluded, "excluded", "excluded by constraint"},
+    {Eligibility::type_not_allowed, "type_not_allowed", "housing type not allowed on the parcel"},
+    {Eligibility::far_too_low, "far_too_low", "plot-ratio cap below the type's minimum"},
+    {Eligibility::outside_zones, "outside_zones", "outside every zone"},
+    {Eligibility::destock_stop, "destock_stop",
+     "destocking: the zone's inventory months stop new supply"},
+    {Eligibility::ar_siting, "ar_siting",
+     "AR siting: too far from every station and industrial park"},
+    {Eligibility::zone_class, "zone_class", "the zone's class does not permit the type"},
+};
+
+const EligibilityText *eligibility_text(Eligibility e) {
+    for (const EligibilityText &t : k_eligibility_texts) {
+        if (t.e == e) {
+            return &t;
+        }
     }
-    return "?";
+    return nullptr;
+}
+
+} // namespace
+
+const char *eligibility_reason(Eligibility e) {
+    const EligibilityText *t = eligibility_text(e);
+    return t ? t->reason : "?";
 }
 
 int tod_band(const TodRule &rule, const City &city, const Parcel &p) {
@@ -109,25 +125,8 @@ double destock_factor(const PlanConfig &plan, const Zone &zone, const std::strin
 }
 
 const char *eligibility_code(Eligibility e) {
-    switch (e) {
-    case Eligibility::ok:
-        return "eligible";
-    case Eligibility::excluded:
-        return "excluded";
-    case Eligibility::type_not_allowed:
-        return "type_not_allowed";
-    case Eligibility::far_too_low:
-        return "far_too_low";
-    case Eligibility::outside_zones:
-        return "outside_zones";
-    case Eligibility::destock_stop:
-        return "destock_stop";
-    case Eligibility::ar_siting:
-        return "ar_siting";
-    case Eligibility::zone_class:
-        return "zone_class";
-    }
-    return "?";
+    const EligibilityText *t = eligibility_text(e);
+    return t ? t->code : "?";
 }
 
 AllocationProblem build_problem(const City &city, const PlanConfig &plan) {

@@ -3,6 +3,7 @@
 
 #include "allocation/demand.hpp"
 #include "allocation/planner.hpp"
+#include "allocation/solvers.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
@@ -61,10 +62,8 @@ class PlanCommand final : public Command {
         app.add_option("--crs", m_crs,
                        "Working projected CRS (e.g. EPSG:4549); default: the parcels layer's");
         app.add_option("--solver", m_solver,
-                       "exact (CBC, proven gap), heuristic (local search, certified gap), greedy, "
-                       "or auto (exact up to solver.auto_exact_max_parcels); overrides "
-                       "solver.method")
-            ->check(CLI::IsMember({"auto", "exact", "heuristic", "greedy"}));
+                       solver_descriptions_text() + "; overrides solver.method")
+            ->check(CLI::IsMember(solver_names()));
         app.add_option("--time-limit", m_time_limit,
                        "Time limit of the exact solver in seconds; overrides solver.time_limit_s")
             ->check(CLI::Range(0.1, 1e6));

@@ -55,6 +55,14 @@ class OutputError : public Error {
     const char *kind() const noexcept override { return "output error"; }
 };
 
+/// A function was called against its documented precondition (a bug in the caller, not the
+/// user's data at fault): an internal error, exit code 1. The message reads like that of any
+/// other exception run_cli reports as internal ("... (please report this)").
+class PreconditionError : public Error {
+  public:
+    explicit PreconditionError(const std::string &what) : Error(what + " (please report this)") {}
+};
+
 /// A GEOS or GDAL call failed where it should not have (not the user's data at fault).
 class GisError : public Error {
   public:

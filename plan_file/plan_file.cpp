@@ -2,6 +2,7 @@
 
 #include "plan_file/sections.hpp"
 
+#include "allocation/solvers.hpp"
 #include "core/errors.hpp"
 
 #include <toml++/toml.h>
@@ -133,10 +134,9 @@ void parse_solver(const Ctx &ctx, const toml::table &so, SolverConfig &S) {
         so, "solver.",
         {"method", "time_limit_s", "gap", "auto_exact_max_parcels", "heuristic_iterations"});
     S.method = ctx.text(so, "solver.", "method", S.method);
-    if (S.method != "auto" && S.method != "exact" && S.method != "heuristic" &&
-        S.method != "greedy") {
+    if (!find_solver(S.method)) {
         ctx.fail(so.get("method"), "solver.method",
-                 "'" + S.method + "' is not a method; use auto, exact, heuristic or greedy");
+                 "'" + S.method + "' is not a method; use " + solver_names_text());
     }
     S.time_limit_s = ctx.number(so, "solver.", "time_limit_s", S.time_limit_s, 0.1, 1e6);
     S.gap = ctx.number(so, "solver.", "gap", S.gap, 0, 1);

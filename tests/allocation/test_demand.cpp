@@ -336,7 +336,7 @@ TEST(Demand, TalentMatching) {
     EXPECT_TRUE(talent_matches(e, {}));
     EXPECT_TRUE(talent_matches(e, {"a", "b", "c"}));
     EXPECT_FALSE(talent_matches(e, {"c"}));
-    EXPECT_THROW((void)talent_matches(e, {"a"}), std::invalid_argument);
+    EXPECT_THROW((void)talent_matches(e, {"a"}), DemandError);
     TalentDemand city_wide;
     EXPECT_TRUE(talent_matches(city_wide, {}));
     EXPECT_FALSE(talent_matches(city_wide, {"a"}));

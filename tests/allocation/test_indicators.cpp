@@ -136,7 +136,7 @@ TEST(Indicators, GravityAccessibilityWithKnownDecay) {
     EXPECT_NEAR(a[0], 35.0, 1e-12);
 
     d.cutoff_m = k_inf;
-    EXPECT_THROW(gravity_access(at, jobs, d), std::invalid_argument);
+    EXPECT_THROW(gravity_access(at, jobs, d), PreconditionError);
 }
 
 TEST(Indicators, TwoStepFloatingCatchmentByHand) {
@@ -268,7 +268,7 @@ TEST(Indicators, DissimilarityIndexByHand) {
     EXPECT_DOUBLE_EQ(dissimilarity_index({600, 200}, {100, 100}), 0.25);
     EXPECT_DOUBLE_EQ(dissimilarity_index({5, 5}, {1, 1}), 0.0);
     EXPECT_DOUBLE_EQ(dissimilarity_index({0, 0}, {1, 1}), 0.0);
-    EXPECT_THROW(dissimilarity_index({1}, {1, 2}), std::invalid_argument);
+    EXPECT_THROW(dissimilarity_index({1}, {1, 2}), PreconditionError);
 }
 
 TEST(Indicators, RatioBand) {
@@ -305,7 +305,7 @@ TEST(Indicators, TransportationProblemKnownMinimum) {
     // A zero origin takes no part.
     s = solve_transportation({0, 10}, {4, 6}, {1, 1, 7, 3});
     EXPECT_NEAR(s.total_cost, 4 * 7 + 6 * 3, 1e-9);
-    EXPECT_THROW(solve_transportation({1}, {1}, {1, 2}), std::invalid_argument);
+    EXPECT_THROW(solve_transportation({1}, {1}, {1, 2}), PreconditionError);
 }
 
 TEST(Indicators, GravityFlowsByHand) {

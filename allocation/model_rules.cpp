@@ -1,0 +1,316 @@
+// The side rows of the rules (rules 3, 5, 7, 8) and of the group targets: one builder per kind
+// of row, then the rows no column enters dropped and each row's violation priced
+// (docs/model.md, "Rules").
+
+#include "allocation/model_build.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace landalloc::model_build {
+
+namespace {
+
+std::string num(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+std::string pct(double share) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g %%", share * 100.0);
+    return buf;
+}
+
+/// The side rows as they are built, and each column's coefficients in them (column by column,
+/// in the order the builders run).
+struct SideRows {
+    Model &m;
+    const AllocationProblem &pr;
+    const PlanConfig &cfg;
+    const City &city;
+    const RulesConfig &R;
+    const std::size_t Y;
+    std::vector<std::vector<SideEntry>> entries;
+
+    explicit SideRows(Model &model)
+        : m(model), pr(*model.problem), cfg(*pr.plan), city(*pr.city), R(cfg.rules),
+          Y(static_cast<std::size_t>(cfg.years())), entries(model.columns.size()) {}
+
+    std::size_t year_of(const Column &c) const {
+        return static_cast<std::size_t>(m.rows[c.row].year - cfg.first_year);
+    }
+    double land_ha(const Column &c) const { return city.parcels[c.parcel].area_m2 / 1e4; }
+    std::uint32_t new_row(SideRow r) {
+        m.side_rows.push_back(std::move(r));
+        return static_cast<std::uint32_t>(m.side_rows.size() - 1);
+    }
+    /// One share row a year.
+    std::vector<std::uint32_t> per_year(const std::string &rule, const std::string &unit,
+                                        bool binding, const std::string &what, double share,
+                                        int type) {
+        std::vector<std::uint32_t> rows(Y);
+        for (std::size_t y = 0; y < Y; ++y) {
+            SideRow r;
+            r.rule = rule;
+            r.unit = unit;
+            r.share = share;
+            r.weight = unit == "ha" ? "land" : "units";
+            r.type = type;
+            r.year = cfg.first_year + static_cast<int>(y);
+            r.binding = binding;
+            r.label = what + ", " + std::to_string(r.year);
+            rows[y] = new_row(std::move(r));
+        }
+        return rows;
+    }
+
+    void rental_share();
+    void park_caps();
+    void zone_class_shares();
+    void key_areas();
+    void group_targets(const std::vector<std::vector<bool>> &target_mask);
+    void finish();
+};
+
+void SideRows::rental_share() {
+    // Rule 3: rental land >= share x residential land, each year.
+    if (R.rental_share) {
+        const double share = R.rental_share->share;
+        const auto rows =
+            per_year("rental_share", "ha", R.rental_share->binding,
+                     "rental land >= " + pct(share) + " of residential land", share, -1);
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const double land = land_ha(c);
+            double rental = cfg.types[c.type].rental ? (1.0 - c.bundle_share) * land : 0.0;
+            if (c.bundle_type >= 0 && cfg.types[static_cast<std::size_t>(c.bundle_type)].rental) {
+                rental += c.bundle_share * land;
+            }
+            entries[ci].push_back({rows[year_of(c)], share * land - rental});
+        }
+    }
+}
+
+void SideRows::park_caps() {
+    // Rule 5: housing in an industrial park within a share of the park's land (and floor).
+    // Rows for every park and cap (rows no column enters are dropped in finish()), then one pass
+    // over the columns: a parcel lies in one park at most.
+    if (R.park_caps) {
+        const auto &caps = R.park_caps->caps;
+        std::vector<std::vector<std::int64_t>> land_row(city.parks.size());
+        std::vector<std::vector<std::int64_t>> floor_row(city.parks.size());
+        for (std::size_t j = 0; j < city.parks.size(); ++j) {
+            const Park &park = city.parks[j];
+            for (const ParkCap &cap : caps) {
+                SideRow land;
+                land.rule = "park_cap";
+                land.unit = "ha";
+                land.rhs = cap.land_share * park.area_m2 / 1e4;
+                land.label = cap.name + ": housing land in " + park.name + " (" + park.id +
+                             ") <= " + pct(cap.land_share) + " of its land";
+                land_row[j].push_back(new_row(land));
+                floor_row[j].push_back(-1);
+                if (cap.floor_share) {
+                    SideRow floor;
+                    floor.rule = "park_cap";
+                    floor.unit = "m2";
+                    floor.rhs = *cap.floor_share * park.area_m2 * R.park_caps->park_far;
+                    floor.label = cap.name + ": housing floor area in " + park.name + " (" +
+                                  park.id + ") <= " + pct(*cap.floor_share) + " of its floor area";
+                    floor_row[j].back() = new_row(floor);
+                }
+            }
+        }
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const Parcel &p = city.parcels[c.parcel];
+            if (!p.in_park || p.nearest_park < 0 ||
+                static_cast<std::size_t>(p.nearest_park) >= city.parks.size()) {
+                continue;
+            }
+            const auto j = static_cast<std::size_t>(p.nearest_park);
+            for (std::size_t k = 0; k < caps.size(); ++k) {
+                if (!caps[k].types.empty() &&
+                    std::find(caps[k].types.begin(), caps[k].types.end(), cfg.types[c.type].id) ==
+                        caps[k].types.end()) {
+                    continue;
+                }
+                entries[ci].push_back({static_cast<std::uint32_t>(land_row[j][k]), land_ha(c)});
+                if (floor_row[j][k] >= 0) {
+                    entries[ci].push_back({static_cast<std::uint32_t>(floor_row[j][k]),
+                                           floor_area_m2(p.area_m2, c.far)});
+                }
+            }
+        }
+    }
+}
+
+void SideRows::zone_class_shares() {
+    // Rule 7: a zone class's share of a type's land, each year.
+    for (const auto &[cls, zr] : R.zone_classes) {
+        for (const auto &[type, share] : zr.max_share) {
+            const auto rows = per_year("zone_class_share", "ha", true,
+                                       type + " land in " + cls + " zones <= " + pct(share) +
+                                           " of all " + type + " land",
+                                       1.0 - share, cfg.type_index(type));
+            for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+                const Column &c = m.columns[ci];
+                if (cfg.types[c.type].id != type) {
+                    continue;
+                }
+                const bool in =
+                    c.zone >= 0 && city.zones[static_cast<std::size_t>(c.zone)].zone_class == cls;
+                entries[ci].push_back({rows[year_of(c)], ((in ? 1.0 : 0.0) - share) * land_ha(c)});
+            }
+        }
+    }
+}
+
+void SideRows::key_areas() {
+    // Rule 8: units in key areas >= share x all new units, each year.
+    if (R.key_areas) {
+        std::vector<bool> key(city.zones.size(), false);
+        for (const auto &id : R.key_areas->zones) {
+            key[static_cast<std::size_t>(
+                zone_by_id(cfg, city, id, R.key_areas->line, "rules.key_areas.zones"))] = true;
+        }
+        const double share = R.key_areas->share;
+        const auto rows =
+            per_year("key_areas", "units", R.key_areas->binding,
+                     "new units in key areas >= " + pct(share) + " of all", share, -1);
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const bool in = c.zone >= 0 && key[static_cast<std::size_t>(c.zone)];
+            entries[ci].push_back({rows[year_of(c)], (share - (in ? 1.0 : 0.0)) * c.units});
+        }
+    }
+}
+
+void SideRows::group_targets(const std::vector<std::vector<bool>> &target_mask) {
+    // Group targets (types = [...]): per year, lower and upper rows on the summed supply.
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &tg = cfg.targets[k];
+        if (tg.types.empty()) {
+            continue;
+        }
+        std::vector<bool> member(cfg.types.size(), false);
+        for (const auto &id : tg.types) {
+            member[static_cast<std::size_t>(cfg.type_index(id))] = true;
+        }
+        std::vector<std::int64_t> lo(Y, -1), over(Y, -1), hi(Y, -1);
+        for (std::size_t y = 0; y < Y; ++y) {
+            const double T = tg.values[y];
+            if (T <= 0) {
+                continue;
+            }
+            SideRow r;
+            r.rule = "target";
+            r.unit = quantity_unit(tg.unit);
+            r.year = cfg.first_year + static_cast<int>(y);
+            r.binding = tg.binding;
+            r.target = static_cast<int>(k);
+            r.lower = true;
+            r.rhs = -T * (1.0 - tg.tolerance);
+            r.label = tg.type + " >= " + num(T * (1.0 - tg.tolerance)) + " " + r.unit;
+            lo[y] = new_row(r);
+            // Above the target costs as for a target row (never pays); past the upper tolerance
+            // ten times a binding shortfall (a target row's upper band is hard).
+            r.lower = false;
+            r.rhs = T;
+            r.cost_factor = cfg.objective.over_target_cost;
+            r.label = tg.type + " over the target " + num(T) + " " + r.unit;
+            over[y] = new_row(r);
+            if (!tg.at_least) {
+                r.rhs = T * (1.0 + tg.tolerance);
+                r.cost_factor = 10 * cfg.objective.short_binding_cost;
+                r.label = tg.type + " <= " + num(r.rhs) + " " + r.unit;
+                hi[y] = new_row(r);
+            }
+        }
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const std::size_t y = year_of(c);
+            if (!member[c.type] || lo[y] < 0 || !in_mask(target_mask[k], c.zone)) {
+                continue;
+            }
+            // The whole site counts, a bundled share included.
+            const Parcel &p = city.parcels[c.parcel];
+            const double far = c.far;
+            const double q = tg.unit == Quantity::land_ha    ? p.area_m2 / 1e4
+                             : tg.unit == Quantity::floor_m2 ? floor_area_m2(p.area_m2, far)
+                                                             : c.units;
+            entries[ci].push_back({static_cast<std::uint32_t>(lo[y]), -q});
+            entries[ci].push_back({static_cast<std::uint32_t>(over[y]), q});
+            if (hi[y] >= 0) {
+                entries[ci].push_back({static_cast<std::uint32_t>(hi[y]), q});
+            }
+        }
+    }
+}
+
+void SideRows::finish() {
+    if (m.side_rows.empty()) {
+        return;
+    }
+    // Drop rows no column enters, then store the entries column by column.
+    std::vector<bool> used(m.side_rows.size(), false);
+    for (const auto &es : entries) {
+        for (const SideEntry &e : es) {
+            used[e.row] = used[e.row] || e.a != 0;
+        }
+    }
+    std::vector<std::uint32_t> renum(m.side_rows.size(), 0);
+    std::vector<SideRow> kept;
+    for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
+        if (used[r]) {
+            renum[r] = static_cast<std::uint32_t>(kept.size());
+            kept.push_back(std::move(m.side_rows[r]));
+        }
+    }
+    m.side_rows = std::move(kept);
+    // Cost: one unit of violation costs a multiple of the best value per unit of any column
+    // that enters the row positively, so no column pays for the violation it brings.
+    std::vector<double> best(m.side_rows.size(), 0.0);
+    m.side_start.reserve(m.columns.size() + 1);
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
+        for (const SideEntry &e : entries[ci]) {
+            if (e.a == 0 || !used[e.row]) {
+                continue;
+            }
+            const std::uint32_t r = renum[e.row];
+            m.side_entries.push_back({r, e.a});
+            // A group target's lower row is priced like a target row: by |a|.
+            if (e.a > 0 || m.side_rows[r].lower) {
+                best[r] = std::max(best[r], m.columns[ci].value / std::abs(e.a));
+            }
+        }
+    }
+    m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
+    const ObjectiveConfig &oc = cfg.objective;
+    for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
+        SideRow &row = m.side_rows[r];
+        const double factor = row.cost_factor >= 0 ? row.cost_factor
+                              : row.binding        ? oc.short_binding_cost
+                                                   : oc.short_indicative_cost;
+        row.cost = factor * (best[r] > 0 ? best[r] : 1.0);
+    }
+}
+
+} // namespace
+
+void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) {
+    SideRows s(m);
+    // The order of the rows and of each column's entries: rules 3, 5, 7, 8, group targets.
+    s.rental_share();
+    s.park_caps();
+    s.zone_class_shares();
+    s.key_areas();
+    s.group_targets(target_mask);
+    s.finish();
+}
+
+} // namespace landalloc::model_build
