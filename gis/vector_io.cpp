@@ -149,15 +149,22 @@ std::vector<std::string> take_gdal_warnings() {
 
 // ---- Crs ----------------------------------------------------------------------------------
 
-Crs Crs::from_user_input(const std::string &text) {
+std::optional<Crs> Crs::parse(const std::string &text) {
     init_gdal();
     OGRSpatialReference srs;
     if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE) {
-        throw UsageError("'" + text + "' is not a CRS that PROJ knows (try EPSG:4549)");
+        return std::nullopt;
     }
     Crs c;
     c.m_wkt = to_wkt(srs);
     return c;
+}
+
+Crs Crs::from_user_input(const std::string &text) {
+    if (std::optional<Crs> c = parse(text)) {
+        return *c;
+    }
+    throw UsageError("'" + text + "' is not a CRS that PROJ knows (try EPSG:4549)");
 }
 
 Crs Crs::from_epsg(int code) { return from_user_input("EPSG:" + std::to_string(code)); }

@@ -26,6 +26,8 @@ class Crs {
   public:
     Crs() = default;
     static Crs from_user_input(const std::string &text); // "EPSG:4549", WKT, PROJ string
+    /// The same, nullopt when PROJ does not know `text` (from_user_input throws UsageError).
+    static std::optional<Crs> parse(const std::string &text);
     static Crs from_epsg(int code);
     static Crs from_wkt(std::string wkt);
 

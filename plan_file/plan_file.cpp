@@ -134,10 +134,12 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
                          "a second target for '" + tg.type +
                              "' in the same zones; give one per type and zone set");
             }
-            try {
-                tg.unit = parse_quantity(ctx.text(t, prefix, "unit", "ha"));
-            } catch (const std::invalid_argument &e) {
-                ctx.fail(t.get("unit"), prefix + "unit", e.what());
+            const std::string unit = ctx.text(t, prefix, "unit", "ha");
+            if (const std::optional<Quantity> q = parse_quantity(unit)) {
+                tg.unit = *q;
+            } else {
+                ctx.fail(t.get("unit"), prefix + "unit",
+                         "unit must be \"ha\", \"m2\" or \"units\", not \"" + unit + "\"");
             }
             tg.tolerance = ctx.number(t, prefix, "tolerance", 0.05, 0.0, 1.0);
             tg.binding = ctx.boolean(t, prefix, "binding", true);
