@@ -463,6 +463,68 @@ CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent) {
     return out;
 }
 
+namespace {
+
+OGRwkbGeometryType ogr_type(GeomKind kind) {
+    switch (kind) {
+    case GeomKind::none:
+        return wkbNone;
+    case GeomKind::point:
+        return wkbPoint;
+    case GeomKind::line:
+        return wkbMultiLineString;
+    case GeomKind::polygon:
+        return wkbMultiPolygon;
+    }
+    return wkbNone;
+}
+
+/// `g` in the form a layer of `kind` stores it (GpkgWriter::add_layer).
+OGRGeometryUniquePtr stored_form(OGRGeometryUniquePtr g, GeomKind kind) {
+    if (kind == GeomKind::polygon) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+    }
+    if (kind == GeomKind::line) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiLineString(g.release()));
+    }
+    return g;
+}
+
+} // namespace
+
+LayerData layer_as_written(const std::string &source, const std::string &name, GeomKind kind,
+                           const Crs &crs, std::vector<FieldDef> fields,
+                           std::vector<Feature> features) {
+    init_gdal();
+    LayerData out;
+    out.source = source;
+    out.name = name;
+    out.crs = crs;
+    out.source_crs = crs;
+    out.driver = "memory";
+    const OGRwkbGeometryType declared = ogr_type(kind);
+    out.geometry_type = declared == wkbNone ? "None" : OGRGeometryTypeToName(declared);
+    out.fields = std::move(fields);
+    out.features = std::move(features);
+    const SrsPtr srs = make_srs(crs.wkt());
+    for (std::size_t i = 0; i < out.features.size(); ++i) {
+        Feature &f = out.features[i];
+        f.fid = static_cast<std::int64_t>(i + 1);
+        f.values.resize(out.fields.size());
+        if (kind == GeomKind::none || f.geometry.is_null()) {
+            f.geometry = Geometry();
+            continue;
+        }
+        OGRGeometryUniquePtr g = to_ogr(f.geometry, srs.get());
+        if (!g) {
+            throw GisError("cannot convert a geometry of layer '" + name + "' to OGR");
+        }
+        g = stored_form(std::move(g), kind);
+        f.geometry = g->IsEmpty() ? Geometry() : from_ogr(*g);
+    }
+    return out;
+}
+
 // ---- writing ------------------------------------------------------------------------------
 
 // GpkgWriter::Impl is in gis/gpkg_writer_impl.hpp (gis/gpkg_qgis.cpp uses it too).
@@ -496,21 +558,7 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
                            const std::vector<FieldDef> &fields,
                            const std::vector<Feature> &features, const std::string &description) {
     GDALDataset &ds = *m_impl->ds;
-    OGRwkbGeometryType gtype = wkbNone;
-    switch (kind) {
-    case GeomKind::none:
-        gtype = wkbNone;
-        break;
-    case GeomKind::point:
-        gtype = wkbPoint;
-        break;
-    case GeomKind::line:
-        gtype = wkbMultiLineString;
-        break;
-    case GeomKind::polygon:
-        gtype = wkbMultiPolygon;
-        break;
-    }
+    const OGRwkbGeometryType gtype = ogr_type(kind);
     SrsPtr srs;
     if (kind != GeomKind::none && !crs.empty()) {
         srs = make_srs(crs.wkt());
@@ -567,12 +615,7 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
             if (!owned) {
                 throw OutputError(m_path + ": cannot convert a geometry of layer '" + name + "'");
             }
-            if (kind == GeomKind::polygon) {
-                owned.reset(OGRGeometryFactory::forceToMultiPolygon(owned.release()));
-            } else if (kind == GeomKind::line) {
-                owned.reset(OGRGeometryFactory::forceToMultiLineString(owned.release()));
-            }
-            feat->SetGeometryDirectly(owned.release());
+            feat->SetGeometryDirectly(stored_form(std::move(owned), kind).release());
         }
         if (layer->CreateFeature(feat.get()) != OGRERR_NONE) {
             throw OutputError(m_path + ": cannot write a feature of layer '" + name +

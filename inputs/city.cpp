@@ -138,8 +138,16 @@ InputSpec InputSpec::from_source(const std::string &source) {
 }
 
 LoadedCity load_city(const InputSpec &spec) {
+    return load_city(spec, std::vector<gis::LayerData>{});
+}
+
+LoadedCity load_city(const InputSpec &spec, FindingsReport &report) {
+    return load_city(spec, std::vector<gis::LayerData>{}, report);
+}
+
+LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &memory) {
     FindingsReport report;
-    LoadedCity out = load_city(spec, report);
+    LoadedCity out = load_city(spec, memory, report);
     if (const Finding *e = report.first_error()) {
         throw DataError(e->describe());
     }
@@ -147,22 +155,23 @@ LoadedCity load_city(const InputSpec &spec) {
     return out;
 }
 
-LoadedCity load_city(const InputSpec &spec, FindingsReport &report) {
+LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &memory,
+                     FindingsReport &report) {
     LoadedCity out;
 
     // Read every layer as it is, then settle the working CRS and reproject into it.
     const bool generate = spec.generate.parcels > 0; // parcels and parks made, not read
     std::vector<RawLayer> layers;
     if (!generate) {
-        layers.push_back(read_raw("parcels", spec.parcels, report));
+        layers.push_back(read_raw("parcels", spec.parcels, memory, report));
     }
-    layers.push_back(read_raw("zones", spec.zones, report));
-    layers.push_back(read_raw("stations", spec.stations, report));
+    layers.push_back(read_raw("zones", spec.zones, memory, report));
+    layers.push_back(read_raw("stations", spec.stations, memory, report));
     if (!generate) {
-        layers.push_back(read_raw("parks", spec.parks, report));
+        layers.push_back(read_raw("parks", spec.parks, memory, report));
     }
     for (const auto &ref : spec.constraints) {
-        layers.push_back(read_raw("constraints", ref, report));
+        layers.push_back(read_raw("constraints", ref, memory, report));
     }
     out.crs = working_crs(spec, layers, out.crs_note, report);
     out.city.crs = out.crs.label();

@@ -350,7 +350,32 @@ const char *source_error_code(gis::SourceError::Reason r) {
     return "source_unreadable";
 }
 
-RawLayer read_raw(const std::string &role, const LayerRef &ref, FindingsReport &report) {
+namespace {
+
+/// The layer `ref` names among the layers made in memory; nullopt when `ref` names another
+/// source; SourceError (as read_layer's) when the source is in memory but the layer is not.
+std::optional<LayerData> from_memory(const std::vector<LayerData> &memory, const LayerRef &ref) {
+    std::string names;
+    for (const LayerData &l : memory) {
+        if (l.source == ref.source) {
+            if (l.name == ref.layer) {
+                return l;
+            }
+            names += (names.empty() ? "" : ", ") + l.name;
+        }
+    }
+    if (names.empty()) {
+        return std::nullopt;
+    }
+    throw gis::SourceError(gis::SourceError::Reason::no_layer,
+                           ref.source + ": no layer '" + ref.layer + "' (layers present: " + names +
+                               ")");
+}
+
+} // namespace
+
+RawLayer read_raw(const std::string &role, const LayerRef &ref,
+                  const std::vector<LayerData> &memory, FindingsReport &report) {
     RawLayer out{role, ref, std::nullopt};
     gis::ReadOptions options;
     options.encoding = ref.encoding;
@@ -358,7 +383,10 @@ RawLayer read_raw(const std::string &role, const LayerRef &ref, FindingsReport &
         if (!ref.crs.empty()) {
             options.assumed_crs = gis::Crs::from_user_input(ref.crs);
         }
-        out.data = gis::read_layer(ref.source, ref.layer, options);
+        out.data = from_memory(memory, ref);
+        if (!out.data) {
+            out.data = gis::read_layer(ref.source, ref.layer, options);
+        }
     } catch (const gis::SourceError &e) {
         report.add({source_error_code(e.reason()), Severity::error, "", "", -1, "", e.what()});
         return out;

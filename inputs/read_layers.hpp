@@ -21,8 +21,10 @@ struct RawLayer {
 /// The finding code of a source's fault.
 const char *source_error_code(gis::SourceError::Reason r);
 
-/// Reads one layer as it is (no reprojection), recording findings about how it was read.
-RawLayer read_raw(const std::string &role, const LayerRef &ref, FindingsReport &report);
+/// Reads one layer as it is (no reprojection), recording findings about how it was read; a layer
+/// of a source in `memory` (gis::LayerData::source) is taken from there instead of being read.
+RawLayer read_raw(const std::string &role, const LayerRef &ref,
+                  const std::vector<gis::LayerData> &memory, FindingsReport &report);
 
 /// Maps the read (and reprojected) layers' features to the city's zones, stations, parks,
 /// constraints and parcels with their geometries, validating every value into `report`.
