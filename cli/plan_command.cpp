@@ -89,9 +89,9 @@ class PlanCommand final : public Command {
             cfg.solver.gap = *m_gap;
         }
         // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md); with
-        // [inputs.synth] and no INPUT, a synthetic city written to a temporary file below.
+        // [inputs.synth] and no INPUT: a synthetic city, made in memory below.
         const bool synthesised = inputs_synthesised(cfg, m_input);
-        InputSpec spec = synthesised ? InputSpec{} : make_input_spec(cfg, m_input, m_crs);
+        const InputSpec spec = make_input_spec(cfg, m_input, m_crs);
         // Refuse an existing output before any work.
         if (std::filesystem::exists(m_out) && !m_overwrite) {
             throw OutputError(m_out + ": already exists; pass --overwrite to replace it");
@@ -105,16 +105,15 @@ class PlanCommand final : public Command {
             io.out << "inputs: " << m_input << " replaces the plan file's [inputs.synth]\n";
         }
         Progress progress(io.err, !io.quiet);
-        std::optional<TempSynthCity> synth_city; // removed when run() returns or throws
+        SynthCity synth_city; // the [inputs.synth] city's layers, made in memory
         if (synthesised) {
             progress.step("synthesising the city ([inputs.synth])");
-            synth_city.emplace(make_synth_options(cfg));
-            spec = make_input_spec(cfg, synth_city->path(), m_crs);
+            synth_city = make_synth_city(make_synth_options(cfg));
         }
         const std::string source = synthesised ? k_synthetic_input : spec.parcels.source;
         progress.step("reading inputs and computing parcel facts");
-        const LoadedCity city = load_city(spec);
-        synth_city.reset(); // everything is read: the temporary city can go now
+        const LoadedCity city = load_city(spec, synth_city.layers);
+        synth_city = {}; // everything is read: the layers can go now
         progress.done();
         if (!io.quiet) {
             print_input_notes(io.out, city);

@@ -49,19 +49,18 @@ class ValidateCommand final : public Command {
     int run(Io &io) override {
         const PlanFile cfg = m_opt.plan_path.empty() ? default_plan() : load_plan(m_opt.plan_path);
         const bool synthesised = inputs_synthesised(cfg, m_opt.input);
-        InputSpec spec = synthesised ? InputSpec{} : make_input_spec(cfg, m_opt.input, m_opt.crs);
+        const InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
         if (!m_opt.out.empty() && std::filesystem::exists(m_opt.out) && !m_opt.overwrite) {
             throw OutputError(m_opt.out + ": already exists; pass --overwrite to replace it");
         }
-        // [inputs.synth] without INPUT: the synthetic city, in a temporary file while it is read.
-        std::optional<TempSynthCity> synth_city;
+        // [inputs.synth] without INPUT: the synthetic city, made in memory.
+        SynthCity synth_city;
         if (synthesised) {
-            synth_city.emplace(make_synth_options(cfg));
-            spec = make_input_spec(cfg, synth_city->path(), m_opt.crs);
+            synth_city = make_synth_city(make_synth_options(cfg));
         }
         FindingsReport report;
-        const LoadedCity city = load_city(spec, report);
-        synth_city.reset();
+        const LoadedCity city = load_city(spec, synth_city.layers, report);
+        synth_city = {};
 
         if (!io.quiet) {
             io.out << "landalloc validate: " << cfg.name << "\n";

@@ -27,32 +27,38 @@ class Error : public std::runtime_error {
     virtual const char *kind() const noexcept { return "internal error"; }
 };
 
-class UsageError : public Error {
+/// An Error with a fixed exit code and kind (the message's prefix); the classes below differ in
+/// nothing else.
+template <ExitCode Code, const char *Kind> class CodedError : public Error {
   public:
     using Error::Error;
-    ExitCode exit_code() const noexcept override { return ExitCode::usage; }
-    const char *kind() const noexcept override { return "usage error"; }
+    ExitCode exit_code() const noexcept override { return Code; }
+    const char *kind() const noexcept override { return Kind; }
 };
 
-class DataError : public Error {
-  public:
-    using Error::Error;
-    ExitCode exit_code() const noexcept override { return ExitCode::input_data; }
-    const char *kind() const noexcept override { return "input error"; }
-};
+namespace error_kind {
+inline constexpr char usage[] = "usage error";
+inline constexpr char input[] = "input error";
+inline constexpr char plan_file[] = "plan file error";
+inline constexpr char output[] = "output error";
+inline constexpr char gis[] = "GIS library error";
+} // namespace error_kind
 
-class PlanFileError : public Error {
+class UsageError : public CodedError<ExitCode::usage, error_kind::usage> {
   public:
-    using Error::Error;
-    ExitCode exit_code() const noexcept override { return ExitCode::plan_file; }
-    const char *kind() const noexcept override { return "plan file error"; }
+    using CodedError::CodedError;
 };
-
-class OutputError : public Error {
+class DataError : public CodedError<ExitCode::input_data, error_kind::input> {
   public:
-    using Error::Error;
-    ExitCode exit_code() const noexcept override { return ExitCode::output; }
-    const char *kind() const noexcept override { return "output error"; }
+    using CodedError::CodedError;
+};
+class PlanFileError : public CodedError<ExitCode::plan_file, error_kind::plan_file> {
+  public:
+    using CodedError::CodedError;
+};
+class OutputError : public CodedError<ExitCode::output, error_kind::output> {
+  public:
+    using CodedError::CodedError;
 };
 
 /// A function was called against its documented precondition (a bug in the caller, not the
@@ -64,10 +70,9 @@ class PreconditionError : public Error {
 };
 
 /// A GEOS or GDAL call failed where it should not have (not the user's data at fault).
-class GisError : public Error {
+class GisError : public CodedError<ExitCode::internal, error_kind::gis> {
   public:
-    using Error::Error;
-    const char *kind() const noexcept override { return "GIS library error"; }
+    using CodedError::CodedError;
 };
 
 } // namespace landalloc

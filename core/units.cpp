@@ -1,7 +1,5 @@
 #include "core/units.hpp"
 
-#include <stdexcept>
-
 namespace landalloc {
 
 const char *quantity_unit(Quantity q) {
@@ -16,7 +14,7 @@ const char *quantity_unit(Quantity q) {
     return "?";
 }
 
-Quantity parse_quantity(const std::string &unit) {
+std::optional<Quantity> parse_quantity(const std::string &unit) {
     if (unit == "ha") {
         return Quantity::land_ha;
     }
@@ -26,7 +24,7 @@ Quantity parse_quantity(const std::string &unit) {
     if (unit == "units") {
         return Quantity::units;
     }
-    throw std::invalid_argument("unit must be \"ha\", \"m2\" or \"units\", not \"" + unit + "\"");
+    return std::nullopt;
 }
 
 } // namespace landalloc

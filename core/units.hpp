@@ -3,6 +3,7 @@
 
 #include "core/domain.hpp"
 
+#include <optional>
 #include <string>
 
 namespace landalloc {
@@ -10,8 +11,9 @@ namespace landalloc {
 /// What a target counts.
 enum class Quantity { land_ha, floor_m2, units };
 
-const char *quantity_unit(Quantity q);            // "ha", "m2", "units"
-Quantity parse_quantity(const std::string &unit); // throws std::invalid_argument
+const char *quantity_unit(Quantity q); // "ha", "m2", "units"
+/// The quantity a unit names ("ha", "m2", "units"); nullopt for any other text.
+std::optional<Quantity> parse_quantity(const std::string &unit);
 
 /// Hectares from square metres, and back.
 inline double ha_from_m2(double m2) { return m2 / 1e4; }

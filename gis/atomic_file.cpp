@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace landalloc::gis {
 
-void write_file_atomically(const std::string &path, const std::string &content, bool overwrite) {
+std::string temp_path_for(const std::string &path, bool overwrite, const std::string &temp_suffix) {
     const fs::path target(path);
     if (fs::exists(target) && !overwrite) {
         throw OutputError(path + ": already exists; pass --overwrite to replace it");
@@ -28,8 +28,13 @@ void write_file_atomically(const std::string &path, const std::string &content, 
         throw OutputError(path + ": directory '" + dir.string() +
                           "' does not exist; create it first");
     }
-    const std::string temp =
-        (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+    return (dir /
+            ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + temp_suffix))
+        .string();
+}
+
+void write_file_atomically(const std::string &path, const std::string &content, bool overwrite) {
+    const std::string temp = temp_path_for(path, overwrite, "");
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         throw OutputError(path + ": cannot create '" + temp + "': " + std::strerror(errno));

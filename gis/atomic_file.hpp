@@ -11,4 +11,9 @@ namespace landalloc::gis {
 /// or writing fails (the temporary file is then removed).
 void write_file_atomically(const std::string &path, const std::string &content, bool overwrite);
 
+/// The temporary file beside `path` that an atomic write fills before renaming it over `path`
+/// (".NAME.tmp-PID" + `temp_suffix`). Throws OutputError when `path` exists and `overwrite` is
+/// false, exists and is not a regular file, or its directory does not exist.
+std::string temp_path_for(const std::string &path, bool overwrite, const std::string &temp_suffix);
+
 } // namespace landalloc::gis

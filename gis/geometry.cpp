@@ -5,6 +5,7 @@
 #include <geos_c.h>
 
 #include <cmath>
+#include <memory>
 
 namespace landalloc::gis {
 
@@ -25,6 +26,34 @@ struct ContextHolder {
     ContextHolder(const ContextHolder &) = delete;
     ContextHolder &operator=(const ContextHolder &) = delete;
 };
+
+/// Destroys a GEOS object of type T with its `destroy` function, in this thread's context.
+template <class T, void (*destroy)(GEOSContextHandle_t, T *)> struct GeosDestroy {
+    void operator()(T *p) const noexcept { destroy(geos_context(), p); }
+};
+template <class T, void (*destroy)(GEOSContextHandle_t, T *)>
+using GeosPtr = std::unique_ptr<T, GeosDestroy<T, destroy>>;
+
+using WktReaderPtr = GeosPtr<GEOSWKTReader, GEOSWKTReader_destroy_r>;
+using WkbReaderPtr = GeosPtr<GEOSWKBReader, GEOSWKBReader_destroy_r>;
+using WktWriterPtr = GeosPtr<GEOSWKTWriter, GEOSWKTWriter_destroy_r>;
+using WkbWriterPtr = GeosPtr<GEOSWKBWriter, GEOSWKBWriter_destroy_r>;
+using MakeValidParamsPtr = GeosPtr<GEOSMakeValidParams, GEOSMakeValidParams_destroy_r>;
+
+/// Memory GEOS hands out (strings, buffers), freed with GEOSFree_r.
+struct GeosFree {
+    void operator()(void *p) const noexcept { GEOSFree_r(geos_context(), p); }
+};
+using GeosString = std::unique_ptr<char, GeosFree>;
+using GeosBuffer = std::unique_ptr<unsigned char, GeosFree>;
+
+/// A handle from a GEOS `create` function, or GisError when it gave none.
+template <class Ptr> Ptr created(typename Ptr::pointer p, const char *what) {
+    if (!p) {
+        throw GisError(std::string("GEOS could not create ") + what);
+    }
+    return Ptr(p);
+}
 
 GEOSGeometry *check(GEOSGeometry *g, const char *what) {
     if (!g) {
@@ -64,6 +93,18 @@ GEOSCoordSequence *make_seq(const std::vector<Point> &pts, bool close) {
     return seq;
 }
 
+/// A collection of `type` made of `parts`, which GEOS takes over.
+Geometry collection(int type, std::vector<Geometry> parts, const char *what) {
+    std::vector<GEOSGeometry *> raw;
+    raw.reserve(parts.size());
+    for (Geometry &p : parts) {
+        raw.push_back(p.release());
+    }
+    return Geometry::adopt(check(GEOSGeom_createCollection_r(geos_context(), type, raw.data(),
+                                                             static_cast<unsigned>(raw.size())),
+                                 what));
+}
+
 } // namespace
 
 GEOSContextHandle_HS *geos_context() {
@@ -99,10 +140,9 @@ Geometry::~Geometry() = default;
 
 Geometry Geometry::from_wkt(std::string_view wkt) {
     auto *ctx = geos_context();
-    GEOSWKTReader *reader = GEOSWKTReader_create_r(ctx);
+    const auto reader = created<WktReaderPtr>(GEOSWKTReader_create_r(ctx), "a WKT reader");
     const std::string text(wkt);
-    GEOSGeometry *g = GEOSWKTReader_read_r(ctx, reader, text.c_str());
-    GEOSWKTReader_destroy_r(ctx, reader);
+    GEOSGeometry *g = GEOSWKTReader_read_r(ctx, reader.get(), text.c_str());
     if (!g) {
         throw GisError("cannot parse WKT '" + text.substr(0, 60) + "': " + t_geos_message);
     }
@@ -111,10 +151,8 @@ Geometry Geometry::from_wkt(std::string_view wkt) {
 
 Geometry Geometry::from_wkb(const unsigned char *data, std::size_t size) {
     auto *ctx = geos_context();
-    GEOSWKBReader *reader = GEOSWKBReader_create_r(ctx);
-    GEOSGeometry *g = GEOSWKBReader_read_r(ctx, reader, data, size);
-    GEOSWKBReader_destroy_r(ctx, reader);
-    return adopt(check(g, "WKB read"));
+    const auto reader = created<WkbReaderPtr>(GEOSWKBReader_create_r(ctx), "a WKB reader");
+    return adopt(check(GEOSWKBReader_read_r(ctx, reader.get(), data, size), "WKB read"));
 }
 
 Geometry Geometry::point(Point p) {
@@ -148,14 +186,12 @@ std::vector<Geometry> Geometry::voronoi_cells(const std::vector<Point> &sites,
                                               const Geometry &clip) {
     require(clip, "voronoi");
     auto *ctx = geos_context();
-    std::vector<GEOSGeometry *> pts;
+    std::vector<Geometry> pts;
     pts.reserve(sites.size());
     for (const auto &s : sites) {
-        pts.push_back(check(GEOSGeom_createPointFromXY_r(ctx, s.x, s.y), "point"));
+        pts.push_back(point(s));
     }
-    Geometry multi = adopt(check(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOINT, pts.data(),
-                                                             static_cast<unsigned>(pts.size())),
-                                 "multipoint"));
+    Geometry multi = collection(GEOS_MULTIPOINT, std::move(pts), "multipoint");
     Geometry diagram =
         adopt(check(GEOSVoronoiDiagram_r(ctx, multi.raw(), clip.raw(), 0.0, 0), "voronoi"));
     // GEOS does not promise cell order; match each cell to the site it contains.
@@ -193,20 +229,16 @@ std::string Geometry::invalid_reason() const {
     if (is_valid()) {
         return {};
     }
-    char *r = GEOSisValidReason_r(geos_context(), raw());
-    std::string out = r ? r : "invalid";
-    GEOSFree_r(geos_context(), r);
-    return out;
+    const GeosString r(GEOSisValidReason_r(geos_context(), raw()));
+    return r ? r.get() : "invalid";
 }
 
 std::string Geometry::type_name() const {
     if (is_null()) {
         return "null";
     }
-    char *t = GEOSGeomType_r(geos_context(), raw());
-    std::string out = t ? t : "";
-    GEOSFree_r(geos_context(), t);
-    return out;
+    const GeosString t(GEOSGeomType_r(geos_context(), raw()));
+    return t ? t.get() : "";
 }
 
 bool Geometry::is_polygonal() const {
@@ -354,36 +386,30 @@ Geometry Geometry::make_valid() const {
 Geometry Geometry::make_valid_polygonal() const {
     require(*this, "makeValid");
     auto *ctx = geos_context();
-    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(ctx);
-    if (!params) {
-        throw GisError("GEOS could not create make-valid parameters");
-    }
-    GEOSMakeValidParams_setMethod_r(ctx, params, GEOS_MAKE_VALID_STRUCTURE);
-    GEOSMakeValidParams_setKeepCollapsed_r(ctx, params, 0);
-    GEOSGeometry *g = GEOSMakeValidWithParams_r(ctx, raw(), params);
-    GEOSMakeValidParams_destroy_r(ctx, params);
-    Geometry out = adopt(check(g, "makeValid"));
+    const auto params =
+        created<MakeValidParamsPtr>(GEOSMakeValidParams_create_r(ctx), "make-valid parameters");
+    GEOSMakeValidParams_setMethod_r(ctx, params.get(), GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(ctx, params.get(), 0);
+    Geometry out = adopt(check(GEOSMakeValidWithParams_r(ctx, raw(), params.get()), "makeValid"));
     if (out.is_polygonal() || out.is_empty()) {
         return out;
     }
     // A collection: keep its polygons.
-    std::vector<GEOSGeometry *> polys;
+    std::vector<Geometry> polys;
     const int n = GEOSGetNumGeometries_r(ctx, out.raw());
     for (int i = 0; i < n; ++i) {
         const GEOSGeometry *part = GEOSGetGeometryN_r(ctx, out.raw(), i);
         const int t = GEOSGeomTypeId_r(ctx, part);
         if (t == GEOS_POLYGON) {
-            polys.push_back(check(GEOSGeom_clone_r(ctx, part), "clone"));
+            polys.push_back(adopt(check(GEOSGeom_clone_r(ctx, part), "clone")));
         } else if (t == GEOS_MULTIPOLYGON) {
             for (int k = 0; k < GEOSGetNumGeometries_r(ctx, part); ++k) {
                 polys.push_back(
-                    check(GEOSGeom_clone_r(ctx, GEOSGetGeometryN_r(ctx, part, k)), "clone"));
+                    adopt(check(GEOSGeom_clone_r(ctx, GEOSGetGeometryN_r(ctx, part, k)), "clone")));
             }
         }
     }
-    return adopt(check(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(),
-                                                   static_cast<unsigned>(polys.size())),
-                       "multipolygon"));
+    return collection(GEOS_MULTIPOLYGON, std::move(polys), "multipolygon");
 }
 
 int Geometry::part_count() const {
@@ -405,30 +431,24 @@ std::string Geometry::to_wkt(int precision) const {
         return "";
     }
     auto *ctx = geos_context();
-    GEOSWKTWriter *w = GEOSWKTWriter_create_r(ctx);
-    GEOSWKTWriter_setRoundingPrecision_r(ctx, w, precision);
-    GEOSWKTWriter_setTrim_r(ctx, w, 1);
-    char *s = GEOSWKTWriter_write_r(ctx, w, raw());
-    GEOSWKTWriter_destroy_r(ctx, w);
-    std::string out = s ? s : "";
-    GEOSFree_r(ctx, s);
-    return out;
+    const auto w = created<WktWriterPtr>(GEOSWKTWriter_create_r(ctx), "a WKT writer");
+    GEOSWKTWriter_setRoundingPrecision_r(ctx, w.get(), precision);
+    GEOSWKTWriter_setTrim_r(ctx, w.get(), 1);
+    const GeosString text(GEOSWKTWriter_write_r(ctx, w.get(), raw()));
+    return text ? text.get() : "";
 }
 
 std::vector<unsigned char> Geometry::to_wkb() const {
     require(*this, "WKB write");
     auto *ctx = geos_context();
-    GEOSWKBWriter *w = GEOSWKBWriter_create_r(ctx);
-    GEOSWKBWriter_setOutputDimension_r(ctx, w, 2);
+    const auto w = created<WkbWriterPtr>(GEOSWKBWriter_create_r(ctx), "a WKB writer");
+    GEOSWKBWriter_setOutputDimension_r(ctx, w.get(), 2);
     std::size_t size = 0;
-    unsigned char *buf = GEOSWKBWriter_write_r(ctx, w, raw(), &size);
-    GEOSWKBWriter_destroy_r(ctx, w);
+    const GeosBuffer buf(GEOSWKBWriter_write_r(ctx, w.get(), raw(), &size));
     if (!buf) {
         throw GisError("GEOS WKB write failed: " + t_geos_message);
     }
-    std::vector<unsigned char> out(buf, buf + size);
-    GEOSFree_r(ctx, buf);
-    return out;
+    return {buf.get(), buf.get() + size};
 }
 
 } // namespace landalloc::gis

@@ -97,6 +97,8 @@ class Geometry {
     /// The raw GEOS handle, for gis/ internals only.
     GEOSGeom_t *raw() const noexcept { return m_geom.get(); }
     static Geometry adopt(GEOSGeom_t *g);
+    /// Gives up the GEOS handle (to a GEOS call that takes ownership), leaving this null.
+    GEOSGeom_t *release() noexcept { return m_geom.release(); }
 
   private:
     struct Deleter {

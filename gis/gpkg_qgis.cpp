@@ -14,6 +14,7 @@
 #include <ogrsf_frmts.h>
 
 #include <ctime>
+#include <memory>
 #include <unistd.h>
 
 namespace landalloc::gis {
@@ -39,6 +40,13 @@ std::string utc_timestamp(const char *format) {
     std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
+
+/// Hands an ExecuteSQL result set back to its dataset.
+struct ResultRelease {
+    GDALDataset *ds;
+    void operator()(OGRLayer *result) const noexcept { ds->ReleaseResultSet(result); }
+};
+using ResultSet = std::unique_ptr<OGRLayer, ResultRelease>;
 
 bool cpl_failed() {
     return CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal;
@@ -77,13 +85,12 @@ std::string zip_in_memory(const std::string &member, const std::string &content,
         }
     }
     vsi_l_offset size = 0;
-    GByte *bytes = VSIGetMemFileBuffer(zip_path.c_str(), &size, /*bUnlinkAndSeize=*/TRUE);
+    const std::unique_ptr<GByte, CplFree> bytes(
+        VSIGetMemFileBuffer(zip_path.c_str(), &size, /*bUnlinkAndSeize=*/TRUE));
     if (!bytes) {
         throw OutputError(error_context + ": the project archive was not written");
     }
-    std::string out(reinterpret_cast<const char *>(bytes), static_cast<std::size_t>(size));
-    CPLFree(bytes);
-    return out;
+    return {reinterpret_cast<const char *>(bytes.get()), static_cast<std::size_t>(size)};
 }
 
 std::string to_hex(const std::string &bytes) {
@@ -184,10 +191,7 @@ void GpkgWriter::add_qgis_project(const std::string &name, const std::string &fi
           "INSERT INTO qgis_projects(name, metadata, content) VALUES (" + sql_quote(name) + ", " +
               sql_quote(metadata) + ", " + sql_quote(hex) + ")"}) {
         CPLErrorReset();
-        OGRLayer *result = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
-        if (result) {
-            ds.ReleaseResultSet(result);
-        }
+        const ResultSet result(ds.ExecuteSQL(sql.c_str(), nullptr, nullptr), ResultRelease{&ds});
         if (cpl_failed()) {
             throw OutputError(m_path +
                               ": cannot store the QGIS project: " + gdal_last_error_text());

@@ -1,18 +1,26 @@
 #pragma once
-// Internal to gis/: the state of a GpkgWriter, shared by vector_io.cpp (layers) and
-// gpkg_qgis.cpp (QGIS styles and project). Includes GDAL headers; never include it outside gis/.
+// Internal to gis/: the state of a GpkgWriter and GDAL helpers, shared by vector_io.cpp (reading,
+// layers) and gpkg_qgis.cpp (QGIS styles and project). Includes GDAL headers; never include it
+// outside gis/.
 
 #include "gis/vector_io.hpp"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal_priv.h>
 
+#include <memory>
 #include <string>
 
 namespace landalloc::gis {
 
 struct GpkgWriter::Impl {
     GDALDatasetUniquePtr ds;
+};
+
+/// Memory GDAL hands out (exported WKT, a /vsimem/ buffer), freed with CPLFree.
+struct CplFree {
+    void operator()(void *p) const noexcept { CPLFree(p); }
 };
 
 /// CPL's last error message, or a placeholder when GDAL gave none.

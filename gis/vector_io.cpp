@@ -1,6 +1,7 @@
 #include "gis/vector_io.hpp"
 
 #include "core/errors.hpp"
+#include "gis/atomic_file.hpp"
 #include "gis/gpkg_writer_impl.hpp"
 
 #include <cpl_conv.h>
@@ -41,11 +42,6 @@ void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum /*num*/, const char *msg) 
     }
 }
 
-std::string last_gdal_message() {
-    const char *m = CPLGetLastErrorMsg();
-    return (m && *m) ? std::string(m) : std::string("no detail from GDAL");
-}
-
 struct SrsDeleter {
     void operator()(OGRSpatialReference *s) const noexcept {
         if (s) {
@@ -64,13 +60,41 @@ SrsPtr make_srs(const std::string &wkt) {
     return srs;
 }
 
+struct CtDeleter {
+    void operator()(OGRCoordinateTransformation *t) const noexcept {
+        OGRCoordinateTransformation::DestroyCT(t);
+    }
+};
+using TransformPtr = std::unique_ptr<OGRCoordinateTransformation, CtDeleter>;
+
+/// The transformation from `src` to `dst`, or null (GDAL's error says why).
+TransformPtr make_transform(const SrsPtr &src, const SrsPtr &dst) {
+    return TransformPtr(OGRCreateCoordinateTransformation(src.get(), dst.get()));
+}
+
+/// An OGR geometry read from GEOS's WKB in `srs`, or null when OGR cannot read it.
+OGRGeometryUniquePtr to_ogr(const Geometry &g, OGRSpatialReference *srs) {
+    const auto wkb = g.to_wkb();
+    OGRGeometry *raw = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), srs, &raw, wkb.size()) != OGRERR_NONE) {
+        return nullptr; // OGR has freed what it read
+    }
+    return OGRGeometryUniquePtr(raw);
+}
+
+/// A GEOS geometry from an OGR one (through ISO WKB).
+Geometry from_ogr(const OGRGeometry &g) {
+    std::vector<unsigned char> wkb(g.WkbSize());
+    g.exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    return Geometry::from_wkb(wkb.data(), wkb.size());
+}
+
 std::string to_wkt(const OGRSpatialReference &srs) {
-    char *wkt = nullptr;
+    char *raw = nullptr;
     const char *options[] = {"FORMAT=WKT2_2019", nullptr};
-    srs.exportToWkt(&wkt, options);
-    std::string out = wkt ? wkt : "";
-    CPLFree(wkt);
-    return out;
+    srs.exportToWkt(&raw, options);
+    const std::unique_ptr<char, CplFree> wkt(raw);
+    return wkt ? wkt.get() : "";
 }
 
 bool iequals(const std::string &a, const std::string &b) {
@@ -101,7 +125,7 @@ GDALDatasetUniquePtr open_vector(const std::string &source, const std::string &e
         }
         throw SourceError(SourceError::Reason::cannot_open,
                           source + ": GDAL cannot open it as a vector source (" +
-                              last_gdal_message() + ")");
+                              gdal_last_error_text() + ")");
     }
     return ds;
 }
@@ -125,15 +149,22 @@ std::vector<std::string> take_gdal_warnings() {
 
 // ---- Crs ----------------------------------------------------------------------------------
 
-Crs Crs::from_user_input(const std::string &text) {
+std::optional<Crs> Crs::parse(const std::string &text) {
     init_gdal();
     OGRSpatialReference srs;
     if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE) {
-        throw UsageError("'" + text + "' is not a CRS that PROJ knows (try EPSG:4549)");
+        return std::nullopt;
     }
     Crs c;
     c.m_wkt = to_wkt(srs);
     return c;
+}
+
+Crs Crs::from_user_input(const std::string &text) {
+    if (std::optional<Crs> c = parse(text)) {
+        return *c;
+    }
+    throw UsageError("'" + text + "' is not a CRS that PROJ knows (try EPSG:4549)");
 }
 
 Crs Crs::from_epsg(int code) { return from_user_input("EPSG:" + std::to_string(code)); }
@@ -241,7 +272,7 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
         out.source_crs = options.assumed_crs;
         out.crs_assumed = true;
     }
-    std::unique_ptr<OGRCoordinateTransformation> transform;
+    TransformPtr transform;
     SrsPtr target_srs;
     if (target && !target->empty()) {
         const bool is_geometry_layer = declared != wkbNone;
@@ -256,12 +287,12 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
         if (is_geometry_layer && !out.source_crs.same_as(*target)) {
             target_srs = make_srs(target->wkt());
             auto src = make_srs(out.source_crs.wkt());
-            transform.reset(OGRCreateCoordinateTransformation(src.get(), target_srs.get()));
+            transform = make_transform(src, target_srs);
             if (!transform) {
                 throw SourceError(SourceError::Reason::cannot_reproject,
                                   source + ", layer '" + layer_name + "': cannot reproject from " +
                                       out.source_crs.label() + " to " + target->label() + ": " +
-                                      last_gdal_message());
+                                      gdal_last_error_text());
             }
         }
     } else {
@@ -322,9 +353,7 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
                                       std::to_string(f.fid) +
                                       ": cannot reproject the geometry to " + target->label());
             }
-            std::vector<unsigned char> wkb(g->WkbSize());
-            g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-            f.geometry = Geometry::from_wkb(wkb.data(), wkb.size());
+            f.geometry = from_ogr(*g);
         }
         out.features.push_back(std::move(f));
     }
@@ -345,34 +374,28 @@ void reproject(LayerData &layer, const Crs &target) {
     auto src = make_srs(layer.crs.wkt());
     auto dst = make_srs(target.wkt());
     CPLErrorReset();
-    std::unique_ptr<OGRCoordinateTransformation> transform(
-        OGRCreateCoordinateTransformation(src.get(), dst.get()));
+    const TransformPtr transform = make_transform(src, dst);
     if (!transform) {
         throw SourceError(SourceError::Reason::cannot_reproject,
                           layer.source + ", layer '" + layer.name + "': cannot reproject from " +
                               layer.crs.label() + " to " + target.label() + ": " +
-                              last_gdal_message());
+                              gdal_last_error_text());
     }
     for (auto &f : layer.features) {
         if (f.geometry.is_null()) {
             continue;
         }
-        const auto wkb = f.geometry.to_wkb();
-        OGRGeometry *raw = nullptr;
-        if (OGRGeometryFactory::createFromWkb(wkb.data(), src.get(), &raw, wkb.size()) !=
-            OGRERR_NONE) {
+        const OGRGeometryUniquePtr g = to_ogr(f.geometry, src.get());
+        if (!g) {
             throw GisError("cannot convert a geometry to OGR");
         }
-        std::unique_ptr<OGRGeometry> g(raw);
         if (g->transform(transform.get()) != OGRERR_NONE) {
             throw SourceError(SourceError::Reason::cannot_reproject,
                               layer.source + ", layer '" + layer.name + "', feature " +
                                   std::to_string(f.fid) + ": cannot reproject the geometry to " +
                                   target.label());
         }
-        std::vector<unsigned char> out(g->WkbSize());
-        g->exportToWkb(wkbNDR, out.data(), wkbVariantIso);
-        f.geometry = Geometry::from_wkb(out.data(), out.size());
+        f.geometry = from_ogr(*g);
     }
     layer.crs = target;
 }
@@ -440,6 +463,68 @@ CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent) {
     return out;
 }
 
+namespace {
+
+OGRwkbGeometryType ogr_type(GeomKind kind) {
+    switch (kind) {
+    case GeomKind::none:
+        return wkbNone;
+    case GeomKind::point:
+        return wkbPoint;
+    case GeomKind::line:
+        return wkbMultiLineString;
+    case GeomKind::polygon:
+        return wkbMultiPolygon;
+    }
+    return wkbNone;
+}
+
+/// `g` in the form a layer of `kind` stores it (GpkgWriter::add_layer).
+OGRGeometryUniquePtr stored_form(OGRGeometryUniquePtr g, GeomKind kind) {
+    if (kind == GeomKind::polygon) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+    }
+    if (kind == GeomKind::line) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiLineString(g.release()));
+    }
+    return g;
+}
+
+} // namespace
+
+LayerData layer_as_written(const std::string &source, const std::string &name, GeomKind kind,
+                           const Crs &crs, std::vector<FieldDef> fields,
+                           std::vector<Feature> features) {
+    init_gdal();
+    LayerData out;
+    out.source = source;
+    out.name = name;
+    out.crs = crs;
+    out.source_crs = crs;
+    out.driver = "memory";
+    const OGRwkbGeometryType declared = ogr_type(kind);
+    out.geometry_type = declared == wkbNone ? "None" : OGRGeometryTypeToName(declared);
+    out.fields = std::move(fields);
+    out.features = std::move(features);
+    const SrsPtr srs = make_srs(crs.wkt());
+    for (std::size_t i = 0; i < out.features.size(); ++i) {
+        Feature &f = out.features[i];
+        f.fid = static_cast<std::int64_t>(i + 1);
+        f.values.resize(out.fields.size());
+        if (kind == GeomKind::none || f.geometry.is_null()) {
+            f.geometry = Geometry();
+            continue;
+        }
+        OGRGeometryUniquePtr g = to_ogr(f.geometry, srs.get());
+        if (!g) {
+            throw GisError("cannot convert a geometry of layer '" + name + "' to OGR");
+        }
+        g = stored_form(std::move(g), kind);
+        f.geometry = g->IsEmpty() ? Geometry() : from_ogr(*g);
+    }
+    return out;
+}
+
 // ---- writing ------------------------------------------------------------------------------
 
 // GpkgWriter::Impl is in gis/gpkg_writer_impl.hpp (gis/gpkg_qgis.cpp uses it too).
@@ -447,24 +532,7 @@ CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent) {
 GpkgWriter::GpkgWriter(std::string path, bool overwrite)
     : m_path(std::move(path)), m_overwrite(overwrite), m_impl(std::make_unique<Impl>()) {
     init_gdal();
-    const fs::path target(m_path);
-    if (fs::exists(target) && !m_overwrite) {
-        throw OutputError(m_path + ": already exists; pass --overwrite to replace it");
-    }
-    if (fs::exists(target) && !fs::is_regular_file(target)) {
-        throw OutputError(m_path + ": exists and is not a regular file");
-    }
-    fs::path dir = target.parent_path();
-    if (dir.empty()) {
-        dir = ".";
-    }
-    if (!fs::is_directory(dir)) {
-        throw OutputError(m_path + ": directory '" + dir.string() +
-                          "' does not exist; create it first");
-    }
-    m_temp =
-        (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + ".gpkg"))
-            .string();
+    m_temp = temp_path_for(m_path, m_overwrite, ".gpkg");
     std::error_code ec;
     fs::remove(m_temp, ec);
     GDALDriver *drv = GetGDALDriverManager()->GetDriverByName("GPKG");
@@ -474,7 +542,7 @@ GpkgWriter::GpkgWriter(std::string path, bool overwrite)
     CPLErrorReset();
     m_impl->ds.reset(drv->Create(m_temp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!m_impl->ds) {
-        throw OutputError(m_path + ": cannot create '" + m_temp + "': " + last_gdal_message());
+        throw OutputError(m_path + ": cannot create '" + m_temp + "': " + gdal_last_error_text());
     }
 }
 
@@ -490,21 +558,7 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
                            const std::vector<FieldDef> &fields,
                            const std::vector<Feature> &features, const std::string &description) {
     GDALDataset &ds = *m_impl->ds;
-    OGRwkbGeometryType gtype = wkbNone;
-    switch (kind) {
-    case GeomKind::none:
-        gtype = wkbNone;
-        break;
-    case GeomKind::point:
-        gtype = wkbPoint;
-        break;
-    case GeomKind::line:
-        gtype = wkbMultiLineString;
-        break;
-    case GeomKind::polygon:
-        gtype = wkbMultiPolygon;
-        break;
-    }
+    const OGRwkbGeometryType gtype = ogr_type(kind);
     SrsPtr srs;
     if (kind != GeomKind::none && !crs.empty()) {
         srs = make_srs(crs.wkt());
@@ -517,7 +571,8 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
     CPLErrorReset();
     OGRLayer *layer = ds.CreateLayer(name.c_str(), srs.get(), gtype, options.List());
     if (!layer) {
-        throw OutputError(m_path + ": cannot create layer '" + name + "': " + last_gdal_message());
+        throw OutputError(m_path + ": cannot create layer '" + name +
+                          "': " + gdal_last_error_text());
     }
     for (const auto &f : fields) {
         OGRFieldType t = OFTString;
@@ -529,11 +584,11 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
         OGRFieldDefn fd(f.name.c_str(), t);
         if (layer->CreateField(&fd) != OGRERR_NONE) {
             throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" + name +
-                              "': " + last_gdal_message());
+                              "': " + gdal_last_error_text());
         }
     }
     if (ds.StartTransaction() != OGRERR_NONE) {
-        throw OutputError(m_path + ": cannot start a transaction: " + last_gdal_message());
+        throw OutputError(m_path + ": cannot start a transaction: " + gdal_last_error_text());
     }
     OGRFeatureDefn *defn = layer->GetLayerDefn();
     for (const auto &src : features) {
@@ -556,27 +611,20 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
                 src.values[i]);
         }
         if (kind != GeomKind::none && !src.geometry.is_null()) {
-            const auto wkb = src.geometry.to_wkb();
-            OGRGeometry *g = nullptr;
-            if (OGRGeometryFactory::createFromWkb(wkb.data(), srs.get(), &g, wkb.size()) !=
-                OGRERR_NONE) {
+            OGRGeometryUniquePtr owned = to_ogr(src.geometry, srs.get());
+            if (!owned) {
                 throw OutputError(m_path + ": cannot convert a geometry of layer '" + name + "'");
             }
-            std::unique_ptr<OGRGeometry> owned(g);
-            if (kind == GeomKind::polygon) {
-                owned.reset(OGRGeometryFactory::forceToMultiPolygon(owned.release()));
-            } else if (kind == GeomKind::line) {
-                owned.reset(OGRGeometryFactory::forceToMultiLineString(owned.release()));
-            }
-            feat->SetGeometryDirectly(owned.release());
+            feat->SetGeometryDirectly(stored_form(std::move(owned), kind).release());
         }
         if (layer->CreateFeature(feat.get()) != OGRERR_NONE) {
             throw OutputError(m_path + ": cannot write a feature of layer '" + name +
-                              "': " + last_gdal_message());
+                              "': " + gdal_last_error_text());
         }
     }
     if (ds.CommitTransaction() != OGRERR_NONE) {
-        throw OutputError(m_path + ": cannot commit layer '" + name + "': " + last_gdal_message());
+        throw OutputError(m_path + ": cannot commit layer '" + name +
+                          "': " + gdal_last_error_text());
     }
 }
 
@@ -584,11 +632,11 @@ void GpkgWriter::commit() {
     CPLErrorReset();
     m_impl->ds->FlushCache(true);
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
-        throw OutputError(m_path + ": writing failed: " + last_gdal_message());
+        throw OutputError(m_path + ": writing failed: " + gdal_last_error_text());
     }
     m_impl->ds.reset(); // GDAL 3.6: Close() reports nothing, so check the error state after it
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
-        throw OutputError(m_path + ": closing failed: " + last_gdal_message());
+        throw OutputError(m_path + ": closing failed: " + gdal_last_error_text());
     }
     std::error_code ec;
     fs::rename(m_temp, m_path, ec);

@@ -26,6 +26,8 @@ class Crs {
   public:
     Crs() = default;
     static Crs from_user_input(const std::string &text); // "EPSG:4549", WKT, PROJ string
+    /// The same, nullopt when PROJ does not know `text` (from_user_input throws UsageError).
+    static std::optional<Crs> parse(const std::string &text);
     static Crs from_epsg(int code);
     static Crs from_wkt(std::string wkt);
 
@@ -128,6 +130,14 @@ struct CrsChoice {
 CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent);
 
 enum class GeomKind { none, point, line, polygon };
+
+/// A layer made in memory as read_layer returns it once GpkgWriter::add_layer has written it:
+/// polygons become MultiPolygons and lines MultiLineStrings (OGR's forceTo, as the writer does),
+/// an empty geometry becomes null, fids are 1, 2, ... and the CRS is `crs`. Data made in memory
+/// (the synthetic city) then gives the same results as the file written from it.
+LayerData layer_as_written(const std::string &source, const std::string &name, GeomKind kind,
+                           const Crs &crs, std::vector<FieldDef> fields,
+                           std::vector<Feature> features);
 
 /// One row of a GeoPackage's `layer_styles` table: the convention QGIS (and OGC's styles
 /// extension draft) use for styles stored with the data. QGIS applies the row with

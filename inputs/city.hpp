@@ -4,6 +4,7 @@
 
 #include "core/domain.hpp"
 #include "gis/city_geometry.hpp"
+#include "gis/vector_io.hpp"
 #include "inputs/findings.hpp"
 
 #include <cstdint>
@@ -106,6 +107,12 @@ LoadedCity load_city(const InputSpec &spec);
 /// feature with an error is left out, a layer that cannot be read is left empty. The parcels'
 /// facts are computed only when there is no error.
 LoadedCity load_city(const InputSpec &spec, FindingsReport &report);
+
+/// Both, for layers (partly) made in memory: a layer whose source is that of a `memory` layer
+/// is taken from there (by name) instead of being read; the rest is as for a read layer.
+LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &memory);
+LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &memory,
+                     FindingsReport &report);
 
 /// Generates `spec.generate.parks` industrial parks and `spec.generate.parcels` candidate parcels
 /// inside the loaded zones (deterministic for the seed); layers/generate.cpp.

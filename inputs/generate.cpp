@@ -1,38 +1,16 @@
 #include "gis/spatial_index.hpp"
 #include "inputs/city.hpp"
+#include "inputs/rng.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <random>
+#include <cstdio>
 
 namespace landalloc {
 
 namespace {
 
-/// Seeded randomness that depends on nothing but the seed (no standard distributions).
-class Rng {
-  public:
-    explicit Rng(std::uint64_t seed) : m_engine(seed) {}
-    double uniform() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }
-    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-    std::size_t pick(const std::vector<double> &w) {
-        double total = 0;
-        for (double x : w) {
-            total += x;
-        }
-        double r = uniform() * total;
-        for (std::size_t i = 0; i < w.size(); ++i) {
-            r -= w[i];
-            if (r < 0) {
-                return i;
-            }
-        }
-        return w.size() - 1;
-    }
-
-  private:
-    std::mt19937_64 m_engine;
-};
+using detail::Rng;
 
 /// A rectangle of `area` m^2 inside zone `z` clear of `taken`; empty after too many tries.
 gis::Geometry place(Rng &rng, const gis::Geometry &zone, double area, double aspect,

@@ -4,22 +4,21 @@
 #include "gis/geometry.hpp"
 #include "gis/spatial_index.hpp"
 #include "gis/vector_io.hpp"
+#include "inputs/rng.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <numbers>
-#include <random>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 namespace landalloc {
 
 namespace {
 
+using detail::Rng;
 using gis::Feature;
 using gis::FieldDef;
 using gis::FieldType;
@@ -28,41 +27,6 @@ using gis::Point;
 using gis::Value;
 
 constexpr double k_pi = std::numbers::pi;
-
-/// Seeded randomness whose sequence depends on nothing but the seed (the standard
-/// distributions are implementation-defined, so they are not used).
-class Rng {
-  public:
-    explicit Rng(std::uint64_t seed) : m_engine(seed) {}
-    double uniform() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }
-    double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-    int integer(int lo, int hi) { // inclusive
-        return lo + static_cast<int>(uniform() * (hi - lo + 1));
-    }
-    double normal() { // Box-Muller
-        const double u1 = std::max(uniform(), 1e-300);
-        const double u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * k_pi * u2);
-    }
-    /// Index drawn with the given weights.
-    std::size_t pick(const std::vector<double> &weights) {
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
-        double r = uniform() * total;
-        for (std::size_t i = 0; i < weights.size(); ++i) {
-            r -= weights[i];
-            if (r < 0) {
-                return i;
-            }
-        }
-        return weights.size() - 1;
-    }
-
-  private:
-    std::mt19937_64 m_engine;
-};
 
 /// Rounds to a multiple of `step` (0.1, 0.5), dividing by the integer 1/step so that 1.9 comes
 /// out as the double nearest 1.9 and survives a text round trip (a database) unchanged.
@@ -230,11 +194,27 @@ std::string describe_synth(const SynthOptions &o) {
     return os.str();
 }
 
-SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, bool overwrite) {
-    check_options(opt);
-    // Open the output first so a refused overwrite costs nothing.
-    gis::GpkgWriter writer(path, overwrite);
-    const gis::Crs crs = gis::Crs::from_epsg(opt.epsg);
+namespace {
+
+/// One layer of the synthetic city, as GpkgWriter::add_layer takes it.
+struct SynthLayer {
+    std::string name;
+    gis::GeomKind kind;
+    std::vector<FieldDef> fields;
+    std::vector<Feature> features;
+    std::string description;
+};
+
+struct SynthData {
+    gis::Crs crs;
+    std::vector<SynthLayer> layers;
+    SynthSummary summary;
+};
+
+/// The city of `opt` (checked by check_options).
+SynthData generate_city(const SynthOptions &opt) {
+    SynthData out;
+    out.crs = gis::Crs::from_epsg(opt.epsg);
 
     Rng rng(opt.seed);
     const double s = opt.scale;
@@ -507,7 +487,7 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
                          " (raise the scale: --scale, inputs.synth.scale)");
     }
 
-    // ---- write ----
+    // ---- the layers ----
     {
         std::vector<Feature> feats;
         for (std::size_t i = 0; i < districts.size(); ++i) {
@@ -534,15 +514,17 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
                   given.zone_class.empty() ? std::string(def.zone_class) : given.zone_class,
                   destock}});
         }
-        writer.add_layer("zones", gis::GeomKind::polygon, crs,
-                         {{"id", FieldType::string},
-                          {"name", FieldType::string},
-                          {"population", FieldType::real},
-                          {"jobs", FieldType::real},
-                          {"dwellings", FieldType::real},
-                          {"zone_class", FieldType::string},
-                          {"destock_months", FieldType::real}},
-                         feats, "Districts (区) with population, jobs and dwellings");
+        out.layers.push_back({"zones",
+                              gis::GeomKind::polygon,
+                              {{"id", FieldType::string},
+                               {"name", FieldType::string},
+                               {"population", FieldType::real},
+                               {"jobs", FieldType::real},
+                               {"dwellings", FieldType::real},
+                               {"zone_class", FieldType::string},
+                               {"destock_months", FieldType::real}},
+                              std::move(feats),
+                              "Districts (区) with population, jobs and dwellings"});
     }
     {
         std::vector<Feature> feats;
@@ -555,13 +537,15 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
                              {std::string(id), name, std::string("metro"), stations[i].line,
                               static_cast<std::int64_t>(stations[i].year)}});
         }
-        writer.add_layer("stations", gis::GeomKind::point, crs,
-                         {{"id", FieldType::string},
-                          {"name", FieldType::string},
-                          {"mode", FieldType::string},
-                          {"line", FieldType::string},
-                          {"opening_year", FieldType::integer}},
-                         feats, "Metro stations");
+        out.layers.push_back({"stations",
+                              gis::GeomKind::point,
+                              {{"id", FieldType::string},
+                               {"name", FieldType::string},
+                               {"mode", FieldType::string},
+                               {"line", FieldType::string},
+                               {"opening_year", FieldType::integer}},
+                              std::move(feats),
+                              "Metro stations"});
     }
     {
         std::vector<Feature> feats;
@@ -572,12 +556,14 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
                  {std::string("IP") + std::to_string(i + 1), std::string(park_specs[i].name),
                   std::round(park_specs[i].jobs * s * s), std::string(park_specs[i].level)}});
         }
-        writer.add_layer("parks", gis::GeomKind::polygon, crs,
-                         {{"id", FieldType::string},
-                          {"name", FieldType::string},
-                          {"jobs", FieldType::real},
-                          {"level", FieldType::string}},
-                         feats, "Industrial parks (开发区, 产业园区)");
+        out.layers.push_back({"parks",
+                              gis::GeomKind::polygon,
+                              {{"id", FieldType::string},
+                               {"name", FieldType::string},
+                               {"jobs", FieldType::real},
+                               {"level", FieldType::string}},
+                              std::move(feats),
+                              "Industrial parks (开发区, 产业园区)"});
     }
     {
         std::vector<Feature> feats;
@@ -586,12 +572,14 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
             Value far = c.effect == "cap" ? Value(c.max_far) : Value();
             feats.push_back({static_cast<std::int64_t>(i + 1), c.g, {c.id, c.kind, c.effect, far}});
         }
-        writer.add_layer("constraints", gis::GeomKind::polygon, crs,
-                         {{"id", FieldType::string},
-                          {"kind", FieldType::string},
-                          {"effect", FieldType::string},
-                          {"max_far", FieldType::real}},
-                         feats, "Ecological red line, basic farmland (exclude); old city (cap)");
+        out.layers.push_back({"constraints",
+                              gis::GeomKind::polygon,
+                              {{"id", FieldType::string},
+                               {"kind", FieldType::string},
+                               {"effect", FieldType::string},
+                               {"max_far", FieldType::real}},
+                              std::move(feats),
+                              "Ecological red line, basic farmland (exclude); old city (cap)"});
     }
     {
         std::vector<Feature> feats;
@@ -605,53 +593,56 @@ SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, 
                              {std::string(id), p.land_source,
                               static_cast<std::int64_t>(p.first_year), p.far_cap, p.allowed}});
         }
-        writer.add_layer("parcels", gis::GeomKind::polygon, crs,
-                         {{"id", FieldType::string},
-                          {"land_source", FieldType::string},
-                          {"first_year", FieldType::integer},
-                          {"far_cap", FieldType::real},
-                          {"allowed_types", FieldType::string}},
-                         feats, "Candidate parcels of the land reserve (储备用地)");
+        out.layers.push_back({"parcels",
+                              gis::GeomKind::polygon,
+                              {{"id", FieldType::string},
+                               {"land_source", FieldType::string},
+                               {"first_year", FieldType::integer},
+                               {"far_cap", FieldType::real},
+                               {"allowed_types", FieldType::string}},
+                              std::move(feats),
+                              "Candidate parcels of the land reserve (储备用地)"});
     }
-    writer.add_layer("river", gis::GeomKind::line, crs, {{"name", FieldType::string}},
-                     {{1, river_line, {std::string("river")}}}, "River (reference)");
-    writer.commit();
+    out.layers.push_back({"river",
+                          gis::GeomKind::line,
+                          {{"name", FieldType::string}},
+                          {{1, river_line, {std::string("river")}}},
+                          "River (reference)"});
 
-    SynthSummary out;
-    out.zones = static_cast<int>(districts.size());
-    out.stations = static_cast<int>(stations.size());
-    out.parks = static_cast<int>(parks.size());
-    out.constraints = static_cast<int>(constraints.size());
-    out.parcels = static_cast<int>(parcels.size());
-    out.parcel_area_ha = total_area / 1e4;
+    SynthSummary &sum = out.summary;
+    sum.zones = static_cast<int>(districts.size());
+    sum.stations = static_cast<int>(stations.size());
+    sum.parks = static_cast<int>(parks.size());
+    sum.constraints = static_cast<int>(constraints.size());
+    sum.parcels = static_cast<int>(parcels.size());
+    sum.parcel_area_ha = total_area / 1e4;
     return out;
 }
 
-TempSynthCity::TempSynthCity(const SynthOptions &options) {
-    namespace fs = std::filesystem;
-    static int counter = 0;
-    std::random_device rd;
-    char tag[32];
-    std::snprintf(tag, sizeof tag, "%08x", static_cast<unsigned>(rd()));
-    fs::path dir;
-    try {
-        dir = fs::temp_directory_path();
-    } catch (const fs::filesystem_error &e) {
-        throw OutputError(std::string("no temporary directory for the synthetic city (TMPDIR): ") +
-                          e.code().message());
+} // namespace
+
+SynthSummary write_synth_city(const SynthOptions &opt, const std::string &path, bool overwrite) {
+    check_options(opt);
+    // Open the output first so a refused overwrite costs nothing.
+    gis::GpkgWriter writer(path, overwrite);
+    const SynthData city = generate_city(opt);
+    for (const SynthLayer &l : city.layers) {
+        writer.add_layer(l.name, l.kind, city.crs, l.fields, l.features, l.description);
     }
-    m_path = (dir / ("landalloc-synth-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(++counter) + "-" + tag + ".gpkg"))
-                 .string();
-    // GpkgWriter refuses an existing file and removes its own partial file on error.
-    m_summary = write_synth_city(options, m_path, /*overwrite=*/false);
+    writer.commit();
+    return city.summary;
 }
 
-TempSynthCity::~TempSynthCity() {
-    std::error_code ec;
-    for (const char *suffix : {"", "-journal", "-wal", "-shm"}) {
-        std::filesystem::remove(m_path + suffix, ec);
+SynthCity make_synth_city(const SynthOptions &opt) {
+    check_options(opt);
+    SynthData city = generate_city(opt);
+    SynthCity out;
+    for (SynthLayer &l : city.layers) {
+        out.layers.push_back(gis::layer_as_written(k_synth_source, l.name, l.kind, city.crs,
+                                                   std::move(l.fields), std::move(l.features)));
     }
+    out.summary = city.summary;
+    return out;
 }
 
 } // namespace landalloc

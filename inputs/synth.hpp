@@ -2,8 +2,10 @@
 // `landalloc synth`: a deterministic generator of a realistic example city, sized like a Chinese
 // prefecture city (Lianyungang supplies 169-215 ha of residential land a year). It writes one
 // GeoPackage layer per input kind of SPEC.md, in CGCS2000 / 3-degree Gauss-Kruger CM 120E
-// (EPSG:4549). A plan file's [inputs.synth] (docs/plan-file.md) gives the same options, with the
-// city's own districts.
+// (EPSG:4549), or makes the same layers in memory. A plan file's [inputs.synth]
+// (docs/plan-file.md) gives the same options, with the city's own districts.
+
+#include "gis/vector_io.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -71,21 +73,18 @@ struct SynthSummary {
 /// unless `overwrite`). Throws UsageError for options out of range.
 SynthSummary write_synth_city(const SynthOptions &options, const std::string &path, bool overwrite);
 
-/// A synthetic city written to a new, uniquely named GeoPackage in the system's temporary
-/// directory (TMPDIR) and removed when the object dies, also when an error unwinds past it.
-class TempSynthCity {
-  public:
-    explicit TempSynthCity(const SynthOptions &options);
-    ~TempSynthCity();
-    TempSynthCity(const TempSynthCity &) = delete;
-    TempSynthCity &operator=(const TempSynthCity &) = delete;
+/// What a synthetic city's layers give as their source (in an InputSpec, findings, reports).
+inline constexpr const char *k_synth_source = "synthetic ([inputs.synth])";
 
-    const std::string &path() const { return m_path; }
-    const SynthSummary &summary() const { return m_summary; }
-
-  private:
-    std::string m_path;
-    SynthSummary m_summary;
+/// The synthetic city in memory: its layers exactly as write_synth_city writes them and
+/// gis::read_layer reads them back (gis::layer_as_written), source k_synth_source, so that
+/// load_city gives the same city as from the written file.
+struct SynthCity {
+    std::vector<gis::LayerData> layers; // zones, stations, parks, constraints, parcels, river
+    SynthSummary summary;
 };
+
+/// Generates the city in memory. Throws UsageError for options out of range.
+SynthCity make_synth_city(const SynthOptions &options);
 
 } // namespace landalloc

@@ -43,11 +43,10 @@ SynthOptions make_synth_options(const PlanFile &cfg) {
 
 InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const std::string &crs) {
     const InputsConfig &I = cfg.inputs;
-    if (inputs_synthesised(cfg, input)) {
-        throw UsageError("the plan's [inputs.synth] city has not been written (landalloc plan and "
-                         "validate write it; make_synth_options)");
-    }
-    const std::string default_source = !input.empty() ? input : resolve(I.source, cfg);
+    // The synthetic city's layers are made in memory (make_synth_city) under k_synth_source.
+    const std::string default_source = inputs_synthesised(cfg, input) ? std::string(k_synth_source)
+                                       : !input.empty()               ? input
+                                                                      : resolve(I.source, cfg);
     auto ref = [&](const std::string &role, const std::string &name,
                    const InputsConfig::Layer *full) {
         LayerRef r;

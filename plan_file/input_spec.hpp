@@ -13,8 +13,9 @@ namespace landalloc {
 /// `input` (the command line's INPUT, may be "") replaces inputs.source; `crs` (--crs, may be "")
 /// replaces inputs.crs. A relative path in the plan file is taken relative to the plan file's
 /// directory when something exists there, else as given (relative to the current directory).
-/// Throws UsageError when a layer has no source at all. With [inputs.synth], `input` is the
-/// synthetic city written from make_synth_options (or the user's INPUT, which replaces it).
+/// Throws UsageError when a layer has no source at all. With [inputs.synth] and no `input`, the
+/// layers' source is k_synth_source: load_city takes them from make_synth_city's layers (the
+/// user's INPUT replaces the synthetic city).
 InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const std::string &crs);
 
 /// True when the plan's inputs are synthesised: it has [inputs.synth] and no INPUT was given.

@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 
 #include <cmath>
+#include <optional>
 #include <set>
 
 namespace landalloc {
@@ -122,10 +123,12 @@ void parse_targets(const Ctx &ctx, const toml::node *targets, PlanConfig &cfg) {
                      "a second target for '" + tg.type +
                          "' in the same zones; give one per type and zone set");
         }
-        try {
-            tg.unit = parse_quantity(ctx.text(t, prefix, "unit", quantity_unit(tg.unit)));
-        } catch (const std::invalid_argument &e) {
-            ctx.fail(t.get("unit"), prefix + "unit", e.what());
+        const std::string unit = ctx.text(t, prefix, "unit", quantity_unit(tg.unit));
+        if (const std::optional<Quantity> q = parse_quantity(unit)) {
+            tg.unit = *q;
+        } else {
+            ctx.fail(t.get("unit"), prefix + "unit",
+                     "unit must be \"ha\", \"m2\" or \"units\", not \"" + unit + "\"");
         }
         tg.tolerance = ctx.number(t, prefix, "tolerance", tg.tolerance, 0.0, 1.0);
         tg.binding = ctx.boolean(t, prefix, "binding", tg.binding);

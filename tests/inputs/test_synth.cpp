@@ -1,4 +1,4 @@
-// The synthetic city generator (layers/synth.cpp) and plan files that bring their own synthetic
+// The synthetic city generator (inputs/synth.cpp) and plan files that bring their own synthetic
 // city ([inputs.synth]).
 
 #include "core/errors.hpp"
@@ -344,7 +344,9 @@ TEST(SynthPlan, ParsesTheSynthTable) {
     EXPECT_EQ(made.last_year, 2025);
     EXPECT_TRUE(inputs_synthesised(cfg, ""));
     EXPECT_FALSE(inputs_synthesised(cfg, "city.gpkg"));
-    EXPECT_THROW((void)make_input_spec(cfg, "", ""), UsageError);
+    // Without INPUT the layers are the synthetic city's, made in memory (make_synth_city).
+    EXPECT_EQ(make_input_spec(cfg, "", "").parcels.source, k_synth_source);
+    EXPECT_EQ(make_input_spec(cfg, "city.gpkg", "").parcels.source, "city.gpkg");
     // Defaults: the default city's options.
     const PlanFile d =
         parse_plan("[plan]\nfirst_year = 2021\n[housing_types.c]\n[inputs.synth]\n", "d.toml");
@@ -492,4 +494,85 @@ TEST(SynthPlan, InputOnTheCommandLineReplacesTheSynthCity) {
     EXPECT_NE(r.out.find("replaces the plan file's [inputs.synth]"), std::string::npos) << r.out;
     EXPECT_EQ(metadata_of(out).at("input"), city);
     EXPECT_EQ(gis::read_layer(out, "zones").features.size(), 10u);
+}
+
+// [inputs.synth] makes the city in memory (make_synth_city); it must be the city load_city reads
+// from the GeoPackage write_synth_city writes: same values, geometries (polygons stored as
+// MultiPolygons), CRS, order and facts, so plans do not change.
+TEST(Synth, InMemoryCityIsTheWrittenOne) {
+    SynthOptions opt;
+    opt.parcels = 400;
+    opt.metro_lines = 4;
+    opt.parks = 6;
+    TempDir dir;
+    const std::string path = dir.path("city.gpkg");
+    write_synth_city(opt, path, false);
+    const LoadedCity read = load_city(InputSpec::from_source(path));
+    const SynthCity made = make_synth_city(opt);
+    const LoadedCity memory = load_city(InputSpec::from_source(k_synth_source), made.layers);
+
+    EXPECT_EQ(memory.crs.wkt(), read.crs.wkt());
+    EXPECT_EQ(memory.city.crs, read.city.crs);
+    auto same_geoms = [](const std::vector<gis::Geometry> &a, const std::vector<gis::Geometry> &b) {
+        ASSERT_EQ(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            EXPECT_EQ(a[i].type_name(), b[i].type_name()) << i;
+            EXPECT_TRUE(a[i].equals_exact(b[i], 0)) << i;
+        }
+    };
+    same_geoms(memory.zone_geoms, read.zone_geoms);
+    same_geoms(memory.park_geoms, read.park_geoms);
+    same_geoms(memory.constraint_geoms, read.constraint_geoms);
+    same_geoms(memory.parcel_geoms, read.parcel_geoms);
+    ASSERT_EQ(memory.city.zones.size(), read.city.zones.size());
+    for (std::size_t i = 0; i < read.city.zones.size(); ++i) {
+        const Zone &a = memory.city.zones[i];
+        const Zone &b = read.city.zones[i];
+        EXPECT_EQ(std::tie(a.id, a.name, a.zone_class, a.population, a.jobs, a.dwellings,
+                           a.destock_months, a.area_m2, a.x, a.y),
+                  std::tie(b.id, b.name, b.zone_class, b.population, b.jobs, b.dwellings,
+                           b.destock_months, b.area_m2, b.x, b.y));
+    }
+    EXPECT_EQ(memory.city.zone_neighbours, read.city.zone_neighbours);
+    ASSERT_EQ(memory.city.stations.size(), read.city.stations.size());
+    for (std::size_t i = 0; i < read.city.stations.size(); ++i) {
+        const Station &a = memory.city.stations[i];
+        const Station &b = read.city.stations[i];
+        EXPECT_EQ(std::tie(a.id, a.name, a.mode, a.line, a.opening_year, a.x, a.y),
+                  std::tie(b.id, b.name, b.mode, b.line, b.opening_year, b.x, b.y));
+    }
+    ASSERT_EQ(memory.city.parks.size(), read.city.parks.size());
+    for (std::size_t i = 0; i < read.city.parks.size(); ++i) {
+        const Park &a = memory.city.parks[i];
+        const Park &b = read.city.parks[i];
+        EXPECT_EQ(std::tie(a.id, a.name, a.level, a.jobs, a.area_m2, a.x, a.y),
+                  std::tie(b.id, b.name, b.level, b.jobs, b.area_m2, b.x, b.y));
+    }
+    ASSERT_EQ(memory.city.constraints.size(), read.city.constraints.size());
+    for (std::size_t i = 0; i < read.city.constraints.size(); ++i) {
+        const Constraint &a = memory.city.constraints[i];
+        const Constraint &b = read.city.constraints[i];
+        EXPECT_EQ(std::tie(a.id, a.kind, a.layer, a.effect, a.max_far),
+                  std::tie(b.id, b.kind, b.layer, b.effect, b.max_far));
+    }
+    ASSERT_EQ(memory.city.parcels.size(), read.city.parcels.size());
+    for (std::size_t i = 0; i < read.city.parcels.size(); ++i) {
+        const Parcel &a = memory.city.parcels[i];
+        const Parcel &b = read.city.parcels[i];
+        EXPECT_EQ(std::tie(a.id, a.fid, a.land_source, a.first_year, a.far_cap, a.allowed_types,
+                           a.area_m2, a.x, a.y, a.zone),
+                  std::tie(b.id, b.fid, b.land_source, b.first_year, b.far_cap, b.allowed_types,
+                           b.area_m2, b.x, b.y, b.zone))
+            << a.id;
+        EXPECT_EQ(std::tie(a.nearest_station, a.station_distance_m, a.stations_within_800m,
+                           a.nearest_park, a.park_distance_m, a.in_park),
+                  std::tie(b.nearest_station, b.station_distance_m, b.stations_within_800m,
+                           b.nearest_park, b.park_distance_m, b.in_park))
+            << a.id;
+        EXPECT_EQ(
+            std::tie(a.excluded_overlap_m2, a.excluded_by, a.capped_share, a.cap_far, a.capped_by),
+            std::tie(b.excluded_overlap_m2, b.excluded_by, b.capped_share, b.cap_far, b.capped_by))
+            << a.id;
+    }
+    EXPECT_EQ(made.summary.parcels, static_cast<int>(read.city.parcels.size()));
 }

@@ -45,7 +45,7 @@ TEST(Housing, ConversionsAreConsistent) {
     EXPECT_NEAR(quantity_of(Quantity::units, area, 2.0, t), 20000.0 / 90.0, 1e-9);
     EXPECT_EQ(parse_quantity("m2"), Quantity::floor_m2);
     EXPECT_STREQ(quantity_unit(Quantity::units), "units");
-    EXPECT_THROW(parse_quantity("acres"), std::invalid_argument);
+    EXPECT_FALSE(parse_quantity("acres"));
 }
 
 TEST(PlanConfig, DefaultPlanParsesWithLianyungangTotals) {

@@ -1,0 +1,155 @@
+#include "gis/spatial_index.hpp"
+#include "inputs/city.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace landalloc {
+
+namespace {
+
+/// Sorts `items` (and `geoms` alongside, when not null) by `key`, stably.
+template <class T, class Key>
+void sort_by(std::vector<T> &items, std::vector<gis::Geometry> *geoms, Key key) {
+    std::vector<std::size_t> order(items.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key(items[a]) < key(items[b]); });
+    std::vector<T> sorted;
+    sorted.reserve(items.size());
+    std::vector<gis::Geometry> sorted_geoms;
+    for (std::size_t i : order) {
+        sorted.push_back(std::move(items[i]));
+        if (geoms) {
+            sorted_geoms.push_back(std::move((*geoms)[i]));
+        }
+    }
+    items = std::move(sorted);
+    if (geoms) {
+        *geoms = std::move(sorted_geoms);
+    }
+}
+
+double round_to_step(double v, double step) {
+    return std::isfinite(v) ? std::round(v / step) * step : v;
+}
+
+} // namespace
+
+void canonical_order(LoadedCity &c) {
+    sort_by(c.city.zones, &c.zone_geoms, [](const Zone &z) { return z.id; });
+    sort_by(c.city.stations, nullptr, [](const Station &s) { return s.id; });
+    sort_by(c.city.parks, &c.park_geoms, [](const Park &p) { return p.id; });
+    sort_by(c.city.constraints, &c.constraint_geoms,
+            [](const Constraint &k) { return std::make_pair(k.layer, k.id); });
+    sort_by(c.city.parcels, &c.parcel_geoms, [](const Parcel &p) { return p.id; });
+}
+
+void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
+    City &city = loaded.city;
+    const gis::BoxIndex zone_index(loaded.zone_geoms);
+    const gis::BoxIndex park_index(loaded.park_geoms);
+    const gis::BoxIndex constraint_index(loaded.constraint_geoms);
+    std::vector<gis::Point> station_points;
+    station_points.reserve(city.stations.size());
+    for (const auto &s : city.stations) {
+        station_points.push_back({s.x, s.y});
+    }
+    const gis::PointIndex station_index(station_points);
+
+    // Zones sharing a boundary (within 1 m, so real data's slivers and gaps do not split them).
+    constexpr double k_touch_m = 1.0;
+    city.zone_neighbours.assign(city.zones.size(), {});
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        gis::Bounds b = loaded.zone_geoms[z].bounds();
+        b.min_x -= k_touch_m;
+        b.min_y -= k_touch_m;
+        b.max_x += k_touch_m;
+        b.max_y += k_touch_m;
+        for (std::size_t w : zone_index.query(b)) {
+            if (w != z && loaded.zone_geoms[z].distance(loaded.zone_geoms[w]) <= k_touch_m) {
+                city.zone_neighbours[z].push_back(static_cast<int>(w));
+            }
+        }
+        std::sort(city.zone_neighbours[z].begin(), city.zone_neighbours[z].end());
+    }
+
+    for (std::size_t i = 0; i < city.parcels.size(); ++i) {
+        Parcel &p = city.parcels[i];
+        const gis::Geometry &g = loaded.parcel_geoms[i];
+        p.area_m2 = g.area();
+        const gis::Point ip = g.interior_point();
+        p.x = ip.x;
+        p.y = ip.y;
+        const gis::Bounds pb{ip.x, ip.y, ip.x, ip.y};
+
+        // Zone: the one holding the interior point (lowest index on shared edges).
+        for (std::size_t z : zone_index.query(pb)) {
+            if (loaded.zone_geoms[z].covers_point(ip)) {
+                p.zone = static_cast<int>(z);
+                break;
+            }
+        }
+
+        // Stations: nearest and count within the radius, from the interior point.
+        auto [si, sd] = station_index.nearest(ip);
+        if (si != gis::PointIndex::npos) {
+            p.nearest_station = static_cast<int>(si);
+            p.station_distance_m = sd;
+            p.stations_within_800m =
+                static_cast<int>(station_index.within(ip, spec.station_radius_m).size());
+        }
+
+        // Parks: polygon-to-polygon distance over the nearest few by box distance.
+        for (std::size_t k : park_index.nearest(ip, 4)) {
+            const double d = loaded.park_geoms[k].distance(g);
+            if (d < p.park_distance_m) {
+                p.park_distance_m = d;
+                p.nearest_park = static_cast<int>(k);
+            }
+        }
+        if (p.nearest_park != k_none) {
+            p.in_park =
+                loaded.park_geoms[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
+        }
+
+        // Constraints: exact overlap areas.
+        double best_exclusion = 0;
+        for (std::size_t c : constraint_index.query(g.bounds())) {
+            const double a = loaded.constraint_geoms[c].intersection_area(g);
+            if (a <= 0) {
+                continue;
+            }
+            const Constraint &con = city.constraints[c];
+            if (con.effect == ConstraintEffect::exclude) {
+                p.excluded_overlap_m2 += a;
+                if (a > best_exclusion) {
+                    best_exclusion = a;
+                    p.excluded_by = static_cast<int>(c);
+                }
+            } else {
+                p.capped_share += a / p.area_m2;
+                if (a / p.area_m2 >= spec.cap_min_share && con.max_far < p.cap_far) {
+                    p.cap_far = con.max_far;
+                    p.capped_by = static_cast<int>(c);
+                }
+            }
+        }
+        if (p.excluded_overlap_m2 < spec.exclude_min_overlap_m2) {
+            p.excluded_overlap_m2 = 0;
+            p.excluded_by = k_none;
+        }
+        // Facts are kept to a centimetre (areas to 0.01 m2): far below survey precision, and
+        // the same city read from another format or CRS (whose coordinates differ in the last
+        // bits after reprojection) then gives identical facts and so the same plan.
+        p.area_m2 = round_to_step(p.area_m2, 0.01);
+        p.station_distance_m = round_to_step(p.station_distance_m, 0.01);
+        p.park_distance_m = round_to_step(p.park_distance_m, 0.01);
+        p.excluded_overlap_m2 = round_to_step(p.excluded_overlap_m2, 0.01);
+    }
+}
+
+} // namespace landalloc

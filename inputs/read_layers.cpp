@@ -1,0 +1,416 @@
+#include "inputs/read_layers.hpp"
+
+#include "core/errors.hpp"
+#include "inputs/layer_checker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+namespace landalloc::detail {
+
+namespace {
+
+/// One feature's value of one field, as the layer tables' parse functions see it.
+struct Cell {
+    LayerChecker &checker;
+    const LayerData &layer;
+    const Feature &feature;
+    int index;                // the field's column; < 0: the layer lacks it
+    const std::string &field; // its name in the layer
+
+    bool present() const { return index >= 0; }
+    std::string text(bool required) const { return checker.text(feature, index, field, required); }
+    double number(double fallback, bool required, double min_value,
+                  double max_value = k_inf) const {
+        return checker.number(feature, index, field, fallback, required, min_value, max_value);
+    }
+    void error(const std::string &code, const std::string &message) const {
+        checker.add(Severity::error, code, feature.fid, field, message);
+    }
+};
+
+/// Whether a layer must have a field: always, never, or unless [inputs.zone_values] gives the
+/// zones' values.
+enum class Need { required, optional, unless_zone_values };
+
+/// One field of a layer: the FieldMap member naming it, whether it must be there, whether it
+/// holds numbers, and how its value goes into the domain value T.
+template <class T> struct FieldRule {
+    std::string FieldMap::*name;
+    Need need;
+    bool numeric;
+    void (*parse)(const Cell &, T &);
+};
+
+/// A layer's geometry ("polygon" or "point", read by LayerChecker::polygon or ::point, giving a G)
+/// and its fields, in the order they are checked and read.
+template <class T, class G> struct LayerTable {
+    const char *geometry;
+    std::optional<G> (LayerChecker::*shape)(const Feature &);
+    std::vector<FieldRule<T>> fields;
+};
+
+/// The common parse functions: a text value (which every feature must have, or not) and a
+/// number >= 0 (0 when absent).
+template <auto Member, bool Required = false, class T> void text_into(const Cell &c, T &v) {
+    v.*Member = c.text(Required);
+}
+template <auto Member, bool Required = false, class T> void amount_into(const Cell &c, T &v) {
+    v.*Member = c.number(0, Required, 0);
+}
+
+const LayerTable<Zone, gis::Geometry> k_zone_table = {
+    "polygon",
+    &LayerChecker::polygon,
+    {
+        {&FieldMap::zone_id, Need::required, false, text_into<&Zone::id, true>},
+        {&FieldMap::zone_name, Need::optional, false, text_into<&Zone::name>},
+        {&FieldMap::population, Need::unless_zone_values, true,
+         amount_into<&Zone::population, true>},
+        {&FieldMap::jobs, Need::unless_zone_values, true, amount_into<&Zone::jobs, true>},
+        {&FieldMap::dwellings, Need::unless_zone_values, true, amount_into<&Zone::dwellings, true>},
+        {&FieldMap::zone_class, Need::optional, false, text_into<&Zone::zone_class>},
+        {&FieldMap::destock_months, Need::optional, true, amount_into<&Zone::destock_months>},
+    }};
+
+const LayerTable<Station, gis::Point> k_station_table = {
+    "point",
+    &LayerChecker::point,
+    {
+        {&FieldMap::station_id, Need::required, false, text_into<&Station::id, true>},
+        {&FieldMap::station_name, Need::optional, false, text_into<&Station::name>},
+        {&FieldMap::mode, Need::optional, false,
+         [](const Cell &c, Station &s) { s.mode = c.present() ? c.text(false) : "metro"; }},
+        {&FieldMap::line, Need::optional, false, text_into<&Station::line>},
+        {&FieldMap::opening_year, Need::optional, true,
+         [](const Cell &c, Station &s) {
+             s.opening_year = static_cast<int>(c.number(0, false, 0, 2200));
+         }},
+    }};
+
+const LayerTable<Park, gis::Geometry> k_park_table = {
+    "polygon",
+    &LayerChecker::polygon,
+    {
+        {&FieldMap::park_id, Need::required, false, text_into<&Park::id, true>},
+        {&FieldMap::park_name, Need::optional, false, text_into<&Park::name>},
+        {&FieldMap::park_jobs, Need::required, true, amount_into<&Park::jobs, true>},
+        {&FieldMap::park_level, Need::optional, false, text_into<&Park::level>},
+    }};
+
+const LayerTable<Constraint, gis::Geometry> k_constraint_table = {
+    "polygon",
+    &LayerChecker::polygon,
+    {
+        {&FieldMap::constraint_id, Need::optional, false,
+         [](const Cell &c, Constraint &k) {
+             k.id = c.present() ? c.text(true) : std::to_string(c.feature.fid);
+         }},
+        {&FieldMap::constraint_kind, Need::optional, false,
+         [](const Cell &c, Constraint &k) { k.kind = c.present() ? c.text(false) : c.layer.name; }},
+        {&FieldMap::effect, Need::required, false,
+         [](const Cell &c, Constraint &k) {
+             const std::string effect = c.text(true);
+             if (effect == "exclude") {
+                 k.effect = ConstraintEffect::exclude;
+             } else if (effect == "cap") {
+                 k.effect = ConstraintEffect::cap;
+             } else if (!effect.empty()) {
+                 c.error("bad_value", "'" + effect + "' is not an effect; use 'exclude' or 'cap'");
+             }
+         }},
+        {&FieldMap::max_far, Need::optional, true,
+         [](const Cell &c, Constraint &k) {
+             if (k.effect == ConstraintEffect::cap) { // only caps have a ceiling
+                 k.max_far = c.number(k_inf, false, 0);
+             }
+         }},
+    }};
+
+const LayerTable<Parcel, gis::Geometry> k_parcel_table = {
+    "polygon",
+    &LayerChecker::polygon,
+    {
+        {&FieldMap::parcel_id, Need::required, false,
+         [](const Cell &c, Parcel &p) {
+             p.id = c.text(true);
+             p.fid = c.feature.fid;
+         }},
+        {&FieldMap::land_source, Need::optional, false, text_into<&Parcel::land_source>},
+        {&FieldMap::first_year, Need::required, true,
+         [](const Cell &c, Parcel &p) {
+             p.first_year = static_cast<int>(c.number(0, true, 1900, 2200));
+         }},
+        {&FieldMap::far_cap, Need::required, true,
+         [](const Cell &c, Parcel &p) {
+             // Plot ratios are kept to 1e-6: a source that stores numbers as text (a database,
+             // CSV) may change the last bits, and the plan must not depend on them.
+             p.far_cap = std::round(c.number(0, true, 0, 20) * 1e6) / 1e6;
+         }},
+        {&FieldMap::allowed_types, Need::optional, false,
+         [](const Cell &c, Parcel &p) { p.allowed_types = split_list(c.text(false)); }},
+    }};
+
+/// Reads every feature of `layer` by `table`, handing each one's value and geometry to
+/// `keep(checker, feature, value, geometry)` (also a feature with errors: `checker.failed()`).
+/// False, after recording why, when the layer cannot be read at all (wrong geometry type, a
+/// required field missing).
+template <class T, class G, class Keep>
+bool read_features(const LayerData &layer, const LayerTable<T, G> &table, const FieldMap &fm,
+                   bool zone_values_given, FindingsReport &report, Keep keep) {
+    if (!layer_geometry_ok(layer, table.geometry, report)) {
+        return false;
+    }
+    static const FieldMap defaults;
+    LayerChecker r(layer, report);
+    std::vector<int> columns;
+    for (const FieldRule<T> &rule : table.fields) {
+        const std::string &field = fm.*rule.name;
+        const bool required = rule.need == Need::required ||
+                              (rule.need == Need::unless_zone_values && !zone_values_given);
+        columns.push_back(required ? r.require_field(field, rule.numeric)
+                                   : r.optional_field(field, defaults.*rule.name, rule.numeric));
+    }
+    if (r.layer_failed()) {
+        return false;
+    }
+    for (const Feature &f : layer.features) {
+        r.begin();
+        std::optional<G> g = (r.*table.shape)(f);
+        T value{};
+        for (std::size_t k = 0; k < table.fields.size(); ++k) {
+            const FieldRule<T> &rule = table.fields[k];
+            rule.parse(Cell{r, layer, f, columns[k], fm.*rule.name}, value);
+        }
+        keep(r, f, value, g);
+    }
+    return true;
+}
+
+void read_zones(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
+                FindingsReport &report) {
+    const FieldMap &fm = spec.fields;
+    // Values from [inputs.zone_values] stand in for missing fields.
+    const bool given = !spec.zone_values.empty();
+    const bool lacks_values = layer.field_index(fm.population) < 0 ||
+                              layer.field_index(fm.jobs) < 0 || layer.field_index(fm.dwellings) < 0;
+    std::vector<std::pair<std::string, std::int64_t>> ids;
+    auto keep = [&](LayerChecker &r, const Feature &f, Zone &z, std::optional<gis::Geometry> &g) {
+        if (auto it = spec.zone_values.find(z.id); it != spec.zone_values.end()) {
+            const ZoneValues &v = it->second;
+            z.population = v.population.value_or(z.population);
+            z.jobs = v.jobs.value_or(z.jobs);
+            z.dwellings = v.dwellings.value_or(z.dwellings);
+            z.destock_months = v.destock_months.value_or(z.destock_months);
+            z.zone_class = v.zone_class.value_or(z.zone_class);
+        } else if (given && lacks_values) {
+            r.add(Severity::error, "empty_value", f.fid, fm.zone_id,
+                  "zone '" + z.id +
+                      "' has no [inputs.zone_values] entry and the layer lacks population, "
+                      "jobs or dwellings");
+        }
+        if (!g || r.failed()) {
+            return;
+        }
+        z.area_m2 = g->area();
+        const gis::Point zp = representative_point(*g);
+        z.x = zp.x;
+        z.y = zp.y;
+        ids.emplace_back(z.id, f.fid);
+        out.city.zones.push_back(std::move(z));
+        out.zone_geoms.push_back(std::move(*g));
+    };
+    if (!read_features(layer, k_zone_table, fm, given, report, keep)) {
+        return;
+    }
+    check_unique(ids, layer, fm.zone_id, report);
+    // An [inputs.zone_values] entry for no zone is a typo that would silently do nothing.
+    for (const auto &[id, v] : spec.zone_values) {
+        if (std::none_of(ids.begin(), ids.end(), [&](const auto &p) { return p.first == id; })) {
+            report.add({"unknown_zone", Severity::error, layer.source, layer.name, -1, fm.zone_id,
+                        "[inputs.zone_values." + id + "] names no zone of the layer (its '" +
+                            fm.zone_id + "' values); fix the id in the plan file"});
+        }
+    }
+    if (out.city.zones.empty()) {
+        report.add({"empty_layer", Severity::error, layer.source, layer.name, -1, "",
+                    "has no usable zones"});
+    }
+}
+
+void read_stations(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
+                   FindingsReport &report) {
+    read_features(layer, k_station_table, spec.fields, false, report,
+                  [&](LayerChecker &r, const Feature &, Station &s, std::optional<gis::Point> &p) {
+                      if (!p || r.failed()) {
+                          return;
+                      }
+                      s.x = p->x;
+                      s.y = p->y;
+                      out.city.stations.push_back(std::move(s));
+                  });
+}
+
+void read_parks(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
+                FindingsReport &report) {
+    read_features(layer, k_park_table, spec.fields, false, report,
+                  [&](LayerChecker &r, const Feature &, Park &p, std::optional<gis::Geometry> &g) {
+                      if (!g || r.failed()) {
+                          return;
+                      }
+                      p.area_m2 = g->area();
+                      const gis::Point pp = representative_point(*g);
+                      p.x = pp.x;
+                      p.y = pp.y;
+                      out.city.parks.push_back(std::move(p));
+                      out.park_geoms.push_back(std::move(*g));
+                  });
+}
+
+void read_constraints(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
+                      FindingsReport &report) {
+    read_features(
+        layer, k_constraint_table, spec.fields, false, report,
+        [&](LayerChecker &r, const Feature &, Constraint &c, std::optional<gis::Geometry> &g) {
+            c.layer = layer.name;
+            if (!g || r.failed()) {
+                return;
+            }
+            out.city.constraints.push_back(std::move(c));
+            out.constraint_geoms.push_back(std::move(*g));
+        });
+}
+
+void read_parcels(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
+                  FindingsReport &report) {
+    const FieldMap &fm = spec.fields;
+    std::vector<std::pair<std::string, std::int64_t>> ids;
+    auto keep = [&](LayerChecker &r, const Feature &f, Parcel &p, std::optional<gis::Geometry> &g) {
+        if (!g || r.failed()) {
+            return;
+        }
+        if (spec.last_year > 0 && p.first_year > spec.last_year) {
+            r.add(Severity::warning, "year_outside_horizon", f.fid, fm.first_year,
+                  "first available in " + std::to_string(p.first_year) + ", after the plan's " +
+                      std::to_string(spec.first_year) + "-" + std::to_string(spec.last_year) +
+                      "; the parcel cannot be supplied in this plan");
+        }
+        const double area = g->area();
+        if (area < spec.min_parcel_area_m2) {
+            r.add(Severity::warning, "small_parcel", f.fid, "",
+                  "area " + format_number(std::round(area)) + " m2 is below " +
+                      format_number(spec.min_parcel_area_m2) + " m2 (inputs.min_parcel_area_m2)");
+        }
+        ids.emplace_back(p.id, f.fid);
+        out.city.parcels.push_back(std::move(p));
+        out.parcel_geoms.push_back(std::move(*g));
+    };
+    if (read_features(layer, k_parcel_table, fm, false, report, keep)) {
+        check_unique(ids, layer, fm.parcel_id, report);
+    }
+}
+
+} // namespace
+
+void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
+                FindingsReport &report) {
+    // Zones, stations, parks, the constraint layers in turn, then parcels: the findings' order.
+    using Reader = void (*)(const LayerData &, const InputSpec &, LoadedCity &, FindingsReport &);
+    static const std::pair<const char *, Reader> readers[] = {
+        {"zones", read_zones},     {"stations", read_stations},
+        {"parks", read_parks},     {"constraints", read_constraints},
+        {"parcels", read_parcels},
+    };
+    for (const auto &[role, read] : readers) {
+        for (const RawLayer &l : layers) {
+            if (l.role == role && l.data) {
+                read(*l.data, spec, out, report);
+            }
+        }
+    }
+}
+
+const char *source_error_code(gis::SourceError::Reason r) {
+    switch (r) {
+    case gis::SourceError::Reason::not_found:
+        return "source_not_found";
+    case gis::SourceError::Reason::cannot_open:
+        return "source_unreadable";
+    case gis::SourceError::Reason::no_layer:
+        return "layer_missing";
+    case gis::SourceError::Reason::no_crs:
+        return "no_crs";
+    case gis::SourceError::Reason::cannot_reproject:
+        return "crs_unusable";
+    case gis::SourceError::Reason::bad_encoding:
+        return "bad_encoding";
+    }
+    return "source_unreadable";
+}
+
+namespace {
+
+/// The layer `ref` names among the layers made in memory; nullopt when `ref` names another
+/// source; SourceError (as read_layer's) when the source is in memory but the layer is not.
+std::optional<LayerData> from_memory(const std::vector<LayerData> &memory, const LayerRef &ref) {
+    std::string names;
+    for (const LayerData &l : memory) {
+        if (l.source == ref.source) {
+            if (l.name == ref.layer) {
+                return l;
+            }
+            names += (names.empty() ? "" : ", ") + l.name;
+        }
+    }
+    if (names.empty()) {
+        return std::nullopt;
+    }
+    throw gis::SourceError(gis::SourceError::Reason::no_layer,
+                           ref.source + ": no layer '" + ref.layer + "' (layers present: " + names +
+                               ")");
+}
+
+} // namespace
+
+RawLayer read_raw(const std::string &role, const LayerRef &ref,
+                  const std::vector<LayerData> &memory, FindingsReport &report) {
+    RawLayer out{role, ref, std::nullopt};
+    gis::ReadOptions options;
+    options.encoding = ref.encoding;
+    try {
+        if (!ref.crs.empty()) {
+            options.assumed_crs = gis::Crs::from_user_input(ref.crs);
+        }
+        out.data = from_memory(memory, ref);
+        if (!out.data) {
+            out.data = gis::read_layer(ref.source, ref.layer, options);
+        }
+    } catch (const gis::SourceError &e) {
+        report.add({source_error_code(e.reason()), Severity::error, "", "", -1, "", e.what()});
+        return out;
+    } catch (const UsageError &e) {
+        report.add({"crs_unusable", Severity::error, ref.source, ref.layer, -1, "",
+                    std::string("the layer's stated crs: ") + e.what()});
+        return out;
+    }
+    const LayerData &l = *out.data;
+    if (l.zm_dropped > 0) {
+        report.add({"zm_dropped", Severity::info, l.source, l.name, -1, "",
+                    "Z/M values dropped from " + std::to_string(l.zm_dropped) +
+                        " features; the work is 2-D"});
+    }
+    if (l.crs_assumed) {
+        report.add({"crs_assumed", Severity::info, l.source, l.name, -1, "",
+                    "the layer declares no CRS; " + ref.crs + " is assumed as the plan file says"});
+    }
+    if (!ref.encoding.empty() && l.driver != "ESRI Shapefile") {
+        report.add({"encoding_ignored", Severity::info, l.source, l.name, -1, "",
+                    "encoding '" + ref.encoding + "' applies to Shapefiles only; " + l.driver +
+                        " text is read as the format defines it"});
+    }
+    return out;
+}
+
+} // namespace landalloc::detail

@@ -1,0 +1,34 @@
+#pragma once
+// Reading the input layers and mapping their fields to the domain (read_layers.cpp): internal to
+// inputs/, used by load_city (city.cpp).
+
+#include "gis/vector_io.hpp"
+#include "inputs/city.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace landalloc::detail {
+
+/// One input layer as read, or nullopt when it could not be read (the finding is recorded).
+struct RawLayer {
+    std::string role; // zones, stations, parks, parcels, constraints
+    LayerRef ref;
+    std::optional<gis::LayerData> data;
+};
+
+/// The finding code of a source's fault.
+const char *source_error_code(gis::SourceError::Reason r);
+
+/// Reads one layer as it is (no reprojection), recording findings about how it was read; a layer
+/// of a source in `memory` (gis::LayerData::source) is taken from there instead of being read.
+RawLayer read_raw(const std::string &role, const LayerRef &ref,
+                  const std::vector<gis::LayerData> &memory, FindingsReport &report);
+
+/// Maps the read (and reprojected) layers' features to the city's zones, stations, parks,
+/// constraints and parcels with their geometries, validating every value into `report`.
+void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
+                FindingsReport &report);
+
+} // namespace landalloc::detail
