@@ -3,7 +3,8 @@
 // tests/golden/cli/<case>/{stdout,stderr,exit_code}.txt (command.txt records the command line).
 // What varies between runs is masked first: the temporary directory becomes <TMP>, durations
 // <T> s, dates and times <DATE> and <TIME>. The plan case also locks its output tables the way
-// the golden plans do (tests/golden/cli/plan/*.tsv).
+// the golden plans do (tests/golden/cli/plan/*.tsv), and every command's --help is kept as
+// tests/golden/cli/help-<command>/stdout.txt, so a changed help text is a reviewed change.
 //
 // Nothing that depends on time is locked: the plan case uses the heuristic, deterministic and
 // stopped by counts (passes, subgradient iterations), so Release and Debug + sanitizer builds
@@ -11,13 +12,18 @@
 //
 // LANDALLOC_UPDATE_GOLDEN=1 rewrites the files; review their diff before committing it.
 
+#include "cli/command.hpp"
 #include "golden.hpp"
 #include "plan_builder.hpp"
 #include "test_util.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -145,4 +151,85 @@ TEST(GoldenCli, DefaultPlan) { run_case("default-plan", "default-plan"); }
 
 TEST(GoldenCli, DefaultPlanUnknownOption) {
     run_case("default-plan-unknown-option", "default-plan --bogus");
+}
+
+// --help: every command of cli::make_commands() (so a new one cannot be missed) and the top level.
+
+namespace {
+
+/// The long names ("--plan") of the options `command` declares.
+std::vector<std::string> declared_options(cli::Command &command) {
+    CLI::App app{command.description(), command.name()};
+    command.setup(app);
+    std::vector<std::string> names;
+    for (const CLI::Option *o : app.get_options()) {
+        for (const auto &l : o->get_lnames()) {
+            names.push_back("--" + l);
+        }
+    }
+    return names;
+}
+
+/// The "--name" words of a help text.
+std::set<std::string> listed_options(const std::string &help) {
+    static const std::regex option(R"(--[a-z][a-z0-9-]*)");
+    std::set<std::string> out;
+    for (auto it = std::sregex_iterator(help.begin(), help.end(), option);
+         it != std::sregex_iterator(); ++it) {
+        out.insert(it->str());
+    }
+    return out;
+}
+
+bool contains(const std::string &s, const std::string &what) {
+    return s.find(what) != std::string::npos;
+}
+
+} // namespace
+
+TEST(Help, TopLevelListsEveryCommand) {
+    const auto r = run_case("help", "--help");
+    ASSERT_EQ(r.code, 0);
+    EXPECT_TRUE(contains(r.out, "Usage: landalloc")) << r.out;
+    for (const auto &c : cli::make_commands()) {
+        EXPECT_TRUE(contains(r.out, std::string("\n  ") + c->name() + " ")) << c->name();
+    }
+}
+
+TEST(Help, EveryCommandNamesItselfAndEveryOption) {
+    const auto commands = cli::make_commands();
+    ASSERT_FALSE(commands.empty());
+    for (const auto &c : commands) {
+        const std::string name = c->name();
+        SCOPED_TRACE(name);
+        const auto r = run_case("help-" + name, name + " --help");
+        ASSERT_EQ(r.code, 0);
+        EXPECT_EQ(r.err, "");
+        EXPECT_TRUE(contains(r.out, "Usage: landalloc " + name)) << r.out;
+        const auto declared = declared_options(*c);
+        for (const auto &o : declared) {
+            EXPECT_TRUE(contains(r.out, o)) << name << " --help lacks " << o << "\n" << r.out;
+        }
+        // Nothing the help names with -- but the command's own options and --help.
+        const std::set<std::string> known(declared.begin(), declared.end());
+        for (const auto &o : listed_options(r.out)) {
+            EXPECT_TRUE(known.count(o) || o == "--help") << name << " --help names " << o;
+        }
+    }
+}
+
+TEST(Help, NamesTheOptionsUsersLookFor) {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
+        {"synth", {"--parcels", "--seed", "--out", "--overwrite"}},
+        {"plan", {"--solver", "--plan", "--out", "--overwrite"}},
+        {"validate", {"--plan", "--out"}},
+        {"report", {"--out", "--overwrite"}},
+    };
+    for (const auto &[cmd, options] : expected) {
+        const auto r = test::run_process_split(test::landalloc_binary() + " " + cmd + " --help");
+        EXPECT_EQ(r.code, 0) << cmd;
+        for (const auto &o : options) {
+            EXPECT_TRUE(contains(r.out, o)) << cmd << " --help lacks " << o << "\n" << r.out;
+        }
+    }
 }
