@@ -10,6 +10,7 @@
 #include "allocation/heuristic.hpp"
 #include "allocation/model.hpp"
 #include "allocation/random_city.hpp"
+#include "plan_builder.hpp"
 #include "plan_file/plan_file.hpp"
 
 #include <chrono>
@@ -25,45 +26,30 @@ namespace {
 /// With `rules`: rental share 10 %, destocking, key areas (the first fifth of the zones,
 /// 30 %) and 5 % AR bundled on commercial sites over 3 ha (docs/plan-file.md).
 PlanConfig plan_for(const City &city, bool rules = false) {
-    double total_ha = 0;
-    for (const auto &p : city.parcels) {
-        total_ha += p.area_m2 / 1e4;
-    }
     // Five years supplying 30 % of the reserve: 90 % commercial land, 10 % rental in units.
-    const double py = 0.3 * total_ha / 5;
-    char buf[1024];
-    std::snprintf(buf, sizeof buf, R"([plan]
-first_year = 2021
-last_year = 2025
-[housing_types.commercial]
-unit_m2 = 100.0
-[housing_types.affordable_rental]
-unit_m2 = 60.0
-far_min = 1.2
-far_max = 3.5
-rental = true
-[[targets]]
-type = "commercial"
-unit = "ha"
-values = [%.3f, %.3f, %.3f, %.3f, %.3f]
-[[targets]]
-type = "affordable_rental"
-unit = "units"
-total = %.1f
-)",
-                  0.72 * py, 0.81 * py, 0.9 * py, 0.95 * py, 0.99 * py,
-                  5 * 0.1 * py * 1e4 * 2 / 60);
-    std::string text = buf;
+    const double py = 0.3 * test::reserve_ha(city) / 5;
+    test::PlanBuilder b;
+    b.plan(2021, 2025)
+        .housing_type({.name = "commercial", .unit_m2 = test::Num(100, 1)})
+        .housing_type(test::affordable_rental())
+        .target({.type = "commercial",
+                 .unit = "ha",
+                 .values = {0.72 * py, 0.81 * py, 0.9 * py, 0.95 * py, 0.99 * py},
+                 .decimals = 3})
+        .target({.type = "affordable_rental",
+                 .unit = "units",
+                 .total = 5 * 0.1 * py * 1e4 * 2 / 60,
+                 .decimals = 1});
     if (rules) {
         std::string key;
         for (std::size_t z = 0; z < city.zones.size() / 5; ++z) {
             key += (key.empty() ? "\"" : ", \"") + city.zones[z].id + "\"";
         }
-        text += "[rules.rental_share]\n[rules.destocking]\n[rules.key_areas]\nzones = [" + key +
-                "]\nshare = 0.3\n[[rules.bundling]]\ntype = \"affordable_rental\"\n"
-                "min_site_ha = 3\nnear_station_m = 0\n";
+        b.raw("[rules.rental_share]\n[rules.destocking]\n[rules.key_areas]\nzones = [" + key +
+              "]\nshare = 0.3\n[[rules.bundling]]\ntype = \"affordable_rental\"\n"
+              "min_site_ha = 3\nnear_station_m = 0\n");
     }
-    return parse_plan(text, "");
+    return b.build();
 }
 
 double seconds(std::chrono::steady_clock::time_point t0) {

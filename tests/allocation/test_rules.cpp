@@ -9,6 +9,7 @@
 #include "core/errors.hpp"
 #include "inputs/city.hpp"
 #include "inputs/synth.hpp"
+#include "plan_builder.hpp"
 #include "plan_file/plan_file.hpp"
 #include "test_util.hpp"
 
@@ -44,65 +45,29 @@ const City &the_city() {
 }
 
 /// Housing types, horizon and solver shared by every plan; targets, weights and rules follow.
-const char *const k_base = R"toml(
-[plan]
-name = "rules test"
-first_year = 2021
-last_year = 2025
-
-[housing_types.commercial]
-unit_m2 = 100.0
-far_min = 1.0
-far_max = 3.0
-
-[housing_types.affordable_rental]
-unit_m2 = 60.0
-far_min = 1.2
-far_max = 3.5
-rental = true
-
-[housing_types.talent]
-unit_m2 = 80.0
-far_min = 1.0
-far_max = 3.5
-
-[housing_types.resettlement]
-unit_m2 = 90.0
-far_min = 1.0
-far_max = 3.0
-
-[jobs_housing]
-weight = 0.0
-
-[solver]
-method = "heuristic"
-)toml";
+const std::string k_base = test::PlanBuilder()
+                               .spaced()
+                               .plan(2021, 2025, "rules test")
+                               .housing_type(test::commercial())
+                               .housing_type(test::affordable_rental())
+                               .housing_type(test::talent())
+                               .housing_type(test::resettlement())
+                               .jobs_housing(test::Num(0, 1))
+                               .solver("heuristic")
+                               .text();
 
 /// Yearly targets in ha: commercial `c` and affordable rental `ar` a year (constant).
 std::string targets(double c, double ar) {
-    char buf[512];
-    std::snprintf(buf, sizeof buf, R"toml(
-[[targets]]
-type = "commercial"
-unit = "ha"
-values = [%g, %g, %g, %g, %g]
-
-[[targets]]
-type = "affordable_rental"
-unit = "ha"
-values = [%g, %g, %g, %g, %g]
-)toml",
-                  c, c, c, c, c, ar, ar, ar, ar, ar);
-    return buf;
+    return test::PlanBuilder()
+        .spaced()
+        .target({.type = "commercial", .unit = "ha", .values = {c, c, c, c, c}})
+        .target({.type = "affordable_rental", .unit = "ha", .values = {ar, ar, ar, ar, ar}})
+        .text();
 }
 
 /// Scoring weights of one housing type.
 std::string weights(const std::string &type, double transit, double jobs, double zone_class) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "\n[scoring.weights.%s]\ntransit = %g\njobs = %g\nzone_class = %g\n",
-                  type.c_str(), transit, jobs, zone_class);
-    return buf;
+    return test::PlanBuilder().spaced().weights(type, transit, jobs, zone_class).text();
 }
 
 Plan solve(const City &city, const std::string &toml) {

@@ -7,6 +7,7 @@
 #include "allocation/model.hpp"
 #include "allocation/planner.hpp"
 #include "allocation/random_city.hpp"
+#include "plan_builder.hpp"
 #include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
@@ -23,48 +24,30 @@ namespace {
 /// A plan whose yearly targets take about `share` of the reserve over five years.
 PlanConfig plan_for(const City &city, double share, double jh_weight = 0.5,
                     double tolerance = 0.05) {
-    double total_ha = 0;
-    for (const auto &p : city.parcels) {
-        total_ha += p.area_m2 / 1e4;
-    }
-    const double per_year = share * total_ha / 5;
-    char buf[2048];
-    std::snprintf(buf, sizeof buf, R"([plan]
-first_year = 2021
-last_year = 2025
-[housing_types.commercial]
-unit_m2 = 100.0
-far_min = 1.0
-far_max = 3.0
-[housing_types.affordable_rental]
-unit_m2 = 60.0
-far_min = 1.2
-far_max = 3.5
-rental = true
-[[targets]]
-type = "commercial"
-unit = "ha"
-values = [%.3f, %.3f, %.3f, %.3f, %.3f]
-tolerance = %.3f
-[[targets]]
-type = "affordable_rental"
-unit = "units"
-values = [%.1f, %.1f, %.1f, %.1f, %.1f]
-tolerance = %.3f
-[jobs_housing]
-ratio_min = 0.9
-ratio_max = 1.3
-weight = %.3f
-)",
-                  0.9 * per_year * 0.8, 0.9 * per_year * 0.9, 0.9 * per_year, 0.9 * per_year * 1.05,
-                  0.9 * per_year * 1.1, tolerance,
-                  // AR in units: 10 % of the land at plot ratio ~2 and 60 m2 a unit.
-                  0.1 * per_year * 1e4 * 2.0 / 60, 0.1 * per_year * 1e4 * 2.0 / 60 * 1.1,
-                  0.1 * per_year * 1e4 * 2.0 / 60 * 1.2, 0.1 * per_year * 1e4 * 2.0 / 60 * 1.2,
-                  0.1 * per_year * 1e4 * 2.0 / 60 * 1.3, tolerance, jh_weight);
-    return parse_plan(buf, "");
+    const double per_year = share * test::reserve_ha(city) / 5;
+    // Commercial: 90 % of the land. AR in units: 10 % of the land at plot ratio ~2 and 60 m2 a
+    // unit.
+    const double c = 0.9 * per_year;
+    const double ar = 0.1 * per_year * 1e4 * 2.0 / 60;
+    return test::PlanBuilder()
+        .plan(2021, 2025)
+        .housing_type(test::commercial())
+        .housing_type(test::affordable_rental())
+        .target({.type = "commercial",
+                 .unit = "ha",
+                 .values = {c * 0.8, c * 0.9, c, c * 1.05, c * 1.1},
+                 .decimals = 3,
+                 .tolerance = tolerance})
+        .target({.type = "affordable_rental",
+                 .unit = "units",
+                 .values = {ar, ar * 1.1, ar * 1.2, ar * 1.2, ar * 1.3},
+                 .decimals = 1,
+                 .tolerance = tolerance})
+        .jobs_housing(test::Num(jh_weight, 3), test::Num(0.9, 1), test::Num(1.3, 1))
+        .build();
 }
 
+/// A plan whose yearly targets take about `share` of the reserve over five years.
 struct Instance {
     City city;
     PlanConfig plan;

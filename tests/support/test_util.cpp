@@ -56,6 +56,15 @@ CliResult run_process(const std::string &command) {
     return r;
 }
 
+CliResult run_process_split(const std::string &command) {
+    const TempDir dir;
+    const std::string err_file = dir.path("stderr.txt");
+    // run_process adds 2>&1 after the outer group; the inner group's stderr stays in the file.
+    CliResult r = run_process("{ { " + command + "; } 2>" + err_file + "; }");
+    r.err = read_file(err_file);
+    return r;
+}
+
 std::string read_file(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream os;

@@ -34,6 +34,9 @@ CliResult run_cli(const std::vector<std::string> &args);
 /// Runs a shell command; returns its exit code and combined output.
 CliResult run_process(const std::string &command);
 
+/// Runs a shell command; returns its exit code, its stdout in `out` and its stderr in `err`.
+CliResult run_process_split(const std::string &command);
+
 std::string read_file(const std::string &path);
 void write_file(const std::string &path, const std::string &text);
 
