@@ -38,6 +38,9 @@ struct Target {
     /// "housing" or "talent": the values come from the demand model ([demand]) once the city is
     /// loaded; "" : given by values or total.
     std::string demand;
+    /// Set by apply_demand once `values` hold the demand model's figures; make_plan then uses
+    /// them as they are, so a run computes them once however many plans it makes.
+    bool demand_applied = false;
     int line = 0; // line of the [[targets]] table in the plan file (for messages)
 };
 

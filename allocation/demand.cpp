@@ -378,7 +378,13 @@ void apply_demand(PlanConfig &cfg, const City &city) {
             target_fail(cfg, i, "demand gives floor area; use unit = \"m2\" or \"units\"");
         }
         tg.values.assign(static_cast<std::size_t>(cfg.years()), value);
+        tg.demand_applied = true;
     }
+}
+
+bool demand_pending(const PlanConfig &cfg) {
+    return std::any_of(cfg.targets.begin(), cfg.targets.end(),
+                       [](const Target &t) { return !t.demand.empty() && !t.demand_applied; });
 }
 
 } // namespace landalloc

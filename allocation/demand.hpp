@@ -117,5 +117,7 @@ double talent_demand_m2(const DemandConfig &demand, const std::vector<std::strin
 /// each year. Throws PlanFileError naming the target (targets[i] and its line) when it cannot be
 /// computed. Other targets are untouched.
 void apply_demand(PlanConfig &cfg, const City &city);
+/// True when a target still waits for apply_demand (it has a demand and no values from it yet).
+bool demand_pending(const PlanConfig &cfg);
 
 } // namespace landalloc

@@ -308,9 +308,9 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
 }
 
 Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allocator) {
-    // Targets from the demand model take their values once the zones are known.
-    const bool from_demand = std::any_of(config.targets.begin(), config.targets.end(),
-                                         [](const Target &t) { return !t.demand.empty(); });
+    // Targets from the demand model take their values once the zones are known (unless the
+    // caller has already applied the demand, as `landalloc plan` does to print it).
+    const bool from_demand = demand_pending(config);
     PlanConfig with_demand;
     if (from_demand) {
         with_demand = config;

@@ -119,8 +119,8 @@ class PlanCommand final : public Command {
             print_input_notes(io.out, city);
         }
         // Targets from the demand model ([demand]) take their values now the zones are known.
-        if (std::any_of(cfg.targets.begin(), cfg.targets.end(),
-                        [](const Target &t) { return !t.demand.empty(); })) {
+        // Applied once here: the plan and the baseline below reuse the values.
+        if (demand_pending(cfg)) {
             apply_demand(cfg, city.city);
             if (!io.quiet) {
                 print_demand_targets(io.out, cfg);

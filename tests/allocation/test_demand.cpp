@@ -2,6 +2,8 @@
 // destocking, talent matching, units and the errors of [demand].
 
 #include "allocation/demand.hpp"
+#include "allocation/planner.hpp"
+#include "allocation/random_city.hpp"
 #include "core/errors.hpp"
 #include "plan_file/plan_file.hpp"
 
@@ -436,6 +438,30 @@ talents_per_year = 100
                              "existing_stock_m2 = 1\n",
                     zoneless_pop);
     EXPECT_NE(city_wide.find("city-wide"), std::string::npos) << city_wide;
+}
+
+// A run applies the demand once (landalloc plan does, to print it) and then plans twice (the plan
+// and its baseline): make_plan must use the applied values, not compute them again.
+TEST(Demand, MakePlanUsesDemandAlreadyApplied) {
+    PlanConfig cfg = plan(k_jiaxing);
+    EXPECT_TRUE(demand_pending(cfg));
+    apply_demand(cfg, City{});
+    EXPECT_FALSE(demand_pending(cfg));
+    EXPECT_TRUE(cfg.targets[0].demand_applied);
+    // Values set after the demand was applied are what the plan is made from: make_plan does not
+    // recompute them from [demand].
+    cfg.targets[0].values.assign(5, 20000.0); // m2
+    cfg.targets[1].values.assign(5, 150.0);   // units
+    RandomCityOptions options;
+    options.parcels = 300;
+    options.seed = 11;
+    const City city = random_city(options);
+    const Plan p = make_plan(city, cfg, *make_allocator(cfg.solver, city.parcels.size()));
+    ASSERT_EQ(p.annual.size(), 10u);
+    for (const auto &row : p.annual) {
+        EXPECT_DOUBLE_EQ(row.target, row.type == "commercial" ? 20000.0 : 150.0)
+            << row.year << " " << row.type;
+    }
 }
 
 TEST(Demand, TargetsWithoutDemandAreUntouched) {
