@@ -1,7 +1,7 @@
 #pragma once
 // The domain objects the allocator works on: plain values, no GDAL, no geometry. Every geometric
 // fact a parcel needs (area, zone, distances, constraint overlaps) is computed once by
-// layers/city.cpp and stored here as numbers, indexed by position.
+// inputs/ (parcel_facts.cpp) and stored here as numbers, indexed by position.
 
 #include <cstdint>
 #include <limits>

@@ -115,7 +115,7 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
                      FindingsReport &report);
 
 /// Generates `spec.generate.parks` industrial parks and `spec.generate.parcels` candidate parcels
-/// inside the loaded zones (deterministic for the seed); layers/generate.cpp.
+/// inside the loaded zones (deterministic for the seed); inputs/generate.cpp.
 void generate_in_zones(LoadedCity &loaded, const InputSpec &spec);
 
 /// Puts zones, stations, parks, constraints (by layer, id) and parcels in id order, so the plan

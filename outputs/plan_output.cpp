@@ -19,7 +19,7 @@ void add(gis::GpkgWriter &writer, const LayerSchema &schema, const gis::LayerDat
                      std::string(schema.description));
 }
 
-/// QGIS default styles of the spatial layers and a project showing them (layers/styles.hpp).
+/// QGIS default styles of the spatial layers and a project showing them (outputs/styles.hpp).
 void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &path,
                                  const gis::CityGeometry &loaded, const Plan &plan) {
     writer.add_layer_styles(plan_layer_styles(plan));

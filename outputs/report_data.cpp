@@ -8,13 +8,27 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 namespace landalloc {
 
 namespace {
+
+/// The number a text starts with, as std::stod reads it (leading blanks skipped, trailing text
+/// ignored); nullopt when it starts with none. No exception to swallow.
+std::optional<double> leading_number(const std::string &text) {
+    const char *begin = text.c_str();
+    char *end = nullptr;
+    const double v = std::strtod(begin, &end);
+    if (end == begin) {
+        return std::nullopt;
+    }
+    return v;
+}
 
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -50,10 +64,7 @@ class Fields {
             return static_cast<double>(*n);
         }
         if (const auto *s = std::get_if<std::string>(&v)) {
-            try {
-                return std::stod(*s);
-            } catch (const std::exception &) {
-            }
+            return leading_number(*s).value_or(k_nan);
         }
         return k_nan;
     }
@@ -98,14 +109,9 @@ void read_metadata(ReportData &d, const gis::LayerData &layer) {
     for (const auto &feat : layer.features) {
         d.metadata.emplace_back(f.text(feat, key), f.text(feat, value));
     }
-    try {
-        const std::string lo = d.meta("ratio_min");
-        const std::string hi = d.meta("ratio_max");
-        d.ratio_min = lo.empty() ? 0 : std::stod(lo);
-        d.ratio_max = hi.empty() ? 0 : std::stod(hi);
-    } catch (const std::exception &) {
-        d.ratio_min = d.ratio_max = 0;
-    }
+    // Absent or not a number: 0, the report's default band.
+    d.ratio_min = leading_number(d.meta("ratio_min")).value_or(0);
+    d.ratio_max = leading_number(d.meta("ratio_max")).value_or(0);
 }
 
 /// annual_plan: the rows and their causes.

@@ -14,7 +14,7 @@ using detail::Ctx;
 
 namespace {
 
-/// `[inputs.synth]`: a synthetic city instead of input layers (layers/synth.hpp).
+/// `[inputs.synth]`: a synthetic city instead of input layers (inputs/synth.hpp).
 SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
     const std::string p = "inputs.synth.";
     ctx.check_keys(t, p, {"parcels", "scale", "seed", "metro_lines", "parks", "districts"});

@@ -37,7 +37,7 @@ struct InputsConfig {
     /// One entry per `constraints` entry (a layer name or a table), in the same order.
     std::vector<Layer> constraint_layers;
     std::string encoding;             // DEFAULT: "" (each Shapefile's .cpg, else GDAL's default)
-    FieldMap fields;                  // [inputs.fields]; DEFAULT: the names in layers/city.hpp
+    FieldMap fields;                  // [inputs.fields]; DEFAULT: the names in inputs/city.hpp
     double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2; smaller parcels are reported
     int plan_line = 0;                // line of the [inputs] table (for messages); 0: none
     std::map<std::string, ZoneValues> zone_values; // [inputs.zone_values.<zone id>]
