@@ -1,7 +1,7 @@
 #pragma once
-// Internal to gis/: the state of a GpkgWriter and GDAL helpers, shared by vector_io.cpp (reading,
-// layers) and gpkg_qgis.cpp (QGIS styles and project). Includes GDAL headers; never include it
-// outside gis/.
+// Internal to gis/: the state of a GpkgWriter and GDAL helpers, shared by gpkg_writer.cpp
+// (layers), gpkg_qgis.cpp (QGIS styles and project), read_layer.cpp and vector_io.cpp. Includes
+// GDAL headers; never include it outside gis/.
 
 #include "gis/vector_io.hpp"
 

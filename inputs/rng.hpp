@@ -1,5 +1,6 @@
 #pragma once
-// The generators' seeded randomness (synth.cpp, generate.cpp): internal to inputs/.
+// The generators' seeded randomness (synth.cpp, synth_layout.cpp, synth_parcels.cpp,
+// generate.cpp): internal to inputs/.
 
 #include <algorithm>
 #include <cmath>

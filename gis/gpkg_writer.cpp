@@ -1,0 +1,216 @@
+// Writing GeoPackages (GpkgWriter, vector_io.hpp; its QGIS styles and project are in
+// gpkg_qgis.cpp) and layer_as_written, the layers made in memory as a GeoPackage stores them.
+#include "gis/vector_io.hpp"
+
+#include "core/errors.hpp"
+#include "gis/atomic_file.hpp"
+#include "gis/gpkg_writer_impl.hpp"
+#include "gis/vector_io_impl.hpp"
+
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace landalloc::gis {
+
+namespace {
+
+using detail::from_ogr;
+using detail::make_srs;
+using detail::SrsPtr;
+using detail::to_ogr;
+
+OGRwkbGeometryType ogr_type(GeomKind kind) {
+    switch (kind) {
+    case GeomKind::none:
+        return wkbNone;
+    case GeomKind::point:
+        return wkbPoint;
+    case GeomKind::line:
+        return wkbMultiLineString;
+    case GeomKind::polygon:
+        return wkbMultiPolygon;
+    }
+    return wkbNone;
+}
+
+/// `g` in the form a layer of `kind` stores it (GpkgWriter::add_layer).
+OGRGeometryUniquePtr stored_form(OGRGeometryUniquePtr g, GeomKind kind) {
+    if (kind == GeomKind::polygon) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+    }
+    if (kind == GeomKind::line) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiLineString(g.release()));
+    }
+    return g;
+}
+
+} // namespace
+
+LayerData layer_as_written(const std::string &source, const std::string &name, GeomKind kind,
+                           const Crs &crs, std::vector<FieldDef> fields,
+                           std::vector<Feature> features) {
+    init_gdal();
+    LayerData out;
+    out.source = source;
+    out.name = name;
+    out.crs = crs;
+    out.source_crs = crs;
+    out.driver = "memory";
+    const OGRwkbGeometryType declared = ogr_type(kind);
+    out.geometry_type = declared == wkbNone ? "None" : OGRGeometryTypeToName(declared);
+    out.fields = std::move(fields);
+    out.features = std::move(features);
+    const SrsPtr srs = make_srs(crs.wkt());
+    for (std::size_t i = 0; i < out.features.size(); ++i) {
+        Feature &f = out.features[i];
+        f.fid = static_cast<std::int64_t>(i + 1);
+        f.values.resize(out.fields.size());
+        if (kind == GeomKind::none || f.geometry.is_null()) {
+            f.geometry = Geometry();
+            continue;
+        }
+        OGRGeometryUniquePtr g = to_ogr(f.geometry, srs.get());
+        if (!g) {
+            throw GisError("cannot convert a geometry of layer '" + name + "' to OGR");
+        }
+        g = stored_form(std::move(g), kind);
+        f.geometry = g->IsEmpty() ? Geometry() : from_ogr(*g);
+    }
+    return out;
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+// GpkgWriter::Impl is in gis/gpkg_writer_impl.hpp (gis/gpkg_qgis.cpp uses it too).
+
+GpkgWriter::GpkgWriter(std::string path, bool overwrite)
+    : m_path(std::move(path)), m_overwrite(overwrite), m_impl(std::make_unique<Impl>()) {
+    init_gdal();
+    m_temp = temp_path_for(m_path, m_overwrite, ".gpkg");
+    std::error_code ec;
+    fs::remove(m_temp, ec);
+    GDALDriver *drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!drv) {
+        throw GisError("GDAL has no GPKG driver");
+    }
+    CPLErrorReset();
+    m_impl->ds.reset(drv->Create(m_temp.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!m_impl->ds) {
+        throw OutputError(m_path + ": cannot create '" + m_temp + "': " + gdal_last_error_text());
+    }
+}
+
+GpkgWriter::~GpkgWriter() {
+    if (!m_committed) {
+        m_impl->ds.reset();
+        std::error_code ec;
+        fs::remove(m_temp, ec);
+    }
+}
+
+void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &crs,
+                           const std::vector<FieldDef> &fields,
+                           const std::vector<Feature> &features, const std::string &description) {
+    GDALDataset &ds = *m_impl->ds;
+    const OGRwkbGeometryType gtype = ogr_type(kind);
+    SrsPtr srs;
+    if (kind != GeomKind::none && !crs.empty()) {
+        srs = make_srs(crs.wkt());
+    }
+    CPLStringList options;
+    options.SetNameValue("FID", "fid");
+    if (!description.empty()) {
+        options.SetNameValue("DESCRIPTION", description.c_str());
+    }
+    CPLErrorReset();
+    OGRLayer *layer = ds.CreateLayer(name.c_str(), srs.get(), gtype, options.List());
+    if (!layer) {
+        throw OutputError(m_path + ": cannot create layer '" + name +
+                          "': " + gdal_last_error_text());
+    }
+    for (const auto &f : fields) {
+        OGRFieldType t = OFTString;
+        if (f.type == FieldType::integer) {
+            t = OFTInteger64;
+        } else if (f.type == FieldType::real) {
+            t = OFTReal;
+        }
+        OGRFieldDefn fd(f.name.c_str(), t);
+        if (layer->CreateField(&fd) != OGRERR_NONE) {
+            throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" + name +
+                              "': " + gdal_last_error_text());
+        }
+    }
+    if (ds.StartTransaction() != OGRERR_NONE) {
+        throw OutputError(m_path + ": cannot start a transaction: " + gdal_last_error_text());
+    }
+    OGRFeatureDefn *defn = layer->GetLayerDefn();
+    for (const auto &src : features) {
+        OGRFeatureUniquePtr feat(OGRFeature::CreateFeature(defn));
+        for (std::size_t i = 0; i < src.values.size() && i < fields.size(); ++i) {
+            const int idx = static_cast<int>(i);
+            std::visit(
+                [&](const auto &v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::monostate>) {
+                        feat->SetFieldNull(idx);
+                    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                        feat->SetField(idx, static_cast<GIntBig>(v));
+                    } else if constexpr (std::is_same_v<T, double>) {
+                        feat->SetField(idx, v);
+                    } else {
+                        feat->SetField(idx, v.c_str());
+                    }
+                },
+                src.values[i]);
+        }
+        if (kind != GeomKind::none && !src.geometry.is_null()) {
+            OGRGeometryUniquePtr owned = to_ogr(src.geometry, srs.get());
+            if (!owned) {
+                throw OutputError(m_path + ": cannot convert a geometry of layer '" + name + "'");
+            }
+            feat->SetGeometryDirectly(stored_form(std::move(owned), kind).release());
+        }
+        if (layer->CreateFeature(feat.get()) != OGRERR_NONE) {
+            throw OutputError(m_path + ": cannot write a feature of layer '" + name +
+                              "': " + gdal_last_error_text());
+        }
+    }
+    if (ds.CommitTransaction() != OGRERR_NONE) {
+        throw OutputError(m_path + ": cannot commit layer '" + name +
+                          "': " + gdal_last_error_text());
+    }
+}
+
+void GpkgWriter::commit() {
+    CPLErrorReset();
+    m_impl->ds->FlushCache(true);
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        throw OutputError(m_path + ": writing failed: " + gdal_last_error_text());
+    }
+    m_impl->ds.reset(); // GDAL 3.6: Close() reports nothing, so check the error state after it
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        throw OutputError(m_path + ": closing failed: " + gdal_last_error_text());
+    }
+    std::error_code ec;
+    fs::rename(m_temp, m_path, ec);
+    if (ec) {
+        throw OutputError(m_path + ": cannot move the finished file into place: " + ec.message());
+    }
+    m_committed = true;
+}
+
+} // namespace landalloc::gis
