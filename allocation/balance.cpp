@@ -4,6 +4,7 @@
 #include "allocation/indicators_internal.hpp"
 
 #include "core/errors.hpp"
+#include "core/units.hpp"
 
 #include <cmath>
 #include <limits>
@@ -75,7 +76,7 @@ JobsHousingResult jobs_housing(const std::vector<ZoneFigures> &zones,
         if (zone_of[k] >= 0 && static_cast<std::size_t>(zone_of[k]) < n) {
             ZoneBalance &zb = out.zones[static_cast<std::size_t>(zone_of[k])];
             zb.new_units += new_units[k];
-            zb.new_land_ha += k < new_land_m2.size() ? new_land_m2[k] / 1e4 : 0.0;
+            zb.new_land_ha += k < new_land_m2.size() ? ha_from_m2(new_land_m2[k]) : 0.0;
         }
     }
     std::vector<double> jobs(n);
