@@ -2,6 +2,7 @@
 
 #include "allocation/model_build.hpp"
 #include "core/errors.hpp"
+#include "core/units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -216,8 +217,8 @@ void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sou
                 c.zone = p.zone;
                 // A well-placed site is worth slightly more supplied early; this also makes the
                 // choice of year unique where the sites alone would leave it open.
-                c.value = pr.score[pr.at(i, t)] * pr.factor_in(i, t, cfg.first_year + y) *
-                          p.area_m2 / 1e4 *
+                c.value = ha_from_m2(pr.score[pr.at(i, t)] *
+                                     pr.factor_in(i, t, cfg.first_year + y) * p.area_m2) *
                           (1.0 + cfg.objective.early_supply_bonus * (cfg.years() - 1 - y));
                 c.q = quantity_of(sources[src].unit, (1.0 - s) * p.area_m2, far, cfg.types[t]);
                 const double floor = floor_area_m2(p.area_m2, far);

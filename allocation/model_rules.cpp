@@ -3,6 +3,7 @@
 // (docs/model.md, "Rules").
 
 #include "allocation/model_build.hpp"
+#include "core/units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -42,7 +43,7 @@ struct SideRows {
     std::size_t year_of(const Column &c) const {
         return static_cast<std::size_t>(m.rows[c.row].year - cfg.first_year);
     }
-    double land_ha(const Column &c) const { return city.parcels[c.parcel].area_m2 / 1e4; }
+    double land_ha(const Column &c) const { return ha_from_m2(city.parcels[c.parcel].area_m2); }
     std::uint32_t new_row(SideRow r) {
         m.side_rows.push_back(std::move(r));
         return static_cast<std::uint32_t>(m.side_rows.size() - 1);
@@ -108,7 +109,7 @@ void SideRows::park_caps() {
                 SideRow land;
                 land.rule = "park_cap";
                 land.unit = "ha";
-                land.rhs = cap.land_share * park.area_m2 / 1e4;
+                land.rhs = ha_from_m2(cap.land_share * park.area_m2);
                 land.label = cap.name + ": housing land in " + park.name + " (" + park.id +
                              ") <= " + pct(cap.land_share) + " of its land";
                 land_row[j].push_back(new_row(land));
@@ -239,7 +240,7 @@ void SideRows::group_targets(const std::vector<std::vector<bool>> &target_mask) 
             // The whole site counts, a bundled share included.
             const Parcel &p = city.parcels[c.parcel];
             const double far = c.far;
-            const double q = tg.unit == Quantity::land_ha    ? p.area_m2 / 1e4
+            const double q = tg.unit == Quantity::land_ha    ? ha_from_m2(p.area_m2)
                              : tg.unit == Quantity::floor_m2 ? floor_area_m2(p.area_m2, far)
                                                              : c.units;
             entries[ci].push_back({static_cast<std::uint32_t>(lo[y]), -q});

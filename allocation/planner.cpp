@@ -3,6 +3,7 @@
 #include "allocation/demand.hpp"
 #include "allocation/explain.hpp"
 #include "allocation/indicators.hpp"
+#include "core/units.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +42,7 @@ AnnualRow group_supply(const Model &m, const std::vector<std::uint32_t> &chosen,
         }
         const Parcel &p = city.parcels[c.parcel];
         const double floor = floor_area_m2(p.area_m2, c.far);
-        r.supplied_ha += p.area_m2 / 1e4;
+        r.supplied_ha += ha_from_m2(p.area_m2);
         r.supplied_floor_m2 += floor;
         r.supplied_units += c.units;
         ++r.parcels;
@@ -70,7 +71,8 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
                 (row.type >= 0 && c.type != static_cast<std::uint32_t>(row.type))) {
                 continue;
             }
-            weight[s] += row.weight == "units" ? c.units : city.parcels[c.parcel].area_m2 / 1e4;
+            weight[s] +=
+                row.weight == "units" ? c.units : ha_from_m2(city.parcels[c.parcel].area_m2);
         }
     }
     std::vector<RuleCheck> out;
@@ -173,14 +175,14 @@ std::vector<std::string> add_annual_table(const Model &m, const std::vector<std:
         for_each_coefficient(m, ci, [&](RowKind kind, std::uint32_t r, double) {
             if (kind == RowKind::target) {
                 AnnualRow &host = by_row[r];
-                host.supplied_ha += (1.0 - c.bundle_share) * p.area_m2 / 1e4;
+                host.supplied_ha += ha_from_m2((1.0 - c.bundle_share) * p.area_m2);
                 host.supplied_floor_m2 += (1.0 - c.bundle_share) * floor;
                 host.supplied_units +=
                     units_from_floor((1.0 - c.bundle_share) * floor, cfg.types[c.type]);
                 ++host.parcels;
             } else if (kind == RowKind::bundle) {
                 AnnualRow &b = by_row[r];
-                b.supplied_ha += c.bundle_share * p.area_m2 / 1e4;
+                b.supplied_ha += ha_from_m2(c.bundle_share * p.area_m2);
                 b.supplied_floor_m2 += c.bundle_share * floor;
                 b.supplied_units += units_from_floor(
                     c.bundle_share * floor, cfg.types[static_cast<std::size_t>(c.bundle_type)]);

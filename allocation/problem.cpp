@@ -1,5 +1,7 @@
 #include "allocation/problem.hpp"
 
+#include "core/units.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -77,7 +79,7 @@ bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &
     if (rule.all_sites) {
         return say("every site");
     }
-    if (p.area_m2 >= rule.min_site_ha * 1e4) {
+    if (p.area_m2 >= m2_from_ha(rule.min_site_ha)) {
         return say("site of at least " + std::to_string(static_cast<int>(rule.min_site_ha)) +
                    " ha");
     }

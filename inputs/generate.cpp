@@ -1,3 +1,4 @@
+#include "core/units.hpp"
 #include "gis/spatial_index.hpp"
 #include "inputs/city.hpp"
 #include "inputs/rng.hpp"
@@ -68,7 +69,7 @@ void generate_in_zones(LoadedCity &loaded, const InputSpec &spec) {
         p.name = city.zones[z].name + "产业园";
         p.level = levels[k % 3];
         p.area_m2 = g.area();
-        p.jobs = std::round(p.area_m2 / 1e4 * 120); // about 120 jobs a hectare
+        p.jobs = std::round(ha_from_m2(p.area_m2) * 120); // about 120 jobs a hectare
         const gis::Point c = g.interior_point();
         p.x = c.x;
         p.y = c.y;

@@ -4,6 +4,7 @@
 #include "inputs/synth.hpp"
 
 #include "core/errors.hpp"
+#include "core/units.hpp"
 #include "gis/geometry.hpp"
 #include "gis/vector_io.hpp"
 #include "inputs/rng.hpp"
@@ -289,7 +290,7 @@ SynthData generate_city(const SynthOptions &opt) {
     sum.parks = static_cast<int>(parks.size());
     sum.constraints = static_cast<int>(constraints.size());
     sum.parcels = static_cast<int>(parcels.size());
-    sum.parcel_area_ha = total_area / 1e4;
+    sum.parcel_area_ha = ha_from_m2(total_area);
     return out;
 }
 

@@ -1,0 +1,281 @@
+// Local search for the heuristic allocator: add, drop, swap within a target row and move a
+// parcel to another year or type, each move scored by the exact change of the objective.
+
+#include "allocation/heuristic.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace landalloc {
+
+namespace {
+
+constexpr std::int64_t k_free = -1;
+
+/// The search state: which column each parcel uses, supplies per row, units per zone and the
+/// left-hand sides of the side rows.
+class State {
+  public:
+    State(const Model &m, const std::vector<std::uint32_t> &chosen)
+        : m_m(m), m_assigned(m.n_parcels(), k_free), m_supply(m.rows.size(), 0.0),
+          m_units(m.zones.size(), 0.0), m_side(m.side_rows.size(), 0.0) {
+        for (std::uint32_t c : chosen) {
+            apply_add(c);
+        }
+    }
+
+    std::int64_t assigned(std::uint32_t parcel) const { return m_assigned[parcel]; }
+
+    /// Objective change of removing column `out` (or none: -1) and adding `in` (or none).
+    double delta(std::int64_t out, std::int64_t in) const {
+        double d = 0;
+        // Rows and zones touched (at most four rows: each column's own and bundled row).
+        std::uint32_t rows[4];
+        double row_change[4];
+        int nr = 0;
+        std::int32_t zones[2];
+        double zone_change[2];
+        int nz = 0;
+        m_side_touched.clear();
+        auto touch_row = [&](std::uint32_t row, double change) {
+            int r = 0;
+            while (r < nr && rows[r] != row) {
+                ++r;
+            }
+            if (r == nr) {
+                rows[nr] = row;
+                row_change[nr++] = 0;
+            }
+            row_change[r] += change;
+        };
+        auto touch_zone = [&](std::uint32_t zone, double change) {
+            const auto zi = static_cast<std::int32_t>(zone);
+            int z = 0;
+            while (z < nz && zones[z] != zi) {
+                ++z;
+            }
+            if (z == nz) {
+                zones[nz] = zi;
+                zone_change[nz++] = 0;
+            }
+            zone_change[z] += change;
+        };
+        auto touch_side = [&](std::uint32_t row, double change) {
+            auto s = m_side_touched.begin();
+            while (s != m_side_touched.end() && s->first != row) {
+                ++s;
+            }
+            if (s == m_side_touched.end()) {
+                m_side_touched.emplace_back(row, change);
+            } else {
+                s->second += change;
+            }
+        };
+        auto touch = [&](std::uint32_t ci, double sign) {
+            for_each_coefficient(m_m, ci, [&](RowKind kind, std::uint32_t i, double a) {
+                switch (kind) {
+                case RowKind::target:
+                case RowKind::bundle:
+                    touch_row(i, sign * a);
+                    break;
+                case RowKind::zone:
+                    touch_zone(i, sign * a);
+                    break;
+                case RowKind::side:
+                    touch_side(i, sign * a);
+                    break;
+                }
+            });
+            d += sign * m_m.columns[ci].value;
+        };
+        if (out >= 0) {
+            touch(static_cast<std::uint32_t>(out), -1.0);
+        }
+        if (in >= 0) {
+            touch(static_cast<std::uint32_t>(in), +1.0);
+        }
+        for (int r = 0; r < nr; ++r) {
+            const TargetRow &row = m_m.rows[rows[r]];
+            const double s0 = m_supply[rows[r]];
+            const double s1 = s0 + row_change[r];
+            if (row_change[r] > 0 && s1 > row.U * (1 + 1e-12) + 1e-9) {
+                return -std::numeric_limits<double>::infinity(); // infeasible
+            }
+            d += row_cost(row, s0) - row_cost(row, s1);
+        }
+        for (int z = 0; z < nz; ++z) {
+            const auto zi = static_cast<std::size_t>(zones[z]);
+            d += zone_cost(m_m, zi, m_units[zi]) - zone_cost(m_m, zi, m_units[zi] + zone_change[z]);
+        }
+        for (const auto &[row, change] : m_side_touched) {
+            const SideRow &sr = m_m.side_rows[row];
+            d += side_cost(sr, m_side[row]) - side_cost(sr, m_side[row] + change);
+        }
+        return d;
+    }
+
+    void apply_add(std::uint32_t c) { apply(c, +1.0); }
+    void apply_remove(std::uint32_t c) { apply(c, -1.0); }
+
+    std::vector<std::uint32_t> chosen() const {
+        std::vector<std::uint32_t> out;
+        for (std::int64_t c : m_assigned) {
+            if (c >= 0) {
+                out.push_back(static_cast<std::uint32_t>(c));
+            }
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+  private:
+    void apply(std::uint32_t c, double sign) {
+        m_assigned[m_m.columns[c].parcel] = sign > 0 ? static_cast<std::int64_t>(c) : k_free;
+        add_coefficients(m_m, c, sign, m_supply, m_units, m_side);
+    }
+
+    const Model &m_m;
+    std::vector<std::int64_t> m_assigned;
+    std::vector<double> m_supply;
+    std::vector<double> m_units;
+    std::vector<double> m_side;
+    mutable std::vector<std::pair<std::uint32_t, double>> m_side_touched; // scratch of delta
+};
+
+} // namespace
+
+int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicOptions &opt) {
+    std::vector<std::vector<std::uint32_t>> by_row(m.rows.size());
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        by_row[m.columns[ci].row].push_back(ci);
+    }
+    for (auto &cols : by_row) {
+        sort_by_density(m, cols);
+    }
+    // The same columns split by zone, so swaps try the best of every zone.
+    std::vector<std::vector<std::vector<std::uint32_t>>> by_row_zone(m.rows.size());
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        by_row_zone[r].resize(m.zones.size() + 1);
+        for (std::uint32_t c : by_row[r]) {
+            const int z = m.columns[c].zone;
+            by_row_zone[r][z >= 0 ? static_cast<std::size_t>(z) : m.zones.size()].push_back(c);
+        }
+    }
+    State st(m, chosen);
+    const double eps = 1e-9;
+    int moves = 0;
+    // Per zone, so the swaps of a pass cost about the same however many zones there are.
+    const int pool = std::max(2, opt.swap_pool / static_cast<int>(m.zones.size() + 1));
+    double objective = evaluate(m, chosen).objective;
+    // Large instances get fewer passes: about `pass_column_budget` column visits in all.
+    const double budget_passes =
+        opt.pass_column_budget / std::max(1.0, static_cast<double>(m.columns.size()));
+    const int passes = std::clamp(static_cast<int>(budget_passes), 2, opt.max_passes);
+    for (int pass = 0; pass < passes; ++pass) {
+        int pass_moves = 0;
+        for (std::size_t r = 0; r < m.rows.size(); ++r) {
+            const auto &cols = by_row[r];
+            // Add: free parcels, best density first.
+            for (std::uint32_t c : cols) {
+                if (st.assigned(m.columns[c].parcel) == k_free && st.delta(-1, c) > eps) {
+                    st.apply_add(c);
+                    ++pass_moves;
+                }
+            }
+            // Drop, and move to another column of the same parcel (another year or type).
+            for (std::uint32_t c : cols) {
+                const std::uint32_t p = m.columns[c].parcel;
+                if (st.assigned(p) != static_cast<std::int64_t>(c)) {
+                    continue;
+                }
+                double best = st.delta(c, -1);
+                std::int64_t best_in = -1;
+                for (std::uint32_t o = m.parcel_start[p]; o < m.parcel_start[p + 1]; ++o) {
+                    if (o != c) {
+                        const double d = st.delta(c, o);
+                        if (d > best) {
+                            best = d;
+                            best_in = o;
+                        }
+                    }
+                }
+                if (best > eps) {
+                    st.apply_remove(c);
+                    if (best_in >= 0) {
+                        st.apply_add(static_cast<std::uint32_t>(best_in));
+                    }
+                    ++pass_moves;
+                }
+            }
+            // Swap: a chosen column of this row for one of the best free ones of each zone.
+            std::vector<std::uint32_t> in_row;
+            for (std::uint32_t c : cols) {
+                if (st.assigned(m.columns[c].parcel) == static_cast<std::int64_t>(c)) {
+                    in_row.push_back(c);
+                }
+            }
+            // The best free columns of each zone, found once per row and pass (a scan per swap
+            // would walk past every chosen column each time: quadratic on large instances).
+            std::vector<std::vector<std::uint32_t>> free_top(by_row_zone[r].size());
+            for (std::size_t z = 0; z < by_row_zone[r].size(); ++z) {
+                for (std::uint32_t c : by_row_zone[r][z]) {
+                    if (free_top[z].size() >= static_cast<std::size_t>(2 * pool)) {
+                        break;
+                    }
+                    if (st.assigned(m.columns[c].parcel) == k_free) {
+                        free_top[z].push_back(c);
+                    }
+                }
+            }
+            for (auto it = in_row.rbegin(); it != in_row.rend(); ++it) {
+                const std::uint32_t out = *it;
+                if (st.assigned(m.columns[out].parcel) != static_cast<std::int64_t>(out)) {
+                    continue;
+                }
+                double best = eps;
+                std::int64_t best_in = -1;
+                for (const auto &zone_cols : free_top) {
+                    int tried = 0;
+                    for (std::uint32_t c : zone_cols) {
+                        if (tried >= pool) {
+                            break;
+                        }
+                        if (st.assigned(m.columns[c].parcel) != k_free) {
+                            continue;
+                        }
+                        ++tried;
+                        const double d = st.delta(out, c);
+                        if (d > best) {
+                            best = d;
+                            best_in = c;
+                        }
+                    }
+                }
+                if (best_in >= 0) {
+                    st.apply_remove(out);
+                    st.apply_add(static_cast<std::uint32_t>(best_in));
+                    ++pass_moves;
+                }
+            }
+        }
+        moves += pass_moves;
+        if (pass_moves == 0) {
+            break;
+        }
+        // Stop when a pass gains too little to be worth another (deterministic, unlike a clock).
+        const double now = evaluate(m, st.chosen()).objective;
+        const bool small = now - objective < opt.min_pass_gain * std::max(std::abs(now), 1.0);
+        objective = now;
+        if (small) {
+            break;
+        }
+    }
+    chosen = st.chosen();
+    return moves;
+}
+
+} // namespace landalloc
