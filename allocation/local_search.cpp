@@ -16,6 +16,25 @@ namespace {
 
 constexpr std::int64_t k_free = -1;
 
+/// The changes a move makes to at most N rows (or zones), summed per row in the order first
+/// touched; a fixed array, since a move touches few.
+template <int N> struct Touched {
+    std::uint32_t keys[N];
+    double changes[N];
+    int n = 0;
+    void add(std::uint32_t key, double change) {
+        int k = 0;
+        while (k < n && keys[k] != key) {
+            ++k;
+        }
+        if (k == n) {
+            keys[n] = key;
+            changes[n++] = 0;
+        }
+        changes[k] += change;
+    }
+};
+
 /// The search state: which column each parcel uses, supplies per row, units per zone and the
 /// left-hand sides of the side rows.
 class State {
@@ -34,36 +53,9 @@ class State {
     double delta(std::int64_t out, std::int64_t in) const {
         double d = 0;
         // Rows and zones touched (at most four rows: each column's own and bundled row).
-        std::uint32_t rows[4];
-        double row_change[4];
-        int nr = 0;
-        std::int32_t zones[2];
-        double zone_change[2];
-        int nz = 0;
+        Touched<4> rows;
+        Touched<2> zones;
         m_side_touched.clear();
-        auto touch_row = [&](std::uint32_t row, double change) {
-            int r = 0;
-            while (r < nr && rows[r] != row) {
-                ++r;
-            }
-            if (r == nr) {
-                rows[nr] = row;
-                row_change[nr++] = 0;
-            }
-            row_change[r] += change;
-        };
-        auto touch_zone = [&](std::uint32_t zone, double change) {
-            const auto zi = static_cast<std::int32_t>(zone);
-            int z = 0;
-            while (z < nz && zones[z] != zi) {
-                ++z;
-            }
-            if (z == nz) {
-                zones[nz] = zi;
-                zone_change[nz++] = 0;
-            }
-            zone_change[z] += change;
-        };
         auto touch_side = [&](std::uint32_t row, double change) {
             auto s = m_side_touched.begin();
             while (s != m_side_touched.end() && s->first != row) {
@@ -80,10 +72,10 @@ class State {
                 switch (kind) {
                 case RowKind::target:
                 case RowKind::bundle:
-                    touch_row(i, sign * a);
+                    rows.add(i, sign * a);
                     break;
                 case RowKind::zone:
-                    touch_zone(i, sign * a);
+                    zones.add(i, sign * a);
                     break;
                 case RowKind::side:
                     touch_side(i, sign * a);
@@ -98,18 +90,19 @@ class State {
         if (in >= 0) {
             touch(static_cast<std::uint32_t>(in), +1.0);
         }
-        for (int r = 0; r < nr; ++r) {
-            const TargetRow &row = m_m.rows[rows[r]];
-            const double s0 = m_supply[rows[r]];
-            const double s1 = s0 + row_change[r];
-            if (row_change[r] > 0 && s1 > row.U * (1 + 1e-12) + 1e-9) {
+        for (int r = 0; r < rows.n; ++r) {
+            const TargetRow &row = m_m.rows[rows.keys[r]];
+            const double s0 = m_supply[rows.keys[r]];
+            const double s1 = s0 + rows.changes[r];
+            if (rows.changes[r] > 0 && s1 > row.U * (1 + 1e-12) + 1e-9) {
                 return -std::numeric_limits<double>::infinity(); // infeasible
             }
             d += row_cost(row, s0) - row_cost(row, s1);
         }
-        for (int z = 0; z < nz; ++z) {
-            const auto zi = static_cast<std::size_t>(zones[z]);
-            d += zone_cost(m_m, zi, m_units[zi]) - zone_cost(m_m, zi, m_units[zi] + zone_change[z]);
+        for (int z = 0; z < zones.n; ++z) {
+            const std::size_t zi = zones.keys[z];
+            d += zone_cost(m_m, zi, m_units[zi]) -
+                 zone_cost(m_m, zi, m_units[zi] + zones.changes[z]);
         }
         for (const auto &[row, change] : m_side_touched) {
             const SideRow &sr = m_m.side_rows[row];
