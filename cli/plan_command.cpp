@@ -186,12 +186,13 @@ class PlanCommand final : public Command {
         plan.metadata = std::move(meta);
         progress.step("writing the GeoPackage and the report");
 
-        write_plan_gpkg(m_out, m_overwrite, city.city, city, plan);
-        // The report is rendered from the plan as the GeoPackage holds it (the same layer rows
-        // and rounding), so it is the report `landalloc report` renders from the GeoPackage.
+        // The layers are built once: the GeoPackage is written from them and the report is
+        // rendered from the same rows, so it is the report `landalloc report` renders from the
+        // GeoPackage.
+        const PlanLayers layers = plan_layers(city.city, city, plan);
+        write_plan_gpkg(m_out, m_overwrite, layers, city, plan);
         gis::write_file_atomically(
-            report_out, render_report_html(report_data_from_plan(city.city, city, plan, m_out)),
-            m_overwrite);
+            report_out, render_report_html(report_data_from_layers(layers, m_out)), m_overwrite);
         progress.done();
         if (!io.quiet) {
             io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()

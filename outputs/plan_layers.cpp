@@ -255,4 +255,18 @@ gis::LayerData run_metadata_layer(const Plan &plan) {
     return make_layer(schema::run_metadata, {}, std::move(feats));
 }
 
+PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan) {
+    PlanLayers l;
+    l.allocated_parcels = allocated_parcels_layer(city, geometry, plan);
+    l.annual_plan = annual_plan_layer(plan);
+    l.rule_checks = rule_checks_layer(plan);
+    l.rejected_candidates = rejected_candidates_layer(city, geometry, plan);
+    l.station_catchments = station_catchments_layer(city, geometry, plan);
+    l.park_catchments = park_catchments_layer(city, geometry, plan);
+    l.zones = zones_layer(city, geometry, plan);
+    l.constraints = constraints_layer(city, geometry);
+    l.run_metadata = run_metadata_layer(plan);
+    return l;
+}
+
 } // namespace landalloc

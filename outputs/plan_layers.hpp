@@ -26,4 +26,12 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &geometry, 
 gis::LayerData constraints_layer(const City &city, const gis::CityGeometry &geometry);
 gis::LayerData run_metadata_layer(const Plan &plan);
 
+/// Every output layer of a plan, built once: write_plan_gpkg writes them and
+/// report_data_from_layers reads the report's from the same rows.
+struct PlanLayers {
+    gis::LayerData allocated_parcels, annual_plan, rule_checks, rejected_candidates,
+        station_catchments, park_catchments, zones, constraints, run_metadata;
+};
+PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan);
+
 } // namespace landalloc

@@ -64,18 +64,18 @@ void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &pat
 
 } // namespace
 
-void write_plan_gpkg(const std::string &path, bool overwrite, const City &city,
+void write_plan_gpkg(const std::string &path, bool overwrite, const PlanLayers &layers,
                      const gis::CityGeometry &loaded, const Plan &plan) {
     gis::GpkgWriter writer(path, overwrite);
-    add(writer, schema::allocated_parcels, allocated_parcels_layer(city, loaded, plan));
-    add(writer, schema::annual_plan, annual_plan_layer(plan));
-    add(writer, schema::rule_checks, rule_checks_layer(plan));
-    add(writer, schema::rejected_candidates, rejected_candidates_layer(city, loaded, plan));
-    add(writer, schema::station_catchments, station_catchments_layer(city, loaded, plan));
-    add(writer, schema::park_catchments, park_catchments_layer(city, loaded, plan));
-    add(writer, schema::zones, zones_layer(city, loaded, plan));
-    add(writer, schema::constraints, constraints_layer(city, loaded));
-    add(writer, schema::run_metadata, run_metadata_layer(plan));
+    add(writer, schema::allocated_parcels, layers.allocated_parcels);
+    add(writer, schema::annual_plan, layers.annual_plan);
+    add(writer, schema::rule_checks, layers.rule_checks);
+    add(writer, schema::rejected_candidates, layers.rejected_candidates);
+    add(writer, schema::station_catchments, layers.station_catchments);
+    add(writer, schema::park_catchments, layers.park_catchments);
+    add(writer, schema::zones, layers.zones);
+    add(writer, schema::constraints, layers.constraints);
+    add(writer, schema::run_metadata, layers.run_metadata);
     add_qgis_styles_and_project(writer, path, loaded, plan);
     writer.commit();
 }

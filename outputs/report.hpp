@@ -3,7 +3,7 @@
 // from a plan as its GeoPackage holds it: targets vs supplied by year and housing type (bar charts
 // and the table), shortfalls with their notes, the zones' jobs/dwellings before and after, the
 // solver and status, and a map of the plan. Its ReportData comes either from a plan GeoPackage
-// (read_plan_report, `landalloc report`) or from the in-memory plan (report_data_from_plan,
+// (read_plan_report, `landalloc report`) or from the in-memory plan (report_data_from_layers,
 // `landalloc plan`), both through the same layer rows (plan_layers.hpp) and field names
 // (schema.hpp), so the two give the same report. report_data.cpp builds ReportData,
 // report_html.cpp renders it.
@@ -12,6 +12,7 @@
 #include "core/plan.hpp"
 #include "gis/city_geometry.hpp"
 #include "gis/geometry.hpp"
+#include "outputs/plan_layers.hpp"
 
 #include <string>
 #include <utility>
@@ -60,10 +61,10 @@ struct ReportData {
 /// and field when it is not one.
 ReportData read_plan_report(const std::string &gpkg_path);
 
-/// The same data from the plan in memory, as write_plan_gpkg writes it to `gpkg_path` (values
-/// rounded as written): read_plan_report(gpkg_path) gives what this gives.
-ReportData report_data_from_plan(const City &city, const gis::CityGeometry &geometry,
-                                 const Plan &plan, const std::string &gpkg_path);
+/// The same data from the plan's layers in memory (plan_layers.hpp), as write_plan_gpkg writes
+/// them to `gpkg_path` (values rounded as written): read_plan_report(gpkg_path) gives what this
+/// gives.
+ReportData report_data_from_layers(const PlanLayers &layers, const std::string &gpkg_path);
 
 /// The report as one HTML document.
 std::string render_report_html(const ReportData &data);

@@ -244,20 +244,16 @@ ReportData read_plan_report(const std::string &path) {
     return d;
 }
 
-ReportData report_data_from_plan(const City &city, const gis::CityGeometry &geometry,
-                                 const Plan &plan, const std::string &gpkg_path) {
+ReportData report_data_from_layers(const PlanLayers &layers, const std::string &gpkg_path) {
     ReportData d;
     d.source = gpkg_path;
     // The layers as write_plan_gpkg writes them (values rounded as written), read as above.
-    const auto from = [&](gis::LayerData layer) {
-        layer.source = gpkg_path;
-        return layer;
-    };
-    read_metadata(d, from(run_metadata_layer(plan)));
-    read_annual(d, from(annual_plan_layer(plan)));
-    read_rules(d, from(rule_checks_layer(plan)));
-    read_zones(d, from(zones_layer(city, geometry, plan)));
-    read_parcels(d, from(allocated_parcels_layer(city, geometry, plan)));
+    // They are built from the schema, so the readers find every field they look up.
+    read_metadata(d, layers.run_metadata);
+    read_annual(d, layers.annual_plan);
+    read_rules(d, layers.rule_checks);
+    read_zones(d, layers.zones);
+    read_parcels(d, layers.allocated_parcels);
     return d;
 }
 

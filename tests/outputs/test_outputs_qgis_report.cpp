@@ -249,7 +249,7 @@ TEST(QgisOutputs, ReportIsSelfContained) {
     }
 }
 
-// `landalloc plan` renders its report from the plan in memory (report_data_from_plan),
+// `landalloc plan` renders its report from the plan in memory (report_data_from_layers),
 // `landalloc report` from the GeoPackage (read_plan_report): the same bytes.
 TEST(QgisOutputs, ReportCommandRendersTheSameReportFromTheGeoPackage) {
     TempDir dir;
