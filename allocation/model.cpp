@@ -25,6 +25,30 @@ int model_build::zone_by_id(const PlanConfig &cfg, const City &city, const std::
                         "' is not in the zones layer (zone ids are its 'id' field)");
 }
 
+std::vector<bool> zone_mask(const PlanConfig &cfg, const City &city,
+                            const std::vector<std::string> &ids, int line, const std::string &key) {
+    std::vector<bool> mask(city.zones.size(), false);
+    for (const auto &id : ids) {
+        mask[static_cast<std::size_t>(zone_by_id(cfg, city, id, line, key))] = true;
+    }
+    return mask;
+}
+
+double typed_quantity(const Model &m, const Column &c, Quantity unit,
+                      const std::vector<bool> &member) {
+    const PlanConfig &cfg = *m.problem->plan;
+    const Parcel &p = m.problem->city->parcels[c.parcel];
+    double q = 0;
+    if (member[c.type]) {
+        q += quantity_of(unit, (1.0 - c.bundle_share) * p.area_m2, c.far, cfg.types[c.type]);
+    }
+    if (c.bundle_type >= 0 && member[static_cast<std::size_t>(c.bundle_type)]) {
+        q += quantity_of(unit, c.bundle_share * p.area_m2, c.far,
+                         cfg.types[static_cast<std::size_t>(c.bundle_type)]);
+    }
+    return q;
+}
+
 namespace {
 
 /// Zone masks of the targets (`zones`, `displaced_from`), checked against the zones layer.
@@ -44,10 +68,8 @@ TargetZones target_zones(const PlanConfig &cfg, const City &city) {
     for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
         const Target &tg = cfg.targets[k];
         if (!tg.zones.empty()) {
-            out.mask[k].assign(city.zones.size(), false);
-            for (const auto &id : tg.zones) {
-                out.mask[k][static_cast<std::size_t>(zone_of(k, id, "zones"))] = true;
-            }
+            out.mask[k] =
+                zone_mask(cfg, city, tg.zones, tg.line, "targets[" + std::to_string(k) + "].zones");
         }
         if (!tg.displaced_from.empty()) {
             out.displaced[k] = zone_of(k, tg.displaced_from, "displaced_from");

@@ -154,6 +154,18 @@ void add_coefficients(const Model &m, std::uint32_t c, double sign, std::vector<
 /// within the upper tolerance U, given the rows' current `supply`.
 bool fits_upper(const Model &m, std::uint32_t c, const std::vector<double> &supply);
 
+/// The zones named by `ids`, as a mask over City::zones; a PlanFileError naming `key` and `line`
+/// for an id the zones layer does not have.
+std::vector<bool> zone_mask(const PlanConfig &cfg, const City &city,
+                            const std::vector<std::string> &ids, int line, const std::string &key);
+
+/// The part of column `c`'s site that is of the `member` types (indexed by housing type), in
+/// `unit`: the host's share (1 - bundle_share) when the host type is a member, plus the bundled
+/// share when the bundled type is one. So a row over several types counts each part of a site
+/// once, as the types' own rows do.
+double typed_quantity(const Model &m, const Column &c, Quantity unit,
+                      const std::vector<bool> &member);
+
 /// The objective of a set of chosen columns, with its parts.
 struct Evaluation {
     double objective = 0;

@@ -173,11 +173,8 @@ void SideRows::zone_class_shares() {
 void SideRows::key_areas() {
     // Rule 8: units in key areas >= share x all new units, each year.
     if (R.key_areas) {
-        std::vector<bool> key(city.zones.size(), false);
-        for (const auto &id : R.key_areas->zones) {
-            key[static_cast<std::size_t>(
-                zone_by_id(cfg, city, id, R.key_areas->line, "rules.key_areas.zones"))] = true;
-        }
+        const std::vector<bool> key =
+            zone_mask(cfg, city, R.key_areas->zones, R.key_areas->line, "rules.key_areas.zones");
         const double share = R.key_areas->share;
         const auto rows =
             per_year("key_areas", "units", R.key_areas->binding,
@@ -234,15 +231,15 @@ void SideRows::group_targets(const std::vector<std::vector<bool>> &target_mask) 
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
             const std::size_t y = year_of(c);
-            if (!member[c.type] || lo[y] < 0 || !in_mask(target_mask[k], c.zone)) {
+            if (lo[y] < 0 || !in_mask(target_mask[k], c.zone)) {
                 continue;
             }
-            // The whole site counts, a bundled share included.
-            const Parcel &p = city.parcels[c.parcel];
-            const double far = c.far;
-            const double q = tg.unit == Quantity::land_ha    ? ha_from_m2(p.area_m2)
-                             : tg.unit == Quantity::floor_m2 ? floor_area_m2(p.area_m2, far)
-                                                             : c.units;
+            // Each part of the site counts once: the host's share and the bundled share when
+            // their types are members, so the group is the sum of its members' supplies.
+            const double q = typed_quantity(m, c, tg.unit, member);
+            if (q <= 0) {
+                continue;
+            }
             entries[ci].push_back({static_cast<std::uint32_t>(lo[y]), -q});
             entries[ci].push_back({static_cast<std::uint32_t>(over[y]), q});
             if (hi[y] >= 0) {

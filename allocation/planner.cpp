@@ -19,32 +19,36 @@ using explain::fmt;
 namespace {
 
 /// A group target's supply in a year (its `supplied` in the target's unit and every other unit),
-/// summed over the chosen columns of its types and zones; a bundled share counts with its site.
+/// summed over the chosen columns of its zones: each part of a site (host share, bundled share)
+/// whose type is a member counts once, so the group is the sum of its members' rows.
 AnnualRow group_supply(const Model &m, const std::vector<std::uint32_t> &chosen, std::size_t k,
                        int year) {
     const AllocationProblem &pr = *m.problem;
     const PlanConfig &cfg = *pr.plan;
     const City &city = *pr.city;
     const Target &tg = cfg.targets[k];
+    std::vector<bool> member(cfg.types.size(), false);
+    for (const auto &id : tg.types) {
+        member[static_cast<std::size_t>(cfg.type_index(id))] = true;
+    }
+    const std::vector<bool> zones =
+        tg.zones.empty() ? std::vector<bool>{} : zone_mask(cfg, city, tg.zones, tg.line, "zones");
     AnnualRow r;
     for (std::uint32_t ci : chosen) {
         const Column &c = m.columns[ci];
-        const std::string &id = cfg.types[c.type].id;
-        if (m.rows[c.row].year != year ||
-            std::find(tg.types.begin(), tg.types.end(), id) == tg.types.end()) {
+        if (m.rows[c.row].year != year) {
             continue;
         }
-        if (!tg.zones.empty() &&
-            (c.zone < 0 ||
-             std::find(tg.zones.begin(), tg.zones.end(),
-                       city.zones[static_cast<std::size_t>(c.zone)].id) == tg.zones.end())) {
+        if (!zones.empty() && (c.zone < 0 || !zones[static_cast<std::size_t>(c.zone)])) {
             continue;
         }
-        const Parcel &p = city.parcels[c.parcel];
-        const double floor = floor_area_m2(p.area_m2, c.far);
-        r.supplied_ha += ha_from_m2(p.area_m2);
-        r.supplied_floor_m2 += floor;
-        r.supplied_units += c.units;
+        const double ha = typed_quantity(m, c, Quantity::land_ha, member);
+        if (ha <= 0) {
+            continue;
+        }
+        r.supplied_ha += ha;
+        r.supplied_floor_m2 += typed_quantity(m, c, Quantity::floor_m2, member);
+        r.supplied_units += typed_quantity(m, c, Quantity::units, member);
         ++r.parcels;
     }
     r.supplied = tg.unit == Quantity::land_ha    ? r.supplied_ha
