@@ -25,11 +25,28 @@ struct Target {
     std::vector<std::string> types;
     Quantity unit = Quantity::land_ha; // DEFAULT: "ha"
     std::vector<double> values;        // one per year of the horizon
-    double tolerance = 0.05;           // DEFAULT: 5 %, relative
-    bool binding = true;               // DEFAULT: binding (约束性)
-    /// "不少于": only the lower band binds; supply above it is allowed (it costs over_target_cost
-    /// per unit, so it never pays). DEFAULT: false (supply stays within target x (1 + tol)).
+    /// Upper allowance, relative: supply may exceed the figure up to figure x (1 + tolerance)
+    /// (whole sites rarely add up to the figure). DEFAULT: 5 %.
+    double tolerance = 0.05;
+    /// Lower allowance, relative, for an indicative "about" (左右, 约) figure only: supply from
+    /// figure x (1 - lower_tolerance) up to the figure is "within tolerance". A binding or
+    /// at_least figure is met only at or above the figure. DEFAULT: 0.
+    double lower_tolerance = 0;
+    bool binding = true; // DEFAULT: binding (约束性)
+    /// "不少于": the figure is a floor; supply above it is allowed (it costs over_target_cost
+    /// per unit, so it never pays). DEFAULT: false (supply stays within figure x (1 + tol)).
     bool at_least = false;
+    /// The lowest supply that keeps the row from being short: the figure, or for an indicative
+    /// "about" figure, figure x (1 - lower_tolerance).
+    double lower_bound(double figure) const {
+        return binding || at_least ? figure : figure * (1.0 - lower_tolerance);
+    }
+    /// The highest supply allowed: figure x (1 + tolerance), unbounded for an at_least figure.
+    double upper_bound(double figure) const;
+    /// The status word of a row of this target supplying `supplied` against `figure`: "met" (at
+    /// or above the figure, not past the upper allowance), "within tolerance" (an indicative
+    /// figure's lower allowance), "short" or "over". A part in a billion absorbs rounding.
+    const char *status(double figure, double supplied) const;
     /// Zone ids the target is supplied in; empty: anywhere in the city.
     std::vector<std::string> zones;
     /// For resettlement: the zone whose residents are displaced; the supply stays in it or next to

@@ -20,6 +20,11 @@ Solution ExactAllocator::solve(const Model &m) const {
     for (int c = 0; c < layout.n_x; ++c) {
         lp.setInteger(c);
     }
+    for (int c : layout.flag_col) {
+        if (c >= 0) {
+            lp.setInteger(c);
+        }
+    }
 
     CbcModel cbc(lp);
     cbc.setLogLevel(0);

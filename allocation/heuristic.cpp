@@ -19,6 +19,15 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+/// Local search without the rows' fixed shortfall costs, so moves may pass through slivers of
+/// shortfall, then with them, so no row ends a sliver short of its figure.
+void polish(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicOptions &opt) {
+    HeuristicOptions free = opt;
+    free.fixed_short_cost = false;
+    improve(m, chosen, free);
+    improve(m, chosen, opt);
+}
+
 } // namespace
 
 Solution HeuristicAllocator::solve(const Model &m) const {
@@ -27,7 +36,7 @@ Solution HeuristicAllocator::solve(const Model &m) const {
     s.report.solver = "heuristic";
     // Start 1: greedy construction, improved.
     s.chosen = greedy_construct(m);
-    improve(m, s.chosen, m_options);
+    polish(m, s.chosen, m_options);
     s.report.objective = evaluate(m, s.chosen).objective;
     // Start 2 (instances small enough for Clp): round the LP relaxation, improve; its optimum
     // is also the bound.
@@ -39,7 +48,7 @@ Solution HeuristicAllocator::solve(const Model &m) const {
             bound = lp.bound;
             how = "LP relaxation bound";
             std::vector<std::uint32_t> rounded = round_lp(m, lp.x);
-            improve(m, rounded, m_options);
+            polish(m, rounded, m_options);
             const double obj = evaluate(m, rounded).objective;
             if (obj > s.report.objective) {
                 s.chosen = std::move(rounded);

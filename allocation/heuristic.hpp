@@ -18,6 +18,10 @@ struct HeuristicOptions {
     double pass_column_budget = 2e7; // DEFAULT: passes x columns at most 2e7 (at least 2 passes)
     int bound_iterations = 300;      // DEFAULT: 300 subgradient iterations (0: no bound)
     std::size_t lp_max_columns = 400000; // DEFAULT: solve the LP relaxation up to 400k columns
+    /// Whether the local search prices a row's fixed shortfall cost F (TargetRow::F). The
+    /// heuristic searches first without it, so moves may pass through slivers of shortfall,
+    /// then polishes with it. DEFAULT: true.
+    bool fixed_short_cost = true;
 };
 
 class HeuristicAllocator final : public Allocator {

@@ -39,9 +39,10 @@ template <int N> struct Touched {
 /// left-hand sides of the side rows.
 class State {
   public:
-    State(const Model &m, const std::vector<std::uint32_t> &chosen)
-        : m_m(m), m_assigned(m.n_parcels(), k_free), m_supply(m.rows.size(), 0.0),
-          m_units(m.zones.size(), 0.0), m_side(m.side_rows.size(), 0.0) {
+    State(const Model &m, const std::vector<std::uint32_t> &chosen, bool fixed_short_cost)
+        : m_m(m), m_fixed(fixed_short_cost), m_assigned(m.n_parcels(), k_free),
+          m_supply(m.rows.size(), 0.0), m_units(m.zones.size(), 0.0),
+          m_side(m.side_rows.size(), 0.0) {
         for (std::uint32_t c : chosen) {
             apply_add(c);
         }
@@ -97,7 +98,7 @@ class State {
             if (rows.changes[r] > 0 && s1 > row.U * (1 + 1e-12) + 1e-9) {
                 return -std::numeric_limits<double>::infinity(); // infeasible
             }
-            d += row_cost(row, s0) - row_cost(row, s1);
+            d += row_cost(row, s0, m_fixed) - row_cost(row, s1, m_fixed);
         }
         for (int z = 0; z < zones.n; ++z) {
             const std::size_t zi = zones.keys[z];
@@ -132,6 +133,7 @@ class State {
     }
 
     const Model &m_m;
+    bool m_fixed; // price a row's fixed shortfall cost F
     std::vector<std::int64_t> m_assigned;
     std::vector<double> m_supply;
     std::vector<double> m_units;
@@ -158,7 +160,7 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
             by_row_zone[r][z >= 0 ? static_cast<std::size_t>(z) : m.zones.size()].push_back(c);
         }
     }
-    State st(m, chosen);
+    State st(m, chosen, opt.fixed_short_cost);
     const double eps = 1e-9;
     int moves = 0;
     // Per zone, so the swaps of a pass cost about the same however many zones there are.

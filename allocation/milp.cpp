@@ -44,6 +44,15 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         col_lb.push_back(0);
         col_ub.push_back(inf);
     }
+    std::vector<int> flag_col(m.rows.size(), -1);
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        if (m.rows[r].F > 0) {
+            flag_col[r] = static_cast<int>(obj.size());
+            obj.push_back(m.rows[r].F); // y: any shortfall
+            col_lb.push_back(0);
+            col_ub.push_back(1);
+        }
+    }
     const auto n_cols = static_cast<int>(obj.size());
 
     CoinPackedMatrix matrix(false, 0, 0); // row-ordered
@@ -115,6 +124,9 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         idx.back() = shrt;
         val.back() = 1.0;
         add_row(idx, val, row.L, inf); // short >= L - supply
+        if (flag_col[r] >= 0) {
+            add_row({shrt, flag_col[r]}, {1.0, -row.L}, -inf, 0.0); // short <= L y
+        }
     }
     // Jobs-housing rows.
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
@@ -147,6 +159,7 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     layout.over0 = over0;
     layout.zone_col = std::move(zone_col);
     layout.side0 = side0;
+    layout.flag_col = std::move(flag_col);
     return layout;
 }
 
@@ -162,6 +175,11 @@ std::vector<double> full_solution(const Model &m, const MilpLayout &layout,
             std::max(0.0, ev.row_supply[r] - m.rows[r].T);
         x[static_cast<std::size_t>(layout.over0) + 2 * r + 1] =
             std::max(0.0, m.rows[r].L - ev.row_supply[r]);
+        if (layout.flag_col[r] >= 0) {
+            // Any positive short needs y = 1 to be feasible (short <= L y).
+            x[static_cast<std::size_t>(layout.flag_col[r])] =
+                m.rows[r].L - ev.row_supply[r] > 0 ? 1.0 : 0.0;
+        }
     }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         if (layout.zone_col[z] >= 0) {

@@ -2,7 +2,9 @@
 // The Model as a COIN-OR problem: the matrix both the exact solver (CBC) and the LP relaxation
 // (Clp) use. Column layout: x_c for every Model column, then over_r and short_r for every target
 // row, then under_z and surplus_z for every zone with an active jobs-housing term, then viol_s
-// for every side row. The objective is negated (COIN minimises).
+// for every side row, then a short flag y_r in [0, 1] for every target row with a fixed
+// shortfall cost F_r (short_r <= L_r y_r; integer in the MILP). The objective is negated (COIN
+// minimises).
 
 #include "allocation/model.hpp"
 
@@ -18,6 +20,7 @@ struct MilpLayout {
     int over0 = 0;             // first over_r column; short_r follows each
     std::vector<int> zone_col; // under_z column of each zone (surplus_z follows), -1 if inactive
     int side0 = 0;             // first viol_s column
+    std::vector<int> flag_col; // y_r column of each target row, -1 without a fixed cost
 };
 
 /// Loads the Model into `lp` (all columns continuous).

@@ -98,8 +98,8 @@ std::vector<std::vector<int>> add_target_rows(Model &m, const PlanConfig &cfg) {
             r.target = k;
             r.type = static_cast<std::size_t>(cfg.type_index(tg.type));
             r.T = T;
-            r.L = T * (1.0 - tg.tolerance);
-            r.U = tg.at_least ? std::numeric_limits<double>::infinity() : T * (1.0 + tg.tolerance);
+            r.L = tg.lower_bound(T);
+            r.U = tg.upper_bound(T);
             r.binding = tg.binding;
             row_of[k][static_cast<std::size_t>(y)] = static_cast<int>(m.rows.size());
             m.rows.push_back(r);
@@ -274,10 +274,12 @@ void price_rows(Model &m) {
     // beyond the target never pays; one unit short of the band costs a multiple of it.
     const ObjectiveConfig &oc = cfg.objective;
     std::vector<double> best_density(m.rows.size(), 0.0);
+    std::vector<double> largest(m.rows.size(), 0.0);
     double value_per_unit = 0;
     std::size_t n_units = 0;
     for (const Column &c : m.columns) {
         best_density[c.row] = std::max(best_density[c.row], c.value / c.q);
+        largest[c.row] = std::max(largest[c.row], c.q);
         if (c.units > 0) {
             value_per_unit += c.value / c.units;
             ++n_units;
@@ -291,6 +293,7 @@ void price_rows(Model &m) {
         row.rho = oc.over_target_cost * (best_density[r] > 0 ? best_density[r] : 1.0);
         row.P = (row.binding ? oc.short_binding_cost : oc.short_indicative_cost) *
                 (best_density[r] > 0 ? best_density[r] : 1.0);
+        row.F = row.L > 0 ? row.P * largest[r] : 0.0;
     }
 
     const JobsHousingConfig &jh = cfg.jobs_housing;
@@ -358,8 +361,9 @@ double zone_cost(const Model &m, std::size_t z, double added) {
     return m.jh_cost * (std::max(0.0, zr.min_dwellings - d) + std::max(0.0, d - zr.max_dwellings));
 }
 
-double row_cost(const TargetRow &row, double supply) {
-    return row.rho * std::max(0.0, supply - row.T) + row.P * std::max(0.0, row.L - supply);
+double row_cost(const TargetRow &row, double supply, bool fixed) {
+    return row.rho * std::max(0.0, supply - row.T) + row.P * std::max(0.0, row.L - supply) +
+           (fixed && row_short(row, supply) ? row.F : 0.0);
 }
 
 Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
@@ -374,7 +378,8 @@ Evaluation evaluate(const Model &m, const std::vector<std::uint32_t> &chosen) {
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
         e.over_cost += row.rho * std::max(0.0, e.row_supply[r] - row.T);
-        e.short_cost += row.P * std::max(0.0, row.L - e.row_supply[r]);
+        e.short_cost += row.P * std::max(0.0, row.L - e.row_supply[r]) +
+                        (row_short(row, e.row_supply[r]) ? row.F : 0.0);
     }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         e.jh_cost += zone_cost(m, z, e.zone_units[z]);

@@ -4,11 +4,12 @@
 // any plan all use it, so they optimise and report the same objective.
 //
 //   max  sum_c  v_c x_c                                  suitability of chosen (parcel, year, type)
-//        - sum_r (rho_r over_r + P_r short_r)            over the target / short of its lower band
+//        - sum_r (rho_r over_r + P_r short_r + F_r y_r)  over the target / short of L / short
 //        - w   sum_z (under_z + surplus_z)               jobs-housing deviation of each zone
 //   s.t. sum_{c of parcel i} x_c <= 1                    each parcel at most once
 //        sum_{c in r} q_c x_c - over_r <= T_r            target row r (target k, year y)
-//        sum_{c in r} q_c x_c + short_r >= L_r = T_r (1 - tol)
+//        sum_{c in r} q_c x_c + short_r >= L_r  (= T_r; T_r (1 - lower_tol) if indicative)
+//        short_r <= L_r y_r                                   y_r binary: short at all
 //        sum_{c in r} q_c x_c <= U_r = T_r (1 + tol)
 //        D_z + sum_{c in z} u_c x_c + under_z >= J_z / r_max   (too few dwellings for the jobs)
 //        D_z + sum_{c in z} u_c x_c - surplus_z <= J_z / r_min (too many)
@@ -19,6 +20,7 @@
 
 #include "allocation/problem.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -52,6 +54,9 @@ struct SideRow {
     double rhs = 0;
     double cost = 0;
     bool binding = true;
+    /// A minimum (a floor share, a group target's lower row): broken means "short"; otherwise a
+    /// cap, and broken means "over".
+    bool floor = false;
     /// Share rows (a_c = (share - in_c) w_c, rhs 0): the minimum share, the weight w ("land" in
     /// ha or "units") and the host type the row counts (-1: all). share < 0: a cap row.
     double share = -1;
@@ -80,6 +85,10 @@ struct TargetRow {
     double U = 0;
     double rho = 0; // cost of one unit over the target
     double P = 0;   // cost of one unit short of L
+    /// Fixed cost of any shortfall below L, however small: P x the row's largest column q, as if
+    /// a whole site were missing. Without it a sliver under the figure would cost less than the
+    /// site that closes it, and a binding figure would end a few m2 short.
+    double F = 0;
     bool binding = true;
     /// A row without a target of its own: it carries the columns of a group target's member type
     /// that has no target itself (T = L = 0, U = inf, no costs; q in ha).
@@ -186,8 +195,13 @@ void sort_by_density(const Model &model, std::vector<std::uint32_t> &columns);
 
 /// The cost of the jobs-housing deviation of a zone with `added` new units.
 double zone_cost(const Model &model, std::size_t zone, double added);
-/// The over/short cost of a target row supplying `supply`.
-double row_cost(const TargetRow &row, double supply);
+/// Whether a target row supplying `supply` is short of L (a part in a billion absorbs rounding).
+inline bool row_short(const TargetRow &row, double supply) {
+    return supply < row.L - 1e-9 * std::max(row.L, 1.0);
+}
+/// The over/short cost of a target row supplying `supply`, the fixed cost F included.
+/// `fixed`: false leaves F out (a search phase that may pass through small shortfalls).
+double row_cost(const TargetRow &row, double supply, bool fixed = true);
 /// The violation cost of a side row whose left-hand side is `lhs`.
 inline double side_cost(const SideRow &row, double lhs) {
     return lhs > row.rhs ? row.cost * (lhs - row.rhs) : 0.0;

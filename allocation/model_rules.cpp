@@ -48,10 +48,11 @@ struct SideRows {
         m.side_rows.push_back(std::move(r));
         return static_cast<std::uint32_t>(m.side_rows.size() - 1);
     }
-    /// One share row a year.
+    /// One share row a year; `floor`: a minimum share (else a cap, stored as a minimum of the
+    /// share outside it).
     std::vector<std::uint32_t> per_year(const std::string &rule, const std::string &unit,
-                                        bool binding, const std::string &what, double share,
-                                        int type) {
+                                        bool binding, bool floor, const std::string &what,
+                                        double share, int type) {
         std::vector<std::uint32_t> rows(Y);
         for (std::size_t y = 0; y < Y; ++y) {
             SideRow r;
@@ -62,6 +63,7 @@ struct SideRows {
             r.type = type;
             r.year = cfg.first_year + static_cast<int>(y);
             r.binding = binding;
+            r.floor = floor;
             r.label = what + ", " + std::to_string(r.year);
             rows[y] = new_row(std::move(r));
         }
@@ -81,7 +83,7 @@ void SideRows::rental_share() {
     if (R.rental_share) {
         const double share = R.rental_share->share;
         const auto rows =
-            per_year("rental_share", "ha", R.rental_share->binding,
+            per_year("rental_share", "ha", R.rental_share->binding, true,
                      "rental land >= " + pct(share) + " of residential land", share, -1);
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
@@ -153,7 +155,7 @@ void SideRows::zone_class_shares() {
     // Rule 7: a zone class's share of a type's land, each year.
     for (const auto &[cls, zr] : R.zone_classes) {
         for (const auto &[type, share] : zr.max_share) {
-            const auto rows = per_year("zone_class_share", "ha", true,
+            const auto rows = per_year("zone_class_share", "ha", true, false,
                                        type + " land in " + cls + " zones <= " + pct(share) +
                                            " of all " + type + " land",
                                        1.0 - share, cfg.type_index(type));
@@ -177,7 +179,7 @@ void SideRows::key_areas() {
             zone_mask(cfg, city, R.key_areas->zones, R.key_areas->line, "rules.key_areas.zones");
         const double share = R.key_areas->share;
         const auto rows =
-            per_year("key_areas", "units", R.key_areas->binding,
+            per_year("key_areas", "units", R.key_areas->binding, true,
                      "new units in key areas >= " + pct(share) + " of all", share, -1);
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
@@ -211,18 +213,20 @@ void SideRows::group_targets(const std::vector<std::vector<bool>> &target_mask) 
             r.binding = tg.binding;
             r.target = static_cast<int>(k);
             r.lower = true;
-            r.rhs = -T * (1.0 - tg.tolerance);
-            r.label = tg.type + " >= " + num(T * (1.0 - tg.tolerance)) + " " + r.unit;
+            r.floor = true;
+            r.rhs = -tg.lower_bound(T);
+            r.label = tg.type + " >= " + num(tg.lower_bound(T)) + " " + r.unit;
             lo[y] = new_row(r);
             // Above the target costs as for a target row (never pays); past the upper tolerance
             // ten times a binding shortfall (a target row's upper band is hard).
             r.lower = false;
+            r.floor = false;
             r.rhs = T;
             r.cost_factor = cfg.objective.over_target_cost;
             r.label = tg.type + " over the target " + num(T) + " " + r.unit;
             over[y] = new_row(r);
             if (!tg.at_least) {
-                r.rhs = T * (1.0 + tg.tolerance);
+                r.rhs = tg.upper_bound(T);
                 r.cost_factor = 10 * cfg.objective.short_binding_cost;
                 r.label = tg.type + " <= " + num(r.rhs) + " " + r.unit;
                 hi[y] = new_row(r);

@@ -95,6 +95,8 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
         // Relative slack for rounding: a part in a million of the row's scale.
         const double scale = std::max({std::abs(row.rhs), weight[s], 1.0});
         rc.met = rc.violation <= 1e-6 * scale;
+        rc.floor = row.floor;
+        rc.status = rc.met ? "met" : row.floor ? "short" : "over";
         if (row.share >= 0) {
             // lhs = share W - IN, so IN / W = share - lhs / W.
             rc.unit = "share";
@@ -217,22 +219,30 @@ std::vector<std::string> add_annual_table(const Model &m, const std::vector<std:
             r.unit = quantity_unit(tg.unit);
             r.target = tg.values[static_cast<std::size_t>(y)];
             r.tolerance = tg.tolerance;
+            r.lower_tolerance = tg.lower_tolerance;
             r.binding = tg.binding;
             r.at_least = tg.at_least;
             if (tg.types.empty()) {
                 r.supplied = row < m.rows.size() ? ev.row_supply[row] : 0.0;
             }
-            const double lo = r.target * (1.0 - r.tolerance);
-            const double hi = tg.at_least ? std::numeric_limits<double>::infinity()
-                                          : r.target * (1.0 + r.tolerance);
-            // A small absolute slack absorbs rounding in the last digit.
-            r.met = r.supplied >= lo - 1e-9 && r.supplied <= hi + 1e-9;
+            r.difference = r.supplied - r.target;
+            r.status = tg.status(r.target, r.supplied);
+            r.met = r.status == "met";
             if (!r.met) {
                 std::ostringstream os;
-                if (r.supplied < lo) {
-                    os << "short by " << fmt("%.2f", lo - r.supplied) << " " << r.unit
-                       << " below the lower tolerance (" << fmt("%.2f", r.target - r.supplied)
-                       << " below the target)";
+                const std::string pct =
+                    r.target > 0 ? " (" + fmt("%+.2f", 100.0 * r.difference / r.target) + " %)"
+                                 : "";
+                if (r.status == "within tolerance") {
+                    os << "within tolerance: " << fmt("%.2f", -r.difference) << " " << r.unit << pct
+                       << " under the figure, inside its lower allowance of "
+                       << fmt("%g", 100.0 * r.lower_tolerance) << " % (indicative)";
+                } else if (r.status == "short") {
+                    os << "short by " << fmt("%.2f", -r.difference) << " " << r.unit << pct;
+                    if (r.lower_tolerance > 0) {
+                        os << ", past its lower allowance of "
+                           << fmt("%g", 100.0 * r.lower_tolerance) << " %";
+                    }
                     if (row < m.rows.size()) {
                         auto [cause, detail] = explain::diagnose_short(m, row, used, r.unit);
                         r.cause = cause;
@@ -240,12 +250,13 @@ std::vector<std::string> add_annual_table(const Model &m, const std::vector<std:
                     }
                 } else {
                     r.cause = "over";
-                    os << "over by " << fmt("%.2f", r.supplied - hi) << " " << r.unit;
+                    os << "over by " << fmt("%.2f", r.difference) << " " << r.unit << pct
+                       << ", past its upper allowance of " << fmt("%g", 100.0 * r.tolerance)
+                       << " %";
                 }
                 r.note = os.str();
                 unmet.push_back(std::to_string(year) + " " + tg.type +
-                                (r.zones.empty() ? "" : " [" + r.zones + "]") + " (" + r.note +
-                                ")");
+                                (r.zones.empty() ? "" : " [" + r.zones + "]") + ": " + r.note);
             }
             plan.annual.push_back(std::move(r));
         }
@@ -292,14 +303,16 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     plan.rule_checks = check_rules(m, sol.chosen, ev);
     for (const RuleCheck &rc : plan.rule_checks) {
         if (!rc.met) {
-            unmet.push_back("rule " + rc.rule + ": " + rc.label + " (broken by " +
-                            fmt("%.2f", rc.violation) + " " + rc.violation_unit + ")");
+            unmet.push_back("rule " + rc.rule + ": " + rc.label + ": " + rc.status + " by " +
+                            fmt("%.2f", rc.violation) + " " + rc.violation_unit);
         }
     }
     if (unmet.empty()) {
         plan.status = "all targets met";
     } else {
-        plan.status = std::to_string(unmet.size()) + " target(s) or rule(s) not met: ";
+        plan.status = std::to_string(unmet.size()) + " of " +
+                      std::to_string(plan.annual.size() + plan.rule_checks.size()) +
+                      " target and rule rows not met: ";
         for (std::size_t i = 0; i < unmet.size(); ++i) {
             plan.status += (i ? "; " : "") + unmet[i];
         }

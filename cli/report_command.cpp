@@ -58,7 +58,7 @@ class ReportCommand final : public Command {
         for (const auto &r : d.annual) {
             std::snprintf(line, sizeof line, "%-6d %-20s %-6s %12.2f %12.2f  %s\n", r.year,
                           r.type.c_str(), r.unit.c_str(), r.target, r.supplied,
-                          r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+                          status_display(r.status, r.binding).c_str());
             out << line;
         }
         out << "solver: " << d.meta("solver") << "; " << d.parcels.size()

@@ -12,28 +12,28 @@ namespace landalloc::cli {
 
 void print_summary(std::ostream &out, const Plan &plan) {
     char line[512];
-    std::snprintf(line, sizeof line, "%-6s %-20s %-6s %12s %12s %8s %9s %10s  %s\n", "year",
-                  "housing type", "unit", "target", "supplied", "parcels", "land ha", "units",
-                  "status");
+    std::snprintf(line, sizeof line, "%-6s %-20s %-6s %12s %12s %11s %8s %9s %10s  %s\n", "year",
+                  "housing type", "unit", "target", "supplied", "difference", "parcels", "land ha",
+                  "units", "status");
     out << line;
     for (const auto &r : plan.annual) {
         const std::string type = r.zones.empty() ? r.type : r.type + " [" + r.zones + "]";
-        std::snprintf(line, sizeof line, "%-6d %-20s %-6s %12.2f %12.2f %8d %9.2f %10.0f  %s\n",
-                      r.year, type.c_str(), r.unit.c_str(), r.target, r.supplied, r.parcels,
-                      r.supplied_ha, r.supplied_units,
-                      r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+        std::snprintf(line, sizeof line,
+                      "%-6d %-20s %-6s %12.2f %12.2f %+11.2f %8d %9.2f %10.0f  %s\n", r.year,
+                      type.c_str(), r.unit.c_str(), r.target, r.supplied, r.difference, r.parcels,
+                      r.supplied_ha, r.supplied_units, status_display(r.status, r.binding).c_str());
         out << line;
     }
     for (const auto &r : plan.rule_checks) {
         if (r.unit == "share") {
             std::snprintf(line, sizeof line, "rule %-16s %-60s %6.1f %% (needs %s%.1f %%)  %s\n",
                           r.rule.c_str(), r.label.c_str(), 100 * r.actual,
-                          r.rule == "zone_class_share" ? "<= " : ">= ", 100 * r.limit,
-                          r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+                          r.floor ? ">= " : "<= ", 100 * r.limit,
+                          status_display(r.status, r.binding).c_str());
         } else {
             std::snprintf(line, sizeof line, "rule %-16s %-60s %.2f of %.2f %s  %s\n",
                           r.rule.c_str(), r.label.c_str(), r.actual, r.limit, r.unit.c_str(),
-                          r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
+                          status_display(r.status, r.binding).c_str());
         }
         out << line;
     }
@@ -48,8 +48,12 @@ void print_summary(std::ostream &out, const Plan &plan) {
         }
     }
     for (const auto &[type, b] : bundled) {
-        const bool counted = std::any_of(plan.annual.begin(), plan.annual.end(),
-                                         [&](const AnnualRow &r) { return r.type == type; });
+        // Counted by a target of the type, or by a group target with it as a member.
+        const bool counted =
+            std::any_of(plan.annual.begin(), plan.annual.end(), [&](const AnnualRow &r) {
+                const std::string members = "+" + r.type + "+";
+                return members.find("+" + type + "+") != std::string::npos;
+            });
         std::snprintf(line, sizeof line, "bundled: %s %.0f m2 (%.0f units) on %.0f sites%s\n",
                       type.c_str(), b[0], b[1], b[2],
                       counted ? "" : "; no target counts it (add a target for the type)");

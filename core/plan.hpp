@@ -67,20 +67,26 @@ struct CityBalance {
 struct AnnualRow {
     int year = 0;
     std::string type;
-    std::string zones; // the target's zones ("" for the whole city), or "near <zone>" (rule 11)
-    std::string unit;  // ha, m2 or units: the unit of `target` and `supplied`
-    double target = 0;
-    double tolerance = 0;  // relative
-    bool binding = true;   // 约束性 (true) or 预期性 (false)
-    bool at_least = false; // 不少于: only the lower band applies
+    std::string zones;    // the target's zones ("" for the whole city), or "near <zone>" (rule 11)
+    std::string unit;     // ha, m2 or units: the unit of `target` and `supplied`
+    double target = 0;    // the figure
+    double tolerance = 0; // upper allowance, relative
+    double lower_tolerance = 0; // lower allowance of an indicative "about" figure, relative
+    bool binding = true;        // 约束性 (true) or 预期性 (false)
+    bool at_least = false;      // 不少于: the figure is a floor, no upper allowance
     double supplied = 0;
     double supplied_ha = 0;
     double supplied_floor_m2 = 0;
     double supplied_units = 0;
     int parcels = 0;
-    bool met = false;  // supplied within target x (1 +- tolerance)
+    double difference = 0; // supplied - target, signed
+    /// "met" (target <= supplied <= target x (1 + tolerance), no upper end when at_least),
+    /// "within tolerance" (indicative: target x (1 - lower_tolerance) <= supplied < target),
+    /// "short" or "over".
+    std::string status;
+    bool met = false;  // status == "met"
     std::string note;  // why not met, when not
-    std::string cause; // when not met: no_eligible_land, competition or over
+    std::string cause; // when short or over: no_eligible_land, competition or over
 };
 
 /// How the plan keeps one row of a rule (rental share, park cap, key areas, zone-class share).
@@ -95,7 +101,22 @@ struct RuleCheck {
     std::string violation_unit; // ha, m2 or units
     bool binding = true;
     bool met = true;
+    bool floor = true;  // a minimum (actual >= limit), else a cap (actual <= limit)
+    std::string status; // "met", or "short" (a minimum not reached) or "over" (a cap passed)
 };
+
+/// A row's status word as the terminal and the report print it: "met", "within tolerance", and
+/// "short" or "over" in capitals with "(binding)" when the row binds.
+inline std::string status_display(const std::string &status, bool binding) {
+    if (status == "met" || status == "within tolerance" || !binding) {
+        return status;
+    }
+    std::string s;
+    for (char ch : status) {
+        s += static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    }
+    return s + " (binding)";
+}
 
 /// Why a candidate parcel was not allocated.
 struct Rejection {

@@ -142,10 +142,11 @@ gis::LayerData annual_plan_layer(const Plan &plan) {
         feats.push_back({++fid,
                          {},
                          {static_cast<std::int64_t>(r.year), r.type, text_or_null(r.zones), r.unit,
-                          round_to(r.target, 4), r.tolerance, flag(r.binding), flag(r.at_least),
-                          round_to(r.supplied, 4), round_to(r.supplied_ha, 4),
+                          round_to(r.target, 4), r.tolerance, r.lower_tolerance, flag(r.binding),
+                          flag(r.at_least), round_to(r.supplied, 4), round_to(r.supplied_ha, 4),
                           round_to(r.supplied_floor_m2, 1), round_to(r.supplied_units, 1),
-                          static_cast<std::int64_t>(r.parcels), flag(r.met), r.note, r.cause}});
+                          static_cast<std::int64_t>(r.parcels), round_to(r.difference, 4), r.status,
+                          flag(r.met), r.note, r.cause}});
     }
     return make_layer(schema::annual_plan, {}, std::move(feats));
 }
@@ -158,8 +159,8 @@ gis::LayerData rule_checks_layer(const Plan &plan) {
             {++fid,
              {},
              {r.rule, r.label, r.year > 0 ? Value(static_cast<std::int64_t>(r.year)) : Value(),
-              r.unit, round_to(r.actual, 6), round_to(r.limit, 6), round_to(r.violation, 4),
-              r.violation_unit, flag(r.binding), flag(r.met)}});
+              r.unit, r.floor ? ">=" : "<=", round_to(r.actual, 6), round_to(r.limit, 6),
+              round_to(r.violation, 4), r.violation_unit, flag(r.binding), r.status, flag(r.met)}});
     }
     return make_layer(schema::rule_checks, {}, std::move(feats));
 }

@@ -124,7 +124,9 @@ void read_annual(ReportData &d, const gis::LayerData &layer) {
               supplied = f.index({L, "supplied"}), ha = f.index({L, "supplied_ha"}),
               floor = f.index({L, "supplied_floor_m2"}), units = f.index({L, "supplied_units"}),
               parcels = f.index({L, "parcels"}), met = f.index({L, "met"}),
-              note = f.index({L, "note"}), cause = f.index({L, "cause"}, /*required=*/false),
+              status = f.index({L, "status"}), difference = f.index({L, "difference"}),
+              lower_tol = f.index({L, "lower_tolerance"}), note = f.index({L, "note"}),
+              cause = f.index({L, "cause"}, /*required=*/false),
               zones = f.index({L, "zones"}, /*required=*/false);
     for (const auto &feat : layer.features) {
         AnnualRow r;
@@ -145,6 +147,9 @@ void read_annual(ReportData &d, const gis::LayerData &layer) {
         r.supplied_units = f.number(feat, units);
         r.parcels = static_cast<int>(f.number(feat, parcels));
         r.met = f.number(feat, met) != 0;
+        r.status = f.text(feat, status);
+        r.difference = f.number(feat, difference);
+        r.lower_tolerance = f.number(feat, lower_tol);
         r.note = f.text(feat, note);
         d.annual.push_back(std::move(r));
         d.annual_causes.push_back(f.text(feat, cause));
@@ -159,7 +164,8 @@ void read_rules(ReportData &d, const gis::LayerData &layer) {
               year = f.index({L, "year"}), unit = f.index({L, "unit"}),
               actual = f.index({L, "actual"}), required = f.index({L, "required"}),
               violation = f.index({L, "violation"}), vunit = f.index({L, "violation_unit"}),
-              binding = f.index({L, "binding"}), met = f.index({L, "met"});
+              binding = f.index({L, "binding"}), met = f.index({L, "met"}),
+              status = f.index({L, "status"}), sense = f.index({L, "sense"});
     for (const auto &feat : layer.features) {
         RuleCheck r;
         r.rule = f.text(feat, rule);
@@ -173,6 +179,8 @@ void read_rules(ReportData &d, const gis::LayerData &layer) {
         r.violation_unit = f.text(feat, vunit);
         r.binding = f.number(feat, binding) != 0;
         r.met = f.number(feat, met) != 0;
+        r.status = f.text(feat, status);
+        r.floor = f.text(feat, sense) == ">=";
         d.rules.push_back(std::move(r));
     }
 }

@@ -217,37 +217,40 @@ std::string render_report_html(const ReportData &d) {
           << bar_chart(rows, housing_type_colour(types[t], t));
     }
     s << "<table id=\"annual\">\n<tr><th>year</th><th>housing type</th><th>unit</th>"
-         "<th>target</th><th>tolerance</th><th>binding</th><th>supplied</th><th>land ha</th>"
-         "<th>floor area m²</th><th>units</th><th>parcels</th><th>met</th></tr>\n";
+         "<th>target</th><th>tolerance</th><th>binding</th><th>supplied</th><th>difference</th>"
+         "<th>land ha</th><th>floor area m²</th><th>units</th><th>parcels</th><th>status</th>"
+         "</tr>\n";
     for (const auto &r : d.annual) {
         s << "<tr class=\"annual" << (r.met ? "" : " unmet") << "\" data-year=\"" << r.year
           << "\" data-type=\"" << esc(r.type) << "\"><td>" << r.year << "</td><td>" << esc(r.type)
           << "</td><td>" << esc(r.unit) << "</td><td class=\"n\">" << num(r.target)
-          << "</td><td class=\"n\">" << num(r.tolerance * 100, 1) << " %</td><td>"
-          << (r.binding ? "binding" : "indicative") << "</td><td class=\"n\">" << num(r.supplied)
-          << "</td><td class=\"n\">" << num(r.supplied_ha) << "</td><td class=\"n\">"
-          << num(r.supplied_floor_m2, 0) << "</td><td class=\"n\">" << num(r.supplied_units, 0)
-          << "</td><td class=\"n\">" << r.parcels << "</td><td>" << (r.met ? "yes" : "no")
-          << "</td></tr>\n";
+          << "</td><td class=\"n\">"
+          << (r.lower_tolerance > 0 ? "-" + num(r.lower_tolerance * 100, 1) + " / " : "") << "+"
+          << num(r.tolerance * 100, 1) << " %</td><td>" << (r.binding ? "binding" : "indicative")
+          << "</td><td class=\"n\">" << num(r.supplied) << "</td><td class=\"n\">"
+          << (r.difference >= 0 ? "+" : "") << num(r.difference) << "</td><td class=\"n\">"
+          << num(r.supplied_ha) << "</td><td class=\"n\">" << num(r.supplied_floor_m2, 0)
+          << "</td><td class=\"n\">" << num(r.supplied_units, 0) << "</td><td class=\"n\">"
+          << r.parcels << "</td><td>" << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
     }
     s << "</table>\n";
 
     // Rules of the housing plan.
     if (!d.rules.empty()) {
         s << "<h2>Rules</h2>\n<table id=\"rules\">\n<tr><th>rule</th><th>requirement</th>"
-             "<th>achieved</th><th>required</th><th>broken by</th><th>binding</th><th>met</th>"
+             "<th>achieved</th><th>required</th><th>broken by</th><th>binding</th><th>status</th>"
              "</tr>\n";
         for (const auto &r : d.rules) {
             const bool share = r.unit == "share";
             s << "<tr class=\"rule" << (r.met ? "" : " unmet") << "\"><td>" << esc(r.rule)
               << "</td><td>" << esc(r.label) << "</td><td class=\"n\">"
               << (share ? num(100 * r.actual, 1) + " %" : num(r.actual) + " " + esc(r.unit))
-              << "</td><td class=\"n\">"
+              << "</td><td class=\"n\">" << (r.floor ? "&ge; " : "&le; ")
               << (share ? num(100 * r.limit, 1) + " %" : num(r.limit) + " " + esc(r.unit))
               << "</td><td class=\"n\">"
               << (r.met ? std::string("") : num(r.violation) + " " + esc(r.violation_unit))
               << "</td><td>" << (r.binding ? "binding" : "indicative") << "</td><td>"
-              << (r.met ? "yes" : "no") << "</td></tr>\n";
+              << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
         }
         s << "</table>\n";
     }
@@ -255,10 +258,11 @@ std::string render_report_html(const ReportData &d) {
     // Shortfalls.
     s << "<h2>Shortfalls</h2>\n";
     if (unmet == 0) {
-        s << "<p id=\"shortfalls\">Every target is met within its tolerance.</p>\n";
+        s << "<p id=\"shortfalls\">Every target is met: supplied at or above its figure.</p>\n";
     } else {
         s << "<table id=\"shortfalls\">\n<tr><th>year</th><th>housing type</th><th>binding</th>"
-             "<th>target</th><th>supplied</th><th>difference</th><th>note</th></tr>\n";
+             "<th>target</th><th>supplied</th><th>difference</th><th>status</th><th>note</th>"
+             "</tr>\n";
         for (std::size_t i = 0; i < d.annual.size(); ++i) {
             const auto &r = d.annual[i];
             if (r.met) {
@@ -271,7 +275,8 @@ std::string render_report_html(const ReportData &d) {
             s << "<tr><td>" << r.year << "</td><td>" << esc(r.type) << "</td><td>"
               << (r.binding ? "binding" : "indicative") << "</td><td class=\"n\">" << num(r.target)
               << " " << esc(r.unit) << "</td><td class=\"n\">" << num(r.supplied)
-              << "</td><td class=\"n\">" << num(r.supplied - r.target) << "</td><td>" << esc(note)
+              << "</td><td class=\"n\">" << num(r.difference) << "</td><td>"
+              << esc(status_display(r.status, r.binding)) << "</td><td>" << esc(note)
               << "</td></tr>\n";
         }
         s << "</table>\n";

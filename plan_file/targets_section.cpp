@@ -107,8 +107,8 @@ void parse_targets(const Ctx &ctx, const toml::node *targets, PlanConfig &cfg) {
         const auto &t = *node.as_table();
         const std::string prefix = "targets[" + std::to_string(i++) + "].";
         ctx.check_keys(t, prefix,
-                       {"type", "types", "unit", "values", "total", "tolerance", "binding",
-                        "at_least", "zones", "displaced_from", "demand"});
+                       {"type", "types", "unit", "values", "total", "tolerance", "lower_tolerance",
+                        "binding", "at_least", "zones", "displaced_from", "demand"});
         Target tg;
         tg.line = static_cast<int>(t.source().begin.line);
         read_types(ctx, node, prefix, cfg, tg);
@@ -133,6 +133,13 @@ void parse_targets(const Ctx &ctx, const toml::node *targets, PlanConfig &cfg) {
         tg.tolerance = ctx.number(t, prefix, "tolerance", tg.tolerance, 0.0, 1.0);
         tg.binding = ctx.boolean(t, prefix, "binding", tg.binding);
         tg.at_least = ctx.boolean(t, prefix, "at_least", tg.at_least);
+        tg.lower_tolerance = ctx.number(t, prefix, "lower_tolerance", tg.lower_tolerance, 0.0, 1.0);
+        if (tg.lower_tolerance > 0 && (tg.binding || tg.at_least)) {
+            ctx.fail(t.get("lower_tolerance"), prefix + "lower_tolerance",
+                     std::string("a ") + (tg.binding ? "binding" : "\"at least\"") +
+                         " figure is met only at or above it; lower_tolerance is for an "
+                         "indicative \"about\" figure (binding = false, at_least = false)");
+        }
         tg.demand = ctx.text(t, prefix, "demand", tg.demand);
         if (!tg.demand.empty() && tg.demand != "housing" && tg.demand != "talent") {
             ctx.fail(t.get("demand"), prefix + "demand",

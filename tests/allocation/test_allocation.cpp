@@ -120,9 +120,11 @@ TEST(Greedy, ShortfallIsReportedWithCause) {
     const AnnualRow &r = plan.annual[1];
     EXPECT_FALSE(r.met);
     EXPECT_DOUBLE_EQ(r.supplied, 1.0);
-    // Lower tolerance 4.75 ha - 1 ha supplied = 3.75 ha short; nothing eligible left.
-    EXPECT_NE(r.note.find("short by 3.75 ha"), std::string::npos) << r.note;
-    // Only 3 ha are eligible by 2022 in all, below the 4.75 ha lower tolerance.
+    // A binding figure of 5 ha - 1 ha supplied = 4 ha short; nothing eligible left.
+    EXPECT_EQ(r.status, "short");
+    EXPECT_DOUBLE_EQ(r.difference, -4.0);
+    EXPECT_NE(r.note.find("short by 4.00 ha"), std::string::npos) << r.note;
+    // Only 3 ha are eligible by 2022 in all, below the 5 ha figure.
     EXPECT_EQ(r.cause, "no_eligible_land");
     EXPECT_NE(r.note.find("not enough eligible land available by 2022: 3.00 ha on offer in all"),
               std::string::npos)

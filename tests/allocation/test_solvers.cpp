@@ -2,6 +2,7 @@
 // both report valid bounds; unmet targets are diagnosed; every rejected candidate has a reason.
 
 #include "allocation//exact.hpp"
+#include "allocation/explain.hpp"
 #include "allocation/greedy.hpp"
 #include "allocation/heuristic.hpp"
 #include "allocation/model.hpp"
@@ -98,8 +99,8 @@ TEST(Model, EvaluationMatchesHandComputedObjective) {
     double penalties = 0;
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const auto &row = m.rows[r];
-        penalties +=
-            row.rho * std::max(0.0, supply[r] - row.T) + row.P * std::max(0.0, row.L - supply[r]);
+        penalties += row.rho * std::max(0.0, supply[r] - row.T) +
+                     row.P * std::max(0.0, row.L - supply[r]) + (supply[r] < row.L ? row.F : 0.0);
     }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         const double d = m.zones[z].dwellings + units[z];
@@ -134,9 +135,18 @@ TEST(Solvers, HeuristicWithinOnePercentOfOptimumWithValidBounds) {
             const Solution heur = HeuristicAllocator(HeuristicOptions{}).solve(in.model);
             // (CBC alone may return a weak plan on a loaded machine; its bound stays valid.)
             const double best_bound = std::min(exact.report.bound, heur.report.bound);
+            const Evaluation he = evaluate(in.model, heur.chosen);
+            std::string shorts;
+            for (std::size_t r = 0; r < in.model.rows.size(); ++r) {
+                if (row_short(in.model.rows[r], he.row_supply[r])) {
+                    shorts += " row " + std::to_string(r) + " " + std::to_string(he.row_supply[r]) +
+                              "/" + std::to_string(in.model.rows[r].L) + " F " +
+                              std::to_string(in.model.rows[r].F);
+                }
+            }
             EXPECT_GE(heur.report.objective, 0.99 * best_bound)
-                << "heuristic " << heur.report.objective << ", CBC " << exact.report.objective
-                << " (bound " << exact.report.bound << ")";
+                << shorts << " heuristic " << heur.report.objective << ", CBC "
+                << exact.report.objective << " (bound " << exact.report.bound << ")";
             // Reported objectives are the evaluation of the plans returned.
             EXPECT_NEAR(evaluate(in.model, exact.chosen).objective, exact.report.objective,
                         1e-9 * std::abs(exact.report.objective));
@@ -317,16 +327,28 @@ tolerance = 0.0
         sc.method = method;
         const Plan plan = make_plan(city, cfg, *make_allocator(sc, city.parcels.size()));
         ASSERT_EQ(plan.annual.size(), 3u);
+        // 2021 cannot reach its 30 ha with the 10 ha on offer. Any shortfall costs a fixed
+        // charge, so the optimum (exact) meets 2022's 5 ha in full from the same parcels and
+        // leaves 2021 at 5 ha; the heuristic's one-parcel moves may stop at 10 ha in 2021 and
+        // 2022 short. Either way the diagnosis must say why.
         const AnnualRow &r2021 = plan.annual[0];
-        EXPECT_FALSE(r2021.met);
-        EXPECT_DOUBLE_EQ(r2021.supplied, 10.0); // all 10 ha on offer
-        EXPECT_EQ(r2021.cause, "no_eligible_land");
-        EXPECT_NE(r2021.note.find("short by 20.00 ha"), std::string::npos) << r2021.note;
-        EXPECT_NE(r2021.note.find("not available until 2023"), std::string::npos) << r2021.note;
-        // 2022: the 2021 parcels are used up.
         const AnnualRow &r2022 = plan.annual[1];
-        EXPECT_FALSE(r2022.met);
-        EXPECT_EQ(r2022.cause, "competition");
+        EXPECT_FALSE(r2021.met);
+        EXPECT_EQ(r2021.status, "short");
+        EXPECT_DOUBLE_EQ(r2021.supplied + r2022.supplied, 10.0); // all 10 ha on offer
+        if (std::string(method) == "exact") {
+            EXPECT_DOUBLE_EQ(r2021.supplied, 5.0);
+        }
+        EXPECT_EQ(r2021.cause, "no_eligible_land");
+        EXPECT_NE(
+            r2021.note.find("short by " + explain::fmt("%.2f", 30.0 - r2021.supplied) + " ha"),
+            std::string::npos)
+            << r2021.note;
+        EXPECT_NE(r2021.note.find("not available until 2023"), std::string::npos) << r2021.note;
+        if (r2022.status != "met") {
+            // The 2021 parcels are used up.
+            EXPECT_EQ(r2022.cause, "competition");
+        }
         EXPECT_TRUE(plan.annual[2].met);
         EXPECT_FALSE(plan.binding_targets_met());
         EXPECT_NE(plan.status.find("2021 commercial"), std::string::npos);

@@ -115,7 +115,7 @@ values = [100000.0]
     const std::string out = dir.path("plan.gpkg");
     const auto r = run_cli({"plan", city, "--plan", plan, "--out", out});
     EXPECT_EQ(r.code, 6) << r.err;
-    EXPECT_NE(r.err.find("2021 commercial (short by"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("2021 commercial: short by"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::exists(out));
 }
 

@@ -202,11 +202,13 @@ TEST(QgisOutputs, ReportHoldsTheAnnualFiguresOfTheGeoPackage) {
         const std::string type = f->GetFieldAsString("housing_type");
         // <tr class="annual..." data-year="Y" data-type="T"><td>Y</td><td>T</td><td>unit</td>
         // <td class="n">target</td><td class="n">tol</td><td>binding</td><td class="n">supplied
-        const std::regex row("<tr class=\"annual[^\"]*\" data-year=\"" + year + "\" data-type=\"" +
-                             type +
-                             "\"><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td "
-                             "class=\"n\">([-0-9.]+)</td><td class=\"n\">[^<]*</td><td>[^<]*"
-                             "</td><td class=\"n\">([-0-9.]+)</td><td class=\"n\">([-0-9.]+)</td>");
+        // </td><td class="n">difference</td><td class="n">land ha
+        const std::regex row(
+            "<tr class=\"annual[^\"]*\" data-year=\"" + year + "\" data-type=\"" + type +
+            "\"><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td "
+            "class=\"n\">([-0-9.]+)</td><td class=\"n\">[^<]*</td><td>[^<]*"
+            "</td><td class=\"n\">([-0-9.]+)</td><td class=\"n\">[-+0-9.]+</td><td "
+            "class=\"n\">([-0-9.]+)</td>");
         std::smatch m;
         ASSERT_TRUE(std::regex_search(html, m, row)) << "no row for " << year << " " << type;
         EXPECT_EQ(m[1].str(), f->GetFieldAsString("unit"));
