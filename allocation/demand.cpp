@@ -331,9 +331,23 @@ void apply_demand(PlanConfig &cfg, const City &city) {
         if (!cfg.demand.present) {
             target_fail(cfg, i, "the plan has no [demand] table");
         }
+        // A district in the target's zones stands for its zones (as in zone_mask).
+        std::vector<std::string> zones;
         for (const auto &z : tg.zones) {
-            if (zone_index(city, z) == k_none) {
-                target_fail(cfg, i, "zone '" + z + "' in its zones is not a zone of the city");
+            if (zone_index(city, z) != k_none) {
+                zones.push_back(z);
+                continue;
+            }
+            const std::size_t before = zones.size();
+            for (const Zone &zone : city.zones) {
+                if (zone.district == z) {
+                    zones.push_back(zone.id);
+                }
+            }
+            if (zones.size() == before) {
+                target_fail(cfg, i,
+                            "'" + z +
+                                "' in its zones is neither a zone nor a district of the city");
             }
         }
         const int ti = cfg.type_index(tg.type);
@@ -348,7 +362,7 @@ void apply_demand(PlanConfig &cfg, const City &city) {
                     breakdown = compute_by_zone(cfg, city);
                 }
                 // The horizon's total, split evenly over its years.
-                per_year_m2 = housing_demand_m2(cfg, *breakdown, tg.type, tg.zones) / cfg.years();
+                per_year_m2 = housing_demand_m2(cfg, *breakdown, tg.type, zones) / cfg.years();
             } else if (tg.demand == "talent") {
                 for (const auto &e : cfg.demand.talent) {
                     for (const auto &z : e.zones) {
@@ -359,7 +373,7 @@ void apply_demand(PlanConfig &cfg, const City &city) {
                         }
                     }
                 }
-                per_year_m2 = talent_demand_m2(cfg.demand, tg.zones);
+                per_year_m2 = talent_demand_m2(cfg.demand, zones);
             } else {
                 throw DemandError("'" + tg.demand + "' is not a demand; use housing or talent");
             }

@@ -29,7 +29,27 @@ std::vector<bool> zone_mask(const PlanConfig &cfg, const City &city,
                             const std::vector<std::string> &ids, int line, const std::string &key) {
     std::vector<bool> mask(city.zones.size(), false);
     for (const auto &id : ids) {
-        mask[static_cast<std::size_t>(zone_by_id(cfg, city, id, line, key))] = true;
+        // A zone id names the zone; a district id every zone of the district (the loader
+        // refuses a district id that is also a zone id).
+        auto zone = std::find_if(city.zones.begin(), city.zones.end(),
+                                 [&](const Zone &z) { return z.id == id; });
+        if (zone != city.zones.end()) {
+            mask[static_cast<std::size_t>(zone - city.zones.begin())] = true;
+            continue;
+        }
+        bool any = false;
+        for (std::size_t z = 0; z < city.zones.size(); ++z) {
+            if (city.zones[z].district == id) {
+                mask[z] = true;
+                any = true;
+            }
+        }
+        if (!any) {
+            throw PlanFileError(cfg.where(line) + ": key '" + key + "': '" + id +
+                                "' is neither a zone id nor a district id (zone ids are the zones "
+                                "layer's 'id' field, district ids its 'district' field or the "
+                                "districts layer's 'id'); fix the id");
+        }
     }
     return mask;
 }

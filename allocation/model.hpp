@@ -163,8 +163,9 @@ void add_coefficients(const Model &m, std::uint32_t c, double sign, std::vector<
 /// within the upper tolerance U, given the rows' current `supply`.
 bool fits_upper(const Model &m, std::uint32_t c, const std::vector<double> &supply);
 
-/// The zones named by `ids`, as a mask over City::zones; a PlanFileError naming `key` and `line`
-/// for an id the zones layer does not have.
+/// The zones named by `ids`, as a mask over City::zones: an id names a zone, or a district
+/// (Zone::district) for all its zones; a PlanFileError naming `key` and `line` for an id that is
+/// neither.
 std::vector<bool> zone_mask(const PlanConfig &cfg, const City &city,
                             const std::vector<std::string> &ids, int line, const std::string &key);
 

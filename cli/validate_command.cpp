@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <optional>
 #include <ostream>
+#include <set>
+#include <string>
 
 namespace landalloc::cli {
 
@@ -86,6 +88,9 @@ class ValidateCommand final : public Command {
                        << describe_synth(make_synth_options(cfg)) << "\n";
             }
             layer_line("zones", spec.zones);
+            if (spec.districts) {
+                layer_line("districts", *spec.districts);
+            }
             layer_line("stations", spec.stations);
             layer_line("parks", spec.parks);
             layer_line("parcels", spec.parcels);
@@ -95,10 +100,18 @@ class ValidateCommand final : public Command {
             if (!city.crs_note.empty()) {
                 io.out << city.crs_note << "\n";
             }
-            io.out << "read: " << city.city.zones.size() << " zones, " << city.city.stations.size()
-                   << " stations, " << city.city.parks.size() << " industrial parks, "
-                   << city.city.constraints.size() << " constraints, " << city.city.parcels.size()
-                   << " candidate parcels\n";
+            std::set<std::string> districts;
+            for (const Zone &z : city.city.zones) {
+                if (!z.district.empty()) {
+                    districts.insert(z.district);
+                }
+            }
+            io.out << "read: " << city.city.zones.size() << " zones"
+                   << (districts.empty() ? ""
+                                         : " in " + std::to_string(districts.size()) + " districts")
+                   << ", " << city.city.stations.size() << " stations, " << city.city.parks.size()
+                   << " industrial parks, " << city.city.constraints.size() << " constraints, "
+                   << city.city.parcels.size() << " candidate parcels\n";
             report.print(io.out, m_opt.examples);
         }
         if (!m_opt.out.empty()) {

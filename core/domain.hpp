@@ -33,6 +33,11 @@ struct Zone {
     double area_m2 = 0;
     double x = 0; // the centroid, or an interior point when the centroid falls outside
     double y = 0;
+    /// The district (区/县) the zone (街道/板块) lies in: its id, "" when none, and its name
+    /// (the id when the inputs give none). A plan file's zone list may name a district for all
+    /// its zones (allocation/model.hpp zone_mask).
+    std::string district{};
+    std::string district_name{};
 };
 
 struct Station {

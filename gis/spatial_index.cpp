@@ -42,6 +42,15 @@ std::vector<std::size_t> BoxIndex::nearest(Point p, std::size_t k) const {
     return out;
 }
 
+std::size_t PolygonIndex::covering(Point p) const {
+    for (std::size_t i : m_boxes.query(Bounds{p.x, p.y, p.x, p.y})) {
+        if (m_geoms[i].covers_point(p)) {
+            return i;
+        }
+    }
+    return npos;
+}
+
 PointIndex::PointIndex(const std::vector<Point> &points) {
     std::vector<Value> values;
     values.reserve(points.size());

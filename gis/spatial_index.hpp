@@ -39,6 +39,22 @@ class BoxIndex {
     bgi::rtree<Value, bgi::rstar<16>> m_tree;
 };
 
+/// Polygons queried for the one covering a point: boxes narrow the candidates, GEOS decides.
+/// Keeps a reference to `geoms`, which must outlive it.
+class PolygonIndex {
+  public:
+    explicit PolygonIndex(const std::vector<Geometry> &geoms) : m_geoms(geoms), m_boxes(geoms) {}
+
+    /// The lowest index of the polygons covering p (its boundary included), or npos.
+    std::size_t covering(Point p) const;
+
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  private:
+    const std::vector<Geometry> &m_geoms;
+    BoxIndex m_boxes;
+};
+
 /// Points of items, queried for the nearest ones.
 class PointIndex {
   public:

@@ -105,6 +105,10 @@ const std::vector<FieldMap::Entry> &FieldMap::entries() {
         {"dwellings", "zones", true, &FieldMap::dwellings},
         {"zone_class", "zones", false, &FieldMap::zone_class},
         {"destock_months", "zones", false, &FieldMap::destock_months},
+        {"district", "zones", false, &FieldMap::district},
+        {"district_name", "zones", false, &FieldMap::district_name},
+        {"districts_id", "districts", true, &FieldMap::districts_id},
+        {"districts_name", "districts", false, &FieldMap::districts_name},
         {"station_id", "stations", true, &FieldMap::station_id},
         {"station_name", "stations", false, &FieldMap::station_name},
         {"mode", "stations", false, &FieldMap::mode},
@@ -172,6 +176,9 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
     }
     for (const auto &ref : spec.constraints) {
         layers.push_back(read_raw("constraints", ref, memory, report));
+    }
+    if (spec.districts) {
+        layers.push_back(read_raw("districts", *spec.districts, memory, report));
     }
     out.crs = working_crs(spec, layers, out.crs_note, report);
     out.city.crs = out.crs.label();

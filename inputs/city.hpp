@@ -28,6 +28,10 @@ struct FieldMap {
     std::string zone_id = "id", zone_name = "name", population = "population", jobs = "jobs",
                 dwellings = "dwellings", zone_class = "zone_class",
                 destock_months = "destock_months";
+    // zones: the district (区/县) each zone (街道/板块) lies in, when the layer says
+    std::string district = "district", district_name = "district_name";
+    // districts (the optional layer of districts containing the zones)
+    std::string districts_id = "id", districts_name = "name";
     // stations
     std::string station_id = "id", station_name = "name", mode = "mode", line = "line",
                 opening_year = "opening_year";
@@ -43,7 +47,7 @@ struct FieldMap {
     /// One logical attribute: its plan-file key (`[inputs.fields]`), layer and member.
     struct Entry {
         const char *key;
-        const char *layer; // zones, stations, parks, parcels, constraints
+        const char *layer; // zones, districts, stations, parks, parcels, constraints
         bool required;
         std::string FieldMap::*member;
     };
@@ -68,6 +72,9 @@ struct GenerateSpec {
 
 struct InputSpec {
     LayerRef zones;
+    /// The districts (区/县) containing the zones: each zone takes the district holding its
+    /// interior point. DEFAULT: none (the zones layer's district field, if any, says).
+    std::optional<LayerRef> districts;
     LayerRef stations;
     LayerRef parks;
     LayerRef parcels;

@@ -51,6 +51,7 @@ void canonical_order(LoadedCity &c) {
 void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
     City &city = loaded.city;
     const gis::BoxIndex zone_index(loaded.zone_geoms);
+    const gis::PolygonIndex zone_cover(loaded.zone_geoms);
     const gis::BoxIndex park_index(loaded.park_geoms);
     const gis::BoxIndex constraint_index(loaded.constraint_geoms);
     std::vector<gis::Point> station_points;
@@ -84,14 +85,10 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         const gis::Point ip = g.interior_point();
         p.x = ip.x;
         p.y = ip.y;
-        const gis::Bounds pb{ip.x, ip.y, ip.x, ip.y};
 
         // Zone: the one holding the interior point (lowest index on shared edges).
-        for (std::size_t z : zone_index.query(pb)) {
-            if (loaded.zone_geoms[z].covers_point(ip)) {
-                p.zone = static_cast<int>(z);
-                break;
-            }
+        if (const std::size_t z = zone_cover.covering(ip); z != gis::PolygonIndex::npos) {
+            p.zone = static_cast<int>(z);
         }
 
         // Stations: nearest and count within the radius, from the interior point.

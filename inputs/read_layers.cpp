@@ -1,11 +1,13 @@
 #include "inputs/read_layers.hpp"
 
 #include "core/errors.hpp"
+#include "gis/spatial_index.hpp"
 #include "inputs/layer_checker.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <span>
 #include <sstream>
 
 namespace landalloc::detail {
@@ -73,6 +75,34 @@ const LayerTable<Zone, gis::Geometry> k_zone_table = {
         {&FieldMap::dwellings, Need::unless_zone_values, true, amount_into<&Zone::dwellings, true>},
         {&FieldMap::zone_class, Need::optional, false, text_into<&Zone::zone_class>},
         {&FieldMap::destock_months, Need::optional, true, amount_into<&Zone::destock_months>},
+        {&FieldMap::district, Need::optional, false, text_into<&Zone::district>},
+        {&FieldMap::district_name, Need::optional, false, text_into<&Zone::district_name>},
+    }};
+
+/// One feature of the districts layer (区/县 containing the zones).
+struct District {
+    std::string id;
+    std::string name;
+    std::int64_t fid = 0;
+};
+
+/// The districts layer as read: its districts and their polygons, alike indexed.
+struct DistrictLayer {
+    const LayerData *layer = nullptr;
+    std::vector<District> districts;
+    std::vector<gis::Geometry> geoms;
+};
+
+const LayerTable<District, gis::Geometry> k_district_table = {
+    "polygon",
+    &LayerChecker::polygon,
+    {
+        {&FieldMap::districts_id, Need::required, false,
+         [](const Cell &c, District &d) {
+             d.id = c.text(true);
+             d.fid = c.feature.fid;
+         }},
+        {&FieldMap::districts_name, Need::optional, false, text_into<&District::name>},
     }};
 
 const LayerTable<Station, gis::Point> k_station_table = {
@@ -189,14 +219,128 @@ bool read_features(const LayerData &layer, const LayerTable<T, G> &table, const 
     return true;
 }
 
-void read_zones(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
-                FindingsReport &report) {
+DistrictLayer read_districts(const LayerData &layer, const InputSpec &spec,
+                             FindingsReport &report) {
+    DistrictLayer out;
+    out.layer = &layer;
+    std::vector<std::pair<std::string, std::int64_t>> ids;
+    auto keep = [&](LayerChecker &r, const Feature &, District &d,
+                    std::optional<gis::Geometry> &g) {
+        if (!g || r.failed()) {
+            return;
+        }
+        ids.emplace_back(d.id, d.fid);
+        out.districts.push_back(std::move(d));
+        out.geoms.push_back(std::move(*g));
+    };
+    if (!read_features(layer, k_district_table, spec.fields, false, report, keep)) {
+        return out;
+    }
+    check_unique(ids, layer, spec.fields.districts_id, report);
+    if (out.districts.empty()) {
+        report.add({"empty_layer", Severity::error, layer.source, layer.name, -1, "",
+                    "has no usable districts"});
+    }
+    return out;
+}
+
+/// Settles each zone's district: the districts layer's district holding its interior point when
+/// the layer is given (`districts`), else the zones layer's own district field; a district
+/// without a name is named by its id, a zone without a district has no district name. `zones` are
+/// the zones read from `layer`, `fids` their feature ids.
+void settle_districts(const LayerData &layer, const FieldMap &fm, const DistrictLayer *districts,
+                      std::span<Zone> zones, const std::vector<std::int64_t> &fids,
+                      FindingsReport &report) {
+    auto add = [&](const char *code, Severity s, std::int64_t fid, const std::string &field,
+                   const std::string &message) {
+        report.add({code, s, layer.source, layer.name, fid, field, message});
+    };
+    if (districts) {
+        const LayerData &dl = *districts->layer;
+        const gis::PolygonIndex index(districts->geoms);
+        for (std::size_t i = 0; i < zones.size(); ++i) {
+            Zone &z = zones[i];
+            const std::size_t k = index.covering({z.x, z.y});
+            if (k == gis::PolygonIndex::npos) {
+                add("outside_districts", Severity::error, fids[i], "",
+                    "zone '" + z.id + "' lies in no district: its interior point (" +
+                        format_number(std::round(z.x)) + ", " + format_number(std::round(z.y)) +
+                        ") is outside every polygon of layer '" + dl.name + "' of " + dl.source +
+                        "; extend that layer to cover the zone or fix the zone's polygon");
+                continue;
+            }
+            const District &d = districts->districts[k];
+            if (!z.district.empty() && z.district != d.id) {
+                add("district_mismatch", Severity::error, fids[i], fm.district,
+                    "zone '" + z.id + "' names district '" + z.district +
+                        "' but lies in district '" + d.id + "' of layer '" + dl.name +
+                        "'; fix the field or leave out the districts layer");
+            }
+            z.district = d.id;
+            z.district_name = d.name;
+        }
+    }
+    // One name per district: the first given (in feature order); a district without one is
+    // named by its id.
+    std::map<std::string, std::string> names;
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        const Zone &z = zones[i];
+        if (z.district.empty() || z.district_name.empty()) {
+            continue;
+        }
+        auto [it, inserted] = names.emplace(z.district, z.district_name);
+        if (!inserted && it->second != z.district_name && !districts) {
+            add("district_name_differs", Severity::warning, fids[i], fm.district_name,
+                "zone '" + z.id + "' names district '" + z.district + "' '" + z.district_name +
+                    "' where an earlier zone names it '" + it->second + "'; the first is used");
+        }
+    }
+    for (Zone &z : zones) {
+        const auto it = names.find(z.district);
+        z.district_name = z.district.empty() ? "" : it != names.end() ? it->second : z.district;
+    }
+    // A district id that is also a zone id would make a plan file's zone list ambiguous.
+    std::map<std::string, std::int64_t> zone_fid;
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        zone_fid.emplace(zones[i].id, fids[i]);
+    }
+    std::map<std::string, bool> reported;
+    for (std::size_t i = 0; i < zones.size(); ++i) {
+        const std::string &d = zones[i].district;
+        const auto same = zone_fid.find(d);
+        if (d.empty() || same == zone_fid.end() || reported[d]) {
+            continue;
+        }
+        reported[d] = true;
+        const std::string what =
+            "has the id of zone '" + d + "' (layer '" + layer.name + "', feature " +
+            std::to_string(same->second) +
+            "): a plan file's zones list naming it would be ambiguous; rename the district or the "
+            "zone";
+        if (districts) {
+            const auto &ds = districts->districts;
+            const auto it =
+                std::find_if(ds.begin(), ds.end(), [&](const District &x) { return x.id == d; });
+            report.add({"ambiguous_district", Severity::error, districts->layer->source,
+                        districts->layer->name, it->fid, fm.districts_id,
+                        "district '" + d + "' " + what});
+        } else {
+            add("ambiguous_district", Severity::error, fids[i], fm.district,
+                "zone '" + zones[i].id + "' is in district '" + d + "', which " + what);
+        }
+    }
+}
+
+void read_zones(const LayerData &layer, const InputSpec &spec, const DistrictLayer *districts,
+                LoadedCity &out, FindingsReport &report) {
     const FieldMap &fm = spec.fields;
     // Values from [inputs.zone_values] stand in for missing fields.
     const bool given = !spec.zone_values.empty();
     const bool lacks_values = layer.field_index(fm.population) < 0 ||
                               layer.field_index(fm.jobs) < 0 || layer.field_index(fm.dwellings) < 0;
     std::vector<std::pair<std::string, std::int64_t>> ids;
+    const std::size_t first = out.city.zones.size();
+    std::vector<std::int64_t> fids;
     auto keep = [&](LayerChecker &r, const Feature &f, Zone &z, std::optional<gis::Geometry> &g) {
         if (auto it = spec.zone_values.find(z.id); it != spec.zone_values.end()) {
             const ZoneValues &v = it->second;
@@ -219,6 +363,7 @@ void read_zones(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
         z.x = zp.x;
         z.y = zp.y;
         ids.emplace_back(z.id, f.fid);
+        fids.push_back(f.fid);
         out.city.zones.push_back(std::move(z));
         out.zone_geoms.push_back(std::move(*g));
     };
@@ -226,6 +371,8 @@ void read_zones(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
         return;
     }
     check_unique(ids, layer, fm.zone_id, report);
+    settle_districts(layer, fm, districts, std::span<Zone>(out.city.zones).subspan(first), fids,
+                     report);
     // An [inputs.zone_values] entry for no zone is a typo that would silently do nothing.
     for (const auto &[id, v] : spec.zone_values) {
         if (std::none_of(ids.begin(), ids.end(), [&](const auto &p) { return p.first == id; })) {
@@ -316,11 +463,27 @@ void read_parcels(const LayerData &layer, const InputSpec &spec, LoadedCity &out
 
 void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
                 FindingsReport &report) {
-    // Zones, stations, parks, the constraint layers in turn, then parcels: the findings' order.
+    // The districts (which the zones are placed in), zones, stations, parks, the constraint
+    // layers in turn, then parcels: the findings' order.
+    std::optional<DistrictLayer> districts;
+    for (const RawLayer &l : layers) {
+        if (l.role == "districts" && l.data) {
+            districts = read_districts(*l.data, spec, report);
+        }
+    }
+    for (const RawLayer &l : layers) {
+        if (l.role == "zones" && l.data) {
+            // A districts layer that could not be read has its error already: zones are not
+            // placed in it.
+            const bool usable = districts && !districts->districts.empty();
+            read_zones(*l.data, spec, usable ? &*districts : nullptr, out, report);
+        }
+    }
     using Reader = void (*)(const LayerData &, const InputSpec &, LoadedCity &, FindingsReport &);
     static const std::pair<const char *, Reader> readers[] = {
-        {"zones", read_zones},     {"stations", read_stations},
-        {"parks", read_parks},     {"constraints", read_constraints},
+        {"stations", read_stations},
+        {"parks", read_parks},
+        {"constraints", read_constraints},
         {"parcels", read_parcels},
     };
     for (const auto &[role, read] : readers) {

@@ -10,6 +10,7 @@
 #include "inputs/rng.hpp"
 #include "inputs/synth_impl.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -63,6 +64,9 @@ void check_options(const SynthOptions &opt) {
         if (!ids.insert(id).second) {
             throw UsageError("district id '" + id + "' is given twice");
         }
+        if (d.district.empty() && !d.district_name.empty()) {
+            throw UsageError("district '" + id + "': a district_name without a district");
+        }
         for (const auto &v : {d.population, d.jobs, d.dwellings, d.destock_months}) {
             if (v && !(std::isfinite(*v) && *v >= 0)) {
                 throw UsageError("district '" + id + "': values must be numbers >= 0");
@@ -106,6 +110,12 @@ std::string describe_synth(const SynthOptions &o) {
         }
         if (!d.zone_class.empty()) {
             os << " (" << d.zone_class << ")";
+        }
+        if (!d.district.empty()) {
+            os << " in " << d.district;
+            if (!d.district_name.empty()) {
+                os << " " << d.district_name;
+            }
         }
     }
     return os.str();
@@ -164,6 +174,11 @@ SynthData generate_city(const SynthOptions &opt) {
 
     // ---- the layers ----
     {
+        // The parent district fields only when a zone has a parent, so that the default city's
+        // layer stays as it was.
+        const bool parents =
+            std::any_of(opt.districts.begin(), opt.districts.end(),
+                        [](const SynthDistrict &d) { return !d.district.empty(); });
         std::vector<Feature> feats;
         for (std::size_t i = 0; i < districts.size(); ++i) {
             // Given values replace generated ones; the random draws are made all the same.
@@ -188,17 +203,22 @@ SynthData generate_city(const SynthOptions &opt) {
                   given.name.empty() ? std::string(def.name) : given.name, pop, jobs, dwellings,
                   given.zone_class.empty() ? std::string(def.zone_class) : given.zone_class,
                   destock}});
+            if (parents) {
+                auto &v = feats.back().values;
+                v.push_back(given.district.empty() ? Value() : Value(given.district));
+                v.push_back(given.district_name.empty() ? Value() : Value(given.district_name));
+            }
         }
-        out.layers.push_back({"zones",
-                              gis::GeomKind::polygon,
-                              {{"id", FieldType::string},
-                               {"name", FieldType::string},
-                               {"population", FieldType::real},
-                               {"jobs", FieldType::real},
-                               {"dwellings", FieldType::real},
-                               {"zone_class", FieldType::string},
-                               {"destock_months", FieldType::real}},
-                              std::move(feats),
+        std::vector<FieldDef> fields = {
+            {"id", FieldType::string},          {"name", FieldType::string},
+            {"population", FieldType::real},    {"jobs", FieldType::real},
+            {"dwellings", FieldType::real},     {"zone_class", FieldType::string},
+            {"destock_months", FieldType::real}};
+        if (parents) {
+            fields.push_back({"district", FieldType::string});
+            fields.push_back({"district_name", FieldType::string});
+        }
+        out.layers.push_back({"zones", gis::GeomKind::polygon, std::move(fields), std::move(feats),
                               "Districts (区) with population, jobs and dwellings"});
     }
     {

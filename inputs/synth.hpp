@@ -27,6 +27,10 @@ struct SynthDistrict {
     std::optional<double> jobs;           // DEFAULT: population x 0.75 / 0.55 / 0.42 by ring
     std::optional<double> dwellings;      // DEFAULT: population / 2.6 x 1.02-1.12
     std::optional<double> destock_months; // DEFAULT: 4-16 (centre), 5-16 (inner), 5-30 (outer)
+    /// The district (区/县) this zone (街道/板块) lies in, written to the zones layer's
+    /// `district` and `district_name` fields (present when any zone gives a district).
+    std::string district{};      // DEFAULT: "" = none
+    std::string district_name{}; // DEFAULT: "" = the district's id
 };
 
 struct SynthOptions {

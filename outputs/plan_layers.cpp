@@ -86,6 +86,7 @@ gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry
         std::vector<Value> v = {p.id,
                                 z ? Value(z->id) : Value(),
                                 z ? Value(z->name) : Value(),
+                                z ? text_or_null(z->district) : Value(),
                                 static_cast<std::int64_t>(a.year),
                                 a.type,
                                 round_to(ha_from_m2(a.area_m2), 4),
@@ -213,8 +214,9 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, co
         const double after = z.dwellings + new_units[zi];
         feats.push_back({static_cast<std::int64_t>(i + 1),
                          loaded.zone_geoms[i],
-                         {z.id, z.name, z.zone_class, z.population, z.jobs, z.dwellings,
-                          round_to(new_ha[zi], 4), round_to(new_units[zi], 1), round_to(after, 1),
+                         {z.id, z.name, text_or_null(z.district), text_or_null(z.district_name),
+                          z.zone_class, z.population, z.jobs, z.dwellings, round_to(new_ha[zi], 4),
+                          round_to(new_units[zi], 1), round_to(after, 1),
                           z.dwellings > 0 ? Value(round_to(z.jobs / z.dwellings, 4)) : Value(),
                           after > 0 ? Value(round_to(z.jobs / after, 4)) : Value()}});
         // Jobs-housing indicators, when the plan carries them (allocation/indicators.hpp).

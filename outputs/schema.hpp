@@ -73,6 +73,7 @@ inline constexpr FieldSchema k_allocated_fields[] = {
     {"parcel_id", FieldType::string, "the candidate parcel's id in the input parcels layer"},
     {"zone_id", FieldType::string, "the zone holding the parcel's interior point"},
     {"zone_name", FieldType::string, "that zone's name"},
+    {"district_id", FieldType::string, "the district (区/县) of that zone (NULL when none)"},
     {"year", FieldType::integer, "the year the parcel is supplied"},
     {"housing_type", FieldType::string, "housing type id from the plan file"},
     {"area_ha", FieldType::real, "land area, ha"},
@@ -187,6 +188,8 @@ inline constexpr LayerSchema park_catchments{
 inline constexpr FieldSchema k_zone_fields[] = {
     {"zone_id", FieldType::string, "the zone's id"},
     {"zone_name", FieldType::string, "its name"},
+    {"district_id", FieldType::string, "the district (区/县) it lies in (NULL when none)"},
+    {"district_name", FieldType::string, "that district's name"},
     {"zone_class", FieldType::string, "its class"},
     {"population", FieldType::real, "population before the plan"},
     {"jobs", FieldType::real, "jobs"},

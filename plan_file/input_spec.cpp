@@ -76,6 +76,9 @@ InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const s
     };
     InputSpec spec;
     spec.zones = ref("zones", I.zones, find("zones"));
+    if (!I.districts.empty()) {
+        spec.districts = ref("districts", I.districts, find("districts"));
+    }
     spec.stations = ref("stations", I.stations, find("stations"));
     spec.parks = ref("parks", I.parks, find("parks"));
     spec.parcels = ref("parcels", I.parcels, find("parcels"));

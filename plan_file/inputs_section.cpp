@@ -44,9 +44,9 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
     for (auto &&node : *ds->as_array()) {
         const auto &d = *node.as_table();
         const std::string dp = p + "districts[" + std::to_string(i) + "].";
-        ctx.check_keys(
-            d, dp,
-            {"id", "name", "zone_class", "population", "jobs", "dwellings", "destock_months"});
+        ctx.check_keys(d, dp,
+                       {"id", "name", "zone_class", "population", "jobs", "dwellings",
+                        "destock_months", "district", "district_name"});
         SynthDistrict z;
         z.id = ctx.text(d, dp, "id", z.id);
         const std::string id = z.id.empty() ? synth_district_id(i) : z.id;
@@ -71,8 +71,33 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
             z.*member = ctx.optional_number(d, dp, key, 0, 1e9);
         }
         z.destock_months = ctx.optional_number(d, dp, "destock_months", 0, 1200);
+        // The district (区/县) the zone lies in: zones sharing one are planned together when a
+        // plan file's zone list names it.
+        z.district = ctx.text(d, dp, "district", z.district);
+        z.district_name = ctx.text(d, dp, "district_name", z.district_name);
+        for (auto [key, member] : {std::pair{"district", &SynthDistrict::district},
+                                   std::pair{"district_name", &SynthDistrict::district_name}}) {
+            if (d.get(key) && (z.*member).empty()) {
+                ctx.fail(d.get(key), dp + key, "is empty; leave it out for none");
+            }
+        }
+        if (d.get("district_name") && !d.get("district")) {
+            ctx.fail(d.get("district_name"), dp + "district_name",
+                     "needs a district (the parent district's id) beside it");
+        }
         o.districts.push_back(std::move(z));
         ++i;
+    }
+    // A parent district's id must not be a zone's: a zone list naming it would be ambiguous.
+    for (std::size_t k = 0; k < o.districts.size(); ++k) {
+        const std::string &parent = o.districts[k].district;
+        if (!parent.empty() && ids.count(parent)) {
+            const toml::node *n = (*ds->as_array())[k].as_table()->get("district");
+            ctx.fail(n, p + "districts[" + std::to_string(k) + "].district",
+                     "'" + parent +
+                         "' is the id of a zone (an [[inputs.synth.districts]] entry); "
+                         "give the district an id of its own");
+        }
     }
     return o;
 }
@@ -82,13 +107,13 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
 /// `[inputs]`: the simple form (layer names) and the full form (a table per layer).
 void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
     ctx.check_keys(in, "inputs.",
-                   {"source", "zones", "stations", "parks", "parcels", "constraints", "crs",
-                    "encoding", "fields", "min_parcel_area_m2", "zone_values", "generate",
+                   {"source", "zones", "districts", "stations", "parks", "parcels", "constraints",
+                    "crs", "encoding", "fields", "min_parcel_area_m2", "zone_values", "generate",
                     "synth"});
     if (const auto *sy = ctx.table(in, "inputs.", "synth")) {
         // The synthetic city is every input layer, under the default layer and field names.
-        for (const char *key : {"source", "zones", "stations", "parks", "parcels", "constraints",
-                                "encoding", "fields", "generate"}) {
+        for (const char *key : {"source", "zones", "districts", "stations", "parks", "parcels",
+                                "constraints", "encoding", "fields", "generate"}) {
             if (const toml::node *n = in.get(key)) {
                 ctx.fail(n, std::string("inputs.") + key,
                          "cannot be given with [inputs.synth], which generates every input "
@@ -146,8 +171,9 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
         }
         return L;
     };
-    for (auto [role, name] : {std::pair{"zones", &I.zones}, std::pair{"stations", &I.stations},
-                              std::pair{"parks", &I.parks}, std::pair{"parcels", &I.parcels}}) {
+    for (auto [role, name] : {std::pair{"zones", &I.zones}, std::pair{"districts", &I.districts},
+                              std::pair{"stations", &I.stations}, std::pair{"parks", &I.parks},
+                              std::pair{"parcels", &I.parcels}}) {
         if (const toml::node *n = in.get(role)) {
             auto L = layer(*n, std::string("inputs.") + role, role);
             *name = L.layer;

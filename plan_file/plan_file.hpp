@@ -23,6 +23,9 @@ struct InputsConfig {
     std::string parcels = "parcels";
     std::vector<std::string> constraints = {"constraints"}; // DEFAULT: one layer "constraints"
     std::string crs; // DEFAULT: "" (the first projected layer CRS, else from the data)
+    /// The districts (区/县) layer containing the zones; its full form is in `layers`.
+    /// DEFAULT: "" = none (the zones layer's district field, if any, says).
+    std::string districts;
 
     /// One layer in full: its own source, layer name, encoding and stated CRS ("" = the default).
     struct Layer {
@@ -31,8 +34,8 @@ struct InputsConfig {
         std::string encoding; // DEFAULT: inputs.encoding, else the .cpg file's
         std::string crs;      // DEFAULT: none; the CRS of a layer that declares none
     };
-    /// Per-layer details from `[inputs.<role>]` tables, by role (zones, stations, parks,
-    /// parcels); the layer names above stay in step with them.
+    /// Per-layer details from `[inputs.<role>]` tables, by role (zones, districts, stations,
+    /// parks, parcels); the layer names above stay in step with them.
     std::map<std::string, Layer> layers;
     /// One entry per `constraints` entry (a layer name or a table), in the same order.
     std::vector<Layer> constraint_layers;

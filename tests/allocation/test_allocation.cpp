@@ -1,10 +1,18 @@
 #include "allocation/greedy.hpp"
+#include "allocation/heuristic.hpp"
+#include "allocation/model.hpp"
 #include "allocation/planner.hpp"
+#include "core/errors.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+#include "plan_file/input_spec.hpp"
 #include "plan_file/plan_file.hpp"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <string>
 
 using namespace landalloc;
 
@@ -161,4 +169,133 @@ TEST(Scoring, PartsSumToScoreAndExplainTheSite) {
     EXPECT_NEAR(sum, a.score, 1e-12);
     EXPECT_NE(a.reasons.find("station 100 m"), std::string::npos) << a.reasons;
     EXPECT_NE(a.reasons.find("plot ratio 2.00"), std::string::npos) << a.reasons;
+}
+
+// Zones grouped into districts (区/县): a plan file's zone list may name a district for all its
+// zones. The city is a plan's own synthetic one, its six zones in two districts.
+namespace {
+
+const char *const k_district_plan = R"toml(
+[plan]
+first_year = 2021
+last_year = 2023
+
+[housing_types.commercial]
+unit_m2 = 100
+
+[housing_types.talent]
+unit_m2 = 80
+
+[jobs_housing]
+weight = 0
+
+[solver]
+method = "heuristic"
+
+[inputs.synth]
+parcels = 400
+scale = 0.6
+seed = 11
+
+[[inputs.synth.districts]]
+id = "A1"
+district = "DA"
+district_name = "甲区"
+
+[[inputs.synth.districts]]
+id = "B1"
+district = "DB"
+
+[[inputs.synth.districts]]
+id = "A2"
+district = "DA"
+
+[[inputs.synth.districts]]
+id = "B2"
+district = "DB"
+
+[[inputs.synth.districts]]
+id = "A3"
+district = "DA"
+
+[[inputs.synth.districts]]
+id = "B3"
+district = "DB"
+)toml";
+
+struct DistrictCity {
+    PlanFile cfg = parse_plan(k_district_plan, "districts.toml");
+    City city;
+    DistrictCity() {
+        const SynthCity made = make_synth_city(make_synth_options(cfg));
+        city = load_city(make_input_spec(cfg, "", ""), made.layers).city;
+    }
+};
+
+const DistrictCity &district_city() {
+    static const DistrictCity c;
+    return c;
+}
+
+} // namespace
+
+TEST(ZoneMask, ADistrictIdNamesAllItsZones) {
+    const auto &[cfg, city] = district_city();
+    ASSERT_EQ(city.zones.size(), 6u);
+    for (const Zone &z : city.zones) {
+        EXPECT_EQ(z.district, z.id[0] == 'A' ? "DA" : "DB") << z.id;
+        EXPECT_EQ(z.district_name, z.id[0] == 'A' ? "甲区" : "DB") << z.id;
+    }
+    const std::vector<bool> da = zone_mask(cfg, city, {"DA"}, 3, "targets[0].zones");
+    const std::vector<bool> mixed = zone_mask(cfg, city, {"DB", "A2"}, 3, "targets[0].zones");
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        const std::string &id = city.zones[z].id;
+        EXPECT_EQ(da[z], id[0] == 'A') << id;
+        EXPECT_EQ(mixed[z], id[0] == 'B' || id == "A2") << id;
+    }
+    try {
+        (void)zone_mask(cfg, city, {"A1", "DC"}, 3, "rules.key_areas.zones");
+        FAIL() << "no error";
+    } catch (const PlanFileError &e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("districts.toml:3: key 'rules.key_areas.zones': 'DC' is neither a zone "
+                         "id nor a district id"),
+                  std::string::npos)
+            << m;
+    }
+}
+
+TEST(ZoneMask, ATargetForADistrictIsSuppliedOnlyInItsZones) {
+    const auto &[base, city] = district_city();
+    const PlanFile cfg = parse_plan(std::string(k_district_plan) + R"toml(
+[[targets]]
+type = "talent"
+zones = ["DA"]
+values = [6, 6, 6]
+
+[[targets]]
+type = "commercial"
+values = [25, 25, 25]
+)toml",
+                                    "districts.toml");
+    const HeuristicAllocator allocator{HeuristicOptions{}};
+    const Plan plan = make_plan(city, cfg, allocator);
+    std::map<int, double> talent_ha;
+    int commercial_outside = 0;
+    for (const Allocation &a : plan.allocations) {
+        const int z = city.parcels[a.parcel].zone;
+        const bool in_da =
+            z >= 0 && city.zones[static_cast<std::size_t>(z)].district == std::string("DA");
+        if (a.type == "talent") {
+            EXPECT_TRUE(in_da) << city.parcels[a.parcel].id;
+            talent_ha[a.year] += a.area_m2 / 1e4;
+        } else if (!in_da) {
+            ++commercial_outside;
+        }
+    }
+    // Land outside DA was there to take: the city-wide target used it.
+    EXPECT_GT(commercial_outside, 0);
+    for (int y = 2021; y <= 2023; ++y) {
+        EXPECT_NEAR(talent_ha[y], 6.0, 6.0 * 0.05 + 1e-6) << y;
+    }
 }

@@ -576,3 +576,105 @@ TEST(Synth, InMemoryCityIsTheWrittenOne) {
     }
     EXPECT_EQ(made.summary.parcels, static_cast<int>(read.city.parcels.size()));
 }
+
+// [[inputs.synth.districts]] district, district_name: the zones grouped into districts, written
+// to the zones layer's district fields; the [inputs] districts layer of a plan that reads layers.
+TEST(SynthPlan, ZonesGroupedIntoDistrictsAreWrittenToTheZonesLayer) {
+    const std::string head = "[plan]\nfirst_year = 2021\nlast_year = 2022\n[housing_types.c]\n"
+                             "[inputs.synth]\nparcels = 60\nscale = 0.3\n";
+    const PlanFile cfg = parse_plan(head + "[[inputs.synth.districts]]\nid = \"Z1\"\n"
+                                           "district = \"QA\"\ndistrict_name = \"甲区\"\n"
+                                           "[[inputs.synth.districts]]\nid = \"Z2\"\n"
+                                           "[[inputs.synth.districts]]\nid = \"Z3\"\n"
+                                           "district = \"QA\"\n",
+                                    "p.toml");
+    ASSERT_TRUE(cfg.inputs.synth);
+    EXPECT_EQ(cfg.inputs.synth->districts[0].district, "QA");
+    EXPECT_EQ(cfg.inputs.synth->districts[0].district_name, "甲区");
+    EXPECT_EQ(cfg.inputs.synth->districts[1].district, "");
+    TempDir dir;
+    const std::string path = dir.path("c.gpkg");
+    write_synth_city(make_synth_options(cfg), path, false);
+    const gis::LayerData zones = gis::read_layer(path, "zones");
+    auto values = [&](const std::string &field) { // NULL as ""
+        std::vector<std::string> out;
+        const int i = zones.field_index(field);
+        EXPECT_GE(i, 0) << field;
+        for (const auto &f : zones.features) {
+            const auto *s = std::get_if<std::string>(&f.values.at(static_cast<std::size_t>(i)));
+            out.push_back(s ? *s : "");
+        }
+        return out;
+    };
+    EXPECT_EQ(values("district"), (std::vector<std::string>{"QA", "", "QA"}));
+    EXPECT_EQ(values("district_name"), (std::vector<std::string>{"甲区", "", ""}));
+    // Read back: every zone of QA is named by the name given once; Z2 is in no district.
+    const LoadedCity city = load_city(InputSpec::from_source(path));
+    for (const Zone &z : city.city.zones) {
+        EXPECT_EQ(z.district, z.id == "Z2" ? "" : "QA") << z.id;
+        EXPECT_EQ(z.district_name, z.id == "Z2" ? "" : "甲区") << z.id;
+    }
+    // Without a parent the default layer keeps its fields.
+    const std::string plain = dir.path("plain.gpkg");
+    SynthOptions no_parents;
+    no_parents.parcels = 60;
+    no_parents.scale = 0.3;
+    write_synth_city(no_parents, plain, false);
+    EXPECT_LT(gis::read_layer(plain, "zones").field_index("district"), 0);
+
+    auto error = [&](const std::string &entries) {
+        try {
+            (void)parse_plan(head + entries, "p.toml");
+        } catch (const PlanFileError &e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    std::string m = error("[[inputs.synth.districts]]\nid = \"Z1\"\n[[inputs.synth.districts]]\n"
+                          "id = \"Z2\"\ndistrict = \"Z1\"\n");
+    EXPECT_NE(m.find("p.toml:12: key 'inputs.synth.districts[1].district': 'Z1' is the id of a "
+                     "zone"),
+              std::string::npos)
+        << m;
+    m = error("[[inputs.synth.districts]]\nid = \"Z1\"\ndistrict_name = \"甲区\"\n");
+    EXPECT_NE(m.find("key 'inputs.synth.districts[0].district_name': needs a district"),
+              std::string::npos)
+        << m;
+    m = error("[[inputs.synth.districts]]\ndistrict = \"\"\n");
+    EXPECT_NE(m.find("key 'inputs.synth.districts[0].district': is empty"), std::string::npos) << m;
+}
+
+TEST(InputsDistricts, TheDistrictsLayerFollowsTheLayerConventions) {
+    const std::string head = "[plan]\nfirst_year = 2021\n[housing_types.c]\n";
+    PlanFile cfg =
+        parse_plan(head + "[inputs]\nsource = \"city.gpkg\"\ndistricts = \"qx\"\n", "p.toml");
+    InputSpec spec = make_input_spec(cfg, "", "");
+    ASSERT_TRUE(spec.districts);
+    EXPECT_EQ(spec.districts->layer, "qx");
+    EXPECT_EQ(spec.districts->source, "city.gpkg");
+    cfg = parse_plan(head + "[inputs]\nsource = \"city.gpkg\"\n[inputs.districts]\n"
+                            "source = \"admin.shp\"\nlayer = \"xzq\"\nencoding = \"GBK\"\n"
+                            "[inputs.fields]\ndistricts_id = \"XZQDM\"\ndistrict = \"QXDM\"\n",
+                     "p.toml");
+    spec = make_input_spec(cfg, "", "");
+    ASSERT_TRUE(spec.districts);
+    EXPECT_EQ(spec.districts->source, "admin.shp");
+    EXPECT_EQ(spec.districts->layer, "xzq");
+    EXPECT_EQ(spec.districts->encoding, "GBK");
+    EXPECT_EQ(spec.fields.districts_id, "XZQDM");
+    EXPECT_EQ(spec.fields.district, "QXDM");
+    // Without the key there is no districts layer.
+    EXPECT_FALSE(
+        make_input_spec(parse_plan(head + "[inputs]\nsource = \"c.gpkg\"\n", "p.toml"), "", "")
+            .districts);
+    // A synthetic city brings its own zones.
+    try {
+        (void)parse_plan(head + "[inputs]\ndistricts = \"qx\"\n[inputs.synth]\n", "p.toml");
+        FAIL() << "no error";
+    } catch (const PlanFileError &e) {
+        EXPECT_NE(std::string(e.what()).find("key 'inputs.districts': cannot be given with "
+                                             "[inputs.synth]"),
+                  std::string::npos)
+            << e.what();
+    }
+}

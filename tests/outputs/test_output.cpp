@@ -1,10 +1,19 @@
+#include "allocation/greedy.hpp"
+#include "allocation/planner.hpp"
 #include "core/errors.hpp"
 #include "gis/vector_io.hpp"
+#include "inputs/city.hpp"
+#include "inputs/synth.hpp"
+#include "outputs/plan_layers.hpp"
+#include "plan_file/input_spec.hpp"
+#include "plan_file/plan_file.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 using namespace landalloc;
 namespace fs = std::filesystem;
@@ -80,4 +89,61 @@ TEST(GpkgWriter, MissingDirectoryIsAnOutputError) {
     } catch (const OutputError &e) {
         EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos);
     }
+}
+
+// The plan's zones layer gives each zone's district, allocated_parcels each parcel's.
+TEST(PlanLayers, ZonesAndAllocatedParcelsCarryTheDistrict) {
+    const PlanFile cfg = parse_plan(R"toml(
+[plan]
+first_year = 2021
+last_year = 2021
+[housing_types.commercial]
+[jobs_housing]
+weight = 0
+[solver]
+method = "greedy"
+[[targets]]
+type = "commercial"
+values = [30]
+[inputs.synth]
+parcels = 200
+scale = 0.5
+[[inputs.synth.districts]]
+id = "A1"
+district = "QA"
+district_name = "甲区"
+[[inputs.synth.districts]]
+id = "B1"
+[[inputs.synth.districts]]
+id = "A2"
+district = "QA"
+)toml",
+                                    "p.toml");
+    const SynthCity made = make_synth_city(make_synth_options(cfg));
+    const LoadedCity loaded = load_city(make_input_spec(cfg, "", ""), made.layers);
+    const Plan plan = make_plan(loaded.city, cfg, GreedyAllocator{});
+    ASSERT_FALSE(plan.allocations.empty());
+    const PlanLayers layers = plan_layers(loaded.city, loaded, plan);
+    auto text = [](const gis::LayerData &l, const gis::Feature &f, const char *field) {
+        const auto &v = f.values.at(static_cast<std::size_t>(l.field_index(field)));
+        return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : "NULL";
+    };
+    const gis::LayerData &zones = layers.zones;
+    ASSERT_EQ(zones.features.size(), 3u);
+    std::map<std::string, std::string> district_of;
+    for (const auto &f : zones.features) {
+        const std::string id = text(zones, f, "zone_id");
+        district_of[id] = text(zones, f, "district_id");
+        EXPECT_EQ(district_of[id], id == "B1" ? "NULL" : "QA") << id;
+        EXPECT_EQ(text(zones, f, "district_name"), id == "B1" ? "NULL" : "甲区") << id;
+    }
+    const gis::LayerData &parcels = layers.allocated_parcels;
+    EXPECT_EQ(parcels.field_index("district_id"), parcels.field_index("zone_name") + 1);
+    std::set<std::string> seen;
+    for (const auto &f : parcels.features) {
+        const std::string d = text(parcels, f, "district_id");
+        EXPECT_EQ(d, district_of.at(text(parcels, f, "zone_id")));
+        seen.insert(d);
+    }
+    EXPECT_EQ(seen.size(), 2u); // parcels in and outside QA
 }
