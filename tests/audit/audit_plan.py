@@ -153,9 +153,11 @@ def read_rows(ds, name: str, geometry: bool = False) -> list[dict] | None:
     layer = ds.GetLayerByName(name)
     if layer is None:
         return None
+    defn = layer.GetLayerDefn()
+    names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
     out = []
     for f in layer:
-        row = {k: f.GetField(k) for k in f.keys()}
+        row = {k: f.GetField(i) for i, k in enumerate(names)}
         row["_fid"] = f.GetFID()
         if geometry:
             g = f.GetGeometryRef()
