@@ -12,7 +12,9 @@ with, and asserts that the audit then fails with a new disagreement line naming 
 2. one year's target figure raised in a copy of the plan file to 1.01 x what the plan supplies:
    the row is 1 % short while the tool's output says met (status and target figure differ);
 3. a kept rule_checks row flipped to not met (`met` = 0, `status` = 'short' when present);
-4. an annual_plan row's `supplied` raised by 5 %.
+4. an annual_plan row's `supplied` raised by 5 %;
+5. the status words' fields (`status`, `difference`) as the tool is to write them, added to an
+   output that lacks them: a met row claimed 'short' and its difference off by 10.
 """
 
 import os
@@ -39,6 +41,13 @@ def rows(gpkg, layer):
     ds = ogr.Open(gpkg)
     return [dict({k: f.GetField(k) for k in f.keys()}, _fid=f.GetFID())
             for f in ds.GetLayerByName(layer)]
+
+
+def is_met(r):
+    """The tool says met: its status word, or (older outputs) the met flag."""
+    if r.get("status"):
+        return r["status"] == "met"
+    return r.get("met") is not None and int(r["met"]) == 1
 
 
 def name_of(r):
@@ -78,7 +87,7 @@ def main(argv):
     named = lambda n: any(n + ":" in l for l in baseline)
     annual = rows(gpkg, "annual_plan")
     # Rows the audit agrees with, met in the tool's output, of a single type (not a group).
-    good = [r for r in annual if int(r["met"]) == 1 and "+" not in r["housing_type"] and
+    good = [r for r in annual if is_met(r) and "+" not in r["housing_type"] and
             (r["supplied"] or 0) > 0 and not named(name_of(r))]
     if not good:
         print("no met row the audit agrees with to tamper with\n" + out)
@@ -119,7 +128,7 @@ def main(argv):
     expect("target raised to 1.01 x supply", p2, gpkg, baseline, name_of(row), "status")
 
     # 3. Flip a kept rule row.
-    rules = [r for r in rows(gpkg, "rule_checks") if int(r["met"]) == 1]
+    rules = [r for r in rows(gpkg, "rule_checks") if is_met(r)]
     if rules:
         rr = rules[0]
         g3 = os.path.join(work, "flipped_rule.gpkg")
@@ -127,7 +136,8 @@ def main(argv):
         ds = ogr.Open(g3, update=1)
         layer = ds.GetLayerByName("rule_checks")
         f = layer.GetFeature(rr["_fid"])
-        f.SetField("met", 0)
+        if f.GetFieldIndex("met") >= 0:
+            f.SetField("met", 0)
         if f.GetFieldIndex("status") >= 0:
             f.SetField("status", "short")
         layer.SetFeature(f)
@@ -148,6 +158,22 @@ def main(argv):
     layer.SetFeature(f)
     ds = None
     expect("supplied overstated by 5 %", plan, g4, baseline, name_of(row), "supplied")
+
+    # 5. The status words' fields: a met row claimed short, its difference off.
+    g5 = os.path.join(work, "status_words.gpkg")
+    shutil.copyfile(gpkg, g5)
+    ds = ogr.Open(g5, update=1)
+    layer = ds.GetLayerByName("annual_plan")
+    for name, kind in (("status", ogr.OFTString), ("difference", ogr.OFTReal)):
+        if layer.GetLayerDefn().GetFieldIndex(name) < 0:
+            layer.CreateField(ogr.FieldDefn(name, kind))
+    f = layer.GetFeature(row["_fid"])
+    f.SetField("status", "short")
+    f.SetField("difference", float(row["supplied"]) - float(row["target"]) + 10.0)
+    layer.SetFeature(f)
+    ds = None
+    expect("status word 'short' on a met row", plan, g5, baseline, name_of(row), "status 'short'")
+    expect("difference off by 10", plan, g5, baseline, name_of(row), "difference")
 
     for msg in failures:
         print("FAIL " + msg)
