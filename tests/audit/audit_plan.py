@@ -449,7 +449,7 @@ class Audit:
                 claim, how = claimed(row)
                 if not (claim & want):
                     self.disagree(where, "status", how, " or ".join(sorted(want)),
-                                  f"supplied {sup:.4f} against target {T:.4f}")
+                                  f"recomputed supply {sup:.4f} against target {T:.4f}")
         for r in self.annual:
             if id(r) not in seen:
                 self.disagree(f"annual_plan fid {r['_fid']} {r['year']} {r['housing_type']}",
