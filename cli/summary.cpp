@@ -28,7 +28,7 @@ void print_summary(std::ostream &out, const Plan &plan) {
         if (r.unit == "share") {
             std::snprintf(line, sizeof line, "rule %-16s %-60s %6.1f %% (needs %s%.1f %%)  %s\n",
                           r.rule.c_str(), r.label.c_str(), 100 * r.actual,
-                          r.rule == "zone_class_share" ? "<= " : ">= ", 100 * r.limit,
+                          r.at_most ? "<= " : ">= ", 100 * r.limit,
                           r.met ? "met" : (r.binding ? "NOT MET (binding)" : "not met"));
         } else {
             std::snprintf(line, sizeof line, "rule %-16s %-60s %.2f of %.2f %s  %s\n",

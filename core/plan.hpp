@@ -85,12 +85,13 @@ struct AnnualRow {
 
 /// How the plan keeps one row of a rule (rental share, park cap, key areas, zone-class share).
 struct RuleCheck {
-    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share
+    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share, policy, destocking
     std::string label; // what the rule asks, e.g. "rental land >= 10 % of residential land, 2023"
     int year = 0;      // 0: the whole horizon
     std::string unit;  // unit of `actual` and `limit`: "share", "ha" or "m2"
     double actual = 0; // what the plan achieves (a share, or the capped quantity)
     double limit = 0;  // what the rule requires (minimum share, or the cap)
+    bool at_most = false;       // the limit is a maximum (a cap); false: a minimum
     double violation = 0;       // how far the rule is broken, in `violation_unit`; 0 when kept
     std::string violation_unit; // ha, m2 or units
     bool binding = true;
@@ -123,7 +124,10 @@ struct Plan {
     std::vector<std::pair<std::string, std::string>> metadata; // run metadata, in order
     // Jobs-housing indicators (allocation/indicators.hpp); empty when not computed.
     std::vector<ZoneBalance> zone_balance; // one row per zone, in zone order
-    double ratio_min = 0;                  // the jobs/dwellings target band
+    /// Each zone's destocking band ([rules.destocking], rule 2: increase, keep, reduce, cut,
+    /// stop, or unknown), in zone order; empty without the rule.
+    std::vector<std::string> destock_bands;
+    double ratio_min = 0; // the jobs/dwellings target band
     double ratio_max = 0;
     std::vector<double> station_radii_m; // catchment radii around stations (output polygons)
     double park_catchment_m = 0;         // catchment distance around parks (output polygons)

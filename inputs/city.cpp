@@ -105,6 +105,7 @@ const std::vector<FieldMap::Entry> &FieldMap::entries() {
         {"dwellings", "zones", true, &FieldMap::dwellings},
         {"zone_class", "zones", false, &FieldMap::zone_class},
         {"destock_months", "zones", false, &FieldMap::destock_months},
+        {"sales", "zones", false, &FieldMap::sales},
         {"station_id", "stations", true, &FieldMap::station_id},
         {"station_name", "stations", false, &FieldMap::station_name},
         {"mode", "stations", false, &FieldMap::mode},

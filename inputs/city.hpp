@@ -27,7 +27,7 @@ struct FieldMap {
     // zones
     std::string zone_id = "id", zone_name = "name", population = "population", jobs = "jobs",
                 dwellings = "dwellings", zone_class = "zone_class",
-                destock_months = "destock_months";
+                destock_months = "destock_months", sales = "sales";
     // stations
     std::string station_id = "id", station_name = "name", mode = "mode", line = "line",
                 opening_year = "opening_year";
@@ -53,7 +53,7 @@ struct FieldMap {
 
 /// Zone attributes given in the plan file ([inputs.zone_values]) rather than in the layer.
 struct ZoneValues {
-    std::optional<double> population, jobs, dwellings, destock_months;
+    std::optional<double> population, jobs, dwellings, destock_months, sales;
     std::optional<std::string> zone_class;
 };
 

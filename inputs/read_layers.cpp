@@ -73,6 +73,7 @@ const LayerTable<Zone, gis::Geometry> k_zone_table = {
         {&FieldMap::dwellings, Need::unless_zone_values, true, amount_into<&Zone::dwellings, true>},
         {&FieldMap::zone_class, Need::optional, false, text_into<&Zone::zone_class>},
         {&FieldMap::destock_months, Need::optional, true, amount_into<&Zone::destock_months>},
+        {&FieldMap::sales, Need::optional, true, amount_into<&Zone::sales>},
     }};
 
 const LayerTable<Station, gis::Point> k_station_table = {
@@ -204,6 +205,7 @@ void read_zones(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
             z.jobs = v.jobs.value_or(z.jobs);
             z.dwellings = v.dwellings.value_or(z.dwellings);
             z.destock_months = v.destock_months.value_or(z.destock_months);
+            z.sales = v.sales.value_or(z.sales);
             z.zone_class = v.zone_class.value_or(z.zone_class);
         } else if (given && lacks_values) {
             r.add(Severity::error, "empty_value", f.fid, fm.zone_id,
