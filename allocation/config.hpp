@@ -114,9 +114,11 @@ struct PlanConfig {
     ObjectiveConfig objective;
     JobsHousingConfig jobs_housing;
     SolverConfig solver;
-    IndicatorOptions indicators; // [indicators]; the band comes from [jobs_housing]
-    RulesConfig rules;           // [rules]
-    DemandConfig demand;         // [demand]
+    IndicatorOptions indicators;  // [indicators]; the band comes from [jobs_housing]
+    RulesConfig rules;            // [rules]
+    std::vector<Policy> policies; // [[policies]]
+    std::map<std::string, ZoneGroup> zone_groups; // [zone_groups], by name
+    DemandConfig demand;                          // [demand]
 
     std::string source_path; // the plan file, for messages; "" for the built-in plan
 

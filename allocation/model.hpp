@@ -47,21 +47,24 @@ struct Column {
 
 /// A linear row of a rule: sum_c a_c x_c <= rhs, each unit past rhs costing `cost`.
 struct SideRow {
-    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share
+    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share, policy, destocking
     std::string label; // what it says, for the report
     std::string unit;  // ha, m2 or units: the unit of a, rhs and the violation
     int year = 0;      // 0: the whole horizon
     double rhs = 0;
     double cost = 0;
     bool binding = true;
-    /// A minimum (a floor share, a group target's lower row): broken means "short"; otherwise a
-    /// cap, and broken means "over".
-    bool floor = false;
     /// Share rows (a_c = (share - in_c) w_c, rhs 0): the minimum share, the weight w ("land" in
     /// ha or "units") and the host type the row counts (-1: all). share < 0: a cap row.
     double share = -1;
     std::string weight;
     int type = -1;
+    /// Share rows over a set of types (policies, destocking bounds): the types counted (indexed
+    /// by housing type; empty: `weight` and `type` above) and the measure of w, each column's
+    /// typed_quantity. With `cap` the row is a maximum share: a_c = (in_c - share) w_c.
+    std::vector<bool> members;
+    Quantity measure = Quantity::land_ha;
+    bool cap = false;
     /// Rows of a group target (PlanConfig::targets index; -1 otherwise): the upper row
     /// sum q x <= U, or with `lower` the row -sum q x <= -L.
     int target = -1;
@@ -110,6 +113,9 @@ struct Model {
     std::vector<ZoneRow> zones;
     double jh_cost = 0; // w: cost of one dwelling of jobs-housing deviation
     std::vector<SideRow> side_rows;
+    /// Floors no column can reach (a policy's `min` with no column in its zones, rhs < 0): not
+    /// rows of the program (nothing the solvers choose changes them), reported as broken.
+    std::vector<SideRow> unreachable_rows;
     /// The side-row coefficients of column c: side_entries[side_start[c] .. side_start[c + 1]);
     /// side_start is empty when there are no side rows.
     std::vector<std::uint32_t> side_start;

@@ -1,6 +1,6 @@
-// The side rows of the rules (rules 3, 5, 7, 8) and of the group targets: one builder per kind
-// of row, then the rows no column enters dropped and each row's violation priced
-// (docs/model.md, "Rules").
+// The side rows of the rules (rules 2, 3, 5, 7, 8), of the spatial policies and of the group
+// targets: one builder per kind of row, then the rows no column enters dropped (a floor no column
+// can reach kept aside, to be reported) and each row's violation priced (docs/model.md, "Rules").
 
 #include "allocation/model_build.hpp"
 #include "core/units.hpp"
@@ -25,6 +25,36 @@ std::string pct(double share) {
     return buf;
 }
 
+std::string fixed(double v, int decimals) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+/// The member mask of `types` (empty: every type); ids the plan does not define are left out.
+std::vector<bool> type_mask(const PlanConfig &cfg, const std::vector<std::string> &types) {
+    std::vector<bool> member(cfg.types.size(), types.empty());
+    for (const auto &id : types) {
+        const int t = cfg.type_index(id);
+        if (t >= 0) {
+            member[static_cast<std::size_t>(t)] = true;
+        }
+    }
+    return member;
+}
+
+/// "commercial land", "commercial+talent units", "floor area" (all types): what a row counts.
+std::string counted(const std::vector<std::string> &types, Quantity measure) {
+    std::string what;
+    for (const auto &t : types) {
+        what += (what.empty() ? "" : "+") + t;
+    }
+    const char *m = measure == Quantity::land_ha    ? "land"
+                    : measure == Quantity::floor_m2 ? "floor area"
+                                                    : "units";
+    return what.empty() ? m : what + " " + m;
+}
+
 /// The side rows as they are built, and each column's coefficients in them (column by column,
 /// in the order the builders run).
 struct SideRows {
@@ -44,15 +74,32 @@ struct SideRows {
         return static_cast<std::size_t>(m.rows[c.row].year - cfg.first_year);
     }
     double land_ha(const Column &c) const { return ha_from_m2(city.parcels[c.parcel].area_m2); }
+    /// ", 2023" for a row of one year, ", 2021-2025" for one over the horizon.
+    std::string period(int year) const {
+        return year ? ", " + std::to_string(year)
+                    : ", " + std::to_string(cfg.first_year) + "-" + std::to_string(cfg.last_year);
+    }
+    /// One row over the horizon, or one a year: `make(year)` gives each (year 0: the horizon).
+    template <class Make> std::vector<std::uint32_t> rows_for(bool per_year, Make &&make) {
+        std::vector<std::uint32_t> rows(Y);
+        if (!per_year) {
+            const std::uint32_t r = new_row(make(0));
+            std::fill(rows.begin(), rows.end(), r);
+            return rows;
+        }
+        for (std::size_t y = 0; y < Y; ++y) {
+            rows[y] = new_row(make(cfg.first_year + static_cast<int>(y)));
+        }
+        return rows;
+    }
     std::uint32_t new_row(SideRow r) {
         m.side_rows.push_back(std::move(r));
         return static_cast<std::uint32_t>(m.side_rows.size() - 1);
     }
-    /// One share row a year; `floor`: a minimum share (else a cap, stored as a minimum of the
-    /// share outside it).
+    /// One share row a year.
     std::vector<std::uint32_t> per_year(const std::string &rule, const std::string &unit,
-                                        bool binding, bool floor, const std::string &what,
-                                        double share, int type) {
+                                        bool binding, const std::string &what, double share,
+                                        int type) {
         std::vector<std::uint32_t> rows(Y);
         for (std::size_t y = 0; y < Y; ++y) {
             SideRow r;
@@ -63,7 +110,6 @@ struct SideRows {
             r.type = type;
             r.year = cfg.first_year + static_cast<int>(y);
             r.binding = binding;
-            r.floor = floor;
             r.label = what + ", " + std::to_string(r.year);
             rows[y] = new_row(std::move(r));
         }
@@ -74,6 +120,8 @@ struct SideRows {
     void park_caps();
     void zone_class_shares();
     void key_areas();
+    void policies();
+    void destocking_bounds();
     void group_targets(const std::vector<std::vector<bool>> &target_mask);
     void finish();
 };
@@ -83,7 +131,7 @@ void SideRows::rental_share() {
     if (R.rental_share) {
         const double share = R.rental_share->share;
         const auto rows =
-            per_year("rental_share", "ha", R.rental_share->binding, true,
+            per_year("rental_share", "ha", R.rental_share->binding,
                      "rental land >= " + pct(share) + " of residential land", share, -1);
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
@@ -155,7 +203,7 @@ void SideRows::zone_class_shares() {
     // Rule 7: a zone class's share of a type's land, each year.
     for (const auto &[cls, zr] : R.zone_classes) {
         for (const auto &[type, share] : zr.max_share) {
-            const auto rows = per_year("zone_class_share", "ha", true, false,
+            const auto rows = per_year("zone_class_share", "ha", true,
                                        type + " land in " + cls + " zones <= " + pct(share) +
                                            " of all " + type + " land",
                                        1.0 - share, cfg.type_index(type));
@@ -179,12 +227,186 @@ void SideRows::key_areas() {
             zone_mask(cfg, city, R.key_areas->zones, R.key_areas->line, "rules.key_areas.zones");
         const double share = R.key_areas->share;
         const auto rows =
-            per_year("key_areas", "units", R.key_areas->binding, true,
+            per_year("key_areas", "units", R.key_areas->binding,
                      "new units in key areas >= " + pct(share) + " of all", share, -1);
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
             const bool in = c.zone >= 0 && key[static_cast<std::size_t>(c.zone)];
             entries[ci].push_back({rows[year_of(c)], (share - (in ? 1.0 : 0.0)) * c.units});
+        }
+    }
+}
+
+void SideRows::policies() {
+    // [[policies]]: the supply of the types in the policy's zones, as a share of the city's supply
+    // of the types (min_share, max_share) or as an amount (min, max), over the horizon or a year.
+    for (std::size_t k = 0; k < cfg.policies.size(); ++k) {
+        const Policy &pol = cfg.policies[k];
+        const std::string key = "policies[" + std::to_string(k) + "].";
+        std::vector<bool> in(city.zones.size(), false);
+        auto add = [&](const std::vector<bool> &mask) {
+            for (std::size_t z = 0; z < in.size(); ++z) {
+                in[z] = in[z] || mask[z];
+            }
+        };
+        std::string where;
+        if (!pol.zones.empty()) {
+            add(zone_mask(cfg, city, pol.zones, pol.line, key + "zones"));
+            for (const auto &id : pol.zones) {
+                where += (where.empty() ? "zones " : ", ") + id;
+            }
+        }
+        for (const auto &cls : pol.zone_classes) {
+            for (std::size_t z = 0; z < in.size(); ++z) {
+                in[z] = in[z] || city.zones[z].zone_class == cls;
+            }
+            where += (where.empty() ? "" : " + ") + cls + " zones";
+        }
+        if (!pol.zone_group.empty()) {
+            const ZoneGroup &g = cfg.zone_groups.at(pol.zone_group);
+            add(zone_mask(cfg, city, g.zones, g.line, "zone_groups." + pol.zone_group));
+            where += (where.empty() ? "" : " + ") + pol.zone_group + " group";
+        }
+        const std::vector<bool> member = type_mask(cfg, pol.types);
+        const bool share =
+            pol.kind == Policy::Kind::min_share || pol.kind == Policy::Kind::max_share;
+        const bool upper = pol.kind == Policy::Kind::max_share || pol.kind == Policy::Kind::max;
+        const std::string what = counted(pol.types, pol.measure);
+        const std::string unit = quantity_unit(pol.measure);
+        const auto rows = rows_for(pol.per_year, [&](int year) {
+            SideRow r;
+            r.rule = "policy";
+            r.unit = unit;
+            r.year = year;
+            r.binding = pol.binding;
+            std::string limit;
+            if (share) {
+                r.share = pol.value;
+                r.members = member;
+                r.measure = pol.measure;
+                r.cap = upper;
+                limit = pct(pol.value) + " of all new " + what;
+            } else {
+                r.rhs = upper ? pol.value : -pol.value;
+                r.lower = !upper;
+                limit = num(pol.value) + " " + unit;
+            }
+            r.label = pol.name + " (" + where + "): new " + what + (upper ? " <= " : " >= ") +
+                      limit + period(year);
+            return r;
+        });
+        for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+            const Column &c = m.columns[ci];
+            const double w = typed_quantity(m, c, pol.measure, member);
+            if (w <= 0) {
+                continue;
+            }
+            const double inside = c.zone >= 0 && in[static_cast<std::size_t>(c.zone)] ? 1.0 : 0.0;
+            double a = 0;
+            switch (pol.kind) {
+            case Policy::Kind::max_share:
+                a = (inside - pol.value) * w;
+                break;
+            case Policy::Kind::min_share:
+                a = (pol.value - inside) * w;
+                break;
+            case Policy::Kind::max:
+                a = inside * w;
+                break;
+            case Policy::Kind::min:
+                a = -inside * w;
+                break;
+            }
+            if (a != 0) {
+                entries[ci].push_back({rows[year_of(c)], a});
+            }
+        }
+    }
+}
+
+void SideRows::destocking_bounds() {
+    // Rule 2 as quantities: a zone with known inventory months in a band that reduces supply
+    // (multiplier under 1: over 12 months by default) supplies at most its multiplier x its share
+    // of the city's supply of the types: a_c = (1[zone] - m_z p_z) w_c. The share p_z is of
+    // annual sales where the zones layer gives them, else of dwellings, over the zones that can
+    // take the types at all (a zone whose class permits none of them is not in the sum). Bands
+    // of 1 or more (increase, keep) only scale a site's value: capping every zone at its own
+    // share would leave no room for any supply.
+    if (!R.destocking || !R.destocking->bound) {
+        return;
+    }
+    const DestockingRule &D = *R.destocking;
+    const std::vector<bool> member = type_mask(cfg, D.types);
+    if (std::none_of(member.begin(), member.end(), [](bool b) { return b; })) {
+        return;
+    }
+    const bool by_sales = std::any_of(city.zones.begin(), city.zones.end(),
+                                      [](const Zone &z) { return z.sales > 0; });
+    std::vector<bool> takes(city.zones.size(), false);
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        const Column &c = m.columns[ci];
+        if (c.zone >= 0 && typed_quantity(m, c, D.measure, member) > 0) {
+            takes[static_cast<std::size_t>(c.zone)] = true;
+        }
+    }
+    double total = 0;
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        total += takes[z] ? (by_sales ? city.zones[z].sales : city.zones[z].dwellings) : 0.0;
+    }
+    if (!(total > 0)) {
+        return;
+    }
+    const std::string what = counted(D.types, D.measure);
+    std::vector<std::int32_t> zone_slot(city.zones.size(), -1);
+    std::vector<double> bound;                    // per slot: m_z p_z
+    std::vector<std::vector<std::uint32_t>> rows; // per slot: the row of each year
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        const Zone &zone = city.zones[z];
+        if (!(zone.destock_months > 0) || !takes[z]) {
+            continue; // unknown inventory, or nothing to bound
+        }
+        const double mult = destock_multiplier(D, zone.destock_months);
+        const double p = (by_sales ? zone.sales : zone.dwellings) / total;
+        const double s = mult * p;
+        // 'stop' (0) makes the zone ineligible already; increase and keep (>= 1) are not bounded;
+        // a bound of the whole city never binds.
+        if (mult <= 0 || mult >= 1 || s >= 1) {
+            continue;
+        }
+        zone_slot[z] = static_cast<std::int32_t>(bound.size());
+        bound.push_back(s);
+        const std::string head = zone.id + (zone.name.empty() ? "" : " " + zone.name) + " (" +
+                                 num(zone.destock_months) + " months, " +
+                                 destock_band(D, zone.destock_months) + " x" + num(mult) + "): ";
+        rows.push_back(rows_for(D.per_year, [&](int year) {
+            SideRow r;
+            r.rule = "destocking";
+            r.unit = quantity_unit(D.measure);
+            r.year = year;
+            r.binding = D.binding;
+            r.share = s;
+            r.members = member;
+            r.measure = D.measure;
+            r.cap = true;
+            r.label = head + what + " <= " + num(mult) + " x its " + fixed(100 * p, 1) +
+                      " % share of all " + what + period(year);
+            return r;
+        }));
+    }
+    if (bound.empty()) {
+        return;
+    }
+    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
+        const Column &c = m.columns[ci];
+        const double w = typed_quantity(m, c, D.measure, member);
+        if (w <= 0) {
+            continue;
+        }
+        const std::size_t y = year_of(c);
+        const std::int32_t own = c.zone >= 0 ? zone_slot[static_cast<std::size_t>(c.zone)] : -1;
+        for (std::size_t k = 0; k < bound.size(); ++k) {
+            const double inside = static_cast<std::int32_t>(k) == own ? 1.0 : 0.0;
+            entries[ci].push_back({rows[k][y], (inside - bound[k]) * w});
         }
     }
 }
@@ -213,14 +435,12 @@ void SideRows::group_targets(const std::vector<std::vector<bool>> &target_mask) 
             r.binding = tg.binding;
             r.target = static_cast<int>(k);
             r.lower = true;
-            r.floor = true;
             r.rhs = -tg.lower_bound(T);
             r.label = tg.type + " >= " + num(tg.lower_bound(T)) + " " + r.unit;
             lo[y] = new_row(r);
             // Above the target costs as for a target row (never pays); past the upper tolerance
             // ten times a binding shortfall (a target row's upper band is hard).
             r.lower = false;
-            r.floor = false;
             r.rhs = T;
             r.cost_factor = cfg.objective.over_target_cost;
             r.label = tg.type + " over the target " + num(T) + " " + r.unit;
@@ -267,9 +487,14 @@ void SideRows::finish() {
     std::vector<std::uint32_t> renum(m.side_rows.size(), 0);
     std::vector<SideRow> kept;
     for (std::size_t r = 0; r < m.side_rows.size(); ++r) {
+        SideRow &row = m.side_rows[r];
         if (used[r]) {
             renum[r] = static_cast<std::uint32_t>(kept.size());
-            kept.push_back(std::move(m.side_rows[r]));
+            kept.push_back(std::move(row));
+        } else if (row.lower && row.target < 0 && row.rhs < 0) {
+            // A floor no column can reach (a policy's min): broken whatever the plan, so it is
+            // no row of the program but reported.
+            m.unreachable_rows.push_back(std::move(row));
         }
     }
     m.side_rows = std::move(kept);
@@ -306,11 +531,14 @@ void SideRows::finish() {
 
 void add_side_rows(Model &m, const std::vector<std::vector<bool>> &target_mask) {
     SideRows s(m);
-    // The order of the rows and of each column's entries: rules 3, 5, 7, 8, group targets.
+    // The order of the rows and of each column's entries: rules 3, 5, 7, 8, policies, rule 2's
+    // bounds, group targets.
     s.rental_share();
     s.park_caps();
     s.zone_class_shares();
     s.key_areas();
+    s.policies();
+    s.destocking_bounds();
     s.group_targets(target_mask);
     s.finish();
 }

@@ -62,7 +62,8 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
                                    const Evaluation &ev) {
     const AllocationProblem &pr = *m.problem;
     const City &city = *pr.city;
-    // The weight of each share row: land (ha) or units of its year (and host type).
+    // The weight W of each share row: land (ha) or units of its year (0: the horizon) and host
+    // type, or the typed quantity of its member types in its measure.
     std::vector<double> weight(m.side_rows.size(), 0.0);
     for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
         const SideRow &row = m.side_rows[s];
@@ -71,8 +72,12 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
         }
         for (std::uint32_t ci : chosen) {
             const Column &c = m.columns[ci];
-            if (m.rows[c.row].year != row.year ||
+            if ((row.year != 0 && m.rows[c.row].year != row.year) ||
                 (row.type >= 0 && c.type != static_cast<std::uint32_t>(row.type))) {
+                continue;
+            }
+            if (!row.members.empty()) {
+                weight[s] += typed_quantity(m, c, row.measure, row.members);
                 continue;
             }
             weight[s] +=
@@ -95,9 +100,13 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
         // Relative slack for rounding: a part in a million of the row's scale.
         const double scale = std::max({std::abs(row.rhs), weight[s], 1.0});
         rc.met = rc.violation <= 1e-6 * scale;
-        rc.floor = row.floor;
-        rc.status = rc.met ? "met" : row.floor ? "short" : "over";
-        if (row.share >= 0) {
+        if (row.share >= 0 && row.cap) {
+            // lhs = IN - share W, so IN / W = share + lhs / W (0 when nothing is supplied).
+            rc.unit = "share";
+            rc.actual = weight[s] > 0 ? row.share + ev.side_lhs[s] / weight[s] : 0.0;
+            rc.limit = row.share;
+            rc.floor = false;
+        } else if (row.share >= 0) {
             // lhs = share W - IN, so IN / W = share - lhs / W.
             rc.unit = "share";
             const double achieved =
@@ -108,12 +117,37 @@ std::vector<RuleCheck> check_rules(const Model &m, const std::vector<std::uint32
                 // Stored as the share outside the class; reported as the class's share and cap.
                 rc.actual = 1.0 - achieved;
                 rc.limit = 1.0 - row.share;
+                rc.floor = false;
             }
+        } else if (row.lower) {
+            // A floor: lhs = -amount, rhs = -minimum.
+            rc.unit = row.unit;
+            rc.actual = -ev.side_lhs[s];
+            rc.limit = -row.rhs;
         } else {
             rc.unit = row.unit;
             rc.actual = ev.side_lhs[s];
             rc.limit = row.rhs;
+            rc.floor = false;
         }
+        rc.status = rc.met ? "met" : rc.floor ? "short" : "over";
+        out.push_back(std::move(rc));
+    }
+    // Floors no column can reach: nothing is supplied where they count.
+    for (const SideRow &row : m.unreachable_rows) {
+        RuleCheck rc;
+        rc.rule = row.rule;
+        rc.label = row.label;
+        rc.year = row.year;
+        rc.binding = row.binding;
+        rc.unit = row.unit;
+        rc.actual = 0;
+        rc.limit = -row.rhs;
+        rc.violation = -row.rhs;
+        rc.violation_unit = row.unit;
+        rc.met = false;
+        rc.floor = true;
+        rc.status = "short";
         out.push_back(std::move(rc));
     }
     return out;
@@ -301,6 +335,11 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     const Evaluation ev = evaluate(m, sol.chosen);
     std::vector<std::string> unmet = add_annual_table(m, sol.chosen, ev, used, plan);
     plan.rule_checks = check_rules(m, sol.chosen, ev);
+    if (cfg.rules.destocking) {
+        for (const Zone &z : city.zones) {
+            plan.destock_bands.push_back(destock_band(*cfg.rules.destocking, z.destock_months));
+        }
+    }
     for (const RuleCheck &rc : plan.rule_checks) {
         if (!rc.met) {
             unmet.push_back("rule " + rc.rule + ": " + rc.label + ": " + rc.status + " by " +

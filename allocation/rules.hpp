@@ -5,7 +5,9 @@
 // seed plans' figures (docs/plan-file.md gives the line of each).
 //
 // How each rule enters the allocation (docs/model.md, "Rules"):
-//   destocking      value multiplier per zone by inventory months; 'stop' makes the zone ineligible
+//   destocking      value multiplier per zone by inventory months; 'stop' makes the zone
+//   ineligible;
+//                   side row per zone (bound): its supply <= multiplier x its share of the city's
 //   rental_share    side row per year: rental land >= share x residential land
 //   ar_siting       eligibility (near a park or station) and a value bonus by land source
 //   park_caps       side row per park and cap: housing land (floor) <= share x park land (floor)
@@ -14,7 +16,10 @@
 //   key_areas       side row per year: units in key zones >= share x all units
 //   bundling        per site: a share of a host type's floor area goes to a bundled type
 //   resettlement    eligibility: resettlement for a displacing zone stays in or next to it
-// (The jobs-housing band, rule 10, is [jobs_housing].)
+// (The jobs-housing band, rule 10, is [jobs_housing].) Spatial policies ([[policies]], Policy
+// below) are side rows too: a zone set's share of the city's supply, or an absolute amount.
+
+#include "core/units.hpp"
 
 #include <map>
 #include <optional>
@@ -35,6 +40,14 @@ struct DestockingRule {
     std::vector<double> multipliers = {1.3, 1.0, 0.7, 0.4, 0.0};
     /// Zones with unknown inventory (0 months) take this multiplier. DEFAULT: 1.0.
     double unknown_multiplier = 1.0;
+    /// Side rows besides the value factor: each zone with known months supplies at most
+    /// multiplier x its share (by annual sales, else by dwellings) of the city's supply of the
+    /// types. DEFAULT: true; false keeps only the value factor.
+    bool bound = true;
+    bool per_year = false;                // DEFAULT: false, one row over the horizon
+    bool binding = true;                  // DEFAULT: binding
+    Quantity measure = Quantity::land_ha; // DEFAULT: land (ha)
+    int line = 0;                         // line of the table in the plan file (for messages)
 };
 
 /// Rule 3: rental land (types with rental = true) is at least `share` of each year's residential
@@ -115,6 +128,37 @@ struct ResettlementRule {
     /// centre; 0: any parcel of an adjacent zone. DEFAULT: 3000 m.
     double max_distance_m = 3000;
 };
+
+/// A spatial policy ([[policies]]): the supply of `types` in a set of zones, as a share of the
+/// city's supply of those types or as an absolute amount, over the horizon or each year.
+struct Policy {
+    enum class Kind { min_share, max_share, min, max };
+    std::string name;                      // required: the label, e.g. "old city cap"
+    std::vector<std::string> zones;        // zone ids
+    std::vector<std::string> zone_classes; // the zones layer's zone_class values
+    std::string zone_group;                // a [zone_groups] name ("": none)
+    std::vector<std::string> types;        // housing types counted; DEFAULT: empty, all types
+    Quantity measure = Quantity::land_ha;  // DEFAULT: land (ha)
+    Kind kind = Kind::max_share;
+    double value = 0;      // the share in [0, 1], or the amount in the measure's unit
+    bool per_year = false; // DEFAULT: false, one row over the horizon; true: one row a year
+    bool binding = true;   // DEFAULT: binding
+    int line = 0;          // line of the table in the plan file (for messages)
+};
+
+/// A named set of zones ([zone_groups]: name = [zone ids]).
+struct ZoneGroup {
+    std::vector<std::string> zones;
+    int line = 0;
+};
+
+/// The band `months` falls in (0 = the first), as destock_multiplier reads the thresholds; -1 for
+/// months <= 0 (unknown).
+int destock_band_index(const DestockingRule &rule, double months);
+
+/// The band's name: increase, keep, reduce, cut, stop for the five default bands ("band N",
+/// N from 1, when the rule has another number of bands); "unknown" for months <= 0.
+std::string destock_band(const DestockingRule &rule, double months);
 
 /// The multiplier of the band `months` falls in, read as the plans word it: under 6 months
 /// increase, 6-12 balanced (both edges), over 12 reduce, over 18 cut, over 36 stop. So the first

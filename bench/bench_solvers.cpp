@@ -23,8 +23,9 @@ using namespace landalloc;
 
 namespace {
 
-/// With `rules`: rental share 10 %, destocking, key areas (the first fifth of the zones,
-/// 30 %) and 5 % AR bundled on commercial sites over 3 ha (docs/plan-file.md).
+/// With `rules`: rental share 10 %, destocking (value factor only: `bound = false`), key areas (the
+/// first fifth of the zones, 30 %) and 5 % AR bundled on commercial sites over 3 ha
+/// (docs/plan-file.md).
 PlanConfig plan_for(const City &city, bool rules = false) {
     // Five years supplying 30 % of the reserve: 90 % commercial land, 10 % rental in units.
     const double py = 0.3 * test::reserve_ha(city) / 5;
@@ -45,7 +46,9 @@ PlanConfig plan_for(const City &city, bool rules = false) {
         for (std::size_t z = 0; z < city.zones.size() / 5; ++z) {
             key += (key.empty() ? "\"" : ", \"") + city.zones[z].id + "\"";
         }
-        b.raw("[rules.rental_share]\n[rules.destocking]\n[rules.key_areas]\nzones = [" + key +
+        b.raw("[rules.rental_share]\n[rules.destocking]\nbound = false\n[rules.key_areas]\nzones = "
+              "[" +
+              key +
               "]\nshare = 0.3\n[[rules.bundling]]\ntype = \"affordable_rental\"\n"
               "min_site_ha = 3\nnear_station_m = 0\n");
     }

@@ -30,6 +30,7 @@ struct Zone {
     double dwellings = 0;
     std::string zone_class;    // e.g. priority_expansion, moderate, stock_upgrading, old_city
     double destock_months = 0; // 去化周期 in months; 0 when unknown
+    double sales = 0;          // annual housing sales (m^2 floor area or units); 0 when unknown
     double area_m2 = 0;
     double x = 0; // the centroid, or an interior point when the centroid falls outside
     double y = 0;

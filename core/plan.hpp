@@ -91,7 +91,7 @@ struct AnnualRow {
 
 /// How the plan keeps one row of a rule (rental share, park cap, key areas, zone-class share).
 struct RuleCheck {
-    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share
+    std::string rule;  // rental_share, park_cap, key_areas, zone_class_share, policy, destocking
     std::string label; // what the rule asks, e.g. "rental land >= 10 % of residential land, 2023"
     int year = 0;      // 0: the whole horizon
     std::string unit;  // unit of `actual` and `limit`: "share", "ha" or "m2"
@@ -101,7 +101,7 @@ struct RuleCheck {
     std::string violation_unit; // ha, m2 or units
     bool binding = true;
     bool met = true;
-    bool floor = true;  // a minimum (actual >= limit), else a cap (actual <= limit)
+    bool floor = true;  // the limit is a minimum (actual >= limit); false: a cap (<= limit)
     std::string status; // "met", or "short" (a minimum not reached) or "over" (a cap passed)
 };
 
@@ -144,7 +144,10 @@ struct Plan {
     std::vector<std::pair<std::string, std::string>> metadata; // run metadata, in order
     // Jobs-housing indicators (allocation/indicators.hpp); empty when not computed.
     std::vector<ZoneBalance> zone_balance; // one row per zone, in zone order
-    double ratio_min = 0;                  // the jobs/dwellings target band
+    /// Each zone's destocking band ([rules.destocking], rule 2: increase, keep, reduce, cut,
+    /// stop, or unknown), in zone order; empty without the rule.
+    std::vector<std::string> destock_bands;
+    double ratio_min = 0; // the jobs/dwellings target band
     double ratio_max = 0;
     std::vector<double> station_radii_m; // catchment radii around stations (output polygons)
     double park_catchment_m = 0;         // catchment distance around parks (output polygons)

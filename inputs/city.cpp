@@ -109,6 +109,7 @@ const std::vector<FieldMap::Entry> &FieldMap::entries() {
         {"district_name", "zones", false, &FieldMap::district_name},
         {"districts_id", "districts", true, &FieldMap::districts_id},
         {"districts_name", "districts", false, &FieldMap::districts_name},
+        {"sales", "zones", false, &FieldMap::sales},
         {"station_id", "stations", true, &FieldMap::station_id},
         {"station_name", "stations", false, &FieldMap::station_name},
         {"mode", "stations", false, &FieldMap::mode},

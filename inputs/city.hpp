@@ -27,7 +27,7 @@ struct FieldMap {
     // zones
     std::string zone_id = "id", zone_name = "name", population = "population", jobs = "jobs",
                 dwellings = "dwellings", zone_class = "zone_class",
-                destock_months = "destock_months";
+                destock_months = "destock_months", sales = "sales";
     // zones: the district (区/县) each zone (街道/板块) lies in, when the layer says
     std::string district = "district", district_name = "district_name";
     // districts (the optional layer of districts containing the zones)
@@ -57,7 +57,7 @@ struct FieldMap {
 
 /// Zone attributes given in the plan file ([inputs.zone_values]) rather than in the layer.
 struct ZoneValues {
-    std::optional<double> population, jobs, dwellings, destock_months;
+    std::optional<double> population, jobs, dwellings, destock_months, sales;
     std::optional<std::string> zone_class;
 };
 

@@ -77,6 +77,7 @@ const LayerTable<Zone, gis::Geometry> k_zone_table = {
         {&FieldMap::destock_months, Need::optional, true, amount_into<&Zone::destock_months>},
         {&FieldMap::district, Need::optional, false, text_into<&Zone::district>},
         {&FieldMap::district_name, Need::optional, false, text_into<&Zone::district_name>},
+        {&FieldMap::sales, Need::optional, true, amount_into<&Zone::sales>},
     }};
 
 /// One feature of the districts layer (区/县 containing the zones).
@@ -348,6 +349,7 @@ void read_zones(const LayerData &layer, const InputSpec &spec, const DistrictLay
             z.jobs = v.jobs.value_or(z.jobs);
             z.dwellings = v.dwellings.value_or(z.dwellings);
             z.destock_months = v.destock_months.value_or(z.destock_months);
+            z.sales = v.sales.value_or(z.sales);
             z.zone_class = v.zone_class.value_or(z.zone_class);
         } else if (given && lacks_values) {
             r.add(Severity::error, "empty_value", f.fid, fm.zone_id,

@@ -232,6 +232,14 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, co
         } else {
             v.resize(v.size() + 7);
         }
+        v.emplace_back();
+        if (z.destock_months > 0) {
+            v.back() = Value(z.destock_months);
+        }
+        v.emplace_back();
+        if (i < plan.destock_bands.size()) {
+            v.back() = text_or_null(plan.destock_bands[i]);
+        }
     }
     return make_layer(schema::zones, loaded.crs, std::move(feats));
 }

@@ -128,7 +128,8 @@ inline constexpr LayerSchema annual_plan{k_layer_annual, GeomKind::none,
                                          k_annual_fields};
 
 inline constexpr FieldSchema k_rule_check_fields[] = {
-    {"rule", FieldType::string, "rental_share, park_cap, zone_class_share or key_areas"},
+    {"rule", FieldType::string,
+     "rental_share, park_cap, zone_class_share, key_areas, policy or destocking"},
     {"requirement", FieldType::string, "what the rule asks"},
     {"year", FieldType::integer, "the year (NULL for a cap over the whole horizon)"},
     {"unit", FieldType::string, "share for share rules, else ha or m2"},
@@ -206,6 +207,8 @@ inline constexpr FieldSchema k_zone_fields[] = {
     {"band_after", FieldType::string, "below, within or above the band, after"},
     {"band_min", FieldType::real, "the [jobs_housing] band's lower end"},
     {"band_max", FieldType::real, "the [jobs_housing] band's upper end"},
+    {"destock_months", FieldType::real, "months of housing inventory (null: unknown)"},
+    {"destock_band", FieldType::string, "its [rules.destocking] band (null without the rule)"},
 };
 inline constexpr LayerSchema zones{k_layer_zones, GeomKind::polygon,
                                    "Zones before and after the plan", k_zone_fields};

@@ -200,16 +200,18 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
             if (!v.is_table()) {
                 ctx.fail(&v, "inputs.zone_values." + id,
                          "must be a table (population, jobs, dwellings, zone_class, "
-                         "destock_months)");
+                         "destock_months, sales)");
             }
             const auto &t = *v.as_table();
-            ctx.check_keys(t, prefix,
-                           {"population", "jobs", "dwellings", "zone_class", "destock_months"});
+            ctx.check_keys(
+                t, prefix,
+                {"population", "jobs", "dwellings", "zone_class", "destock_months", "sales"});
             ZoneValues z;
             for (auto [key, member] : {std::pair{"population", &ZoneValues::population},
                                        std::pair{"jobs", &ZoneValues::jobs},
                                        std::pair{"dwellings", &ZoneValues::dwellings},
-                                       std::pair{"destock_months", &ZoneValues::destock_months}}) {
+                                       std::pair{"destock_months", &ZoneValues::destock_months},
+                                       std::pair{"sales", &ZoneValues::sales}}) {
                 z.*member = ctx.optional_number(t, prefix, key, 0, 1e9);
             }
             z.zone_class = ctx.optional_text(t, prefix, "zone_class");

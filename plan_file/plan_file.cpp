@@ -159,7 +159,8 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     }
     ctx.check_keys(root, "",
                    {"plan", "housing_types", "targets", "scoring", "objective", "jobs_housing",
-                    "solver", "inputs", "indicators", "rules", "demand"});
+                    "solver", "inputs", "indicators", "rules", "demand", "zone_groups",
+                    "policies"});
 
     PlanFile cfg;
     cfg.source_path = path;
@@ -193,6 +194,12 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     }
     if (const auto *de = ctx.table(root, "", "demand")) {
         parse_demand(ctx, *de, cfg);
+    }
+    if (const auto *zg = ctx.table(root, "", "zone_groups")) {
+        parse_zone_groups(ctx, *zg, cfg);
+    }
+    if (const toml::node *po = root.get("policies")) {
+        parse_policies(ctx, *po, cfg);
     }
     cfg.indicators.ratio_min = cfg.jobs_housing.ratio_min;
     cfg.indicators.ratio_max = cfg.jobs_housing.ratio_max;

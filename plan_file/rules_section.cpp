@@ -1,6 +1,7 @@
 // Parsing [rules] (allocation/rules.hpp; every key is in docs/plan-file.md).
 
 #include "allocation/config.hpp"
+#include "plan_file/sections.hpp"
 #include "plan_file/toml_ctx.hpp"
 
 #include <algorithm>
@@ -49,7 +50,9 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
 
     if (const auto *t = ctx.table(root, "rules.", "destocking")) {
         const std::string p = "rules.destocking.";
-        ctx.check_keys(*t, p, {"types", "thresholds_months", "multipliers", "unknown_multiplier"});
+        ctx.check_keys(*t, p,
+                       {"types", "thresholds_months", "multipliers", "unknown_multiplier", "bound",
+                        "period", "binding", "measure"});
         DestockingRule d;
         d.types = types_or(ctx, *t, p, "types", d.types, cfg);
         if (t->get("thresholds_months")) {
@@ -69,6 +72,11 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
                     " for " + std::to_string(d.thresholds_months.size()) + " thresholds");
         }
         d.unknown_multiplier = ctx.number(*t, p, "unknown_multiplier", d.unknown_multiplier, 0, 10);
+        d.bound = ctx.boolean(*t, p, "bound", d.bound);
+        d.per_year = read_per_year(ctx, *t, p, d.per_year);
+        d.binding = ctx.boolean(*t, p, "binding", d.binding);
+        d.measure = read_measure(ctx, *t, p, d.measure);
+        d.line = static_cast<int>(t->source().begin.line);
         R.destocking = d;
     }
 

@@ -31,6 +31,16 @@ void parse_inputs(const detail::Ctx &ctx, const toml::table &in, InputsConfig &i
 void parse_indicators(const detail::Ctx &ctx, const toml::table &t, IndicatorOptions &o);
 /// `[rules]` (rules_section.cpp); housing types must already be parsed.
 void parse_rules(const detail::Ctx &ctx, const toml::table &t, PlanConfig &cfg);
+/// `[zone_groups]` (policies_section.cpp): name = [zone ids].
+void parse_zone_groups(const detail::Ctx &ctx, const toml::table &t, PlanConfig &cfg);
+/// `[[policies]]` (policies_section.cpp); housing types and zone groups must already be parsed.
+void parse_policies(const detail::Ctx &ctx, const toml::node &policies, PlanConfig &cfg);
+/// A `measure` key: "land" (ha), "floor" (m2) or "units"; `def` when absent (policies_section.cpp).
+Quantity read_measure(const detail::Ctx &ctx, const toml::table &t, const std::string &prefix,
+                      Quantity def);
+/// A `period` key: "horizon" (false) or "year" (true); `def` when absent (policies_section.cpp).
+bool read_per_year(const detail::Ctx &ctx, const toml::table &t, const std::string &prefix,
+                   bool def);
 /// `[demand]` (demand_section.cpp).
 void parse_demand(const detail::Ctx &ctx, const toml::table &t, PlanConfig &cfg);
 

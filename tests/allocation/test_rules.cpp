@@ -125,11 +125,12 @@ bool contains(const std::string &s, const std::string &what) {
 
 } // namespace
 
-// Rule 2: a zone over 36 months gets no commercial land; one under 6 months gets more.
+// Rule 2's value factor: a zone over 36 months gets no commercial land; one under 6 months gets
+// more (the supply bounds off, so the factor alone decides).
 TEST(Rules, DestockingStopsSupplyOver36MonthsAndRaisesItUnder6) {
     const City &base = the_city();
     const std::string plan_text = targets(150, 17);
-    const std::string rule = "\n[rules.destocking]\n";
+    const std::string rule = "\n[rules.destocking]\nbound = false\n";
     // Without the rule the inventory months do not matter: pick the zone with the most
     // commercial land as the over-36-months zone and a zone with commercial land left on offer
     // as the under-6-months zone.

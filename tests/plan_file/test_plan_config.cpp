@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace landalloc;
 
 namespace {
@@ -445,4 +447,109 @@ TEST(PlanConfig, EmptySynthSectionTakesTheStructDefaults) {
     EXPECT_SAME(s.districts[0], dd, jobs);
     EXPECT_SAME(s.districts[0], dd, dwellings);
     EXPECT_SAME(s.districts[0], dd, destock_months);
+}
+
+// [[policies]] and [zone_groups]: every key read, the defaults the struct's; each mistake one
+// line naming the file, the line of the key and the key.
+TEST(PlanConfig, PoliciesAndZoneGroupsParse) {
+    const std::string text = std::string(k_minimal) + R"toml(
+[zone_groups]
+core = ["Z1", "Z2"]
+
+[[policies]]
+name = "old city cap"
+zone_classes = ["old_city"]
+measure = "units"
+max_share = 0.1
+
+[[policies]]
+name = "core floor"
+zone_group = "core"
+zones = ["Z3"]
+types = ["commercial"]
+min = 12.5
+period = "year"
+binding = false
+)toml";
+    const PlanFile cfg = parse_plan(text, "test.toml");
+    ASSERT_EQ(cfg.policies.size(), 2u);
+    ASSERT_EQ(cfg.zone_groups.count("core"), 1u);
+    EXPECT_EQ(cfg.zone_groups.at("core").zones, (std::vector<std::string>{"Z1", "Z2"}));
+    const Policy &a = cfg.policies[0];
+    EXPECT_EQ(a.name, "old city cap");
+    EXPECT_EQ(a.zone_classes, std::vector<std::string>{"old_city"});
+    EXPECT_TRUE(a.types.empty());
+    EXPECT_EQ(a.measure, Quantity::units);
+    EXPECT_EQ(a.kind, Policy::Kind::max_share);
+    EXPECT_DOUBLE_EQ(a.value, 0.1);
+    EXPECT_FALSE(a.per_year); // DEFAULT: horizon
+    EXPECT_TRUE(a.binding);   // DEFAULT: binding
+    const Policy &b = cfg.policies[1];
+    EXPECT_EQ(b.zone_group, "core");
+    EXPECT_EQ(b.zones, std::vector<std::string>{"Z3"});
+    EXPECT_EQ(b.measure, Quantity::land_ha); // DEFAULT: land
+    EXPECT_EQ(b.kind, Policy::Kind::min);
+    EXPECT_DOUBLE_EQ(b.value, 12.5);
+    EXPECT_TRUE(b.per_year);
+    EXPECT_FALSE(b.binding);
+    EXPECT_GT(b.line, a.line);
+}
+
+TEST(PlanConfig, PolicyMistakesNameFileLineAndKey) {
+    const std::string head = std::string(k_minimal) + "\n[zone_groups]\ncore = [\"Z1\"]\n";
+    // The policy table starts on the line after `head`; `body` is its keys, one a line.
+    const auto line_of = [&](const std::string &body, const std::string &key) {
+        const std::string text = head + "\n[[policies]]\n" + body;
+        const std::size_t at = text.find("\n" + key + " =");
+        return 2 + static_cast<int>(
+                       std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    };
+    struct Case {
+        std::string body, key, what;
+    };
+    const std::vector<Case> cases = {
+        {"name = \"a\"\nzones = [\"Z1\"]\nmin_share = 0.2\nmax = 10\n", "max", "exactly one of"},
+        {"name = \"a\"\nzone_group = \"nope\"\nmax = 10\n", "zone_group",
+         "'nope' is not a group of [zone_groups]"},
+        {"name = \"a\"\nzones = [\"Z1\"]\nmax_share = 1.5\n", "max_share", "out of range [0, 1]"},
+        {"name = \"a\"\nzones = [\"Z1\"]\nmeasure = \"acres\"\nmax = 1\n", "measure",
+         "'acres' is not a measure"},
+        {"name = \"a\"\nzones = [\"Z1\"]\nperiod = \"month\"\nmax = 1\n", "period",
+         "'month' is not a period"},
+    };
+    for (const Case &c : cases) {
+        const std::string msg = error_of(head + "\n[[policies]]\n" + c.body);
+        const std::string where =
+            "test.toml:" + std::to_string(line_of(c.body, c.key)) + ": key 'policies[0]." + c.key;
+        EXPECT_EQ(msg.rfind(where, 0), 0u) << msg << "\n  expected to start with " << where;
+        EXPECT_NE(msg.find(c.what), std::string::npos) << msg;
+        EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+    // No zones at all, no name, no amount: errors naming the policy's key.
+    EXPECT_NE(error_of(head + "\n[[policies]]\nname = \"a\"\nmax = 1\n").find("policies[0].zones"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of(head + "\n[[policies]]\nzones = [\"Z1\"]\nmax = 1\n").find("policies[0].name"),
+        std::string::npos);
+    EXPECT_NE(error_of(head + "\n[[policies]]\nname = \"a\"\nzones = [\"Z1\"]\n")
+                  .find("give one of min_share"),
+              std::string::npos);
+    // Destocking's new keys: bound, period, binding, measure.
+    const PlanFile d = parse_plan(std::string(k_minimal) + "\n[rules.destocking]\n", "test.toml");
+    ASSERT_TRUE(d.rules.destocking);
+    EXPECT_TRUE(d.rules.destocking->bound); // DEFAULT: on
+    EXPECT_FALSE(d.rules.destocking->per_year);
+    EXPECT_EQ(d.rules.destocking->measure, Quantity::land_ha);
+    const PlanFile e =
+        parse_plan(std::string(k_minimal) + "\n[rules.destocking]\nbound = false\nperiod = "
+                                            "\"year\"\nbinding = false\nmeasure = \"floor\"\n",
+                   "test.toml");
+    EXPECT_FALSE(e.rules.destocking->bound);
+    EXPECT_TRUE(e.rules.destocking->per_year);
+    EXPECT_FALSE(e.rules.destocking->binding);
+    EXPECT_EQ(e.rules.destocking->measure, Quantity::floor_m2);
+    const std::string bad =
+        error_of(std::string(k_minimal) + "\n[rules.destocking]\nmeasure = \"ha\"\n");
+    EXPECT_NE(bad.find("key 'rules.destocking.measure': 'ha' is not a measure"), std::string::npos)
+        << bad;
 }
