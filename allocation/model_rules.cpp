@@ -342,12 +342,19 @@ void SideRows::destocking_bounds() {
     }
     const bool by_sales = std::any_of(city.zones.begin(), city.zones.end(),
                                       [](const Zone &z) { return z.sales > 0; });
+    // The zones that can take the types: the class permits one of them ([rules.zone_classes]
+    // permits) and the band is not 'stop'. A plan-level test, so the audit can redo it.
     std::vector<bool> takes(city.zones.size(), false);
-    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-        const Column &c = m.columns[ci];
-        if (c.zone >= 0 && typed_quantity(m, c, D.measure, member) > 0) {
-            takes[static_cast<std::size_t>(c.zone)] = true;
-        }
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        const Zone &zone = city.zones[z];
+        const auto cls = R.zone_classes.find(zone.zone_class);
+        const bool permits = cls == R.zone_classes.end() || !cls->second.permits ||
+                             std::any_of(D.types.begin(), D.types.end(), [&](const std::string &t) {
+                                 const auto &p = *cls->second.permits;
+                                 return std::find(p.begin(), p.end(), t) != p.end();
+                             });
+        takes[z] = permits &&
+                   !(zone.destock_months > 0 && destock_multiplier(D, zone.destock_months) <= 0);
     }
     double total = 0;
     for (std::size_t z = 0; z < city.zones.size(); ++z) {

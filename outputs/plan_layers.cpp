@@ -240,6 +240,10 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, co
         if (i < plan.destock_bands.size()) {
             v.back() = text_or_null(plan.destock_bands[i]);
         }
+        v.emplace_back();
+        if (z.sales > 0) {
+            v.back() = Value(z.sales);
+        }
     }
     return make_layer(schema::zones, loaded.crs, std::move(feats));
 }

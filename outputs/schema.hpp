@@ -209,6 +209,7 @@ inline constexpr FieldSchema k_zone_fields[] = {
     {"band_max", FieldType::real, "the [jobs_housing] band's upper end"},
     {"destock_months", FieldType::real, "months of housing inventory (null: unknown)"},
     {"destock_band", FieldType::string, "its [rules.destocking] band (null without the rule)"},
+    {"sales", FieldType::real, "annual housing sales of the input (null: not given)"},
 };
 inline constexpr LayerSchema zones{k_layer_zones, GeomKind::polygon,
                                    "Zones before and after the plan", k_zone_fields};

@@ -81,6 +81,8 @@ class Plan:
     targets: list[Target]
     rules: dict
     notes: list[str] = field(default_factory=list)
+    policies: list[dict] = field(default_factory=list)  # [[policies]]
+    zone_groups: dict = field(default_factory=dict)  # [zone_groups]
 
     @property
     def years(self) -> list[int]:
@@ -142,7 +144,10 @@ def load_plan(path: str) -> Plan:
             lower_tolerance=float(t.get("lower_tolerance", 0.0)),
             binding=bool(t.get("binding", True)), at_least=bool(t.get("at_least", False)),
             zones=zones, displaced_from=t.get("displaced_from", ""), demand=dem))
-    return Plan(first, last, types, targets, doc.get("rules", {}), notes)
+    plan = Plan(first, last, types, targets, doc.get("rules", {}), notes)
+    plan.policies = list(doc.get("policies", []))
+    plan.zone_groups = dict(doc.get("zone_groups", {}))
+    return plan
 
 
 # ----------------------------------------------------------------------------------------------
@@ -693,6 +698,118 @@ def park_area(a: Audit, pid, caps, tool_caps, shrunk_geom):
     return area
 
 
+MEASURE_UNIT = {"land": "ha", "floor": "m2", "units": "units"}
+
+
+def amount_row(key, label, parts, limit, floor: bool, unit: str):
+    """An amount rule: the parts' sum >= limit (floor) or <= limit (cap)."""
+    amount = sum(p.q[unit] for p in parts)
+    err = sum(p.err[unit] for p in parts)
+    if floor:
+        return AuditRow(key, label, amount, limit, max(0.0, limit - amount),
+                        floor_status(amount, limit, err), err, 0.0, err)
+    return AuditRow(key, label, amount, limit, max(0.0, amount - limit),
+                    cap_status(amount, limit, err), err, 0.0, err)
+
+
+def periods(a: Audit, per_year: bool):
+    """(key year, the years it sums): each year, or the horizon (key 0)."""
+    if per_year:
+        return [(y, {y}) for y in a.plan.years]
+    return [(0, set(a.plan.years))]
+
+
+def rule_policies(a: Audit) -> list[AuditRow]:
+    """[[policies]]: the supply of some types in a set of zones (zone or district ids, zone
+    classes, a [zone_groups] group), as a share of the city's supply of those types or as an
+    amount, over the horizon or each year."""
+    out = []
+    for pol in a.plan.policies:
+        name = pol["name"]
+        ids = list(pol.get("zones", []))
+        if pol.get("zone_group"):
+            ids += list(a.plan.zone_groups[pol["zone_group"]])
+        classes = set(pol.get("zone_classes", []))
+        types = set(pol.get("types", [])) or set(a.plan.types)
+        unit = MEASURE_UNIT[pol.get("measure", "land")]
+
+        def inside(zone: str) -> bool:
+            return (bool(ids) and a.zones.matches(zone, ids)) or a.zones.zone_class(zone) in classes
+
+        for key_year, years in periods(a, pol.get("period", "horizon") == "year"):
+            parts = [p for p in a.parts if p.year in years and p.type in types]
+            num = [p for p in parts if inside(p.zone)]
+            label = f"policy {name}" + (f" {key_year}" if key_year else "")
+            key = ("policy", name, key_year)
+            if "min_share" in pol or "max_share" in pol:
+                floor = "min_share" in pol
+                share = float(pol["min_share" if floor else "max_share"])
+                out.append(share_row(key, label, num, parts, share, floor, unit))
+            else:
+                floor = "min" in pol
+                out.append(amount_row(key, label, num, float(pol["min" if floor else "max"]),
+                                      floor, unit))
+    return out
+
+
+def destock_multiplier(months: float, thresholds: list[float], mult: list[float]) -> float:
+    """The band's multiplier as docs/plan-file.md words it: under the first threshold the first
+    band; from it up to the second (both edges) the second; above each further one the next."""
+    if months < thresholds[0]:
+        return mult[0]
+    band = 1
+    for t in thresholds[1:]:
+        if months > t:
+            band += 1
+    return mult[band]
+
+
+def rule_destocking(a: Audit) -> list[AuditRow]:
+    """Rule 2's bounds: a zone in a band under x1 supplies at most m x its share (of sales when
+    the zones give any, else of dwellings; over the zones whose class permits a type and whose
+    band is not stop) of the city's supply of the types."""
+    r = a.plan.rules.get("destocking")
+    if r is None or not r.get("bound", True):
+        return []
+    types = set(r.get("types", ["commercial"]))
+    thresholds = [float(t) for t in r.get("thresholds_months", [6, 12, 18, 36])]
+    mult = [float(m) for m in r.get("multipliers", [1.3, 1.0, 0.7, 0.4, 0.0])]
+    unit = MEASURE_UNIT[r.get("measure", "land")]
+    zone_rules = a.plan.rules.get("zone_classes") or {}
+    rows = list(a.zones.by_id.values())
+    by_sales = any(float(z.get("sales") or 0) > 0 for z in rows)
+
+    def takes(z) -> bool:
+        permits = (zone_rules.get(z.get("zone_class") or "") or {}).get("permits")
+        if permits is not None and not types & set(permits):
+            return False
+        months = float(z.get("destock_months") or 0)
+        return not (months > 0 and destock_multiplier(months, thresholds, mult) <= 0)
+
+    def weight(z) -> float:
+        return float((z.get("sales") if by_sales else z.get("dwellings_before")) or 0)
+
+    total = sum(weight(z) for z in rows if takes(z))
+    out = []
+    if total <= 0:
+        return out
+    for z in rows:
+        months = float(z.get("destock_months") or 0)
+        if months <= 0 or not takes(z):
+            continue
+        m = destock_multiplier(months, thresholds, mult)
+        share = m * weight(z) / total
+        if m <= 0 or m >= 1 or share >= 1:
+            continue
+        for key_year, years in periods(a, r.get("period", "horizon") == "year"):
+            parts = [p for p in a.parts if p.year in years and p.type in types]
+            num = [p for p in parts if p.zone == z["zone_id"]]
+            out.append(share_row(("destocking", z["zone_id"], key_year),
+                                 f"destocking {z['zone_id']}" + (f" {key_year}" if key_year else ""),
+                                 num, parts, share, False, unit))
+    return out
+
+
 def rule_key(row: dict):
     """The key of a tool rule row, for the kinds the audit covers (else None)."""
     rule, req, year = row.get("rule"), row.get("requirement") or "", row.get("year")
@@ -701,6 +818,11 @@ def rule_key(row: dict):
     if rule == "zone_class_share":
         m = re.match(r"(\S+) land in (\S+) zones <=", req)
         return (rule, int(year), m.group(2), m.group(1)) if m and year is not None else None
+    if rule == "policy":
+        # "<name> (<where>): new ...": the policy's name is what comes before " (".
+        return (rule, req.split(" (")[0], int(year) if year is not None else 0)
+    if rule == "destocking":
+        return (rule, req.split(" ")[0], int(year) if year is not None else 0)
     if rule == "park_cap":
         m = re.match(r"(.*?): housing (land|floor area) in .*\(([^()]*)\) <=", req)
         if m:
@@ -713,6 +835,8 @@ RULES = {
     "key_areas": rule_key_areas,
     "zone_class_share": rule_zone_class_share,
     "park_cap": rule_park_caps,
+    "policy": rule_policies,
+    "destocking": rule_destocking,
 }
 
 

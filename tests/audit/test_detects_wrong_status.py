@@ -14,7 +14,10 @@ with, and asserts that the audit then fails with a new disagreement line naming 
 3. a kept rule_checks row flipped to not met (`met` = 0, `status` = 'short' when present);
 4. an annual_plan row's `supplied` raised by 5 %;
 5. the status words' fields (`status`, `difference`) as the tool is to write them, added to an
-   output that lacks them: a met row claimed 'short' and its difference off by 10.
+   output that lacks them: a met row claimed 'short' and its difference off by 10;
+6. a spatial policy (`[[policies]]`, max_share on the first zone) the tool keeps, tightened in a
+   copy of the plan file to 99 % of the share achieved: the audit must say 'over' where the
+   tool's rule_checks says met (needs LANDALLOC to plan the copy with the policy).
 """
 
 import os
@@ -174,6 +177,35 @@ def main(argv):
     ds = None
     expect("status word 'short' on a met row", plan, g5, baseline, name_of(row), "status 'short'")
     expect("difference off by 10", plan, g5, baseline, name_of(row), "difference")
+
+    # 6. A policy the tool keeps, tightened under the achieved share in a copy of the plan.
+    if len(argv) > 4:
+        sys.path.insert(0, HERE)
+        from run_audit import make_plan
+        zone = rows(gpkg, "zones")[0]["zone_id"]
+        base = open(plan, encoding="utf-8").read()
+        policy = ("\n[[policies]]\nname = \"audit probe\"\nzones = [\"{z}\"]\nmeasure = \"land\"\n"
+                  "max_share = {s}\nbinding = false\n")
+        p6 = os.path.join(work, "policy.toml")
+        open(p6, "w", encoding="utf-8").write(base + policy.format(z=zone, s=0.5))
+        g6 = os.path.join(work, "policy.gpkg")
+        if make_plan(argv[4], p6, g6) not in (0, 6):
+            failures.append("policy case: the plan with the probe policy did not run")
+        else:
+            probe = [r for r in rows(g6, "rule_checks") if r["rule"] == "policy"]
+            code, base6, out6 = audit(p6, g6)
+            if len(probe) != 1 or not is_met(probe[0]) or probe[0]["actual"] <= 0:
+                failures.append(f"policy case: expected one kept probe row with supply, got "
+                                f"{probe}")
+            elif any("audit probe" in l for l in base6):
+                failures.append("policy case: the audit disagrees with the untampered probe:\n"
+                                + out6)
+            else:
+                tight = os.path.join(work, "policy_tight.toml")
+                open(tight, "w", encoding="utf-8").write(
+                    base + policy.format(z=zone, s=0.99 * float(probe[0]["actual"])))
+                expect("policy max_share tightened to 99 % of the share achieved", tight, g6,
+                       set(base6), "rule_checks policy audit probe", "status")
 
     for msg in failures:
         print("FAIL " + msg)
