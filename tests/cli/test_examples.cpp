@@ -254,7 +254,8 @@ TEST(Examples, Lianyungang) {
 
 // nantong.txt: AR >= 2.4万 units (L67-70, binding), talent >= 3.26万 (L62-65), 6,000-7,000 a
 // year in the 城市中心区 (L202), resettlement 12.56万 (L57-60; 2.44/2.98/2.82万 in 2021-2023,
-// L202) near the displaced, commercial 3,375万 m2 (L52-55).
+// L202) near the displaced, commercial 3,375万 m2 (L52-55), about 2,700 ha of new land (L198),
+// the old town relieved (L190, L127), destocking bounds (L128).
 TEST(Examples, Nantong) {
     const CityRun r = run_example("nantong.toml");
     ASSERT_EQ(r.code, 0) << r.err;
@@ -280,25 +281,26 @@ TEST(Examples, Nantong) {
     }
     EXPECT_GE(sum_supplied(talent), 32600 * (1 - talent[0].tolerance));
 
-    // Resettlement: yearly totals of the plan, each share near its displaced zone.
+    // Resettlement: yearly totals of the plan, each share near its displaced zone. Indicative
+    // (L60): a row may fall short (2021 in 通州/海门, whole sites), never past its upper allowance.
     std::map<int, double> target_by_year;
     std::map<int, double> supplied_by_year;
     int displaced_rows = 0;
     for (const auto &a : r.rows("resettlement")) {
         EXPECT_EQ(a.zones.rfind("near ", 0), 0u) << a.zones;
+        EXPECT_FALSE(a.binding);
         target_by_year[a.year] += a.target;
         supplied_by_year[a.year] += a.supplied;
         ++displaced_rows;
-        if (a.target > 0) {
-            expect_in_band(a);
-        }
+        EXPECT_LE(a.supplied, a.target * (1 + a.tolerance) + 1e-6) << a.year << " " << a.zones;
+        EXPECT_GE(a.supplied, 0.85 * a.target) << a.year << " " << a.zones;
     }
     EXPECT_EQ(displaced_rows, 9 * 5);
     const std::vector<double> resettle = {24400, 29800, 28200, 21600, 21600};
     double total = 0;
     for (std::size_t y = 0; y < 5; ++y) {
         EXPECT_NEAR(target_by_year[k_years[y]], resettle[y], 0.5) << k_years[y];
-        EXPECT_NEAR(supplied_by_year[k_years[y]], resettle[y], 0.10 * resettle[y]) << k_years[y];
+        EXPECT_NEAR(supplied_by_year[k_years[y]], resettle[y], 0.05 * resettle[y]) << k_years[y];
         total += target_by_year[k_years[y]];
     }
     EXPECT_NEAR(total, 125600, 0.5);
@@ -306,6 +308,46 @@ TEST(Examples, Nantong) {
     const auto commercial = r.rows("commercial");
     ASSERT_EQ(commercial.size(), 5u);
     EXPECT_NEAR(sum_supplied(commercial), 33.75e6, 0.10 * 33.75e6);
+
+    // About 2,700 ha of new residential land to 2025 (L198): a group row a year holding all land.
+    const auto land = r.rows("commercial+resettlement+talent+affordable_rental");
+    ASSERT_EQ(land.size(), 5u);
+    double ha = 0;
+    for (std::size_t y = 0; y < 5; ++y) {
+        EXPECT_NEAR(land[y].target, 540, 1e-6);
+        EXPECT_NEAR(land[y].supplied, r.land_ha(k_years[y]), 1e-3) << k_years[y];
+        EXPECT_GE(land[y].supplied, 540 * 0.95) << k_years[y];
+        EXPECT_LE(land[y].supplied, 540 * 1.05) << k_years[y];
+        ha += land[y].supplied;
+    }
+    EXPECT_NEAR(ha, 2700, 0.05 * 2700);
+
+    // The old town (老城片区, seven clusters, L197) relieved (L190, L127): at most 69,500 new
+    // dwellings, recomputed from the parcels, against about 146,000 unbounded.
+    const auto old_town = r.rule_rows("policy");
+    ASSERT_EQ(old_town.size(), 1u);
+    EXPECT_TRUE(old_town[0].binding);
+    EXPECT_TRUE(old_town[0].met);
+    EXPECT_NEAR(old_town[0].required, 69500, 1e-6);
+    double old_units = 0;
+    double all_units = 0;
+    for (const auto &p : r.parcels) {
+        all_units += p.units;
+        if (p.zone_id >= "ZC05" && p.zone_id <= "ZC11") {
+            old_units += p.units;
+        }
+    }
+    EXPECT_LE(old_units, 69500 + 1e-6);
+    EXPECT_NEAR(old_units, old_town[0].actual, 1.0); // parcel units are rounded in the layer
+    EXPECT_LT(old_units, 0.225 * all_units); // below its 22.5 % share of the existing dwellings
+
+    // Destocking bounds: every bounded zone within its band (reduce x0.7, cut x0.4 of its share).
+    const auto destock = r.rule_rows("destocking");
+    EXPECT_FALSE(destock.empty());
+    for (const auto &x : destock) {
+        EXPECT_TRUE(x.met) << x.requirement;
+        EXPECT_LE(x.actual, x.required + 1e-6) << x.requirement;
+    }
 }
 
 // jiaxing-port.txt: 9.58, 9.35, 9.54, 9.05, 9.78 ha (L372-392) at plot ratio 2.0, 10,500 units
@@ -343,21 +385,60 @@ TEST(Examples, JiaxingPort) {
 }
 
 // wenzhou.txt: commercial 5.95-7.35万 units a year (L166, L181) with 10 % bundled policy housing
-// (L100), public rental + AR 2.3万 units (L182, binding), stock-upgrading blocks with new
-// commercial housing limited (L443-445), park caps (L241, L297, L303).
+// (L100), public rental + AR 2.3万 units (L182, binding), about 0.68万 保障性住房 a year (L170),
+// resettlement 75,448 units by county (L183, Annex 2 L519-536, binding), stock-upgrading blocks
+// with new commercial housing limited (L443-445), priority expansion over moderate (L447-451),
+// park caps (L241, L297, L303), destocking bounds (L207; months L94).
 TEST(Examples, Wenzhou) {
     const CityRun r = run_example("wenzhou.toml");
     ASSERT_EQ(r.code, 0) << r.err;
     expect_binding_met(r);
 
+    // PR + AR 2.3万 (L182): binding, no "at least" wording, so met at 4,600-4,830 a year.
     const auto ar = r.rows("affordable_rental");
     ASSERT_EQ(ar.size(), 5u);
     for (const auto &a : ar) {
         EXPECT_TRUE(a.binding);
-        EXPECT_TRUE(a.at_least);
-        expect_in_band(a);
+        EXPECT_FALSE(a.at_least);
+        EXPECT_GE(a.supplied, 4600 - 1e-6) << a.year;
+        EXPECT_LE(a.supplied, 4600 * 1.05 + 1e-6) << a.year;
     }
-    EXPECT_GE(sum_supplied(ar), 23000 * (1 - ar[0].tolerance));
+    EXPECT_GE(sum_supplied(ar), 23000);
+
+    // About 0.68万 保障性住房 a year (L170): AR + shared ownership, indicative, within 5 %.
+    const auto security = r.rows("affordable_rental+shared_ownership");
+    ASSERT_EQ(security.size(), 5u);
+    for (const auto &a : security) {
+        EXPECT_FALSE(a.binding);
+        EXPECT_NEAR(a.target, 6800, 1e-6);
+        EXPECT_GE(a.supplied, 6800 * 0.95) << a.year;
+        EXPECT_LE(a.supplied, 6800 * 1.05) << a.year;
+    }
+
+    // Resettlement, Annex 2 (L519-536): 75,448 units by county, binding, each at or above its
+    // figure and within 5 % over it (expect_binding_met checks the status).
+    const std::map<std::string, double> county = {
+        {"330302", 5026}, {"330303", 13623}, {"330304", 41259}, {"330305", 1149},
+        {"330381", 863},  {"330383", 1278},  {"330326", 1467},  {"330327", 6835},
+        {"330328", 3344}, {"330329", 604}};
+    double resettle_target = 0;
+    double resettle_supplied = 0;
+    for (const auto &[zones, figure] : county) {
+        const auto rows = r.rows("resettlement", zones);
+        ASSERT_EQ(rows.size(), 5u) << zones;
+        double t = 0;
+        for (const auto &a : rows) {
+            EXPECT_TRUE(a.binding);
+            EXPECT_GE(a.supplied, a.target - 1e-6) << a.year << " " << zones;
+            EXPECT_LE(a.supplied, a.target * 1.05 + 1e-6) << a.year << " " << zones;
+            t += a.target;
+            resettle_supplied += a.supplied;
+        }
+        EXPECT_NEAR(t, figure, 1e-6) << zones;
+        resettle_target += t;
+    }
+    EXPECT_NEAR(resettle_target, 75448, 1e-6);
+    EXPECT_GE(resettle_supplied, 75448);
 
     // Commercial projects with their bundled talent share: 59,500-73,500 units a year.
     const auto com = r.rows("commercial");
@@ -389,6 +470,39 @@ TEST(Examples, Wenzhou) {
     const auto caps = r.rule_rows("park_cap");
     EXPECT_FALSE(caps.empty());
     for (const auto &x : caps) {
+        EXPECT_TRUE(x.met) << x.requirement;
+        EXPECT_LE(x.actual, x.required + 1e-6) << x.requirement;
+    }
+
+    // The block classes as quantities (L447, L449-451): recomputed from the parcels, each year
+    // the priority-expansion blocks (WZ06-WZ12) take >= 35 % of commercial land, the moderate
+    // ones (WZ13-WZ21) <= 30 %, so priority expansion out-takes moderate (unbounded: 23 % / 55 %).
+    EXPECT_EQ(r.rule_rows("policy").size(), 10u);
+    for (const int y : k_years) {
+        double all = 0;
+        double priority = 0;
+        double moderate = 0;
+        for (const auto &p : r.parcels) {
+            if (p.type != "commercial" || p.year != y) {
+                continue;
+            }
+            all += p.area_ha;
+            if (p.zone_id >= "WZ06" && p.zone_id <= "WZ12") {
+                priority += p.area_ha;
+            } else if (p.zone_id >= "WZ13" && p.zone_id <= "WZ21") {
+                moderate += p.area_ha;
+            }
+        }
+        ASSERT_GT(all, 0) << y;
+        EXPECT_GE(priority / all, 0.35 - 1e-9) << y;
+        EXPECT_LE(moderate / all, 0.30 + 1e-9) << y;
+        EXPECT_GT(priority, moderate) << y;
+    }
+    // Destocking bounds: the nine moderate blocks (13 months, reduce) within 0.7 x their share.
+    const auto destock = r.rule_rows("destocking");
+    EXPECT_EQ(destock.size(), 9u);
+    for (const auto &x : destock) {
+        EXPECT_TRUE(x.binding);
         EXPECT_TRUE(x.met) << x.requirement;
         EXPECT_LE(x.actual, x.required + 1e-6) << x.requirement;
     }
