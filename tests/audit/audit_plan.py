@@ -12,7 +12,8 @@ Recomputes every target row and every rule row of the plan from two sources only
 The tool's annual_plan and rule_checks tables are read only to compare their figures (target,
 supplied, difference, actual, required, violation) and their status words (`status`, or the
 older `met` flag) against the recomputation. One line per disagreement; exit 1 when there is
-any, 0 when there is none, 2 when the audit itself cannot run. See tests/audit/README.md.
+any, or when a row of the tool's tables cannot be recomputed ("not covered"), 0 when every row
+is recomputed and agrees, 2 when the audit itself cannot run. See tests/audit/README.md.
 
 Figures the audit does not re-derive (each named in the output):
 * housing demand (`demand = "housing"`): the by-zone demand model (allocation/demand.cpp) is
@@ -468,7 +469,7 @@ class Audit:
         plan = self.plan
         tool_by_key = {}
         for r in self.rule_rows:
-            k = rule_key(r)
+            k = rule_key(r, plan)
             if k is not None:
                 tool_by_key.setdefault(k, []).append(r)
         matched = set()
@@ -637,7 +638,7 @@ def rule_park_caps(a: Audit) -> list[AuditRow]:
             parts_in.setdefault(pid, []).append(p)
     tool_caps = {}
     for row in a.rule_rows:
-        k = rule_key(row)
+        k = rule_key(row, a.plan)
         if k and k[0] == "park_cap":
             tool_caps[k] = row
     out = []
@@ -810,7 +811,7 @@ def rule_destocking(a: Audit) -> list[AuditRow]:
     return out
 
 
-def rule_key(row: dict):
+def rule_key(row: dict, plan: Plan):
     """The key of a tool rule row, for the kinds the audit covers (else None)."""
     rule, req, year = row.get("rule"), row.get("requirement") or "", row.get("year")
     if rule in ("rental_share", "key_areas"):
@@ -819,8 +820,11 @@ def rule_key(row: dict):
         m = re.match(r"(\S+) land in (\S+) zones <=", req)
         return (rule, int(year), m.group(2), m.group(1)) if m and year is not None else None
     if rule == "policy":
-        # "<name> (<where>): new ...": the policy's name is what comes before " (".
-        return (rule, req.split(" (")[0], int(year) if year is not None else 0)
+        # "<name> (<where>): new ...": the longest policy name the requirement starts with.
+        names = [p["name"] for p in plan.policies if req.startswith(p["name"] + " (")]
+        if not names:
+            return None
+        return (rule, max(names, key=len), int(year) if year is not None else 0)
     if rule == "destocking":
         return (rule, req.split(" ")[0], int(year) if year is not None else 0)
     if rule == "park_cap":
@@ -865,7 +869,8 @@ def main(argv: list[str]) -> int:
     print(f"audit {argv[1]}: {audit.checked_annual} annual_plan rows and {audit.checked_rules} "
           f"rule_checks rows recomputed, {len(audit.disagreements)} disagreement(s), "
           f"{len(audit.uncovered)} row(s) not covered")
-    return 1 if audit.disagreements else 0
+    # A row the audit cannot recompute is a failure too: every status the tool prints is checked.
+    return 1 if audit.disagreements or audit.uncovered else 0
 
 
 if __name__ == "__main__":
