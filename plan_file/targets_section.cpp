@@ -114,21 +114,30 @@ void parse_targets(const Ctx &ctx, const toml::node *targets, PlanConfig &cfg) {
         read_types(ctx, node, prefix, cfg, tg);
         tg.zones = ctx.strings(t, prefix, "zones");
         tg.displaced_from = ctx.text(t, prefix, "displaced_from", tg.displaced_from);
-        std::string key = tg.type + "|" + tg.displaced_from;
-        for (const auto &z : tg.zones) {
-            key += "|" + z;
-        }
-        if (!seen.insert(key).second) {
-            ctx.fail(t.get("type"), prefix + "type",
-                     "a second target for '" + tg.type +
-                         "' in the same zones; give one per type and zone set");
-        }
         const std::string unit = ctx.text(t, prefix, "unit", quantity_unit(tg.unit));
         if (const std::optional<Quantity> q = parse_quantity(unit)) {
             tg.unit = *q;
         } else {
             ctx.fail(t.get("unit"), prefix + "unit",
                      "unit must be \"ha\", \"m2\" or \"units\", not \"" + unit + "\"");
+        }
+        // A single-type target is where its type's columns come from, so two in the same zones
+        // would split the type's supply between them. A group target only counts its types'
+        // supply (side rows), so groups of the same types may stand side by side in different
+        // units: residential land (ha) beside floor area (m2), Lianyungang L576-606.
+        std::string key = tg.type + "|" + tg.displaced_from;
+        if (!tg.types.empty()) {
+            key += std::string("|") + quantity_unit(tg.unit);
+        }
+        for (const auto &z : tg.zones) {
+            key += "|" + z;
+        }
+        if (!seen.insert(key).second) {
+            ctx.fail(t.get(tg.types.empty() ? "type" : "types"),
+                     prefix + (tg.types.empty() ? "type" : "types"),
+                     "a second target for '" + tg.type + "' in the same zones" +
+                         (tg.types.empty() ? "" : " and unit") +
+                         "; give one per type and zone set");
         }
         tg.tolerance = ctx.number(t, prefix, "tolerance", tg.tolerance, 0.0, 1.0);
         tg.binding = ctx.boolean(t, prefix, "binding", tg.binding);

@@ -400,12 +400,13 @@ class Audit:
         single = self.attribute()
         tool_rows = {}
         for r in self.annual:
-            key = (int(r["year"]), r["housing_type"], r["zones"] or "")
+            # The unit tells apart groups of the same types (land beside floor area).
+            key = (int(r["year"]), r["housing_type"], r["zones"] or "", r["unit"])
             tool_rows.setdefault(key, []).append(r)
         seen = set()
         for tg in plan.targets:
             for y in plan.years:
-                key = (y, tg.line_label, tg.zones_text())
+                key = (y, tg.line_label, tg.zones_text(), tg.unit)
                 where = f"annual_plan {y} {tg.line_label}" + \
                         (f" [{tg.zones_text()}]" if tg.zones_text() else "") + f" ({tg.unit})"
                 found = tool_rows.get(key, [])

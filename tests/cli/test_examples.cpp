@@ -26,9 +26,9 @@ namespace {
 
 struct AnnualRow {
     int year = 0;
-    std::string type, zones, unit, note, cause;
-    double target = 0, tolerance = 0, supplied = 0, supplied_ha = 0, supplied_floor_m2 = 0,
-           supplied_units = 0;
+    std::string type, zones, unit, note, cause, status;
+    double target = 0, tolerance = 0, lower_tolerance = 0, supplied = 0, supplied_ha = 0,
+           supplied_floor_m2 = 0, supplied_units = 0;
     bool binding = false, at_least = false, met = false;
 };
 
@@ -67,6 +67,16 @@ struct CityRun {
     }
     std::vector<AnnualRow> rows(const std::string &type, const std::string &zones) const {
         return rows(type, &zones);
+    }
+    /// The annual rows of `type` counted in `unit` (groups of the same types differ by unit).
+    std::vector<AnnualRow> rows_in(const std::string &type, const std::string &unit) const {
+        std::vector<AnnualRow> r;
+        for (const auto &a : rows(type)) {
+            if (a.unit == unit) {
+                r.push_back(a);
+            }
+        }
+        return r;
     }
     std::vector<RuleRow> rule_rows(const std::string &rule) const {
         std::vector<RuleRow> r;
@@ -116,6 +126,8 @@ CityRun run_example(const std::string &file) {
         a.unit = f->GetFieldAsString("unit");
         a.target = f->GetFieldAsDouble("target");
         a.tolerance = f->GetFieldAsDouble("tolerance");
+        a.lower_tolerance = f->GetFieldAsDouble("lower_tolerance");
+        a.status = f->GetFieldAsString("status");
         a.supplied = f->GetFieldAsDouble("supplied");
         a.supplied_ha = f->GetFieldAsDouble("supplied_ha");
         a.supplied_floor_m2 = f->GetFieldAsDouble("supplied_floor_m2");
@@ -243,13 +255,59 @@ TEST(Examples, Lianyungang) {
     // Residential land over all types, 169, 179, 190, 202, 215 ha (indicative, a group target):
     // the group row and the allocations agree, within its 3 % tolerance.
     const std::vector<double> land = {169, 179, 190, 202, 215};
-    const auto group = r.rows("commercial+talent+affordable+rental");
+    const auto group = r.rows_in("commercial+talent+affordable+rental", "ha");
     ASSERT_EQ(group.size(), 5u);
     for (std::size_t y = 0; y < 5; ++y) {
         EXPECT_NEAR(group[y].target, land[y], 1e-9);
         EXPECT_NEAR(group[y].supplied, r.land_ha(k_years[y]), 1e-3) << k_years[y];
-        EXPECT_NEAR(r.land_ha(k_years[y]), land[y], 0.03 * land[y] + 1e-6) << k_years[y];
+        EXPECT_GE(r.land_ha(k_years[y]), land[y] - 1e-6) << k_years[y];
+        EXPECT_LE(r.land_ha(k_years[y]), 1.03 * land[y] + 1e-6) << k_years[y];
     }
+
+    // Beside it, the floor area over all types, 285.20 ... 286.50万 m2 (L576-584, 1,423.58万 in
+    // five years, L227), within its 10 % allowance (at a plot ratio of 2.0 it was 27-31 % over).
+    const std::vector<double> floor = {2852000, 2839400, 2833200, 2846200, 2865000};
+    const auto gfloor = r.rows_in("commercial+talent+affordable+rental", "m2");
+    ASSERT_EQ(gfloor.size(), 5u);
+    double all_floor = 0;
+    for (std::size_t y = 0; y < 5; ++y) {
+        EXPECT_NEAR(gfloor[y].target, floor[y], 1e-6);
+        EXPECT_TRUE(gfloor[y].met) << k_years[y] << ": " << gfloor[y].note;
+        EXPECT_GE(gfloor[y].supplied, floor[y] - 1e-6);
+        EXPECT_LE(gfloor[y].supplied, 1.10 * floor[y] + 1e-6);
+        double f = 0;
+        for (const auto &p : r.parcels) {
+            f += p.year == k_years[y] ? p.floor_m2 : 0.0;
+        }
+        EXPECT_NEAR(gfloor[y].supplied, f, 1.0) << k_years[y];
+        all_floor += f;
+    }
+    EXPECT_LE(all_floor, 1.10 * 14235800);
+
+    // Commercial floor area by district, the plan's forecast (L243), and 865.11万 m2 over both
+    // districts in five years (L227, L587-595) as a policy row.
+    const std::vector<std::pair<std::string, std::vector<double>>> commercial = {
+        {"320706", {1270000, 1320000, 1360000, 1390000, 1430000}},
+        {"320703", {350000, 360000, 370000, 370000, 380000}}};
+    double com = 0;
+    for (const auto &[zone, values] : commercial) {
+        const auto rows = r.rows("commercial", zone);
+        ASSERT_EQ(rows.size(), 5u) << zone;
+        for (std::size_t y = 0; y < 5; ++y) {
+            EXPECT_EQ(rows[y].unit, "m2");
+            EXPECT_NEAR(rows[y].target, values[y], 1e-6);
+            EXPECT_TRUE(rows[y].met) << zone << " " << k_years[y] << ": " << rows[y].note;
+            com += rows[y].supplied;
+        }
+    }
+    EXPECT_GE(com, 8651100 - 1e-3);
+    const auto policy = r.rule_rows("policy");
+    ASSERT_EQ(policy.size(), 1u);
+    EXPECT_TRUE(policy[0].met) << policy[0].requirement;
+    EXPECT_NEAR(policy[0].required, 8651100, 1e-3);
+    EXPECT_NEAR(policy[0].actual, com, 1.0);
+    // No district is over 12 months of inventory, so the destocking bounds give no row.
+    EXPECT_TRUE(r.rule_rows("destocking").empty());
 }
 
 // nantong.txt: AR >= 2.4万 units (L67-70, binding), talent >= 3.26万 (L62-65), 6,000-7,000 a
@@ -350,38 +408,71 @@ TEST(Examples, Nantong) {
     }
 }
 
-// jiaxing-port.txt: 9.58, 9.35, 9.54, 9.05, 9.78 ha (L372-392) at plot ratio 2.0, 10,500 units
-// (L397-399) of which 1,900 security housing (L120); no housing west of 乍浦塘 (L262).
+// jiaxing-port.txt: the annual table's land 9.58, 9.35, 9.54, 9.05, 9.78 ha, floor area and units
+// (L372-394) at plot ratio 2.0; 1,900 security units, at least (L120); the east zone's stock sites
+// S1 + S2, 11.43 ha (L119, L267, L301); no housing west of 乍浦塘 (L262).
 TEST(Examples, JiaxingPort) {
     const CityRun r = run_example("jiaxing-port.toml");
     ASSERT_EQ(r.code, 0) << r.err;
-    // Every target of this plan is indicative (the plan gives no attribute); all are met here.
+    // Every figure of this plan is indicative (the plan gives no attribute). Each row is met, or
+    // (the units, "约", L119) within its lower allowance.
     for (const auto &a : r.annual) {
         EXPECT_FALSE(a.binding);
-        EXPECT_TRUE(a.met) << a.year << " " << a.type << ": " << a.note;
-        expect_in_band(a);
+        if (a.lower_tolerance > 0) {
+            EXPECT_TRUE(a.met || a.status == "within tolerance") << a.year << " " << a.type;
+            EXPECT_GE(a.supplied, a.target * (1 - a.lower_tolerance) - 1e-6);
+        } else {
+            EXPECT_TRUE(a.met) << a.year << " " << a.type << ": " << a.note;
+            EXPECT_GE(a.supplied, a.target - 1e-6);
+        }
+        if (!a.at_least) {
+            EXPECT_LE(a.supplied, a.target * (1 + a.tolerance) + 1e-6);
+        }
     }
-    // The yearly residential land is a group target over both types: its row holds all of it.
+    // The yearly land, floor area and units are three group targets over both types.
     const std::vector<double> land = {9.58, 9.35, 9.54, 9.05, 9.78};
-    const auto group = r.rows("commercial+public_rental");
-    ASSERT_EQ(group.size(), 5u);
-    double units = 0;
+    const std::vector<double> floor = {191600, 187000, 190800, 181000, 195600};
+    const std::vector<double> units = {2100, 2080, 2120, 2010, 2190};
+    const auto g_land = r.rows_in("commercial+public_rental", "ha");
+    const auto g_floor = r.rows_in("commercial+public_rental", "m2");
+    const auto g_units = r.rows_in("commercial+public_rental", "units");
+    ASSERT_EQ(g_land.size(), 5u);
+    ASSERT_EQ(g_floor.size(), 5u);
+    ASSERT_EQ(g_units.size(), 5u);
+    double total_units = 0;
     for (std::size_t y = 0; y < 5; ++y) {
-        const AnnualRow &g = group[y];
+        const AnnualRow &g = g_land[y];
+        EXPECT_NEAR(g.target, land[y], 1e-9);
+        EXPECT_NEAR(g_floor[y].target, floor[y], 1e-6);
+        EXPECT_NEAR(g_units[y].target, units[y], 1e-6);
         EXPECT_NEAR(g.supplied_ha, r.land_ha(k_years[y]), 1e-3) << k_years[y];
-        EXPECT_NEAR(g.supplied_ha, land[y], 0.10 * land[y]) << k_years[y];
         EXPECT_NEAR(g.supplied_floor_m2, 2.0 * g.supplied_ha * 1e4, 1e-3 * g.supplied_floor_m2)
             << "plot ratio 2.0 in " << k_years[y];
-        units += g.supplied_units;
+        EXPECT_NEAR(g_floor[y].supplied, g.supplied_floor_m2, 0.1); // fields rounded
+        total_units += g.supplied_units;
     }
-    EXPECT_NEAR(units, 10500, 0.10 * 10500);
+    EXPECT_GE(total_units, 10500 * 0.98);
     const auto pr = r.rows("public_rental");
     ASSERT_EQ(pr.size(), 5u);
-    EXPECT_NEAR(sum_supplied(pr), 1900, 0.15 * 1900);
+    for (const auto &a : pr) {
+        EXPECT_TRUE(a.at_least);
+    }
+    EXPECT_GE(sum_supplied(pr), 1900 - 1e-6); // "新增保障性住房1900套", not less
+    double east_ha = 0;
     for (const auto &p : r.parcels) {
         EXPECT_NE(p.zone_id, "xibu") << "housing west of 乍浦塘 (L262)";
         EXPECT_NEAR(p.plot_ratio, 2.0, 1e-9);
+        if (p.zone_id == "dongbu") {
+            east_ha += p.area_ha;
+        }
     }
+    // The east zone holds stock sites S1 and S2 (4.35 + 7.08 ha, L119), its policy row says so.
+    EXPECT_GE(east_ha, 11.43 - 1e-6);
+    const auto policy = r.rule_rows("policy");
+    ASSERT_EQ(policy.size(), 1u);
+    EXPECT_TRUE(policy[0].met) << policy[0].requirement;
+    EXPECT_NEAR(policy[0].actual, east_ha, 1e-3);
+    EXPECT_NEAR(policy[0].required, 11.43, 1e-9);
 }
 
 // wenzhou.txt: commercial 5.95-7.35万 units a year (L166, L181) with 10 % bundled policy housing
@@ -509,27 +600,60 @@ TEST(Examples, Wenzhou) {
 }
 
 // nanjing.txt: 15.4万 units a year (Box 2, L100-132), about 800 ha a year (L135), AR >= 12.5万,
-// shared ownership >= 1万, public rental >= 5,000 (L240), market rental >= 7万 (L323), >= 80 % in
-// the key areas (L569), old-city control (L565), talent bundling (L257), TOD (L135).
+// shared ownership >= 1万, public rental >= 5,000 (L240), market rental >= 7万 (L323), talent
+// housing 12万 by district (Box 5, L259-315) inside the commercial 8万 (L257, L321), 保障性住房 new
+// starts >= 1,600万 m2 (L188-192, binding), >= 80 % in the key areas (L569), the old city's strict
+// control (L565: rental only, <= 3 % of new units), talent bundling (L257), TOD (L135).
 TEST(Examples, Nanjing) {
     const CityRun r = run_example("nanjing.toml");
     ASSERT_EQ(r.code, 0) << r.err;
     expect_binding_met(r);
+    // Every row of this plan, binding or not, is met on this geography.
+    for (const auto &a : r.annual) {
+        EXPECT_TRUE(a.met) << a.year << " " << a.type << " [" << a.zones << "]: " << a.note;
+    }
 
     // Box 2's groups as group targets: 4.9, 5.9, 6.4, 6.4, 6.4万 affordable and 10.5, 9.5, 9, 9,
     // 9万 market units a year (L110-124), each within its 5 % band.
-    const std::vector<std::pair<std::string, std::vector<double>>> groups = {
-        {"resettlement+affordable_rental+shared_ownership+public_rental",
-         {49000, 59000, 64000, 64000, 64000}},
-        {"commercial+market_rental", {105000, 95000, 90000, 90000, 90000}}};
-    for (const auto &[type, values] : groups) {
-        const auto rows = r.rows(type);
-        ASSERT_EQ(rows.size(), 5u) << type;
-        for (std::size_t y = 0; y < 5; ++y) {
-            EXPECT_NEAR(rows[y].target, values[y], 1e-6) << type;
-            expect_in_band(rows[y]);
+    const std::vector<double> affordable = {49000, 59000, 64000, 64000, 64000};
+    const std::vector<double> market = {105000, 95000, 90000, 90000, 90000};
+    const std::string afford_types =
+        "resettlement+affordable_rental+shared_ownership+public_rental";
+    const auto g_aff = r.rows_in(afford_types, "units");
+    const auto g_mkt = r.rows_in("commercial+market_rental+talent", "units");
+    const auto g_com = r.rows_in("commercial+talent", "units");
+    const auto g_floor = r.rows_in(afford_types, "m2");
+    ASSERT_EQ(g_aff.size(), 5u);
+    ASSERT_EQ(g_mkt.size(), 5u);
+    ASSERT_EQ(g_com.size(), 5u);
+    ASSERT_EQ(g_floor.size(), 5u);
+    double afford_floor = 0;
+    for (std::size_t y = 0; y < 5; ++y) {
+        EXPECT_NEAR(g_aff[y].target, affordable[y], 1e-6);
+        EXPECT_NEAR(g_mkt[y].target, market[y], 1e-6);
+        EXPECT_NEAR(g_com[y].target, 80000, 1e-6);
+        for (const AnnualRow *g : {&g_aff[y], &g_mkt[y], &g_com[y]}) {
+            EXPECT_GE(g->supplied, g->target - 1e-6) << g->type << " " << k_years[y];
+            EXPECT_LE(g->supplied, 1.05 * g->target + 1e-6) << g->type << " " << k_years[y];
         }
+        // The affordable group's single-type rows add up to the group (the split holds).
+        double a = 0;
+        for (const char *t :
+             {"resettlement", "affordable_rental", "shared_ownership", "public_rental"}) {
+            for (const auto &row : r.rows(t)) {
+                a += row.year == k_years[y] ? row.supplied_units : 0.0;
+            }
+        }
+        EXPECT_NEAR(a, g_aff[y].supplied_units, 1.0) << k_years[y];
+        // The binding 保障性住房 new starts (L188-192): at least the year's share of 1,600万 m2.
+        EXPECT_TRUE(g_floor[y].binding);
+        EXPECT_TRUE(g_floor[y].at_least);
+        EXPECT_GE(g_floor[y].supplied, g_floor[y].target - 1e-6);
+        afford_floor += g_floor[y].supplied;
+        // About 800 ha of residential land a year (L135), carried by the gross plot ratio.
+        EXPECT_NEAR(r.land_ha(k_years[y]), 800, 80) << k_years[y];
     }
+    EXPECT_GE(afford_floor, 16.0e6);
 
     const auto key = r.rule_rows("key_areas");
     ASSERT_EQ(key.size(), 5u);
@@ -537,51 +661,37 @@ TEST(Examples, Nanjing) {
         EXPECT_TRUE(x.binding);
         EXPECT_GE(x.actual, 0.80 - 1e-9) << x.requirement;
     }
+    EXPECT_GE(sum_supplied(r.rows("affordable_rental")), 125000);
+    EXPECT_GE(sum_supplied(r.rows("shared_ownership")), 10000);
+    EXPECT_GE(sum_supplied(r.rows("public_rental")), 5000);
+    EXPECT_GE(sum_supplied(r.rows("market_rental")), 70000);
 
-    // The two groups of Box 2 a year, from the types they were split into.
-    const std::vector<double> affordable = {49000, 59000, 64000, 64000, 64000};
-    const std::vector<double> market = {105000, 95000, 90000, 90000, 90000};
-    for (std::size_t y = 0; y < 5; ++y) {
-        double a = 0;
-        double m = 0;
-        for (const auto &row : r.annual) {
-            if (row.year != k_years[y]) {
-                continue;
-            }
-            expect_in_band(row);
-            if (row.type.find('+') != std::string::npos) {
-                continue; // a group row: checked above
-            }
-            if (row.type == "commercial" || row.type == "market_rental") {
-                m += row.supplied_units;
-            } else {
-                a += row.supplied_units;
-            }
-        }
-        EXPECT_GE(a, 0.95 * affordable[y]) << k_years[y];
-        EXPECT_LE(a, 1.10 * affordable[y]) << k_years[y];
-        EXPECT_GE(m, 0.95 * market[y]) << k_years[y];
-        EXPECT_LE(m, 1.10 * market[y]) << k_years[y];
-        // About 800 ha of residential land a year (L135), carried by the gross plot ratio.
-        EXPECT_NEAR(r.land_ha(k_years[y]), 800, 80) << k_years[y];
-    }
-    EXPECT_GE(sum_supplied(r.rows("affordable_rental")), 125000 * 0.95);
-    EXPECT_GE(sum_supplied(r.rows("shared_ownership")), 10000 * 0.90);
-    EXPECT_GE(sum_supplied(r.rows("public_rental")), 5000 * 0.90);
-    EXPECT_GE(sum_supplied(r.rows("market_rental")), 70000 * 0.95);
-    // The binding 保障性住房 new starts >= 1,600万 m2 (L188-192), a group figure the file cannot
-    // state as a target.
-    double afford_floor = 0;
-    for (const auto &row : r.annual) {
-        if (row.type != "commercial" && row.type != "market_rental") {
-            afford_floor += row.supplied_floor_m2;
+    // Talent housing by district (Box 5): twelve quotas summing to 12万 units, each met every year
+    // in the district's zones.
+    const std::map<std::string, double> quota = {
+        {"JBXQ", 18000},   {"320102", 6000},  {"320104", 7200},  {"320105", 7200},
+        {"320106", 6000},  {"320114", 12000}, {"320113", 14400}, {"320115", 19200},
+        {"320111", 12000}, {"320116", 6000},  {"320117", 6000},  {"320118", 6000}};
+    double talent_target = 0;
+    for (const auto &[district, total] : quota) {
+        const auto rows = r.rows("talent", district);
+        ASSERT_EQ(rows.size(), 5u) << district;
+        for (const auto &a : rows) {
+            EXPECT_NEAR(a.target, total / 5, 1e-6) << district;
+            EXPECT_GE(a.supplied, a.target - 1e-6) << district << " " << a.year;
+            talent_target += a.target;
         }
     }
-    EXPECT_GE(afford_floor, 16.0e6);
+    EXPECT_NEAR(talent_target, 120000, 1e-6);
 
+    // The old city (L565): rental types only, at most 3 % of the new units, and no longer the zone
+    // with the most new housing (it had 12.8 % before the policy row).
+    std::map<std::string, double> units_by_zone;
+    double units = 0;
     int bundled = 0;
     for (const auto &p : r.parcels) {
-        // Old city: rental types only (L565).
+        units_by_zone[p.zone_id] += p.units;
+        units += p.units;
         if (p.zone_id == "LC") {
             EXPECT_TRUE(p.type == "affordable_rental" || p.type == "market_rental" ||
                         p.type == "public_rental")
@@ -599,6 +709,19 @@ TEST(Examples, Nanjing) {
         }
     }
     EXPECT_GT(bundled, 100);
+    const auto policy = r.rule_rows("policy");
+    ASSERT_EQ(policy.size(), 1u);
+    EXPECT_TRUE(policy[0].binding);
+    EXPECT_TRUE(policy[0].met) << policy[0].requirement;
+    EXPECT_LE(policy[0].actual, 0.03 + 1e-9);
+    std::string largest;
+    for (const auto &[zone, u] : units_by_zone) {
+        if (largest.empty() || u > units_by_zone[largest]) {
+            largest = zone;
+        }
+    }
+    EXPECT_NE(largest, "LC");
+    EXPECT_LE(units_by_zone["LC"], 0.031 * units);
 }
 
 // The plan prints what the demand model made of each demand target (L247: 8,000 x 52.91 m2).

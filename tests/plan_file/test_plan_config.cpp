@@ -553,3 +553,27 @@ TEST(PlanConfig, PolicyMistakesNameFileLineAndKey) {
     EXPECT_NE(bad.find("key 'rules.destocking.measure': 'ha' is not a measure"), std::string::npos)
         << bad;
 }
+
+// A group target counts its types' supply without being where their columns come from, so
+// groups of the same types may stand side by side in different units (Lianyungang's residential
+// land in ha beside its floor area in m2, lianyungang.txt L576-606); the same group twice in one
+// unit, and a single-type target twice in different units, are still errors.
+TEST(PlanConfig, GroupTargetsOfTheSameTypesDifferByUnit) {
+    const std::string head = std::string(k_minimal) + "\n[housing_types.talent]\nunit_m2 = 60.0\n";
+    const std::string land = "\n[[targets]]\ntypes = [\"commercial\", \"talent\"]\nunit = "
+                             "\"ha\"\nvalues = [10.0, 10.0, 10.0]\n";
+    const std::string floor = "\n[[targets]]\ntypes = [\"commercial\", \"talent\"]\nunit = "
+                              "\"m2\"\nvalues = [2e5, 2e5, 2e5]\n";
+    const PlanFile cfg = parse_plan(head + land + floor, "test.toml");
+    ASSERT_EQ(cfg.targets.size(), 3u);
+    EXPECT_EQ(cfg.targets[1].unit, Quantity::land_ha);
+    EXPECT_EQ(cfg.targets[2].unit, Quantity::floor_m2);
+    EXPECT_NE(error_of(head + land + land)
+                  .find("a second target for 'commercial+talent' in the "
+                        "same zones and unit"),
+              std::string::npos);
+    EXPECT_NE(error_of(head + "\n[[targets]]\ntype = \"commercial\"\nunit = \"ha\"\nvalues = "
+                              "[1.0, 1.0, 1.0]\n")
+                  .find("a second target for 'commercial' in the same zones;"),
+              std::string::npos);
+}
