@@ -192,7 +192,8 @@ def main(argv):
         if make_plan(argv[4], p6, g6) not in (0, 6):
             failures.append("policy case: the plan with the probe policy did not run")
         else:
-            probe = [r for r in rows(g6, "rule_checks") if r["rule"] == "policy"]
+            probe = [r for r in rows(g6, "rule_checks")
+                     if r["rule"] == "policy" and r["requirement"].startswith("audit probe (")]
             code, base6, out6 = audit(p6, g6)
             if len(probe) != 1 or not is_met(probe[0]) or probe[0]["actual"] <= 0:
                 failures.append(f"policy case: expected one kept probe row with supply, got "
