@@ -3,6 +3,7 @@
 // can reach kept aside, to be reported) and each row's violation priced (docs/model.md, "Rules").
 
 #include "allocation/model_build.hpp"
+#include "core/errors.hpp"
 #include "core/units.hpp"
 
 #include <algorithm>
@@ -257,8 +258,17 @@ void SideRows::policies() {
             }
         }
         for (const auto &cls : pol.zone_classes) {
+            bool any = false;
             for (std::size_t z = 0; z < in.size(); ++z) {
-                in[z] = in[z] || city.zones[z].zone_class == cls;
+                const bool of = city.zones[z].zone_class == cls;
+                in[z] = in[z] || of;
+                any = any || of;
+            }
+            if (!any) {
+                // A cap on no zone would hold trivially, a floor break whatever the plan.
+                throw PlanFileError(cfg.where(pol.line) + ": key '" + key +
+                                    "zone_classes': no zone of the zones layer has class '" + cls +
+                                    "' (its zone_class field)");
             }
             where += (where.empty() ? "" : " + ") + cls + " zones";
         }

@@ -239,6 +239,24 @@ TEST(Policy, UnreachableFloorIsReportedBroken) {
     EXPECT_NE(p.status.find("Z1 floor"), std::string::npos) << p.status;
 }
 
+// A class no zone has would make a cap hold trivially and a floor break whatever the plan: the
+// plan file is at fault, and the message says where.
+TEST(Policy, ClassNoZoneHasIsAPlanFileError) {
+    const City city = small_city();
+    const HeuristicAllocator heuristic{HeuristicOptions{}};
+    try {
+        make_plan(city,
+                  plan_with(city, "\n[[policies]]\nname = \"typo\"\nzone_classes = "
+                                  "[\"old_ctiy\"]\nmax_share = 0.1\n"),
+                  heuristic);
+        FAIL() << "no error";
+    } catch (const PlanFileError &e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("policies[0].zone_classes"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("'old_ctiy'"), std::string::npos) << msg;
+    }
+}
+
 // A zone over 12 months (reduce, x0.7) gets no more than 0.7 x its share of the city's
 // commercial land: by dwellings, and by sales when the zones have them.
 TEST(DestockingBound, ZoneOver12MonthsStaysWithinItsBound) {
