@@ -509,9 +509,8 @@ TEST(Examples, Wenzhou) {
     // Resettlement, Annex 2 (L519-536): 75,448 units by county, binding, each at or above its
     // figure and within 5 % over it (expect_binding_met checks the status).
     const std::map<std::string, double> county = {
-        {"330302", 5026}, {"330303", 13623}, {"330304", 41259}, {"330305", 1149},
-        {"330381", 863},  {"330383", 1278},  {"330326", 1467},  {"330327", 6835},
-        {"330328", 3344}, {"330329", 604}};
+        {"330302", 5026}, {"330303", 13623}, {"330304", 41259}, {"330305", 1149}, {"330381", 863},
+        {"330383", 1278}, {"330326", 1467},  {"330327", 6835},  {"330328", 3344}, {"330329", 604}};
     double resettle_target = 0;
     double resettle_supplied = 0;
     for (const auto &[zones, figure] : county) {
