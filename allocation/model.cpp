@@ -54,6 +54,17 @@ std::vector<bool> zone_mask(const PlanConfig &cfg, const City &city,
     return mask;
 }
 
+std::vector<bool> type_mask(const PlanConfig &cfg, const std::vector<std::string> &types) {
+    std::vector<bool> member(cfg.types.size(), types.empty());
+    for (const auto &id : types) {
+        const int t = cfg.type_index(id);
+        if (t >= 0) {
+            member[static_cast<std::size_t>(t)] = true;
+        }
+    }
+    return member;
+}
+
 double typed_quantity(const Model &m, const Column &c, Quantity unit,
                       const std::vector<bool> &member) {
     const PlanConfig &cfg = *m.problem->plan;

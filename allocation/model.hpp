@@ -175,6 +175,10 @@ bool fits_upper(const Model &m, std::uint32_t c, const std::vector<double> &supp
 std::vector<bool> zone_mask(const PlanConfig &cfg, const City &city,
                             const std::vector<std::string> &ids, int line, const std::string &key);
 
+/// The member mask of `types` over PlanConfig::types (empty: every type); ids the plan does not
+/// define are left out. The `member` argument of typed_quantity.
+std::vector<bool> type_mask(const PlanConfig &cfg, const std::vector<std::string> &types);
+
 /// The part of column `c`'s site that is of the `member` types (indexed by housing type), in
 /// `unit`: the host's share (1 - bundle_share) when the host type is a member, plus the bundled
 /// share when the bundled type is one. So a row over several types counts each part of a site

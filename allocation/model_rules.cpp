@@ -32,18 +32,6 @@ std::string fixed(double v, int decimals) {
     return buf;
 }
 
-/// The member mask of `types` (empty: every type); ids the plan does not define are left out.
-std::vector<bool> type_mask(const PlanConfig &cfg, const std::vector<std::string> &types) {
-    std::vector<bool> member(cfg.types.size(), types.empty());
-    for (const auto &id : types) {
-        const int t = cfg.type_index(id);
-        if (t >= 0) {
-            member[static_cast<std::size_t>(t)] = true;
-        }
-    }
-    return member;
-}
-
 /// "commercial land", "commercial+talent units", "floor area" (all types): what a row counts.
 std::string counted(const std::vector<std::string> &types, Quantity measure) {
     std::string what;
@@ -435,10 +423,7 @@ void SideRows::group_targets(const std::vector<std::vector<bool>> &target_mask) 
         if (tg.types.empty()) {
             continue;
         }
-        std::vector<bool> member(cfg.types.size(), false);
-        for (const auto &id : tg.types) {
-            member[static_cast<std::size_t>(cfg.type_index(id))] = true;
-        }
+        const std::vector<bool> member = type_mask(cfg, tg.types);
         std::vector<std::int64_t> lo(Y, -1), over(Y, -1), hi(Y, -1);
         for (std::size_t y = 0; y < Y; ++y) {
             const double T = tg.values[y];

@@ -27,10 +27,7 @@ AnnualRow group_supply(const Model &m, const std::vector<std::uint32_t> &chosen,
     const PlanConfig &cfg = *pr.plan;
     const City &city = *pr.city;
     const Target &tg = cfg.targets[k];
-    std::vector<bool> member(cfg.types.size(), false);
-    for (const auto &id : tg.types) {
-        member[static_cast<std::size_t>(cfg.type_index(id))] = true;
-    }
+    const std::vector<bool> member = type_mask(cfg, tg.types);
     const std::vector<bool> zones =
         tg.zones.empty() ? std::vector<bool>{} : zone_mask(cfg, city, tg.zones, tg.line, "zones");
     AnnualRow r;
