@@ -122,14 +122,15 @@ void SideRows::rental_share() {
         const auto rows =
             per_year("rental_share", "ha", R.rental_share->binding,
                      "rental land >= " + pct(share) + " of residential land", share, -1);
+        std::vector<bool> rental_types(cfg.types.size(), false);
+        for (std::size_t t = 0; t < cfg.types.size(); ++t) {
+            rental_types[t] = cfg.types[t].rental;
+        }
         for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
             const Column &c = m.columns[ci];
-            const double land = land_ha(c);
-            double rental = cfg.types[c.type].rental ? (1.0 - c.bundle_share) * land : 0.0;
-            if (c.bundle_type >= 0 && cfg.types[static_cast<std::size_t>(c.bundle_type)].rental) {
-                rental += c.bundle_share * land;
-            }
-            entries[ci].push_back({rows[year_of(c)], share * land - rental});
+            // The rental parts of the site (host, bundled share), each once.
+            const double rental = typed_quantity(m, c, Quantity::land_ha, rental_types);
+            entries[ci].push_back({rows[year_of(c)], share * land_ha(c) - rental});
         }
     }
 }
