@@ -28,11 +28,41 @@ ZoneSide zone_side(double population, double jobs, double dwellings, const Indic
 
 using indicators_internal::sum_of;
 
-std::vector<ZoneFigures> zone_figures(const City &city) {
+std::vector<double> zone_jobs(const City &city, const IndicatorOptions &options) {
+    std::vector<double> jobs;
+    jobs.reserve(city.zones.size());
+    for (const Zone &z : city.zones) {
+        jobs.push_back(z.jobs);
+    }
+    if (!options.park_jobs || city.zones.empty()) {
+        return jobs;
+    }
+    for (const Park &p : city.parks) {
+        std::size_t zone = 0;
+        if (p.zone >= 0 && static_cast<std::size_t>(p.zone) < city.zones.size()) {
+            zone = static_cast<std::size_t>(p.zone);
+        } else {
+            double best = std::numeric_limits<double>::infinity();
+            for (std::size_t z = 0; z < city.zones.size(); ++z) {
+                const double d = std::hypot(city.zones[z].x - p.x, city.zones[z].y - p.y);
+                if (d < best) {
+                    best = d;
+                    zone = z;
+                }
+            }
+        }
+        jobs[zone] += std::max(p.jobs, 0.0);
+    }
+    return jobs;
+}
+
+std::vector<ZoneFigures> zone_figures(const City &city, const IndicatorOptions &options) {
+    const std::vector<double> jobs = zone_jobs(city, options);
     std::vector<ZoneFigures> out;
     out.reserve(city.zones.size());
-    for (const Zone &z : city.zones) {
-        out.push_back({z.x, z.y, z.area_m2, z.jobs, z.dwellings, z.population});
+    for (std::size_t i = 0; i < city.zones.size(); ++i) {
+        const Zone &z = city.zones[i];
+        out.push_back({z.x, z.y, z.area_m2, jobs[i], z.dwellings, z.population});
     }
     return out;
 }

@@ -14,9 +14,25 @@ namespace landalloc {
 double lagrangian_bound(const Model &m, double lower, int iterations) {
     const std::size_t R = m.rows.size();
     const std::size_t Z = m.zones.size();
+    // The zones' hinges, flat: zone z's are [hinge_start[z], hinge_start[z + 1]).
+    std::vector<std::size_t> hinge_start(Z + 1, 0);
+    std::vector<const ZoneHinge *> hinge;
+    std::vector<std::size_t> hinge_zone;
+    for (std::size_t z = 0; z < Z; ++z) {
+        for (const ZoneHinge &h : m.zones[z].hinges) {
+            hinge.push_back(&h);
+            hinge_zone.push_back(z);
+        }
+        hinge_start[z + 1] = hinge.size();
+    }
+    const std::size_t H = hinge.size();
+    // Hinges are scaled by the larger of |at| and the units the targets imply per zone.
+    const double unit_scale =
+        std::max(m.balance.implied_units / std::max(static_cast<double>(Z), 1.0), 1.0);
     // Multipliers: alpha (supply <= T + over), beta (supply + short >= L), gamma (supply <= U),
-    // delta (under), phi (surplus); boxed by the costs of the slack they price.
-    std::vector<double> alpha(R, 0.0), beta(R, 0.0), gamma(R, 0.0), delta(Z, 0.0), phi(Z, 0.0);
+    // delta (u + under >= at of a hinge), phi (u - surplus <= at); boxed by the costs of the
+    // slack they price.
+    std::vector<double> alpha(R, 0.0), beta(R, 0.0), gamma(R, 0.0), delta(H, 0.0), phi(H, 0.0);
     std::vector<double> supply(R), units(Z);
     // Side rows: mu (lhs - viol <= rhs), boxed by the violation cost; scaled by the larger of
     // |rhs| and the row's total |a| times the share of the offer the targets take (about the
@@ -52,7 +68,6 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                 // The zone's term is added last, after the side rows' (the order of this sum
                 // before for_each_coefficient walked the columns).
                 double zone_term = 0;
-                bool zone_active = false;
                 for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t r, double a) {
                     switch (kind) {
                     case RowKind::target:
@@ -60,17 +75,17 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                         v += (beta[r] - alpha[r] - gamma[r]) * a;
                         break;
                     case RowKind::zone:
-                        zone_active = m.zones[r].active;
-                        zone_term = (delta[r] - phi[r]) * a;
+                        zone_term -= m.zones[r].slope * a;
+                        for (std::size_t h = hinge_start[r]; h < hinge_start[r + 1]; ++h) {
+                            zone_term += (delta[h] - phi[h]) * a;
+                        }
                         break;
                     case RowKind::side:
                         v -= mu[r] * a;
                         break;
                     }
                 });
-                if (zone_active) {
-                    v += zone_term;
-                }
+                v += zone_term;
                 if (v > top) {
                     top = v;
                     arg = c;
@@ -90,11 +105,8 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
                 value += gamma[r] * m.rows[r].U;
             }
         }
-        for (std::size_t z = 0; z < Z; ++z) {
-            if (m.zones[z].active) {
-                value += -delta[z] * (m.zones[z].min_dwellings - m.zones[z].dwellings) +
-                         phi[z] * (m.zones[z].max_dwellings - m.zones[z].dwellings);
-            }
+        for (std::size_t h = 0; h < H; ++h) {
+            value += (phi[h] - delta[h]) * hinge[h]->at;
         }
         if (!std::isfinite(best) || value < best - 1e-12 * std::abs(best)) {
             best = value;
@@ -107,9 +119,9 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             break;
         }
         // Subgradient of the dual function, and a Polyak step towards `lower`.
-        // Rows are scaled to fractions of their target (zones: of their largest dwelling
-        // count), so rows in ha, m2 and units step alike: gradients g / s, steps g / s^2.
-        std::vector<double> g_alpha(R), g_beta(R), g_gamma(R), g_delta(Z, 0.0), g_phi(Z, 0.0);
+        // Rows are scaled to fractions of their target (hinges: of unit_scale or |at|), so
+        // rows in ha, m2 and units step alike: gradients g / s, steps g / s^2.
+        std::vector<double> g_alpha(R), g_beta(R), g_gamma(R), g_delta(H, 0.0), g_phi(H, 0.0);
         double norm = 0;
         for (std::size_t r = 0; r < R; ++r) {
             if (m.rows[r].free) {
@@ -126,15 +138,14 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             g_beta[r] *= sc;
             g_gamma[r] *= sc;
         }
-        for (std::size_t z = 0; z < Z; ++z) {
-            if (m.zones[z].active) {
-                const double sc = 1.0 / std::max(m.zones[z].max_dwellings, 1.0);
-                g_delta[z] = (units[z] - (m.zones[z].min_dwellings - m.zones[z].dwellings)) * sc;
-                g_phi[z] = ((m.zones[z].max_dwellings - m.zones[z].dwellings) - units[z]) * sc;
-                norm += g_delta[z] * g_delta[z] + g_phi[z] * g_phi[z];
-                g_delta[z] *= sc;
-                g_phi[z] *= sc;
-            }
+        for (std::size_t h = 0; h < H; ++h) {
+            const double sc = 1.0 / std::max(std::abs(hinge[h]->at), unit_scale);
+            const double u = units[hinge_zone[h]];
+            g_delta[h] = (u - hinge[h]->at) * sc;
+            g_phi[h] = (hinge[h]->at - u) * sc;
+            norm += g_delta[h] * g_delta[h] + g_phi[h] * g_phi[h];
+            g_delta[h] *= sc;
+            g_phi[h] *= sc;
         }
         std::vector<double> g_mu(S);
         for (std::size_t s = 0; s < S; ++s) {
@@ -152,11 +163,9 @@ double lagrangian_bound(const Model &m, double lower, int iterations) {
             beta[r] = std::clamp(beta[r] - step * g_beta[r], 0.0, m.rows[r].P);
             gamma[r] = std::max(0.0, gamma[r] - step * g_gamma[r]);
         }
-        for (std::size_t z = 0; z < Z; ++z) {
-            if (m.zones[z].active) {
-                delta[z] = std::clamp(delta[z] - step * g_delta[z], 0.0, m.jh_cost);
-                phi[z] = std::clamp(phi[z] - step * g_phi[z], 0.0, m.jh_cost);
-            }
+        for (std::size_t h = 0; h < H; ++h) {
+            delta[h] = std::clamp(delta[h] - step * g_delta[h], 0.0, hinge[h]->below);
+            phi[h] = std::clamp(phi[h] - step * g_phi[h], 0.0, hinge[h]->above);
         }
         for (std::size_t s = 0; s < S; ++s) {
             mu[s] = std::clamp(mu[s] - step * g_mu[s], 0.0, m.side_rows[s].cost);

@@ -87,11 +87,28 @@ struct ObjectiveConfig {
     double early_supply_bonus = 0.001;  // DEFAULT: 0.1 % more value for each year earlier
 };
 
-/// The jobs-housing band (职住平衡): each zone's jobs / dwellings should lie in it.
+/// How the jobs-housing band enters the objective.
+enum class BandMode {
+    off,  ///< the band is only an indicator (zone_balance.band)
+    soft, ///< each dwelling outside the band costs band_weight x the mean value per dwelling
+    hard  ///< each dwelling outside costs short_binding_cost x it, and a zone left outside is a
+          ///< broken binding rule (rule_checks rule `jobs_housing_band`)
+};
+
+/// Jobs-housing balance (职住平衡, SPEC rule 10). The balance term penalises each zone's
+/// deviation of resident workers after the plan from its share of the city's jobs,
+/// |W0_z + k u_z - (J_z / J) W^|; summed and divided by 2 W^ it is the dissimilarity index D
+/// (docs/model.md, "Jobs-housing balance"). The band [ratio_min, ratio_max] of jobs per dwelling
+/// is an optional further limit.
 struct JobsHousingConfig {
-    double ratio_min = 0.8; // DEFAULT: 0.8 jobs per dwelling
-    double ratio_max = 1.5; // DEFAULT: 1.5 jobs per dwelling
-    double weight = 2.0;    // DEFAULT: 2; 0 turns the term off
+    double weight = 1.0;           // DEFAULT: 1 x the mean value per dwelling; 0 turns the term off
+    double ratio_min = 0.8;        // DEFAULT: 0.8 jobs per dwelling
+    double ratio_max = 1.5;        // DEFAULT: 1.5 jobs per dwelling
+    BandMode band = BandMode::off; // DEFAULT: off
+    double band_weight = 2.0;      // DEFAULT: 2 x the mean value per dwelling (band = soft)
+    /// Report what balance costs: the best D a run weighing balance only reaches, and for each
+    /// rule, policy and zone-restricted target whether it forces D up and by how much.
+    bool analyse = true; // DEFAULT: true
 };
 
 /// How the allocation is solved.

@@ -20,9 +20,11 @@ Solution ExactAllocator::solve(const Model &m) const {
     for (int c = 0; c < layout.n_x; ++c) {
         lp.setInteger(c);
     }
-    for (int c : layout.flag_col) {
-        if (c >= 0) {
-            lp.setInteger(c);
+    for (const auto *flags : {&layout.flag_col, &layout.side_flag_col}) {
+        for (int c : *flags) {
+            if (c >= 0) {
+                lp.setInteger(c);
+            }
         }
     }
 

@@ -51,7 +51,7 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
         units.push_back(a.units);
         land.push_back(a.area_m2);
     }
-    JobsHousingResult jh = jobs_housing(zone_figures(city), zone_of, units, land, options);
+    JobsHousingResult jh = jobs_housing(zone_figures(city, options), zone_of, units, land, options);
     plan.zone_balance = std::move(jh.zones);
     plan.ratio_min = options.ratio_min;
     plan.ratio_max = options.ratio_max;

@@ -117,7 +117,13 @@ struct ZoneFigures {
     double population = 0;
 };
 
-std::vector<ZoneFigures> zone_figures(const City &city);
+/// Each zone's figures; `jobs` is zone_jobs().
+std::vector<ZoneFigures> zone_figures(const City &city, const IndicatorOptions &options);
+
+/// J_z, the jobs the jobs-housing balance counts in each zone: the zone's own jobs and, when
+/// options.park_jobs, those of the industrial parks in it (Park::zone; a park with no zone known
+/// counts in the zone whose point is nearest its own, the lowest index on ties).
+std::vector<double> zone_jobs(const City &city, const IndicatorOptions &options);
 
 /// Where jobs / dwellings lies against the band: "below", "within", "above", or "" (no dwellings).
 std::string ratio_band(double jobs, double dwellings, double ratio_min, double ratio_max);

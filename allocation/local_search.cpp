@@ -49,6 +49,7 @@ class State {
     }
 
     std::int64_t assigned(std::uint32_t parcel) const { return m_assigned[parcel]; }
+    double supply(std::size_t row) const { return m_supply[row]; }
 
     /// Objective change of removing column `out` (or none: -1) and adding `in` (or none).
     double delta(std::int64_t out, std::int64_t in) const {
@@ -107,7 +108,7 @@ class State {
         }
         for (const auto &[row, change] : m_side_touched) {
             const SideRow &sr = m_m.side_rows[row];
-            d += side_cost(sr, m_side[row]) - side_cost(sr, m_side[row] + change);
+            d += side_cost(sr, m_side[row], m_fixed) - side_cost(sr, m_side[row] + change, m_fixed);
         }
         return d;
     }
@@ -254,6 +255,85 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
                     st.apply_remove(out);
                     st.apply_add(static_cast<std::uint32_t>(best_in));
                     ++pass_moves;
+                }
+            }
+        }
+        // Make room: a row short of L takes a parcel another row holds (the parcel changes
+        // year or type), and that row takes the best free parcel it can in return; when the
+        // parcel would carry the short row past its upper tolerance, one of the row's own sites
+        // is given up first (a smaller site for a larger one). Chains of single moves, each of
+        // which alone may cost more than it gains (the short row's fixed cost, the other row's
+        // new shortfall); taken only when the whole chain gains.
+        auto best_free = [&](std::size_t row, double &gain) {
+            gain = -std::numeric_limits<double>::infinity();
+            std::int64_t arg = -1;
+            int tried = 0;
+            for (std::uint32_t f : by_row[row]) {
+                if (tried >= 4 * pool) {
+                    break;
+                }
+                if (st.assigned(m.columns[f].parcel) != k_free) {
+                    continue;
+                }
+                ++tried;
+                const double d = st.delta(-1, f);
+                if (d > gain) {
+                    gain = d;
+                    arg = f;
+                }
+            }
+            return arg;
+        };
+        for (std::size_t r = 0; r < m.rows.size(); ++r) {
+            if (m.rows[r].free || !row_short(m.rows[r], st.supply(r))) {
+                continue;
+            }
+            for (std::uint32_t c : by_row[r]) {
+                if (!row_short(m.rows[r], st.supply(r))) {
+                    break;
+                }
+                const std::int64_t held = st.assigned(m.columns[c].parcel);
+                if (held < 0 || m.columns[static_cast<std::size_t>(held)].row == r) {
+                    continue;
+                }
+                const auto o = static_cast<std::uint32_t>(held);
+                // The row's own sites that may be given up (none: keep them all).
+                std::vector<std::int64_t> give_up = {-1};
+                for (std::uint32_t k : by_row[r]) {
+                    if (st.assigned(m.columns[k].parcel) == static_cast<std::int64_t>(k)) {
+                        give_up.push_back(k);
+                    }
+                }
+                for (std::int64_t k : give_up) {
+                    double d = 0;
+                    if (k >= 0) {
+                        d += st.delta(static_cast<std::uint32_t>(k), -1);
+                        st.apply_remove(static_cast<std::uint32_t>(k));
+                    }
+                    const double d1 = st.delta(o, c);
+                    bool taken = false;
+                    if (d1 != -std::numeric_limits<double>::infinity()) {
+                        st.apply_remove(o);
+                        st.apply_add(c);
+                        double gain = 0;
+                        const std::int64_t f = best_free(m.columns[o].row, gain);
+                        if (d + d1 + std::max(gain, 0.0) > eps) {
+                            if (f >= 0 && gain > 0) {
+                                st.apply_add(static_cast<std::uint32_t>(f));
+                            }
+                            taken = true;
+                            ++pass_moves;
+                        } else {
+                            st.apply_remove(c);
+                            st.apply_add(o);
+                        }
+                    }
+                    if (taken) {
+                        break;
+                    }
+                    if (k >= 0) {
+                        st.apply_add(static_cast<std::uint32_t>(k));
+                    }
                 }
             }
         }

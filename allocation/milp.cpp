@@ -11,13 +11,16 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     const double inf = COIN_DBL_MAX;
     const auto n_x = static_cast<int>(m.columns.size());
 
-    // Column layout: x_c, then over_r and short_r per target row, then under_z and surplus_z
-    // per active zone. CBC minimises, so the objective is negated.
+    // Column layout: x_c, then over_r and short_r per target row, then under_h and surplus_h
+    // per hinge of each zone. CBC minimises, so the objective is negated.
     std::vector<double> obj;
     std::vector<double> col_lb;
     std::vector<double> col_ub;
     for (const Column &c : m.columns) {
-        obj.push_back(-c.value);
+        // A zone's balance slope is linear in x: it joins the column's cost.
+        obj.push_back(-c.value + (c.zone >= 0
+                                      ? m.zones[static_cast<std::size_t>(c.zone)].slope * c.units
+                                      : 0.0));
         col_lb.push_back(0);
         col_ub.push_back(1);
     }
@@ -30,10 +33,12 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     }
     std::vector<int> zone_col(m.zones.size(), -1);
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
-        if (m.zones[z].active) {
+        if (m.zones[z].active()) {
             zone_col[z] = static_cast<int>(obj.size());
-            obj.push_back(m.jh_cost); // under
-            obj.push_back(m.jh_cost); // surplus
+        }
+        for (const ZoneHinge &h : m.zones[z].hinges) {
+            obj.push_back(h.below); // under
+            obj.push_back(h.above); // surplus
             col_lb.insert(col_lb.end(), {0, 0});
             col_ub.insert(col_ub.end(), {inf, inf});
         }
@@ -49,6 +54,15 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         if (m.rows[r].F > 0) {
             flag_col[r] = static_cast<int>(obj.size());
             obj.push_back(m.rows[r].F); // y: any shortfall
+            col_lb.push_back(0);
+            col_ub.push_back(1);
+        }
+    }
+    std::vector<int> side_flag_col(m.side_rows.size(), -1);
+    for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
+        if (m.side_rows[s].fixed > 0 && m.side_rows[s].rhs < 0) {
+            side_flag_col[s] = static_cast<int>(obj.size());
+            obj.push_back(m.side_rows[s].fixed); // y: broken at all
             col_lb.push_back(0);
             col_ub.push_back(1);
         }
@@ -128,20 +142,25 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
             add_row({shrt, flag_col[r]}, {1.0, -row.L}, -inf, 0.0); // short <= L y
         }
     }
-    // Jobs-housing rows.
+    // Jobs-housing rows: per hinge, added + under >= at and added - surplus <= at (a slack
+    // without a cost makes its row void, so it is left out).
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
-        if (zone_col[z] < 0) {
-            continue;
+        int col = zone_col[z];
+        for (const ZoneHinge &h : m.zones[z].hinges) {
+            auto idx = zone_idx[z];
+            auto val = zone_val[z];
+            idx.push_back(col);
+            val.push_back(1.0);
+            if (h.below > 0) {
+                add_row(idx, val, h.at, inf);
+            }
+            idx.back() = col + 1;
+            val.back() = -1.0;
+            if (h.above > 0) {
+                add_row(idx, val, -inf, h.at);
+            }
+            col += 2;
         }
-        const ZoneRow &zr = m.zones[z];
-        auto idx = zone_idx[z];
-        auto val = zone_val[z];
-        idx.push_back(zone_col[z]); // under: D + added + under >= min
-        val.push_back(1.0);
-        add_row(idx, val, zr.min_dwellings - zr.dwellings, inf);
-        idx.back() = zone_col[z] + 1; // surplus: D + added - surplus <= max
-        val.back() = -1.0;
-        add_row(idx, val, -inf, zr.max_dwellings - zr.dwellings);
     }
 
     // Side rows: sum_c a_sc x_c - viol_s <= rhs_s.
@@ -149,6 +168,11 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
         side_idx[s].push_back(side0 + static_cast<int>(s));
         side_val[s].push_back(-1.0);
         add_row(side_idx[s], side_val[s], -inf, m.side_rows[s].rhs);
+        if (side_flag_col[s] >= 0) {
+            // viol <= -rhs y (a lower row's violation is at most its floor L = -rhs)
+            add_row({side0 + static_cast<int>(s), side_flag_col[s]}, {1.0, m.side_rows[s].rhs},
+                    -inf, 0.0);
+        }
     }
 
     lp.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
@@ -160,6 +184,7 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     layout.zone_col = std::move(zone_col);
     layout.side0 = side0;
     layout.flag_col = std::move(flag_col);
+    layout.side_flag_col = std::move(side_flag_col);
     return layout;
 }
 
@@ -182,17 +207,21 @@ std::vector<double> full_solution(const Model &m, const MilpLayout &layout,
         }
     }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
-        if (layout.zone_col[z] >= 0) {
-            const double d = m.zones[z].dwellings + ev.zone_units[z];
-            x[static_cast<std::size_t>(layout.zone_col[z])] =
-                std::max(0.0, m.zones[z].min_dwellings - d);
-            x[static_cast<std::size_t>(layout.zone_col[z]) + 1] =
-                std::max(0.0, d - m.zones[z].max_dwellings);
+        auto col = static_cast<std::size_t>(std::max(layout.zone_col[z], 0));
+        for (const ZoneHinge &h : m.zones[z].hinges) {
+            const double u = ev.zone_units[z];
+            x[col] = h.below > 0 ? std::max(0.0, h.at - u) : 0.0;
+            x[col + 1] = h.above > 0 ? std::max(0.0, u - h.at) : 0.0;
+            col += 2;
         }
     }
     for (std::size_t s = 0; s < m.side_rows.size(); ++s) {
         x[static_cast<std::size_t>(layout.side0) + s] =
             std::max(0.0, ev.side_lhs[s] - m.side_rows[s].rhs);
+        if (layout.side_flag_col[s] >= 0) {
+            x[static_cast<std::size_t>(layout.side_flag_col[s])] =
+                ev.side_lhs[s] - m.side_rows[s].rhs > 0 ? 1.0 : 0.0;
+        }
     }
     return x;
 }

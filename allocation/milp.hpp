@@ -1,10 +1,11 @@
 #pragma once
 // The Model as a COIN-OR problem: the matrix both the exact solver (CBC) and the LP relaxation
 // (Clp) use. Column layout: x_c for every Model column, then over_r and short_r for every target
-// row, then under_z and surplus_z for every zone with an active jobs-housing term, then viol_s
+// row, then under_h and surplus_h for every jobs-housing hinge of every zone, then viol_s
 // for every side row, then a short flag y_r in [0, 1] for every target row with a fixed
-// shortfall cost F_r (short_r <= L_r y_r; integer in the MILP). The objective is negated (COIN
-// minimises).
+// shortfall cost F_r (short_r <= L_r y_r; integer in the MILP), then a flag y_s for every side
+// row with a fixed cost (viol_s <= -rhs_s y_s: a group target's lower row). The objective is
+// negated (COIN minimises).
 
 #include "allocation/model.hpp"
 
@@ -15,12 +16,14 @@
 namespace landalloc {
 
 struct MilpLayout {
-    int n_x = 0;               // x columns
-    int n_cols = 0;            // all columns
-    int over0 = 0;             // first over_r column; short_r follows each
-    std::vector<int> zone_col; // under_z column of each zone (surplus_z follows), -1 if inactive
-    int side0 = 0;             // first viol_s column
-    std::vector<int> flag_col; // y_r column of each target row, -1 without a fixed cost
+    int n_x = 0;    // x columns
+    int n_cols = 0; // all columns
+    int over0 = 0;  // first over_r column; short_r follows each
+    /// The first under_h column of each zone's hinges (surplus_h follows each), -1 if none.
+    std::vector<int> zone_col;
+    int side0 = 0;                  // first viol_s column
+    std::vector<int> flag_col;      // y_r column of each target row, -1 without a fixed cost
+    std::vector<int> side_flag_col; // y_s column of each side row, -1 without a fixed cost
 };
 
 /// Loads the Model into `lp` (all columns continuous).

@@ -297,8 +297,8 @@ void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sou
     m.parcel_start.push_back(static_cast<std::uint32_t>(m.columns.size()));
 }
 
-/// The target rows' costs (docs/model.md, "Program") and w, the cost of a dwelling of
-/// jobs-housing deviation.
+/// The target rows' costs (docs/model.md, "Program"), w, the cost of a new unit off a zone's
+/// balance, and the band's cost.
 void price_rows(Model &m) {
     const PlanConfig &cfg = *m.problem->plan;
     // Costs: one unit over a target costs the best value density of its row, so supplying
@@ -328,22 +328,91 @@ void price_rows(Model &m) {
     }
 
     const JobsHousingConfig &jh = cfg.jobs_housing;
-    m.jh_cost = n_units > 0 ? jh.weight * value_per_unit / static_cast<double>(n_units) : 0.0;
+    const double per_unit = n_units > 0 ? value_per_unit / static_cast<double>(n_units) : 0.0;
+    m.jh_cost = jh.weight * per_unit;
+    switch (jh.band) {
+    case BandMode::off:
+        m.band_cost = 0;
+        break;
+    case BandMode::soft:
+        m.band_cost = jh.band_weight * per_unit;
+        break;
+    case BandMode::hard:
+        m.band_cost = oc.short_binding_cost * per_unit;
+        break;
+    }
 }
 
-/// Jobs-housing: each zone's dwellings should keep jobs / dwellings inside the band.
+/// The units the targets imply: each target row's figure T times the units per unit of q over
+/// the row's columns (host and bundled parts apart). Rows without a figure of their own (a group
+/// target's members) add nothing.
+double implied_units(const Model &m) {
+    const PlanConfig &cfg = *m.problem->plan;
+    const City &city = *m.problem->city;
+    std::vector<double> units(m.rows.size(), 0.0);
+    std::vector<double> q(m.rows.size(), 0.0);
+    for (const Column &c : m.columns) {
+        const double area = city.parcels[c.parcel].area_m2;
+        units[c.row] +=
+            quantity_of(Quantity::units, (1.0 - c.bundle_share) * area, c.far, cfg.types[c.type]);
+        q[c.row] += c.q;
+        if (c.bundle_row >= 0) {
+            const auto b = static_cast<std::size_t>(c.bundle_row);
+            units[b] += quantity_of(Quantity::units, c.bundle_share * area, c.far,
+                                    cfg.types[static_cast<std::size_t>(c.bundle_type)]);
+            q[b] += c.bundle_q;
+        }
+    }
+    double total = 0;
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        if (!m.rows[r].free && q[r] > 0) {
+            total += m.rows[r].T * units[r] / q[r];
+        }
+    }
+    return total;
+}
+
+/// Jobs-housing: the balance hinge of every zone (its balanced units t_z, cost w on either
+/// side) and, with a band, a hinge at each end of the band.
 void add_zone_rows(Model &m) {
     const PlanConfig &cfg = *m.problem->plan;
     const City &city = *m.problem->city;
     const JobsHousingConfig &jh = cfg.jobs_housing;
+    const IndicatorOptions &io = cfg.indicators;
+    const std::vector<double> jobs = zone_jobs(city, io);
+    BalanceTerm &b = m.balance;
+    b.k = io.persons_per_unit * io.labour_force_rate;
+    b.implied_units = implied_units(m);
+    double workers = 0;
+    for (std::size_t z = 0; z < city.zones.size(); ++z) {
+        b.jobs += jobs[z];
+        workers += city.zones[z].population * io.labour_force_rate;
+    }
+    b.workers_after = workers + b.k * b.implied_units;
     m.zones.resize(city.zones.size());
     for (std::size_t z = 0; z < city.zones.size(); ++z) {
         const Zone &zone = city.zones[z];
         ZoneRow &zr = m.zones[z];
         zr.dwellings = zone.dwellings;
-        zr.active = m.jh_cost > 0 && zone.jobs > 0;
-        zr.min_dwellings = zone.jobs / jh.ratio_max;
-        zr.max_dwellings = zone.jobs / jh.ratio_min;
+        zr.jobs = jobs[z];
+        zr.workers = zone.population * io.labour_force_rate;
+        zr.min_dwellings = zr.jobs / jh.ratio_max;
+        zr.max_dwellings = zr.jobs / jh.ratio_min;
+        if (b.k > 0 && b.jobs > 0) {
+            zr.balanced_units = (zr.jobs / b.jobs * b.workers_after - zr.workers) / b.k;
+        }
+        if (m.jh_cost > 0 && b.k > 0 && b.jobs > 0) {
+            if (zr.balanced_units > 0) {
+                zr.slope = -m.jh_cost;
+                zr.hinges.push_back({zr.balanced_units, 0.0, 2 * m.jh_cost, false});
+            } else {
+                zr.slope = m.jh_cost;
+            }
+        }
+        if (m.band_cost > 0 && zr.jobs > 0) {
+            zr.hinges.push_back({zr.min_dwellings - zr.dwellings, m.band_cost, 0.0, true});
+            zr.hinges.push_back({zr.max_dwellings - zr.dwellings, 0.0, m.band_cost, true});
+        }
     }
 }
 
@@ -384,12 +453,11 @@ void sort_by_density(const Model &m, std::vector<std::uint32_t> &columns) {
 }
 
 double zone_cost(const Model &m, std::size_t z, double added) {
-    const ZoneRow &zr = m.zones[z];
-    if (!zr.active) {
-        return 0.0;
+    double cost = m.zones[z].slope * added;
+    for (const ZoneHinge &h : m.zones[z].hinges) {
+        cost += hinge_cost(h, added);
     }
-    const double d = zr.dwellings + added;
-    return m.jh_cost * (std::max(0.0, zr.min_dwellings - d) + std::max(0.0, d - zr.max_dwellings));
+    return cost;
 }
 
 double row_cost(const TargetRow &row, double supply, bool fixed) {

@@ -5,14 +5,16 @@
 //
 //   max  sum_c  v_c x_c                                  suitability of chosen (parcel, year, type)
 //        - sum_r (rho_r over_r + P_r short_r + F_r y_r)  over the target / short of L / short
-//        - w   sum_z (under_z + surplus_z)               jobs-housing deviation of each zone
+//        - w   sum_z (under_z + surplus_z)               jobs-housing balance of each zone
+//        - w_b sum_z (below_z + above_z)                 (optional) outside the jobs/dwellings band
 //   s.t. sum_{c of parcel i} x_c <= 1                    each parcel at most once
 //        sum_{c in r} q_c x_c - over_r <= T_r            target row r (target k, year y)
 //        sum_{c in r} q_c x_c + short_r >= L_r  (= T_r; T_r (1 - lower_tol) if indicative)
 //        short_r <= L_r y_r                                   y_r binary: short at all
 //        sum_{c in r} q_c x_c <= U_r = T_r (1 + tol)
-//        D_z + sum_{c in z} u_c x_c + under_z >= J_z / r_max   (too few dwellings for the jobs)
-//        D_z + sum_{c in z} u_c x_c - surplus_z <= J_z / r_min (too many)
+//        sum_{c in z} u_c x_c + under_z   >= t_z   t_z = ((J_z / J) W^ - W0_z) / k: the new units
+//        sum_{c in z} u_c x_c - surplus_z <= t_z   that give the zone its share of the workers
+//        D_z + sum u_c x_c + below_z >= J_z / r_max, D_z + sum u_c x_c - above_z <= J_z / r_min
 //        sum_c a_sc x_c - viol_s <= b_s                  side row s of a rule (rental share,
 //                                                        park cap, key areas, ...), viol costs C_s
 //        x binary, over, short, under, surplus, viol >= 0
@@ -21,6 +23,7 @@
 #include "allocation/problem.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -72,6 +75,9 @@ struct SideRow {
     /// Multiple of the best value per unit that one unit of violation costs; < 0: the binding
     /// (or indicative) shortfall cost of [objective].
     double cost_factor = -1;
+    /// Fixed cost of any violation, however small (a group target's lower row: cost x its
+    /// largest |a|, as TargetRow::F), so a group figure does not end a sliver short.
+    double fixed = 0;
 };
 
 struct SideEntry {
@@ -98,11 +104,38 @@ struct TargetRow {
     bool free = false;
 };
 
+/// One kink of a zone's jobs-housing cost as a function of the zone's new units u:
+/// below x (at - u)+ + above x (u - at)+. The balance term is ZoneRow::slope and, in a zone
+/// short of workers, one hinge at the zone's balanced units; the band adds one at each end.
+struct ZoneHinge {
+    double at = 0;     // in new units of the zone (may be negative: no unit is wanted)
+    double below = 0;  // cost of one unit short of `at`
+    double above = 0;  // cost of one unit past `at`
+    bool band = false; // an end of the band (else the balance hinge)
+};
+
 struct ZoneRow {
     double dwellings = 0;
-    double min_dwellings = 0; // J / r_max
-    double max_dwellings = 0; // J / r_min
-    bool active = false;      // zone has jobs and the jobs-housing term is on
+    double jobs = 0;    // J_z: the zone's jobs and those of its parks ([indicators] park_jobs)
+    double workers = 0; // W0_z: resident workers before the plan
+    double balanced_units = 0; // (J_z / J) W^ - W0_z, over k: new units that balance the zone
+    double min_dwellings = 0;  // J / r_max: the band's bottom
+    double max_dwellings = 0;  // J / r_min: its top
+    /// Cost of each new unit (negative: a gain). With the hinges it makes the balance term
+    /// w |u - t| less its value at u = 0, w |t|: a zone short of workers (t > 0) gains w a unit
+    /// up to t (slope -w, a hinge of 2w at t); one with enough (t <= 0) costs w a unit. So the
+    /// objective counts the balance a plan gains, not the imbalance no plan can remove.
+    double slope = 0;
+    std::vector<ZoneHinge> hinges;
+    bool active() const { return slope != 0 || !hinges.empty(); }
+};
+
+/// The city-wide figures of the balance term.
+struct BalanceTerm {
+    double k = 0;             // resident workers per new dwelling: persons_per_unit x labour rate
+    double jobs = 0;          // J
+    double workers_after = 0; // W^ = W0 + k x the units the targets imply
+    double implied_units = 0; // the units the targets imply
 };
 
 struct Model {
@@ -111,7 +144,9 @@ struct Model {
     std::vector<std::uint32_t> parcel_start; // columns of parcel i: [start[i], start[i+1])
     std::vector<TargetRow> rows;
     std::vector<ZoneRow> zones;
-    double jh_cost = 0; // w: cost of one dwelling of jobs-housing deviation
+    double jh_cost = 0;   // w: cost of one new unit off a zone's balanced units
+    double band_cost = 0; // cost of one dwelling outside the band (0: band off)
+    BalanceTerm balance;
     std::vector<SideRow> side_rows;
     /// Floors no column can reach (a policy's `min` with no column in its zones, rhs < 0): not
     /// rows of the program (nothing the solvers choose changes them), reported as broken.
@@ -139,7 +174,7 @@ Model build_model(const AllocationProblem &problem);
 enum class RowKind {
     target, ///< its own target row (Column::row); coefficient q
     bundle, ///< the target row its bundled share supplies (rule 9, Column::bundle_row); bundle_q
-    zone,   ///< its zone's jobs-housing rows (index: the zone); coefficient units (dwellings)
+    zone,   ///< its zone's jobs-housing hinges (index: the zone); coefficient units (dwellings)
     side,   ///< a side row of a rule or group target (index into side_rows); coefficient a
 };
 
@@ -204,8 +239,12 @@ Evaluation evaluate(const Model &model, const std::vector<std::uint32_t> &chosen
 /// Sorts columns best value density (value / q) first; ties by parcel id, then column index.
 void sort_by_density(const Model &model, std::vector<std::uint32_t> &columns);
 
-/// The cost of the jobs-housing deviation of a zone with `added` new units.
+/// The jobs-housing cost (balance and band) of a zone with `added` new units.
 double zone_cost(const Model &model, std::size_t zone, double added);
+/// The cost of one hinge at `added` new units.
+inline double hinge_cost(const ZoneHinge &h, double added) {
+    return h.below * std::max(0.0, h.at - added) + h.above * std::max(0.0, added - h.at);
+}
 /// Whether a target row supplying `supply` is short of L (a part in a billion absorbs rounding).
 inline bool row_short(const TargetRow &row, double supply) {
     return supply < row.L - 1e-9 * std::max(row.L, 1.0);
@@ -213,9 +252,15 @@ inline bool row_short(const TargetRow &row, double supply) {
 /// The over/short cost of a target row supplying `supply`, the fixed cost F included.
 /// `fixed`: false leaves F out (a search phase that may pass through small shortfalls).
 double row_cost(const TargetRow &row, double supply, bool fixed = true);
-/// The violation cost of a side row whose left-hand side is `lhs`.
-inline double side_cost(const SideRow &row, double lhs) {
-    return lhs > row.rhs ? row.cost * (lhs - row.rhs) : 0.0;
+/// Whether a side row whose left-hand side is `lhs` is broken at all (a part in a billion
+/// absorbs rounding), the test of its fixed cost.
+inline bool side_broken(const SideRow &row, double lhs) {
+    return lhs > row.rhs + 1e-9 * std::max(std::abs(row.rhs), 1.0);
+}
+/// The violation cost of a side row whose left-hand side is `lhs`; `fixed`: with its fixed cost.
+inline double side_cost(const SideRow &row, double lhs, bool fixed = true) {
+    return (lhs > row.rhs ? row.cost * (lhs - row.rhs) : 0.0) +
+           (fixed && row.fixed > 0 && side_broken(row, lhs) ? row.fixed : 0.0);
 }
 
 /// How a solve went: status, objective, a valid upper bound and the relative gap between them.

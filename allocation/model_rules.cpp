@@ -504,6 +504,7 @@ void SideRows::finish() {
     // Cost: one unit of violation costs a multiple of the best value per unit of any column
     // that enters the row positively, so no column pays for the violation it brings.
     std::vector<double> best(m.side_rows.size(), 0.0);
+    std::vector<double> largest(m.side_rows.size(), 0.0); // largest |a| of a group's lower row
     m.side_start.reserve(m.columns.size() + 1);
     for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
         m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
@@ -517,6 +518,7 @@ void SideRows::finish() {
             if (e.a > 0 || m.side_rows[r].lower) {
                 best[r] = std::max(best[r], m.columns[ci].value / std::abs(e.a));
             }
+            largest[r] = std::max(largest[r], std::abs(e.a));
         }
     }
     m.side_start.push_back(static_cast<std::uint32_t>(m.side_entries.size()));
@@ -527,6 +529,9 @@ void SideRows::finish() {
                               : row.binding        ? oc.short_binding_cost
                                                    : oc.short_indicative_cost;
         row.cost = factor * (best[r] > 0 ? best[r] : 1.0);
+        if (row.target >= 0 && row.lower) {
+            row.fixed = row.cost * largest[r];
+        }
     }
 }
 

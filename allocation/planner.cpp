@@ -312,6 +312,9 @@ void add_metadata(Plan &plan) {
                                fmt("%.6f", plan.balance_before.excess_commuting));
     plan.metadata.emplace_back("excess_commuting_after",
                                fmt("%.6f", plan.balance_after.excess_commuting));
+    plan.metadata.emplace_back("suitability", fmt("%.6f", plan.suitability));
+    plan.metadata.emplace_back("ratio_min", fmt("%.6g", plan.ratio_min));
+    plan.metadata.emplace_back("ratio_max", fmt("%.6g", plan.ratio_max));
 }
 
 } // namespace
@@ -330,6 +333,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
 
     const std::vector<bool> used = add_allocations(m, sol.chosen, plan);
     const Evaluation ev = evaluate(m, sol.chosen);
+    plan.suitability = ev.suitability;
     std::vector<std::string> unmet = add_annual_table(m, sol.chosen, ev, used, plan);
     plan.rule_checks = check_rules(m, sol.chosen, ev);
     if (cfg.rules.destocking) {

@@ -20,4 +20,13 @@ Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allo
 /// Assembles a Plan from a solution of `model`.
 Plan assemble_plan(const Model &model, const Solution &solution);
 
+/// What jobs-housing balance costs (docs/indicators.md, "What balance costs"): D and excess
+/// commuting before, after, and for the same targets without the balance term; the best D a run
+/// weighing balance only reaches; the suitability `plan` gives up for its D; and when D rises,
+/// the best D without each rule, policy and target zone restriction, one at a time. `config` has
+/// its demand applied (apply_demand); every run uses `allocator`. Fills plan.balance_analysis
+/// and its run_metadata keys.
+void analyse_balance(const City &city, const PlanConfig &config, const Allocator &allocator,
+                     Plan &plan);
+
 } // namespace landalloc

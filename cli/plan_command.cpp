@@ -130,16 +130,11 @@ class PlanCommand final : public Command {
         progress.step("allocating " + std::to_string(city.city.parcels.size()) + " candidates (" +
                       allocator->name() + ")");
         Plan plan = make_plan(city.city, cfg, *allocator);
-        // The baseline: the same targets without the jobs-housing term, to show what the term
-        // buys (dissimilarity index D of the two plans).
-        if (cfg.jobs_housing.weight > 0 && !plan.zone_balance.empty()) {
-            progress.step("planning the baseline without the jobs-housing term");
-            PlanFile base_cfg = cfg;
-            base_cfg.jobs_housing.weight = 0;
-            const Plan baseline = make_plan(city.city, base_cfg, *allocator);
-            plan.baseline_dissimilarity = baseline.balance_after.dissimilarity;
-            plan.metadata.emplace_back("dissimilarity_baseline_without_jobs_housing_term",
-                                       std::to_string(plan.baseline_dissimilarity));
+        // What balance costs: the same targets without the balance term, weighing balance
+        // only, and (when D rises) without each rule in turn.
+        if (cfg.jobs_housing.analyse && !plan.zone_balance.empty()) {
+            progress.step("analysing jobs-housing balance (no-term and balance-only runs)");
+            analyse_balance(city.city, cfg, *allocator, plan);
         }
 
         const double seconds =

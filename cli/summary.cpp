@@ -77,18 +77,29 @@ void print_summary(std::ostream &out, const Plan &plan) {
         }
         const CityBalance &b = plan.balance_before;
         const CityBalance &a = plan.balance_after;
+        const char *moved = a.dissimilarity < b.dissimilarity   ? "falls"
+                            : a.dissimilarity > b.dissimilarity ? "RISES"
+                                                                : "unchanged";
         std::snprintf(line, sizeof line,
-                      "jobs-housing: dissimilarity D %.4f -> %.4f; excess commuting E %.4f -> "
-                      "%.4f (T_min %.2f -> %.2f km, T_obs %.2f -> %.2f km)\n",
-                      b.dissimilarity, a.dissimilarity, b.excess_commuting, a.excess_commuting,
-                      b.commute_min_m / 1000, a.commute_min_m / 1000, b.commute_model_m / 1000,
-                      a.commute_model_m / 1000);
+                      "jobs-housing: dissimilarity D %.4f -> %.4f (%s); excess commuting E %.4f "
+                      "-> %.4f (T_min %.2f -> %.2f km, T_obs %.2f -> %.2f km)\n",
+                      b.dissimilarity, a.dissimilarity, moved, b.excess_commuting,
+                      a.excess_commuting, b.commute_min_m / 1000, a.commute_min_m / 1000,
+                      b.commute_model_m / 1000, a.commute_model_m / 1000);
         out << line;
-        if (std::isfinite(plan.baseline_dissimilarity)) {
+        const BalanceAnalysis &ba = plan.balance_analysis;
+        const BalanceRun *base = ba.find("no balance term");
+        const BalanceRun *best = ba.find("balance only");
+        if (base && best) {
             std::snprintf(line, sizeof line,
-                          "baseline without the jobs-housing term: D %.4f (this plan %.4f)\n",
-                          plan.baseline_dissimilarity, a.dissimilarity);
+                          "jobs-housing: without the balance term D %.4f; weighing balance only "
+                          "D %.4f; suitability given up for balance %.2f of %.2f\n",
+                          base->balance.dissimilarity, best->balance.dissimilarity,
+                          ba.suitability_given_up, base->suitability);
             out << line;
+        }
+        if (!ba.finding.empty()) {
+            out << "jobs-housing: " << ba.finding << "\n";
         }
         std::snprintf(
             line, sizeof line, "zones with jobs/dwellings in [%.2f, %.2f]: %d -> %d of %zu\n",

@@ -59,6 +59,7 @@ struct Park {
     double area_m2 = 0;
     double x = 0; // the centroid, or an interior point when the centroid falls outside
     double y = 0;
+    int zone = k_none; // index into City::zones of the zone holding (x, y); k_none: none known
 };
 
 enum class ConstraintEffect { exclude, cap };

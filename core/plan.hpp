@@ -64,6 +64,37 @@ struct CityBalance {
     double excess_commuting = 0; // (T_obs - T_min) / T_obs
 };
 
+/// One run of the jobs-housing balance analysis (allocation/balance_analysis.cpp): the plan,
+/// the city before it, the same targets without the balance term, and runs that weigh balance
+/// only (with every rule, and without one rule at a time).
+struct BalanceRun {
+    std::string run;  // before, plan, no balance term, balance only, without rule
+    std::string rule; // the rule, policy or target left out ("without rule" runs); else ""
+    CityBalance balance;
+    /// Sum of the chosen sites' values v_c under the plan's scoring (NaN for "before").
+    double suitability = std::numeric_limits<double>::quiet_NaN();
+    /// "without rule" runs: D of "balance only" minus D of this run, what the rule costs in D
+    /// (NaN otherwise).
+    double d_cost = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct BalanceAnalysis {
+    std::vector<BalanceRun> runs; // before, plan, then the others that were run
+    /// Suitability of the no-term plan less the plan's: what the plan gives up for its D.
+    double suitability_given_up = std::numeric_limits<double>::quiet_NaN();
+    /// What the runs show, in a sentence or two (D fell; or D rose and what forces it).
+    std::string finding;
+    /// The run named `name`, or nullptr.
+    const BalanceRun *find(const std::string &name) const {
+        for (const BalanceRun &r : runs) {
+            if (r.run == name) {
+                return &r;
+            }
+        }
+        return nullptr;
+    }
+};
+
 struct AnnualRow {
     int year = 0;
     std::string type;
@@ -152,9 +183,11 @@ struct Plan {
     std::vector<double> station_radii_m; // catchment radii around stations (output polygons)
     double park_catchment_m = 0;         // catchment distance around parks (output polygons)
     CityBalance balance_before;
-    /// D of the same targets planned without the jobs-housing term (NaN when not computed).
-    double baseline_dissimilarity = std::numeric_limits<double>::quiet_NaN();
     CityBalance balance_after;
+    /// Sum of the chosen sites' values v_c (the objective's suitability part).
+    double suitability = 0;
+    /// What balance costs and what forces D ([jobs_housing] analyse); empty runs when not done.
+    BalanceAnalysis balance_analysis;
 
     /// Binding targets and binding rules all kept.
     bool binding_targets_met() const {

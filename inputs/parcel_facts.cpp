@@ -78,6 +78,14 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         std::sort(city.zone_neighbours[z].begin(), city.zone_neighbours[z].end());
     }
 
+    // Parks: the zone holding each park's point (its jobs count there for jobs-housing balance).
+    for (Park &park : city.parks) {
+        if (const std::size_t z = zone_cover.covering({park.x, park.y});
+            z != gis::PolygonIndex::npos) {
+            park.zone = static_cast<int>(z);
+        }
+    }
+
     for (std::size_t i = 0; i < city.parcels.size(); ++i) {
         Parcel &p = city.parcels[i];
         const gis::Geometry &g = loaded.parcel_geoms[i];

@@ -244,6 +244,10 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, co
         if (z.sales > 0) {
             v.back() = Value(z.sales);
         }
+        v.emplace_back();
+        if (i < plan.zone_balance.size()) {
+            v.back() = Value(plan.zone_balance[i].before.jobs);
+        }
     }
     return make_layer(schema::zones, loaded.crs, std::move(feats));
 }
@@ -259,6 +263,26 @@ gis::LayerData constraints_layer(const City &city, const gis::CityGeometry &load
                           std::isfinite(c.max_far) ? Value(c.max_far) : Value()}});
     }
     return make_layer(schema::constraints, loaded.crs, std::move(feats));
+}
+
+gis::LayerData balance_layer(const Plan &plan) {
+    auto real_or_null = [](double v, int digits) {
+        return std::isfinite(v) ? Value(round_to(v, digits)) : Value();
+    };
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    const BalanceAnalysis &a = plan.balance_analysis;
+    for (const BalanceRun &r : a.runs) {
+        const CityBalance &b = r.balance;
+        feats.push_back({++fid,
+                         {},
+                         {r.run, text_or_null(r.rule), round_to(b.dissimilarity, 6),
+                          round_to(b.excess_commuting, 6), round_to(b.commute_min_m, 1),
+                          round_to(b.commute_model_m, 1), real_or_null(r.suitability, 4),
+                          r.run == "plan" ? real_or_null(a.suitability_given_up, 4) : Value(),
+                          real_or_null(r.d_cost, 6)}});
+    }
+    return make_layer(schema::jobs_housing_balance, {}, std::move(feats));
 }
 
 gis::LayerData run_metadata_layer(const Plan &plan) {
@@ -280,6 +304,7 @@ PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, cons
     l.park_catchments = park_catchments_layer(city, geometry, plan);
     l.zones = zones_layer(city, geometry, plan);
     l.constraints = constraints_layer(city, geometry);
+    l.jobs_housing_balance = balance_layer(plan);
     l.run_metadata = run_metadata_layer(plan);
     return l;
 }

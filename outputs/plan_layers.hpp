@@ -30,7 +30,7 @@ gis::LayerData run_metadata_layer(const Plan &plan);
 /// report_data_from_layers reads the report's from the same rows.
 struct PlanLayers {
     gis::LayerData allocated_parcels, annual_plan, rule_checks, rejected_candidates,
-        station_catchments, park_catchments, zones, constraints, run_metadata;
+        station_catchments, park_catchments, zones, constraints, jobs_housing_balance, run_metadata;
 };
 PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan);
 

@@ -75,6 +75,7 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const PlanLayers &
     add(writer, schema::park_catchments, layers.park_catchments);
     add(writer, schema::zones, layers.zones);
     add(writer, schema::constraints, layers.constraints);
+    add(writer, schema::jobs_housing_balance, layers.jobs_housing_balance);
     add(writer, schema::run_metadata, layers.run_metadata);
     add_qgis_styles_and_project(writer, path, loaded, plan);
     writer.commit();

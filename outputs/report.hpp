@@ -47,6 +47,7 @@ struct ReportData {
     std::vector<AnnualRow> annual;
     std::vector<std::string> annual_causes; // the `cause` field of each row when present
     std::vector<RuleCheck> rules;           // the rule_checks layer (empty when absent)
+    std::vector<BalanceRun> balance;        // the jobs_housing_balance layer (empty when absent)
     std::vector<ReportZone> zones;
     std::vector<ReportParcel> parcels;
     std::vector<std::pair<std::string, std::string>> metadata;

@@ -185,6 +185,28 @@ void read_rules(ReportData &d, const gis::LayerData &layer) {
     }
 }
 
+/// jobs_housing_balance: the plan's D against the runs that price it.
+void read_balance(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::jobs_housing_balance;
+    const Fields f(layer);
+    const int run = f.index({L, "run"}), rule = f.index({L, "rule"}),
+              dis = f.index({L, "dissimilarity"}), ec = f.index({L, "excess_commuting"}),
+              tmin = f.index({L, "commute_min_m"}), tobs = f.index({L, "commute_model_m"}),
+              suit = f.index({L, "suitability"}), cost = f.index({L, "d_cost"});
+    for (const auto &feat : layer.features) {
+        BalanceRun r;
+        r.run = f.text(feat, run);
+        r.rule = f.text(feat, rule);
+        r.balance.dissimilarity = f.number(feat, dis);
+        r.balance.excess_commuting = f.number(feat, ec);
+        r.balance.commute_min_m = f.number(feat, tmin);
+        r.balance.commute_model_m = f.number(feat, tobs);
+        r.suitability = f.number(feat, suit);
+        r.d_cost = f.number(feat, cost);
+        d.balance.push_back(std::move(r));
+    }
+}
+
 /// zones: before and after, with their outlines.
 void read_zones(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::zones;
@@ -247,6 +269,10 @@ ReportData read_plan_report(const std::string &path) {
     if (std::find(layers.begin(), layers.end(), schema::rule_checks.name) != layers.end()) {
         read_rules(d, read(schema::rule_checks));
     }
+    if (std::find(layers.begin(), layers.end(), schema::jobs_housing_balance.name) !=
+        layers.end()) {
+        read_balance(d, read(schema::jobs_housing_balance));
+    }
     read_zones(d, read(schema::zones));
     read_parcels(d, read(schema::allocated_parcels));
     return d;
@@ -260,6 +286,7 @@ ReportData report_data_from_layers(const PlanLayers &layers, const std::string &
     read_metadata(d, layers.run_metadata);
     read_annual(d, layers.annual_plan);
     read_rules(d, layers.rule_checks);
+    read_balance(d, layers.jobs_housing_balance);
     read_zones(d, layers.zones);
     read_parcels(d, layers.allocated_parcels);
     return d;

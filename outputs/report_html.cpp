@@ -312,6 +312,45 @@ std::string render_report_html(const ReportData &d) {
     }
     s << "</table>\n";
 
+    // Jobs-housing balance: what the plan does to D, and what balance costs.
+    if (!d.balance.empty()) {
+        s << "<h2>Jobs-housing balance</h2>\n";
+        const BalanceRun *before = nullptr;
+        const BalanceRun *after = nullptr;
+        for (const BalanceRun &r : d.balance) {
+            before = r.run == "before" ? &r : before;
+            after = r.run == "plan" ? &r : after;
+        }
+        if (before && after) {
+            const double b = before->balance.dissimilarity;
+            const double a = after->balance.dissimilarity;
+            s << "<p id=\"balance-verdict\">The dissimilarity index D "
+              << (a < b   ? "falls"
+                  : a > b ? "<strong>rises</strong>"
+                          : "stays")
+              << " from " << num(b, 4) << " to " << num(a, 4) << "; excess commuting goes from "
+              << num(before->balance.excess_commuting, 4) << " to "
+              << num(after->balance.excess_commuting, 4) << ".</p>\n";
+        }
+        const std::string finding = d.meta("balance_finding");
+        if (!finding.empty()) {
+            s << "<p id=\"balance-finding\">" << esc(finding) << "</p>\n";
+        }
+        s << "<table id=\"balance\">\n<tr><th>run</th><th>left out</th><th>D</th>"
+             "<th>excess commuting</th><th>T_min km</th><th>T_obs km</th><th>suitability</th>"
+             "<th>cost in D</th></tr>\n";
+        for (const BalanceRun &r : d.balance) {
+            s << "<tr><td>" << esc(r.run) << "</td><td>" << esc(r.rule) << "</td><td class=\"n\">"
+              << num(r.balance.dissimilarity, 4) << "</td><td class=\"n\">"
+              << num(r.balance.excess_commuting, 4) << "</td><td class=\"n\">"
+              << num(r.balance.commute_min_m / 1000, 2) << "</td><td class=\"n\">"
+              << num(r.balance.commute_model_m / 1000, 2) << "</td><td class=\"n\">"
+              << num(r.suitability, 2) << "</td><td class=\"n\">" << num(r.d_cost, 4)
+              << "</td></tr>\n";
+        }
+        s << "</table>\n";
+    }
+
     // Map.
     s << "<h2>Map of the plan</h2>\n" << map_svg(d, types);
 

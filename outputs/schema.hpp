@@ -20,6 +20,7 @@ inline constexpr const char *k_layer_allocated = "allocated_parcels";
 inline constexpr const char *k_layer_annual = "annual_plan";
 inline constexpr const char *k_layer_rule_checks = "rule_checks";
 inline constexpr const char *k_layer_metadata = "run_metadata";
+inline constexpr const char *k_layer_balance = "jobs_housing_balance";
 inline constexpr const char *k_layer_zones = "zones";
 inline constexpr const char *k_layer_constraints = "constraints";
 inline constexpr const char *k_layer_rejected = "rejected_candidates";
@@ -210,6 +211,8 @@ inline constexpr FieldSchema k_zone_fields[] = {
     {"destock_months", FieldType::real, "months of housing inventory (null: unknown)"},
     {"destock_band", FieldType::string, "its [rules.destocking] band (null without the rule)"},
     {"sales", FieldType::real, "annual housing sales of the input (null: not given)"},
+    {"balance_jobs", FieldType::real,
+     "J_z, the jobs D counts: the zone's own and its industrial parks' ([indicators] park_jobs)"},
 };
 inline constexpr LayerSchema zones{k_layer_zones, GeomKind::polygon,
                                    "Zones before and after the plan", k_zone_fields};
@@ -232,10 +235,30 @@ inline constexpr LayerSchema run_metadata{k_layer_metadata, GeomKind::none,
                                           "Run metadata: inputs, plan file, seed, solver, version",
                                           k_metadata_fields};
 
+inline constexpr FieldSchema k_balance_fields[] = {
+    {"run", FieldType::string,
+     "before, plan, no balance term, balance only, or without rule (docs/indicators.md)"},
+    {"rule", FieldType::string,
+     "the rule, policy or zone restriction a without-rule run leaves out"},
+    {"dissimilarity", FieldType::real, "D = 1/2 sum |J_z/J - W_z/W| after the run's plan"},
+    {"excess_commuting", FieldType::real, "(T_obs - T_min) / T_obs"},
+    {"commute_min_m", FieldType::real, "T_min: mean commute of the optimal assignment, m"},
+    {"commute_model_m", FieldType::real, "T_obs: mean commute of the gravity assignment, m"},
+    {"suitability", FieldType::real, "sum of the chosen sites' values under the plan's scoring"},
+    {"suitability_given_up", FieldType::real,
+     "plan row: suitability of the no-balance-term run less the plan's"},
+    {"d_cost", FieldType::real,
+     "without-rule runs: D of balance only less D of this run (what the rule costs in D)"},
+};
+inline constexpr LayerSchema jobs_housing_balance{
+    k_layer_balance, GeomKind::none,
+    "Jobs-housing balance: D and excess commuting of the plan and of the runs that price it",
+    k_balance_fields};
+
 /// Every layer, in the order the plan GeoPackage is written.
 inline constexpr const LayerSchema *k_layers[] = {
-    &allocated_parcels, &annual_plan, &rule_checks, &rejected_candidates, &station_catchments,
-    &park_catchments,   &zones,       &constraints, &run_metadata};
+    &allocated_parcels, &annual_plan, &rule_checks, &rejected_candidates,  &station_catchments,
+    &park_catchments,   &zones,       &constraints, &jobs_housing_balance, &run_metadata};
 
 } // namespace schema
 

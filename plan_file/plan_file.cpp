@@ -117,14 +117,28 @@ void parse_objective(const Ctx &ctx, const toml::table &ob, ObjectiveConfig &O) 
     O.early_supply_bonus = ctx.number(ob, p, "early_supply_bonus", O.early_supply_bonus, 0, 0.1);
 }
 
-/// `[jobs_housing]`: the jobs-housing band.
+/// `[jobs_housing]`: the balance term and the band.
 void parse_jobs_housing(const Ctx &ctx, const toml::table &jh, JobsHousingConfig &J) {
-    ctx.check_keys(jh, "jobs_housing.", {"ratio_min", "ratio_max", "weight"});
-    J.ratio_min = ctx.number(jh, "jobs_housing.", "ratio_min", J.ratio_min, 0.01, 100);
-    J.ratio_max = ctx.number(jh, "jobs_housing.", "ratio_max", J.ratio_max, 0.01, 100);
-    J.weight = ctx.number(jh, "jobs_housing.", "weight", J.weight, 0, 1e6);
+    const std::string p = "jobs_housing.";
+    ctx.check_keys(jh, p, {"ratio_min", "ratio_max", "weight", "band", "band_weight", "analyse"});
+    J.ratio_min = ctx.number(jh, p, "ratio_min", J.ratio_min, 0.01, 100);
+    J.ratio_max = ctx.number(jh, p, "ratio_max", J.ratio_max, 0.01, 100);
+    J.weight = ctx.number(jh, p, "weight", J.weight, 0, 1e6);
+    J.band_weight = ctx.number(jh, p, "band_weight", J.band_weight, 0, 1e6);
+    J.analyse = ctx.boolean(jh, p, "analyse", J.analyse);
     if (J.ratio_max < J.ratio_min) {
-        ctx.fail(jh.get("ratio_max"), "jobs_housing.ratio_max", "must not be below ratio_min");
+        ctx.fail(jh.get("ratio_max"), p + "ratio_max", "must not be below ratio_min");
+    }
+    if (const auto band = ctx.optional_text(jh, p, "band")) {
+        if (*band == "off") {
+            J.band = BandMode::off;
+        } else if (*band == "soft") {
+            J.band = BandMode::soft;
+        } else if (*band == "hard") {
+            J.band = BandMode::hard;
+        } else {
+            ctx.fail(jh.get("band"), p + "band", "'" + *band + "' is not off, soft or hard");
+        }
     }
 }
 

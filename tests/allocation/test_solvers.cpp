@@ -103,9 +103,9 @@ TEST(Model, EvaluationMatchesHandComputedObjective) {
                      row.P * std::max(0.0, row.L - supply[r]) + (supply[r] < row.L ? row.F : 0.0);
     }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
-        const double d = m.zones[z].dwellings + units[z];
-        penalties += m.jh_cost * (std::max(0.0, m.zones[z].min_dwellings - d) +
-                                  std::max(0.0, d - m.zones[z].max_dwellings));
+        // The balance term w |u_z - t_z| less its value without new units, w |t_z|.
+        const double t = m.zones[z].balanced_units;
+        penalties += m.jh_cost * (std::abs(units[z] - t) - std::abs(t));
     }
     EXPECT_NEAR(evaluate(m, chosen).objective, value - penalties, 1e-6 * std::abs(value));
 }
@@ -120,9 +120,12 @@ TEST(Model, ColumnsRespectEligibilityAndAvailability) {
     }
 }
 
-TEST(Solvers, HeuristicWithinOnePercentOfOptimumWithValidBounds) {
-    // CBC's best bound is at least the optimum, so a heuristic plan within 1 % of that bound is
-    // within 1 % of the optimum, whether or not CBC closes its gap in the time allowed.
+TEST(Solvers, HeuristicWithinOneAndAHalfPercentOfOptimumWithValidBounds) {
+    // CBC's best bound is at least the optimum, so a heuristic plan within 1.5 % of that bound is
+    // within 1.5 % of the optimum, whether or not CBC closes its gap in the time allowed. (1 %
+    // before the balance term: its hinges loosen the LP bound. On seed 2, 1000 parcels, CBC
+    // warm-started for 90 s reaches 354.65 with bound 356.97 and the heuristic 352.89: 0.5 %
+    // below CBC's plan and 1.14 % below the bound.)
     for (std::uint64_t seed : {1, 2, 3}) {
         for (std::size_t n : {1000, 2000}) {
             SCOPED_TRACE("seed " + std::to_string(seed) + ", " + std::to_string(n) + " parcels");
@@ -144,7 +147,7 @@ TEST(Solvers, HeuristicWithinOnePercentOfOptimumWithValidBounds) {
                               std::to_string(in.model.rows[r].F);
                 }
             }
-            EXPECT_GE(heur.report.objective, 0.99 * best_bound)
+            EXPECT_GE(heur.report.objective, 0.985 * best_bound)
                 << shorts << " heuristic " << heur.report.objective << ", CBC "
                 << exact.report.objective << " (bound " << exact.report.bound << ")";
             // Reported objectives are the evaluation of the plans returned.
@@ -382,4 +385,73 @@ TEST(Explanations, EveryCandidateIsAllocatedOrHasAReason) {
         }
     }
     EXPECT_GT(outscored, 0);
+}
+
+TEST(Balance, TheTargetsImplyTheUnitsAPlanMeetingThemSupplies) {
+    // W^ counts the units the targets imply; a plan that meets every target within its 5 %
+    // tolerance supplies about as many, so the balance term measures D itself.
+    Instance in(1500, 6, 0.3, 1.0);
+    const Solution s = HeuristicAllocator(HeuristicOptions{}).solve(in.model);
+    const Evaluation e = evaluate(in.model, s.chosen);
+    for (std::size_t r = 0; r < in.model.rows.size(); ++r) {
+        ASSERT_FALSE(row_short(in.model.rows[r], e.row_supply[r])) << "row " << r;
+    }
+    double units = 0;
+    for (double u : e.zone_units) {
+        units += u;
+    }
+    const BalanceTerm &b = in.model.balance;
+    EXPECT_GT(b.implied_units, 0);
+    EXPECT_NEAR(units, b.implied_units, 0.06 * b.implied_units);
+    // And the balanced units of the zones add up to the implied units: sum_z (J_z/J) W^ - W0_z
+    // = W^ - W0 = k x implied.
+    double balanced = 0;
+    for (const ZoneRow &z : in.model.zones) {
+        balanced += z.balanced_units;
+    }
+    EXPECT_NEAR(balanced, b.implied_units, 1e-6 * b.implied_units);
+}
+
+TEST(Balance, AnalysisNamesTheZoneRestrictionThatForcesDUp) {
+    // All commercial land in the three zones with the most resident workers per job: D must rise,
+    // and the analysis must say that this restriction forces it and what it costs in D.
+    RandomCityOptions o;
+    o.parcels = 800;
+    o.seed = 5;
+    const City city = random_city(o);
+    PlanConfig plan = plan_for(city, 0.3, 1.0);
+    std::vector<std::size_t> order(city.zones.size());
+    for (std::size_t z = 0; z < order.size(); ++z) {
+        order[z] = z;
+    }
+    auto workers_per_job = [&](std::size_t z) {
+        return city.zones[z].population / std::max(city.zones[z].jobs, 1.0);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return workers_per_job(a) > workers_per_job(b);
+    });
+    std::vector<std::string> zones;
+    for (std::size_t i = 0; i < 3; ++i) {
+        zones.push_back(city.zones[order[i]].id);
+    }
+    plan.targets[0].zones = zones;
+    const HeuristicAllocator allocator(HeuristicOptions{});
+    Plan p = make_plan(city, plan, allocator);
+    analyse_balance(city, plan, allocator, p);
+    const BalanceAnalysis &a = p.balance_analysis;
+    EXPECT_GT(p.balance_after.dissimilarity, p.balance_before.dissimilarity);
+    const BalanceRun *best = a.find("balance only");
+    ASSERT_NE(best, nullptr);
+    EXPECT_GE(best->balance.dissimilarity, p.balance_before.dissimilarity);
+    const BalanceRun *freed = nullptr;
+    for (const BalanceRun &r : a.runs) {
+        if (r.run == "without rule" && r.rule.find("the zones of target commercial") == 0) {
+            freed = &r;
+        }
+    }
+    ASSERT_NE(freed, nullptr) << a.finding;
+    EXPECT_GT(freed->d_cost, 5e-4);
+    EXPECT_NEAR(freed->d_cost, best->balance.dissimilarity - freed->balance.dissimilarity, 1e-12);
+    EXPECT_NE(a.finding.find("Forced by the zones of target commercial"), std::string::npos)
+        << a.finding;
 }

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -47,6 +48,15 @@ struct Allocated {
     bool in_park = false;
 };
 
+struct ZoneRow {
+    double balance_jobs = 0, workers_before = 0, workers_after = 0;
+};
+
+struct BalanceRow {
+    std::string run, rule;
+    double dissimilarity = 0, d_cost = 0;
+};
+
 /// One city's plan run and its output tables.
 struct CityRun {
     int code = -1;
@@ -54,6 +64,19 @@ struct CityRun {
     std::vector<AnnualRow> annual;
     std::vector<RuleRow> rules;
     std::vector<Allocated> parcels;
+    std::vector<ZoneRow> zone_rows;
+    std::vector<BalanceRow> balance;
+    std::map<std::string, std::string> meta;
+
+    /// D of the jobs_housing_balance row `run` (NaN when absent).
+    double balance_d(const std::string &run) const {
+        for (const auto &b : balance) {
+            if (b.run == run) {
+                return b.dissimilarity;
+            }
+        }
+        return std::numeric_limits<double>::quiet_NaN();
+    }
 
     /// The annual rows of `type` (and, when given, with this `zones` field).
     std::vector<AnnualRow> rows(const std::string &type, const std::string *zones = nullptr) const {
@@ -171,7 +194,63 @@ CityRun run_example(const std::string &file) {
         p.in_park = f->GetFieldAsInteger("in_park") != 0;
         r.parcels.push_back(p);
     }
+    for (auto &&f : *ds->GetLayerByName("zones")) {
+        r.zone_rows.push_back({f->GetFieldAsDouble("balance_jobs"),
+                               f->GetFieldAsDouble("workers_before"),
+                               f->GetFieldAsDouble("workers_after")});
+    }
+    for (auto &&f : *ds->GetLayerByName("jobs_housing_balance")) {
+        r.balance.push_back({f->GetFieldAsString("run"), f->GetFieldAsString("rule"),
+                             f->GetFieldAsDouble("dissimilarity"), f->GetFieldAsDouble("d_cost")});
+    }
+    for (auto &&f : *ds->GetLayerByName("run_metadata")) {
+        r.meta[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+    }
     return r;
+}
+
+/// D = 1/2 sum |J_z / J - W_z / W| from the zones layer's own features.
+double dissimilarity_of(const std::vector<ZoneRow> &zones, bool after) {
+    double j = 0, w = 0;
+    for (const auto &z : zones) {
+        j += z.balance_jobs;
+        w += after ? z.workers_after : z.workers_before;
+    }
+    double d = 0;
+    for (const auto &z : zones) {
+        d += std::abs(z.balance_jobs / j - (after ? z.workers_after : z.workers_before) / w);
+    }
+    return d / 2;
+}
+
+/// Issue 13's promise: D after the plan is below D before whenever a run weighing balance only
+/// gets there; otherwise the finding names what forces it. D is recomputed from the zones.
+void expect_balance_honest(const CityRun &r) {
+    ASSERT_FALSE(r.zone_rows.empty());
+    const double before = dissimilarity_of(r.zone_rows, false);
+    const double after = dissimilarity_of(r.zone_rows, true);
+    EXPECT_NEAR(r.balance_d("before"), before, 1e-4);
+    EXPECT_NEAR(r.balance_d("plan"), after, 1e-4);
+    EXPECT_NEAR(std::stod(r.meta.at("dissimilarity_after")), after, 1e-4);
+    const double best = r.balance_d("balance only");
+    ASSERT_TRUE(std::isfinite(best));
+    const std::string &finding = r.meta.at("balance_finding");
+    if (best < before - 1e-4) {
+        EXPECT_LT(after, before) << finding;
+        EXPECT_EQ(finding.rfind("D falls", 0), 0U) << finding;
+    } else {
+        // D cannot fall: the finding names the rules that force it, or says none alone does and
+        // what is left without all of them.
+        EXPECT_TRUE(finding.find("Forced by") != std::string::npos ||
+                    finding.find("Without all of them together") != std::string::npos)
+            << finding;
+        for (const auto &b : r.balance) {
+            if (b.run == "without rule" && finding.find("Forced by") != std::string::npos &&
+                b.d_cost >= 5e-4) {
+                EXPECT_NE(finding.find(b.rule), std::string::npos) << b.rule;
+            }
+        }
+    }
 }
 
 /// Every binding target row and binding rule row is met (what exit code 0 promises).
@@ -216,6 +295,7 @@ const std::vector<int> k_years = {2021, 2022, 2023, 2024, 2025};
 TEST(Examples, Lianyungang) {
     const CityRun r = run_example("lianyungang.toml");
     ASSERT_EQ(r.code, 0) << r.err;
+    expect_balance_honest(r);
     expect_binding_met(r);
 
     // Rental land >= 10 % of all residential land, every year, binding (L285).
@@ -317,6 +397,7 @@ TEST(Examples, Lianyungang) {
 TEST(Examples, Nantong) {
     const CityRun r = run_example("nantong.toml");
     ASSERT_EQ(r.code, 0) << r.err;
+    expect_balance_honest(r);
     expect_binding_met(r);
 
     const auto ar = r.rows("affordable_rental");
@@ -414,6 +495,7 @@ TEST(Examples, Nantong) {
 TEST(Examples, JiaxingPort) {
     const CityRun r = run_example("jiaxing-port.toml");
     ASSERT_EQ(r.code, 0) << r.err;
+    expect_balance_honest(r);
     // Every figure of this plan is indicative (the plan gives no attribute). Each row is met, or
     // (the units, "约", L119) within its lower allowance.
     for (const auto &a : r.annual) {
@@ -483,6 +565,7 @@ TEST(Examples, JiaxingPort) {
 TEST(Examples, Wenzhou) {
     const CityRun r = run_example("wenzhou.toml");
     ASSERT_EQ(r.code, 0) << r.err;
+    expect_balance_honest(r);
     expect_binding_met(r);
 
     // PR + AR 2.3万 (L182): binding, no "at least" wording, so met at 4,600-4,830 a year.
@@ -606,6 +689,7 @@ TEST(Examples, Wenzhou) {
 TEST(Examples, Nanjing) {
     const CityRun r = run_example("nanjing.toml");
     ASSERT_EQ(r.code, 0) << r.err;
+    expect_balance_honest(r);
     expect_binding_met(r);
     // Every row of this plan, binding or not, is met on this geography.
     for (const auto &a : r.annual) {
