@@ -215,7 +215,12 @@ ParcelIndicators compute_parcel_indicators(const City &city, const IndicatorOpti
     for (const Parcel &p : city.parcels) {
         at.push_back({p.x, p.y});
     }
-    return indicators_at(city, at, options);
+    ParcelIndicators out = indicators_at(city, at, options);
+    if (!city.street_job_access.empty()) { // along the streets (allocation/network.hpp)
+        out.job_access = city.street_job_access;
+        out.jobs_per_worker = city.street_jobs_per_worker;
+    }
+    return out;
 }
 
 } // namespace landalloc

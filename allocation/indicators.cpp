@@ -27,7 +27,13 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
     for (const Allocation &a : plan.allocations) {
         at.push_back({city.parcels[a.parcel].x, city.parcels[a.parcel].y});
     }
-    const ParcelIndicators pi = indicators_at(city, at, options);
+    ParcelIndicators pi = indicators_at(city, at, options);
+    if (!city.street_job_access.empty()) { // along the streets (allocation/network.hpp)
+        for (std::size_t k = 0; k < plan.allocations.size(); ++k) {
+            pi.job_access[k] = city.street_job_access[plan.allocations[k].parcel];
+            pi.jobs_per_worker[k] = city.street_jobs_per_worker[plan.allocations[k].parcel];
+        }
+    }
     for (std::size_t k = 0; k < plan.allocations.size(); ++k) {
         auto &ind = plan.allocations[k].indicators;
         ind.clear();
@@ -51,7 +57,9 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
         units.push_back(a.units);
         land.push_back(a.area_m2);
     }
-    JobsHousingResult jh = jobs_housing(zone_figures(city), zone_of, units, land, options);
+    IndicatorOptions with_streets = options; // excess commuting along the streets, if any
+    with_streets.zone_cost_m = city.zone_travel_m;
+    JobsHousingResult jh = jobs_housing(zone_figures(city), zone_of, units, land, with_streets);
     plan.zone_balance = std::move(jh.zones);
     plan.ratio_min = options.ratio_min;
     plan.ratio_max = options.ratio_max;
