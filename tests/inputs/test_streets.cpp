@@ -2,6 +2,8 @@
 // maxspeed fields, written to a GeoPackage here, becomes the City's StreetNetwork; bad values
 // are errors naming the file, layer, feature and field.
 
+#include "allocation/config.hpp"
+#include "allocation/network.hpp"
 #include "core/errors.hpp"
 #include "gis/vector_io.hpp"
 #include "inputs/city.hpp"
@@ -159,4 +161,54 @@ TEST(Streets, PolygonsAreNotStreets) {
                 {FieldDef{"highway", FieldType::string}}, features);
     w.commit();
     EXPECT_THROW(load_city(f.spec()), DataError);
+}
+
+TEST(Streets, TheSyntheticCityHasAGridWithFewBridges) {
+    SynthOptions opt;
+    opt.parcels = 600;
+    opt.seed = 11;
+    const SynthCity synth = make_synth_city(opt);
+    InputSpec spec = InputSpec::from_source(k_synth_source);
+    spec.streets = LayerRef{k_synth_source, "streets", "", ""};
+    LoadedCity c = load_city(spec, synth.layers);
+    const StreetNetwork &n = c.city.streets;
+    EXPECT_GT(n.nodes.size(), 3000u);
+    std::size_t primary = 0;
+    for (const StreetEdge &e : n.edges) {
+        primary += e.highway == "primary" ? 1 : 0;
+        EXPECT_TRUE(e.highway == "primary" ? e.speed_kmh == 60 : e.speed_kmh == 0);
+    }
+    EXPECT_GT(primary, n.edges.size() / 5);
+    EXPECT_LT(primary, n.edges.size() / 2);
+    // Bridges: few streets cross the river, all of them arterials.
+    const gis::LayerData *streets = nullptr;
+    for (const auto &l : synth.layers) {
+        if (l.name == "streets") {
+            streets = &l;
+        }
+    }
+    ASSERT_NE(streets, nullptr);
+    const int bridge = streets->field_index("bridge");
+    const int highway = streets->field_index("highway");
+    int bridges = 0;
+    for (const auto &f : streets->features) {
+        if (std::get<std::int64_t>(f.values[static_cast<std::size_t>(bridge)]) == 1) {
+            ++bridges;
+            EXPECT_EQ(std::get<std::string>(f.values[static_cast<std::size_t>(highway)]),
+                      "primary");
+        }
+    }
+    EXPECT_GE(bridges, 3);
+    EXPECT_LE(bridges, 8);
+    // Along the streets the parcels' station distances are longer than straight lines, and
+    // where the river lies between a parcel and its station much longer.
+    PlanConfig cfg;
+    apply_street_network(c.city, cfg);
+    int much_longer = 0;
+    for (const Parcel &p : c.city.parcels) {
+        ASSERT_GE(p.station_distance_m + 0.02, p.station_line_m) << p.id;
+        ASSERT_LE(p.snap_m, 300) << p.id; // every parcel lies by a street
+        much_longer += p.station_distance_m > 2 * p.station_line_m + 500 ? 1 : 0;
+    }
+    EXPECT_GT(much_longer, 0);
 }
