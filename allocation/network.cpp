@@ -114,6 +114,8 @@ struct StreetGraph::Impl {
     mutable std::vector<boost::default_color_type> color;
     mutable std::vector<int> label;
     mutable std::vector<std::uint32_t> touched;
+    mutable std::vector<unsigned char> seen; // edges read by reach(), reset after each
+    mutable std::vector<std::uint32_t> seen_list;
 
     const ModeGraph &mode(TravelMode m) const { return m == TravelMode::drive ? drive : walk; }
 
@@ -345,61 +347,93 @@ std::vector<double> StreetGraph::matrix(TravelMode mode, bool minutes,
     return out;
 }
 
-std::vector<int> StreetGraph::count_within(TravelMode mode, const std::vector<Snap> &sources,
-                                           const std::vector<Snap> &targets,
-                                           double radius_m) const {
-    const ModeGraph &mg = m->mode(mode);
-    // Targets by edge (CSR), so a search reads only the targets on the edges it reaches.
-    const std::size_t ne = mg.edges.size();
-    std::vector<std::uint32_t> first(ne + 1, 0);
-    for (const Snap &s : targets) {
+StreetGraph::Targets StreetGraph::index_targets(TravelMode mode, std::vector<Snap> snaps) const {
+    const std::size_t ne = m->mode(mode).edges.size();
+    Targets out;
+    out.mode = mode;
+    out.first.assign(ne + 1, 0);
+    for (const Snap &s : snaps) {
         if (s.edge >= 0) {
-            ++first[static_cast<std::size_t>(s.edge) + 1];
+            ++out.first[static_cast<std::size_t>(s.edge) + 1];
         }
     }
-    std::partial_sum(first.begin(), first.end(), first.begin());
-    std::vector<std::uint32_t> by_edge(first.back());
-    std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-        if (targets[i].edge >= 0) {
-            by_edge[fill[static_cast<std::size_t>(targets[i].edge)]++] =
+    std::partial_sum(out.first.begin(), out.first.end(), out.first.begin());
+    out.by_edge.resize(out.first.back());
+    std::vector<std::uint32_t> fill(out.first.begin(), out.first.end() - 1);
+    for (std::size_t i = 0; i < snaps.size(); ++i) {
+        if (snaps[i].edge >= 0) {
+            out.by_edge[fill[static_cast<std::size_t>(snaps[i].edge)]++] =
                 static_cast<std::uint32_t>(i);
         }
     }
-    std::vector<int> out(targets.size(), 0);
-    std::vector<std::int64_t> seen_edge(ne, -1);
-    for (std::size_t k = 0; k < sources.size(); ++k) {
-        if (sources[k].edge < 0) {
+    out.sorted.reserve(out.by_edge.size());
+    for (std::uint32_t i : out.by_edge) {
+        out.sorted.push_back(snaps[i]);
+    }
+    out.snaps = std::move(snaps);
+    return out;
+}
+
+void StreetGraph::reach(const Snap &source, bool minutes, const Targets &targets, double limit,
+                        std::vector<std::pair<std::uint32_t, double>> &out) const {
+    out.clear();
+    if (source.edge < 0) {
+        return;
+    }
+    const ModeGraph &mg = m->mode(targets.mode);
+    m->search(mg, minutes, {source}, {}, false, limit);
+    const double per_m = minutes ? 60.0 / 1000.0 / m->options.walk_kmh : 1.0;
+    m->seen.clear();
+    auto visit_edge = [&](std::uint32_t e) {
+        if (m->seen.size() <= e) {
+            m->seen.resize(mg.edges.size(), 0);
+        }
+        if (m->seen[e]) {
+            return;
+        }
+        m->seen[e] = 1;
+        m->seen_list.push_back(e);
+        for (std::uint32_t j = targets.first[e]; j < targets.first[e + 1]; ++j) {
+            const std::uint32_t i = targets.by_edge[j];
+            const Snap &t = targets.sorted[j];
+            double c = m->cost_at(mg, minutes, t, nullptr);
+            if (static_cast<int>(e) == source.edge) {
+                const double along = minutes ? mg.minutes[e] : mg.length_m[e];
+                c = std::min(c, along * std::abs(t.t - source.t) +
+                                    (t.offset_m + source.offset_m) * per_m);
+            }
+            if (c <= limit) {
+                out.emplace_back(i, c);
+            }
+        }
+    };
+    visit_edge(static_cast<std::uint32_t>(source.edge));
+    for (std::uint32_t v : m->touched) {
+        if (!(m->dist[v] <= limit)) {
             continue;
         }
-        m->search(mg, false, {sources[k]}, {}, false, radius_m);
-        auto visit_edge = [&](std::size_t e) {
-            if (seen_edge[e] == static_cast<std::int64_t>(k)) {
-                return;
-            }
-            seen_edge[e] = static_cast<std::int64_t>(k);
-            for (std::uint32_t j = first[e]; j < first[e + 1]; ++j) {
-                const Snap &t = targets[by_edge[j]];
-                double c = m->cost_at(mg, false, t, nullptr);
-                if (static_cast<int>(e) == sources[k].edge) {
-                    c = std::min(c, mg.length_m[e] * std::abs(t.t - sources[k].t) + t.offset_m +
-                                        sources[k].offset_m);
-                }
-                if (c <= radius_m) {
-                    ++out[by_edge[j]];
-                }
-            }
-        };
-        visit_edge(static_cast<std::size_t>(sources[k].edge));
-        for (std::uint32_t v : m->touched) {
-            if (!(m->dist[v] <= radius_m)) {
-                continue;
-            }
-            for (auto [e, end] = boost::out_edges(static_cast<Vertex>(v), mg.g); e != end; ++e) {
-                visit_edge(mg.g[*e].index);
-            }
+        for (auto [e, end] = boost::out_edges(static_cast<Vertex>(v), mg.g); e != end; ++e) {
+            visit_edge(mg.g[*e].index);
         }
-        m->reset();
+    }
+    for (std::uint32_t e : m->seen_list) {
+        m->seen[e] = 0;
+    }
+    m->seen_list.clear();
+    m->reset();
+}
+
+std::vector<int> StreetGraph::count_within(TravelMode mode, const std::vector<Snap> &sources,
+                                           const std::vector<Snap> &targets,
+                                           double radius_m) const {
+    const Targets index = index_targets(mode, targets);
+    std::vector<int> out(targets.size(), 0);
+    std::vector<std::pair<std::uint32_t, double>> hits;
+    for (const Snap &s : sources) {
+        reach(s, false, index, radius_m, hits);
+        for (const auto &[i, c] : hits) {
+            ++out[i];
+        }
     }
     return out;
 }
@@ -603,24 +637,24 @@ NetworkReport apply_street_network(City &city, const PlanConfig &config) {
             worker_xy.push_back({s.x, s.y});
         }
         const std::vector<Snap> js = graph.snap_all(opt.commute, job_xy);
-        const std::vector<Snap> ws = graph.snap_all(opt.commute, worker_xy);
-        const std::vector<Snap> &ps = snaps(opt.commute);
+        const StreetGraph::Targets ws =
+            graph.index_targets(opt.commute, graph.snap_all(opt.commute, worker_xy));
+        const StreetGraph::Targets ps = graph.index_targets(opt.commute, snaps(opt.commute));
         const double limit = std::max(io.decay.cutoff_m, io.catchment_m);
         const std::size_t n = city.parcels.size();
         std::vector<double> access(n, 0.0), fca(n, 0.0);
+        std::vector<std::pair<std::uint32_t, double>> hits;
         for (std::size_t j = 0; j < jobs.size(); ++j) {
-            const std::vector<double> to_workers =
-                graph.nearest(opt.commute, false, {js[j]}, {}, ws, nullptr, io.catchment_m);
+            graph.reach(js[j], false, ws, io.catchment_m, hits);
             double demand = 0;
-            for (std::size_t k = 0; k < workers.size(); ++k) {
-                demand += to_workers[k] <= io.catchment_m ? workers[k].weight : 0.0;
+            for (const auto &[k, d] : hits) {
+                demand += workers[k].weight;
             }
             const double ratio = demand > 0 ? jobs[j].weight / demand : 0.0;
-            const std::vector<double> d =
-                graph.nearest(opt.commute, false, {js[j]}, {}, ps, nullptr, limit);
-            for (std::size_t i = 0; i < n; ++i) {
-                access[i] += jobs[j].weight * io.decay.within_cutoff(d[i]);
-                fca[i] += d[i] <= io.catchment_m ? ratio : 0.0;
+            graph.reach(js[j], false, ps, limit, hits);
+            for (const auto &[i, d] : hits) {
+                access[i] += jobs[j].weight * io.decay.within_cutoff(d);
+                fca[i] += d <= io.catchment_m ? ratio : 0.0;
             }
         }
         city.street_job_access = std::move(access);

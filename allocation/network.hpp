@@ -12,6 +12,7 @@
 #include "core/domain.hpp"
 #include "core/plan.hpp"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -90,6 +91,23 @@ class StreetGraph {
     /// per source, reading only the targets on the edges it reaches.
     std::vector<int> count_within(TravelMode mode, const std::vector<Snap> &sources,
                                   const std::vector<Snap> &targets, double radius_m) const;
+
+    /// Targets indexed by the edge they snapped to, so a bounded search reads only the targets
+    /// on the edges it reaches (index_targets; `snaps` from snap(mode, ...)).
+    struct Targets {
+        TravelMode mode = TravelMode::walk;
+        std::vector<Snap> snaps;
+        std::vector<std::uint32_t> first; // by edge: targets first[e] .. first[e + 1] - 1
+        std::vector<std::uint32_t> by_edge;
+        std::vector<Snap> sorted; // snaps in by_edge order (read in sequence by reach)
+    };
+    Targets index_targets(TravelMode mode, std::vector<Snap> snaps) const;
+
+    /// The targets within `limit` (metres, or minutes) of `source` along the targets' mode, with
+    /// their costs, in the order the search reaches their edges (deterministic): one Dijkstra
+    /// bounded by `limit`.
+    void reach(const Snap &source, bool minutes, const Targets &targets, double limit,
+               std::vector<std::pair<std::uint32_t, double>> &out) const;
 
     std::size_t nodes() const;
     std::size_t edges(TravelMode mode) const;
