@@ -676,20 +676,23 @@ const City &with_network_facts(const City &city, const PlanConfig &config, City 
     return storage;
 }
 
-RuleCheck commute_limit_check(const Plan &plan, const City &city, const CommuteLimitRule &rule) {
+RuleCheck commute_limit_check(const Plan &plan, const City &city, const PlanConfig &config) {
+    const CommuteLimitRule &rule = *config.rules.commute_limit;
+    const bool streets = !city.streets.empty() && config.network.commute != TravelMode::straight;
     RuleCheck rc;
     rc.rule = "commute_limit";
     std::string types;
     for (const auto &t : rule.types) {
         types += (types.empty() ? "" : ", ") + t;
     }
-    rc.label = "new " + types + " units beyond " + std::to_string(static_cast<int>(rule.minutes)) +
-               " min of jobs (" +
-               (city.streets.empty()
-                    ? "straight line at " + std::to_string(static_cast<int>(rule.straight_kmh)) +
-                          " km/h, no streets"
-                    : std::string("along the streets")) +
-               ")";
+    rc.label =
+        "new " + types + " units beyond " + std::to_string(static_cast<int>(rule.minutes)) +
+        " min of jobs (" +
+        (!streets ? "straight line at " + std::to_string(static_cast<int>(rule.straight_kmh)) +
+                        " km/h, not along streets"
+                  : std::string("by ") + travel_mode_name(config.network.commute) +
+                        " along the streets") +
+        ")";
     rc.unit = "units";
     rc.violation_unit = "units";
     rc.binding = rule.binding;

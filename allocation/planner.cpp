@@ -334,7 +334,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     std::vector<std::string> unmet = add_annual_table(m, sol.chosen, ev, used, plan);
     plan.rule_checks = check_rules(m, sol.chosen, ev);
     if (cfg.rules.commute_limit) { // allocation/network.hpp
-        plan.rule_checks.push_back(commute_limit_check(plan, city, *cfg.rules.commute_limit));
+        plan.rule_checks.push_back(commute_limit_check(plan, city, cfg));
     }
     if (cfg.rules.destocking) {
         for (const Zone &z : city.zones) {
