@@ -28,12 +28,11 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
         at.push_back({city.parcels[a.parcel].x, city.parcels[a.parcel].y});
     }
     ParcelIndicators pi = indicators_at(city, at, options);
-    if (!city.street_job_access.empty()) { // along the streets (allocation/network.hpp)
-        for (std::size_t k = 0; k < plan.allocations.size(); ++k) {
-            pi.job_access[k] = city.street_job_access[plan.allocations[k].parcel];
-            pi.jobs_per_worker[k] = city.street_jobs_per_worker[plan.allocations[k].parcel];
-        }
+    std::vector<std::size_t> rows;
+    for (const Allocation &a : plan.allocations) {
+        rows.push_back(a.parcel);
     }
+    indicators_internal::use_street_figures(city, rows, pi); // along the streets, if any
     for (std::size_t k = 0; k < plan.allocations.size(); ++k) {
         auto &ind = plan.allocations[k].indicators;
         ind.clear();

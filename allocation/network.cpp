@@ -547,6 +547,51 @@ NetworkReport apply_street_network(City &city, const PlanConfig &config) {
             p.nearest_station = which[i];
             p.stations_within_800m = within[i];
         }
+        // The indicators' station figures: the nearest station of each mode among those open
+        // by [indicators] stations_open_by (one multi-source search per mode), and the stations
+        // within each radius (one bounded search per station at the largest radius).
+        const IndicatorOptions &io = config.indicators;
+        std::map<std::string, std::vector<Snap>> by_mode;
+        std::vector<Snap> open;
+        for (std::size_t k = 0; k < city.stations.size(); ++k) {
+            const Station &s = city.stations[k];
+            if (io.stations_open_by != 0 && s.opening_year > io.stations_open_by) {
+                continue;
+            }
+            open.push_back(st[k]);
+            by_mode[indicators_internal::field_safe(s.mode)].push_back(st[k]);
+        }
+        const std::size_t n = city.parcels.size();
+        const std::size_t nm = by_mode.size();
+        const std::size_t nr = io.station_radii_m.size();
+        city.street_station_modes.clear();
+        city.street_station_m.assign(n * nm, k_inf);
+        std::size_t m = 0;
+        for (const auto &[mode, sources] : by_mode) {
+            city.street_station_modes.push_back(mode);
+            const std::vector<double> dm = graph.nearest(opt.stations, false, sources, {}, ps);
+            for (std::size_t i = 0; i < n; ++i) {
+                city.street_station_m[i * nm + m] = round_cm(dm[i]);
+            }
+            ++m;
+        }
+        city.street_station_radii_m = io.station_radii_m;
+        city.street_stations_within.assign(n * nr, 0);
+        if (nr > 0) {
+            const double max_r =
+                *std::max_element(io.station_radii_m.begin(), io.station_radii_m.end());
+            const StreetGraph::Targets index = graph.index_targets(opt.stations, ps);
+            std::vector<std::pair<std::uint32_t, double>> hits;
+            for (const Snap &s : open) {
+                graph.reach(s, false, index, max_r, hits);
+                for (const auto &[i, dist] : hits) {
+                    for (std::size_t r = 0; r < nr; ++r) {
+                        city.street_stations_within[i * nr + r] +=
+                            dist <= io.station_radii_m[r] ? 1 : 0;
+                    }
+                }
+            }
+        }
     }
 
     // Parks: from their gates (street nodes inside them), else their points; 0 inside a park.

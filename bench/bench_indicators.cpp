@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
 
 using namespace landalloc;
@@ -187,23 +188,50 @@ void BM_NetworkSnap(benchmark::State &state) {
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-/// The nearest of the 10k stations (one multi-source search) and the stations within 800 m
-/// (one bounded search per station), walking, for every parcel (snapped beforehand).
+/// The station searches of apply_street_network, walking, for every parcel (snapped
+/// beforehand): the nearest of the 10k stations (one multi-source search) and the stations
+/// within 800 m (one bounded search per station) for the parcel facts; the nearest station of
+/// each mode (one multi-source search per mode) and the stations within 500 m and 800 m (one
+/// search per station bounded at 800 m) for the indicators.
 void BM_NetworkStationSearches(benchmark::State &state) {
     const City city = make_city(static_cast<std::size_t>(state.range(0)), 2021);
     const StreetGraph g(streets(), NetworkOptions{});
     const std::vector<Snap> ps = g.snap_all(TravelMode::walk, parcel_points(city));
     std::vector<XY> st;
+    std::map<std::string, std::vector<XY>> by_mode;
     for (const Station &s : city.stations) {
         st.push_back({s.x, s.y});
+        by_mode[s.mode].push_back({s.x, s.y});
     }
     const std::vector<Snap> ss = g.snap_all(TravelMode::walk, st);
+    std::vector<std::vector<Snap>> mode_snaps;
+    for (const auto &[mode, xy] : by_mode) {
+        mode_snaps.push_back(g.snap_all(TravelMode::walk, xy));
+    }
+    const IndicatorOptions io;
     for (auto _ : state) {
         std::vector<int> which;
         std::vector<double> d = g.nearest(TravelMode::walk, false, ss, {}, ps, &which);
         std::vector<int> within = g.count_within(TravelMode::walk, ss, ps, 800);
         benchmark::DoNotOptimize(d.data());
         benchmark::DoNotOptimize(within.data());
+        for (const auto &sources : mode_snaps) {
+            std::vector<double> dm = g.nearest(TravelMode::walk, false, sources, {}, ps);
+            benchmark::DoNotOptimize(dm.data());
+        }
+        const StreetGraph::Targets index = g.index_targets(TravelMode::walk, ps);
+        std::vector<int> counts(ps.size() * io.station_radii_m.size(), 0);
+        std::vector<std::pair<std::uint32_t, double>> hits;
+        for (const Snap &s : ss) {
+            g.reach(s, false, index, 800, hits);
+            for (const auto &[i, dist] : hits) {
+                for (std::size_t r = 0; r < io.station_radii_m.size(); ++r) {
+                    counts[i * io.station_radii_m.size() + r] +=
+                        dist <= io.station_radii_m[r] ? 1 : 0;
+                }
+            }
+        }
+        benchmark::DoNotOptimize(counts.data());
     }
     state.SetItemsProcessed(state.iterations() * state.range(0));
 }

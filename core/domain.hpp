@@ -170,6 +170,13 @@ struct City {
     /// indicators use straight lines.
     std::vector<double> street_job_access;
     std::vector<double> street_jobs_per_worker;
+    /// Per parcel, the station indicators along the streets: the nearest station of each mode
+    /// (modes as the indicators name them, sorted) [parcel * modes + mode] and the stations
+    /// within each radius [parcel * radii + radius]; empty: straight lines.
+    std::vector<std::string> street_station_modes;
+    std::vector<double> street_station_radii_m;
+    std::vector<double> street_station_m;
+    std::vector<int> street_stations_within;
 };
 
 } // namespace landalloc

@@ -151,6 +151,14 @@ TEST(StreetNetwork, RiverMakesTheStraightLineNearParcelFarByStreet) {
     EXPECT_GT(line.job_access[east], 2 * c.street_job_access[east]);
     const ParcelIndicators street = compute_parcel_indicators(c, io);
     EXPECT_EQ(street.job_access[east], c.street_job_access[east]);
+    // The indicators' station figures (dist_metro_m, stations_within_500m / 800m) too.
+    ASSERT_EQ(street.modes, std::vector<std::string>{"metro"});
+    EXPECT_NEAR(street.nearest_station_m(east, 0), 6320, 0.01);
+    EXPECT_NEAR(line.nearest_station_m(east, 0), 431.74, 0.01);
+    EXPECT_EQ(street.within(east, 0), 0);
+    EXPECT_EQ(line.within(east, 0), 1);
+    EXPECT_EQ(street.within(west, 0), 1);
+    EXPECT_EQ(street.within(west, 1), 1);
     // Applying twice changes nothing.
     const double before = c.parcels[east].station_distance_m;
     apply_street_network(c, cfg);
