@@ -755,7 +755,9 @@ RuleCheck commute_limit_check(const Plan &plan, const City &city, const PlanConf
         if (counted(a.type)) {
             beyond += a.units;
         }
-        if (!a.bundled_type.empty() && counted(a.bundled_type)) {
+        // A bundled share (rule 9) follows its host site: a binding limit keeps the types' own
+        // sites within it, not a host's share, so only an indicative row counts the shares.
+        if (!rule.binding && !a.bundled_type.empty() && counted(a.bundled_type)) {
             beyond += a.bundled_units;
         }
     }

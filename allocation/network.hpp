@@ -150,8 +150,8 @@ struct JobCentre {
 std::vector<JobCentre> job_centres(const City &city, const CommuteLimitRule &rule);
 
 /// The commute limit's rule_checks row (rule "commute_limit", config.rules.commute_limit set):
-/// units of the rule's types (a bundled share counts as its type) placed beyond the limit; a cap
-/// of 0 units.
+/// units of the rule's types placed beyond the limit (an indicative row also counts bundled
+/// shares of the types); a cap of 0 units.
 RuleCheck commute_limit_check(const Plan &plan, const City &city, const PlanConfig &config);
 
 } // namespace landalloc

@@ -417,3 +417,38 @@ TEST(StreetNetwork, MultiSourceAndBoundedSearchesAgreeWithOneSearchPerSource) {
         }
     }
 }
+
+TEST(StreetNetwork, CommuteLimitRowCountsBundledSharesOnlyWhenIndicative) {
+    PlanConfig cfg = rules_config();
+    CommuteLimitRule rule;
+    rule.minutes = 6;
+    rule.types = {"talent"};
+    rule.binding = false;
+    cfg.rules.commute_limit = rule;
+    City c = river_city();
+    apply_street_network(c, cfg);
+    Plan plan;
+    Allocation host; // commercial on east (beyond 6 min by street) with a bundled talent share
+    host.parcel = 0;
+    host.type = "commercial";
+    host.units = 400;
+    host.bundled_type = "talent";
+    host.bundled_units = 21;
+    Allocation near = host; // the same on west, within the limit
+    near.parcel = 1;
+    plan.allocations = {host, near};
+    const RuleCheck indicative = commute_limit_check(plan, c, cfg);
+    EXPECT_EQ(indicative.actual, 21);
+    EXPECT_FALSE(indicative.met);
+    EXPECT_EQ(indicative.status, "over");
+    cfg.rules.commute_limit->binding = true;
+    const RuleCheck binding = commute_limit_check(plan, c, cfg);
+    EXPECT_EQ(binding.actual, 0);
+    EXPECT_TRUE(binding.met);
+    // Without streets the row says what it measured.
+    City plain = river_city();
+    plain.streets = {};
+    apply_street_network(plain, cfg);
+    EXPECT_NE(commute_limit_check(plan, plain, cfg).label.find("straight line at 25 km/h"),
+              std::string::npos);
+}
