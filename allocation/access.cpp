@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <numeric>
 
 namespace landalloc {
 
@@ -58,21 +59,6 @@ double nearest_distance(const Tree &tree, double x, double y) {
                    best = dist(x, y, bg::get<0>(e.first), bg::get<1>(e.first));
                }));
     return best;
-}
-
-/// Field-name-safe spelling of a station mode: lower-case letters, digits and '_'.
-std::string field_safe(const std::string &s) {
-    std::string out;
-    for (char c : s) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
-            out += c;
-        } else if (c >= 'A' && c <= 'Z') {
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            out += '_';
-        }
-    }
-    return out.empty() ? std::string("other") : out;
 }
 
 } // namespace
@@ -156,6 +142,46 @@ std::vector<double> two_step_fca(const std::vector<XY> &at, const std::vector<Si
 
 namespace indicators_internal {
 
+std::string field_safe(const std::string &s) {
+    std::string out;
+    for (char c : s) {
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+            out += c;
+        } else if (c >= 'A' && c <= 'Z') {
+            out += static_cast<char>(c - 'A' + 'a');
+        } else {
+            out += '_';
+        }
+    }
+    return out.empty() ? std::string("other") : out;
+}
+
+void use_street_figures(const City &city, const std::vector<std::size_t> &parcel_of_row,
+                        ParcelIndicators &pi) {
+    if (!city.street_job_access.empty()) {
+        for (std::size_t k = 0; k < parcel_of_row.size(); ++k) {
+            pi.job_access[k] = city.street_job_access[parcel_of_row[k]];
+            pi.jobs_per_worker[k] = city.street_jobs_per_worker[parcel_of_row[k]];
+        }
+    }
+    // The station figures, when computed for the same modes and radii.
+    if (city.street_station_m.empty() || city.street_station_modes != pi.modes ||
+        city.street_station_radii_m != pi.radii_m) {
+        return;
+    }
+    const std::size_t nm = pi.modes.size();
+    const std::size_t nr = pi.radii_m.size();
+    for (std::size_t k = 0; k < parcel_of_row.size(); ++k) {
+        const std::size_t i = parcel_of_row[k];
+        for (std::size_t m = 0; m < nm; ++m) {
+            pi.station_distance_m[k * nm + m] = city.street_station_m[i * nm + m];
+        }
+        for (std::size_t r = 0; r < nr; ++r) {
+            pi.stations_within[k * nr + r] = city.street_stations_within[i * nr + r];
+        }
+    }
+}
+
 ParcelIndicators indicators_at(const City &city, const std::vector<XY> &at,
                                const IndicatorOptions &opt) {
     ParcelIndicators out;
@@ -215,7 +241,11 @@ ParcelIndicators compute_parcel_indicators(const City &city, const IndicatorOpti
     for (const Parcel &p : city.parcels) {
         at.push_back({p.x, p.y});
     }
-    return indicators_at(city, at, options);
+    ParcelIndicators out = indicators_at(city, at, options);
+    std::vector<std::size_t> rows(city.parcels.size());
+    std::iota(rows.begin(), rows.end(), std::size_t{0});
+    indicators_internal::use_street_figures(city, rows, out); // along the streets, if any
+    return out;
 }
 
 } // namespace landalloc

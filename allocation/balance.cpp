@@ -123,7 +123,8 @@ JobsHousingResult jobs_housing(const std::vector<ZoneFigures> &zones,
         workers_before[z] = zb.before.workers;
         workers_after[z] = zb.after.workers;
     }
-    const std::vector<double> cost = zone_costs(zones);
+    const std::vector<double> cost =
+        options.zone_cost_m.size() == n * n ? options.zone_cost_m : zone_costs(zones);
     auto city_side = [&](const std::vector<double> &workers) {
         CityBalance cb;
         cb.dissimilarity = dissimilarity_index(jobs, workers);

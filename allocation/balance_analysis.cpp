@@ -5,6 +5,7 @@
 
 #include "allocation/explain.hpp"
 #include "allocation/indicators.hpp"
+#include "allocation/network.hpp"
 #include "allocation/planner.hpp"
 
 #include <algorithm>
@@ -19,9 +20,11 @@ using explain::fmt;
 
 namespace {
 
-/// Columns' values are multiplied by this in a run that weighs balance only: small enough that
-/// no site's value outweighs one unit of imbalance, and still ordering equal-balance choices.
-constexpr double k_balance_only_value = 0.01;
+/// A run that weighs balance only multiplies the balance term's weight by this: one unit of
+/// imbalance then outweighs any site's value many times over, and the values still order the
+/// choices of equal balance (and keep the LP relaxation well conditioned, which near-zero values
+/// do not).
+constexpr double k_balance_only_weight = 20;
 /// A rule whose removal lowers the best D by less than this does not force D.
 constexpr double k_forcing_d = 5e-4;
 /// At most this many rules are tried one at a time.
@@ -33,29 +36,23 @@ struct Measured {
 };
 
 /// Solves `cfg` (demand already applied) and measures D, excess commuting and the suitability of
-/// the chosen sites under the plan's scoring. `balance_only` shrinks every value first.
-Measured solve_and_measure(const City &city, const PlanConfig &cfg, const Allocator &allocator,
-                           bool balance_only) {
+/// the chosen sites under the plan's scoring.
+Measured solve_and_measure(const City &city, const PlanConfig &cfg, const Allocator &allocator) {
     const AllocationProblem pr = build_problem(city, cfg);
-    Model m = build_model(pr);
-    std::vector<double> value(m.columns.size());
-    for (std::size_t c = 0; c < m.columns.size(); ++c) {
-        value[c] = m.columns[c].value;
-        if (balance_only) {
-            m.columns[c].value *= k_balance_only_value;
-        }
-    }
+    const Model m = build_model(pr);
     const Solution sol = allocator.solve(m);
     Measured out;
     std::vector<int> zone_of;
     std::vector<double> units;
     for (std::uint32_t ci : sol.chosen) {
-        out.suitability += value[ci];
+        out.suitability += m.columns[ci].value;
         zone_of.push_back(m.columns[ci].zone);
         units.push_back(m.columns[ci].units);
     }
+    IndicatorOptions with_streets = cfg.indicators; // excess commuting along the streets, if any
+    with_streets.zone_cost_m = city.zone_travel_m;
     out.balance =
-        jobs_housing(zone_figures(city, cfg.indicators), zone_of, units, {}, cfg.indicators).after;
+        jobs_housing(zone_figures(city, cfg.indicators), zone_of, units, {}, with_streets).after;
     return out;
 }
 
@@ -131,17 +128,19 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
     PlanConfig no_term = cfg;
     no_term.jobs_housing.weight = 0;
     const Measured base = cfg.jobs_housing.weight > 0
-                              ? solve_and_measure(city, no_term, allocator, false)
+                              ? solve_and_measure(city, no_term, allocator)
                               : Measured{plan.balance_after, plan.suitability};
     a.runs.push_back({"no balance term", "", base.balance, base.suitability});
     a.suitability_given_up = base.suitability - plan.suitability;
 
-    // Balance only: the term's weight as planned (its default when the plan turns it off).
+    // Balance only: the term's weight as planned (its default when the plan turns it off), many
+    // times over.
     PlanConfig only = cfg;
     if (!(only.jobs_housing.weight > 0)) {
         only.jobs_housing.weight = JobsHousingConfig{}.weight;
     }
-    const Measured best = solve_and_measure(city, only, allocator, true);
+    only.jobs_housing.weight *= k_balance_only_weight;
+    const Measured best = solve_and_measure(city, only, allocator);
     a.runs.push_back({"balance only", "", best.balance, best.suitability});
     const double d_best = best.balance.dissimilarity;
 
@@ -171,7 +170,7 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
     // Which rules force it: the best D without each, one at a time.
     std::vector<std::pair<double, std::string>> forcing;
     for (Removal &r : removals(only)) {
-        const Measured m = solve_and_measure(city, r.cfg, allocator, true);
+        const Measured m = solve_and_measure(city, r.cfg, allocator);
         BalanceRun run{"without rule", r.label, m.balance, m.suitability};
         run.d_cost = d_best - m.balance.dissimilarity;
         if (run.d_cost >= k_forcing_d) {
@@ -192,7 +191,7 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
         for (Target &t : bare.targets) {
             t.zones.clear();
         }
-        const Measured m = solve_and_measure(city, bare, allocator, true);
+        const Measured m = solve_and_measure(city, bare, allocator);
         BalanceRun run{"without rule", "every rule, policy and zone restriction", m.balance,
                        m.suitability};
         run.d_cost = d_best - m.balance.dissimilarity;
@@ -220,7 +219,8 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
 
 void analyse_balance(const City &city, const PlanConfig &cfg, const Allocator &allocator,
                      Plan &plan) {
-    plan.balance_analysis = analysis(city, cfg, allocator, plan);
+    City storage; // the city with distances along the streets, as make_plan uses it
+    plan.balance_analysis = analysis(with_network_facts(city, cfg, storage), cfg, allocator, plan);
     const BalanceAnalysis &a = plan.balance_analysis;
     auto meta = [&](const std::string &key, double v) {
         plan.metadata.emplace_back(key, std::isfinite(v) ? fmt("%.6f", v) : "");

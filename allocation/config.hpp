@@ -6,6 +6,7 @@
 
 #include "allocation/demand.hpp"
 #include "allocation/indicators.hpp"
+#include "allocation/network.hpp"
 #include "allocation/rules.hpp"
 #include "core/units.hpp"
 
@@ -136,6 +137,7 @@ struct PlanConfig {
     std::vector<Policy> policies; // [[policies]]
     std::map<std::string, ZoneGroup> zone_groups; // [zone_groups], by name
     DemandConfig demand;                          // [demand]
+    NetworkOptions network;                       // [network] (allocation/network.hpp)
 
     std::string source_path; // the plan file, for messages; "" for the built-in plan
 

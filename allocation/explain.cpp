@@ -32,14 +32,23 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
     std::ostringstream os;
     os << "score " << fmt("%.3f", pr.score[pr.at(i, t)]) << " =";
     os << " transit " << fmt("%.3f", parts[0].value);
+    // Along the streets (allocation/network.hpp) the straight line is said too.
+    const bool streets = city.network_facts && !city.streets.empty();
+    auto line = [&](double network, double straight) {
+        return streets && std::isfinite(straight) && straight != network
+                   ? " by street, " + fmt("%.0f", straight) + " m straight"
+                   : std::string();
+    };
     if (std::isfinite(p.station_distance_m)) {
-        os << " (station " << fmt("%.0f", p.station_distance_m) << " m)";
+        os << " (station " << fmt("%.0f", p.station_distance_m) << " m"
+           << line(p.station_distance_m, p.station_line_m) << ")";
     }
     os << " + jobs " << fmt("%.3f", parts[1].value);
     if (p.in_park) {
         os << " (inside park)";
     } else if (std::isfinite(p.park_distance_m)) {
-        os << " (park " << fmt("%.0f", p.park_distance_m) << " m)";
+        os << " (park " << fmt("%.0f", p.park_distance_m) << " m"
+           << line(p.park_distance_m, p.park_line_m) << ")";
     }
     os << " + zone " << fmt("%.3f", parts[2].value);
     if (p.zone >= 0) {
@@ -84,12 +93,20 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
     if (rules.ar_siting && std::find(rules.ar_siting->types.begin(), rules.ar_siting->types.end(),
                                      ht.id) != rules.ar_siting->types.end()) {
         os << "; AR siting: station " << fmt("%.0f", p.station_distance_m) << " m, park "
-           << fmt("%.0f", p.park_distance_m) << " m; land source " << p.land_source;
+           << fmt("%.0f", p.park_distance_m) << " m" << (streets ? " by street" : "")
+           << "; land source " << p.land_source;
         const std::size_t rank = land_source_rank(*rules.ar_siting, p.land_source);
         if (rank < rules.ar_siting->land_source_priority.size()) {
             os << " (priority " << rank + 1 << " of "
                << rules.ar_siting->land_source_priority.size() << ")";
         }
+    }
+    if (const auto &cl = rules.commute_limit;
+        cl && std::find(cl->types.begin(), cl->types.end(), ht.id) != cl->types.end() &&
+        std::isfinite(p.commute_min)) {
+        os << "; commute " << fmt("%.0f", p.commute_min) << " min to the nearest job centre"
+           << (streets ? " by street" : " (straight line)") << ", limit "
+           << fmt("%.0f", cl->minutes) << " min";
     }
     if (col.bundle_type >= 0) {
         std::string why;

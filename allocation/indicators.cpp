@@ -27,7 +27,12 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
     for (const Allocation &a : plan.allocations) {
         at.push_back({city.parcels[a.parcel].x, city.parcels[a.parcel].y});
     }
-    const ParcelIndicators pi = indicators_at(city, at, options);
+    ParcelIndicators pi = indicators_at(city, at, options);
+    std::vector<std::size_t> rows;
+    for (const Allocation &a : plan.allocations) {
+        rows.push_back(a.parcel);
+    }
+    indicators_internal::use_street_figures(city, rows, pi); // along the streets, if any
     for (std::size_t k = 0; k < plan.allocations.size(); ++k) {
         auto &ind = plan.allocations[k].indicators;
         ind.clear();
@@ -48,10 +53,13 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
     std::vector<double> land;
     for (const Allocation &a : plan.allocations) {
         zone_of.push_back(city.parcels[a.parcel].zone);
-        units.push_back(a.units);
+        units.push_back(a.units + a.bundled_units); // every dwelling of the site, bundled too
         land.push_back(a.area_m2);
     }
-    JobsHousingResult jh = jobs_housing(zone_figures(city, options), zone_of, units, land, options);
+    IndicatorOptions with_streets = options; // excess commuting along the streets, if any
+    with_streets.zone_cost_m = city.zone_travel_m;
+    JobsHousingResult jh =
+        jobs_housing(zone_figures(city, options), zone_of, units, land, with_streets);
     plan.zone_balance = std::move(jh.zones);
     plan.ratio_min = options.ratio_min;
     plan.ratio_max = options.ratio_max;

@@ -50,6 +50,10 @@ struct IndicatorOptions {
     double ratio_max = 1.5;          // DEFAULT: 1.5 jobs per dwelling, top of the target band
     CommuteModel commute_model = CommuteModel::doubly_constrained; // DEFAULT: doubly constrained
     DistanceDecay commute_decay{DecayKind::exponential, 8000, 1.5, 500, k_inf}; // DEFAULT: 8 km
+    /// Zone-to-zone costs (m) for excess commuting, row-major; empty: zone_costs (straight
+    /// lines). Not a plan-file key: add_indicators sets it from City::zone_travel_m (the street
+    /// network's, allocation/network.hpp).
+    std::vector<double> zone_cost_m{};
 };
 
 struct XY {

@@ -171,6 +171,100 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
     const double budget_passes =
         opt.pass_column_budget / std::max(1.0, static_cast<double>(m.columns.size()));
     const int passes = std::clamp(static_cast<int>(budget_passes), 2, opt.max_passes);
+    // Make room (run when the passes stop gaining): a row short of L takes a parcel another row
+    // holds (the parcel changes year or type), and that row takes the best free parcel it can in
+    // return; when the parcel would carry the short row past its upper tolerance, one of the row's
+    // own sites is given up first (a smaller site for a larger one). Chains of single moves, each
+    // of which alone may cost more than it gains (the short row's fixed cost, the other row's new
+    // shortfall); taken only when the whole chain gains.
+    auto make_room = [&]() {
+        int made = 0;
+        auto best_free = [&](std::size_t row, double &gain) {
+            gain = -std::numeric_limits<double>::infinity();
+            std::int64_t arg = -1;
+            int tried = 0;
+            for (std::uint32_t f : by_row[row]) {
+                if (tried >= 4 * pool) {
+                    break;
+                }
+                if (st.assigned(m.columns[f].parcel) != k_free) {
+                    continue;
+                }
+                ++tried;
+                const double d = st.delta(-1, f);
+                if (d > gain) {
+                    gain = d;
+                    arg = f;
+                }
+            }
+            return arg;
+        };
+        for (std::size_t r = 0; r < m.rows.size(); ++r) {
+            if (m.rows[r].free || !row_short(m.rows[r], st.supply(r))) {
+                continue;
+            }
+            // Bounded work per row and pass: the best 1000 columns held by other rows.
+            int tries = 0;
+            for (std::uint32_t c : by_row[r]) {
+                if (!row_short(m.rows[r], st.supply(r)) || tries >= 1000) {
+                    break;
+                }
+                const std::int64_t held = st.assigned(m.columns[c].parcel);
+                if (held < 0 || m.columns[static_cast<std::size_t>(held)].row == r) {
+                    continue;
+                }
+                ++tries;
+                const auto o = static_cast<std::uint32_t>(held);
+                // The row's own sites that may be given up (-1: keep them all), smallest first.
+                std::vector<std::uint32_t> own;
+                for (std::uint32_t k : by_row[r]) {
+                    if (st.assigned(m.columns[k].parcel) == static_cast<std::int64_t>(k)) {
+                        own.push_back(k);
+                    }
+                }
+                std::stable_sort(own.begin(), own.end(), [&](std::uint32_t a, std::uint32_t b) {
+                    return m.columns[a].q < m.columns[b].q;
+                });
+                std::vector<std::int64_t> give_up = {-1};
+                for (std::size_t i = 0; i < own.size(); ++i) {
+                    give_up.push_back(own[i]);
+                }
+                for (std::int64_t k : give_up) {
+                    double d = 0;
+                    if (k >= 0) {
+                        d += st.delta(static_cast<std::uint32_t>(k), -1);
+                        st.apply_remove(static_cast<std::uint32_t>(k));
+                    }
+                    const double d1 = st.delta(o, c);
+                    bool taken = false;
+                    if (d1 != -std::numeric_limits<double>::infinity()) {
+                        st.apply_remove(o);
+                        st.apply_add(c);
+                        double gain = 0;
+                        const std::int64_t f = best_free(m.columns[o].row, gain);
+                        if (d + d1 + std::max(gain, 0.0) > eps) {
+                            if (f >= 0 && gain > 0) {
+                                st.apply_add(static_cast<std::uint32_t>(f));
+                            }
+                            taken = true;
+                            ++made;
+                        } else {
+                            st.apply_remove(c);
+                            st.apply_add(o);
+                        }
+                    }
+                    if (taken) {
+                        break;
+                    }
+                    if (k >= 0) {
+                        st.apply_add(static_cast<std::uint32_t>(k));
+                    }
+                }
+            }
+        }
+        return made;
+    };
+    int room_rounds = 0;
     for (int pass = 0; pass < passes; ++pass) {
         int pass_moves = 0;
         for (std::size_t r = 0; r < m.rows.size(); ++r) {
@@ -258,95 +352,23 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
                 }
             }
         }
-        // Make room: a row short of L takes a parcel another row holds (the parcel changes
-        // year or type), and that row takes the best free parcel it can in return; when the
-        // parcel would carry the short row past its upper tolerance, one of the row's own sites
-        // is given up first (a smaller site for a larger one). Chains of single moves, each of
-        // which alone may cost more than it gains (the short row's fixed cost, the other row's
-        // new shortfall); taken only when the whole chain gains.
-        auto best_free = [&](std::size_t row, double &gain) {
-            gain = -std::numeric_limits<double>::infinity();
-            std::int64_t arg = -1;
-            int tried = 0;
-            for (std::uint32_t f : by_row[row]) {
-                if (tried >= 4 * pool) {
-                    break;
-                }
-                if (st.assigned(m.columns[f].parcel) != k_free) {
-                    continue;
-                }
-                ++tried;
-                const double d = st.delta(-1, f);
-                if (d > gain) {
-                    gain = d;
-                    arg = f;
-                }
-            }
-            return arg;
-        };
-        for (std::size_t r = 0; r < m.rows.size(); ++r) {
-            if (m.rows[r].free || !row_short(m.rows[r], st.supply(r))) {
-                continue;
-            }
-            for (std::uint32_t c : by_row[r]) {
-                if (!row_short(m.rows[r], st.supply(r))) {
-                    break;
-                }
-                const std::int64_t held = st.assigned(m.columns[c].parcel);
-                if (held < 0 || m.columns[static_cast<std::size_t>(held)].row == r) {
-                    continue;
-                }
-                const auto o = static_cast<std::uint32_t>(held);
-                // The row's own sites that may be given up (none: keep them all).
-                std::vector<std::int64_t> give_up = {-1};
-                for (std::uint32_t k : by_row[r]) {
-                    if (st.assigned(m.columns[k].parcel) == static_cast<std::int64_t>(k)) {
-                        give_up.push_back(k);
-                    }
-                }
-                for (std::int64_t k : give_up) {
-                    double d = 0;
-                    if (k >= 0) {
-                        d += st.delta(static_cast<std::uint32_t>(k), -1);
-                        st.apply_remove(static_cast<std::uint32_t>(k));
-                    }
-                    const double d1 = st.delta(o, c);
-                    bool taken = false;
-                    if (d1 != -std::numeric_limits<double>::infinity()) {
-                        st.apply_remove(o);
-                        st.apply_add(c);
-                        double gain = 0;
-                        const std::int64_t f = best_free(m.columns[o].row, gain);
-                        if (d + d1 + std::max(gain, 0.0) > eps) {
-                            if (f >= 0 && gain > 0) {
-                                st.apply_add(static_cast<std::uint32_t>(f));
-                            }
-                            taken = true;
-                            ++pass_moves;
-                        } else {
-                            st.apply_remove(c);
-                            st.apply_add(o);
-                        }
-                    }
-                    if (taken) {
-                        break;
-                    }
-                    if (k >= 0) {
-                        st.apply_add(static_cast<std::uint32_t>(k));
-                    }
-                }
-            }
-        }
         moves += pass_moves;
-        if (pass_moves == 0) {
-            break;
+        // Stop when a pass gains too little to be worth another (deterministic, unlike a clock),
+        // unless making room for a short row opens new moves.
+        bool stop = pass_moves == 0;
+        if (!stop) {
+            const double now = evaluate(m, st.chosen()).objective;
+            stop = now - objective < opt.min_pass_gain * std::max(std::abs(now), 1.0);
+            objective = now;
         }
-        // Stop when a pass gains too little to be worth another (deterministic, unlike a clock).
-        const double now = evaluate(m, st.chosen()).objective;
-        const bool small = now - objective < opt.min_pass_gain * std::max(std::abs(now), 1.0);
-        objective = now;
-        if (small) {
-            break;
+        if (stop) {
+            const int made = room_rounds < 3 ? make_room() : 0;
+            ++room_rounds;
+            moves += made;
+            if (made == 0) {
+                break;
+            }
+            objective = evaluate(m, st.chosen()).objective;
         }
     }
     chosen = st.chosen();

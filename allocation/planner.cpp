@@ -3,6 +3,7 @@
 #include "allocation/demand.hpp"
 #include "allocation/explain.hpp"
 #include "allocation/indicators.hpp"
+#include "allocation/network.hpp"
 #include "core/units.hpp"
 
 #include <algorithm>
@@ -336,6 +337,9 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     plan.suitability = ev.suitability;
     std::vector<std::string> unmet = add_annual_table(m, sol.chosen, ev, used, plan);
     plan.rule_checks = check_rules(m, sol.chosen, ev);
+    if (cfg.rules.commute_limit) { // allocation/network.hpp
+        plan.rule_checks.push_back(commute_limit_check(plan, city, cfg));
+    }
     if (cfg.rules.destocking) {
         for (const Zone &z : city.zones) {
             plan.destock_bands.push_back(destock_band(*cfg.rules.destocking, z.destock_months));
@@ -375,7 +379,9 @@ Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allo
         with_demand = config;
         apply_demand(with_demand, city);
     }
-    const AllocationProblem pr = build_problem(city, from_demand ? with_demand : config);
+    City storage; // the city with distances along the streets (allocation/network.hpp)
+    const City &net_city = with_network_facts(city, config, storage);
+    const AllocationProblem pr = build_problem(net_city, from_demand ? with_demand : config);
     const Model model = build_model(pr);
     return assemble_plan(model, allocator.solve(model));
 }

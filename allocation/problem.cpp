@@ -27,6 +27,8 @@ constexpr EligibilityText k_eligibility_texts[] = {
     {Eligibility::ar_siting, "ar_siting",
      "AR siting: too far from every station and industrial park"},
     {Eligibility::zone_class, "zone_class", "the zone's class does not permit the type"},
+    {Eligibility::commute_limit, "commute_limit",
+     "commute limit: farther than the limit's minutes from every job centre"},
 };
 
 const EligibilityText *eligibility_text(Eligibility e) {
@@ -126,6 +128,12 @@ double destock_factor(const PlanConfig &plan, const Zone &zone, const std::strin
     return destock_multiplier(*rule, zone.destock_months);
 }
 
+bool beyond_commute_limit(const RulesConfig &rules, const Parcel &p, const std::string &type) {
+    const auto &r = rules.commute_limit;
+    return r && r->binding && std::find(r->types.begin(), r->types.end(), type) != r->types.end() &&
+           p.commute_min > r->minutes;
+}
+
 const char *eligibility_code(Eligibility e) {
     const EligibilityText *t = eligibility_text(e);
     return t ? t->code : "?";
@@ -205,6 +213,8 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
             } else if (ar && !(p.station_distance_m <= rules.ar_siting->max_station_m ||
                                p.park_distance_m <= rules.ar_siting->max_park_m)) {
                 pr.eligibility[k] = Eligibility::ar_siting;
+            } else if (beyond_commute_limit(rules, p, ht.id)) {
+                pr.eligibility[k] = Eligibility::commute_limit;
             }
             double factor = tod_factor * std::max(destock, 0.0);
             if (ar) {

@@ -23,9 +23,12 @@ enum class Eligibility : unsigned char {
     destock_stop,     // rule 2: the zone's inventory months stop new supply of the type
     ar_siting,        // rule 4: too far from every station and industrial park for AR
     zone_class,       // rule 7: the zone's class does not permit the type
+    commute_limit,    // [rules.commute_limit]: beyond the commute time of jobs for the type
 };
 
 const char *eligibility_reason(Eligibility e);
+/// [rules.commute_limit] binding for `type` and the parcel's commute_min past its minutes.
+bool beyond_commute_limit(const RulesConfig &rules, const Parcel &p, const std::string &type);
 /// The rejection code of an ineligibility: far_too_low, destock_stop, ar_siting, zone_class, ...
 const char *eligibility_code(Eligibility e);
 

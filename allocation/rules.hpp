@@ -129,6 +129,23 @@ struct ResettlementRule {
     double max_distance_m = 3000;
 };
 
+/// Nantong's 45-minute commute (nantong.txt L180, 主城区45分钟通勤圈): new worker housing
+/// stays within `minutes` of jobs, by car along the streets ([network] commute), or without
+/// streets by straight line at `straight_kmh`. Jobs are the job centres: industrial parks with
+/// jobs and zones holding at least `zone_jobs_share` of the zones' jobs (allocation/network.hpp
+/// job_centres).
+struct CommuteLimitRule {
+    double minutes = 45; // DEFAULT: 45 min (Nantong L180)
+    /// DEFAULT: affordable_rental and talent, the worker housing
+    std::vector<std::string> types = {"affordable_rental", "talent"};
+    /// DEFAULT: binding: sites beyond the limit are not offered to the types (rejection reason
+    /// commute_limit); false: indicative, the rule_checks row reports the units beyond it.
+    bool binding = true;
+    double zone_jobs_share = 0.10; // DEFAULT: a zone with >= 10 % of the zones' jobs is a centre
+    double straight_kmh = 25;      // DEFAULT: 25 km/h door to door, without streets
+    int line = 0;                  // line of the table in the plan file (for messages)
+};
+
 /// A spatial policy ([[policies]]): the supply of `types` in a set of zones, as a share of the
 /// city's supply of those types or as an absolute amount, over the horizon or each year.
 struct Policy {
@@ -176,6 +193,7 @@ struct RulesConfig {
     std::optional<KeyAreasRule> key_areas;
     std::vector<BundlingRule> bundling;
     std::optional<ResettlementRule> resettlement;
+    std::optional<CommuteLimitRule> commute_limit;
 };
 
 } // namespace landalloc

@@ -2,6 +2,7 @@
 // and its report; prints the annual plan and the jobs-housing indicators.
 
 #include "allocation/demand.hpp"
+#include "allocation/network.hpp"
 #include "allocation/planner.hpp"
 #include "allocation/solvers.hpp"
 #include "cli/commands.hpp"
@@ -112,11 +113,24 @@ class PlanCommand final : public Command {
         }
         const std::string source = synthesised ? k_synthetic_input : spec.parcels.source;
         progress.step("reading inputs and computing parcel facts");
-        const LoadedCity city = load_city(spec, synth_city.layers);
+        LoadedCity city = load_city(spec, synth_city.layers);
         synth_city = {}; // everything is read: the layers can go now
+        // Distances along the streets (allocation/network.hpp), once, so the plan, the baseline
+        // and the outputs all see them.
+        const NetworkReport network = apply_street_network(city.city, cfg);
         progress.done();
         if (!io.quiet) {
             print_input_notes(io.out, city);
+            if (network.used) {
+                io.out << "streets: " << network.nodes << " nodes, " << network.walk_edges
+                       << " walkable and " << network.drive_edges << " drivable segments; "
+                       << network.note << "\n";
+                if (network.parcels_far > 0) {
+                    io.out << "streets: warning: " << network.parcels_far
+                           << " parcels lie farther than " << cfg.network.snap_tolerance_m
+                           << " m from every street ([network] snap_tolerance_m)\n";
+                }
+            }
         }
         // Targets from the demand model ([demand]) take their values now the zones are known.
         // Applied once here: the plan and the baseline below reuse the values.

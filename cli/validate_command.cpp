@@ -1,11 +1,14 @@
 #include "cli/validate_command.hpp"
 
+#include "allocation/network.hpp"
 #include "core/errors.hpp"
 #include "inputs/findings.hpp"
 #include "inputs/synth.hpp"
 #include "plan_file/input_spec.hpp"
 #include "plan_file/plan_file.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -63,6 +66,32 @@ class ValidateCommand final : public Command {
         FindingsReport report;
         const LoadedCity city = load_city(spec, synth_city.layers, report);
         synth_city = {};
+        // The streets: how far each parcel lies from the nearest one (a finding past the
+        // tolerance) and how many nodes each zone holds.
+        std::size_t far = 0;
+        std::vector<int> nodes_per_zone;
+        const bool streets = spec.streets && !city.city.streets.empty() && !report.has_errors();
+        if (streets) {
+            const StreetGraph graph(city.city.streets, cfg.network);
+            const double tol = cfg.network.snap_tolerance_m;
+            for (const Parcel &p : city.city.parcels) {
+                const Snap s = graph.snap(TravelMode::walk, p.x, p.y);
+                if (!(s.offset_m <= tol)) {
+                    ++far;
+                    report.add({"far_from_streets", Severity::warning, spec.parcels.source,
+                                spec.parcels.layer, p.fid, "",
+                                "the parcel lies " +
+                                    (std::isfinite(s.offset_m)
+                                         ? std::to_string(static_cast<long>(s.offset_m)) + " m"
+                                         : std::string("infinitely far")) +
+                                    " from the nearest walkable street, beyond "
+                                    "[network] snap_tolerance_m = " +
+                                    std::to_string(static_cast<long>(tol)) +
+                                    " m; its street distances start with that walk"});
+                }
+            }
+            nodes_per_zone = street_nodes_per_zone(city);
+        }
 
         if (!io.quiet) {
             io.out << "landalloc validate: " << cfg.name << "\n";
@@ -97,6 +126,9 @@ class ValidateCommand final : public Command {
             for (const auto &c : spec.constraints) {
                 layer_line("constraints", c);
             }
+            if (spec.streets) {
+                layer_line("streets", *spec.streets);
+            }
             if (!city.crs_note.empty()) {
                 io.out << city.crs_note << "\n";
             }
@@ -112,6 +144,30 @@ class ValidateCommand final : public Command {
                    << ", " << city.city.stations.size() << " stations, " << city.city.parks.size()
                    << " industrial parks, " << city.city.constraints.size() << " constraints, "
                    << city.city.parcels.size() << " candidate parcels\n";
+            if (streets) {
+                const StreetNetwork &n = city.city.streets;
+                std::size_t walk = 0, drive = 0;
+                for (const StreetEdge &e : n.edges) {
+                    walk += e.walkable ? 1 : 0;
+                    drive += e.drivable ? 1 : 0;
+                }
+                const double share = city.city.parcels.empty()
+                                         ? 0.0
+                                         : 100.0 * static_cast<double>(far) /
+                                               static_cast<double>(city.city.parcels.size());
+                char pct[32];
+                std::snprintf(pct, sizeof pct, "%.1f", share);
+                io.out << "streets: " << n.nodes.size() << " nodes, " << n.edges.size()
+                       << " segments (" << walk << " walkable, " << drive << " drivable); " << far
+                       << " of " << city.city.parcels.size() << " parcels (" << pct
+                       << " %) lie farther than " << cfg.network.snap_tolerance_m
+                       << " m from every street\n";
+                io.out << "street nodes per zone:";
+                for (std::size_t z = 0; z < city.city.zones.size(); ++z) {
+                    io.out << (z ? ", " : " ") << city.city.zones[z].id << " " << nodes_per_zone[z];
+                }
+                io.out << "\n";
+            }
             report.print(io.out, m_opt.examples);
         }
         if (!m_opt.out.empty()) {

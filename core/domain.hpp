@@ -60,6 +60,9 @@ struct Park {
     double x = 0; // the centroid, or an interior point when the centroid falls outside
     double y = 0;
     int zone = k_none; // index into City::zones of the zone holding (x, y); k_none: none known
+    /// Nodes of City::streets inside the park's polygon (its gates onto the streets), ascending;
+    /// empty: the park is reached at its point (x, y).
+    std::vector<int> street_nodes{};
 };
 
 enum class ConstraintEffect { exclude, cap };
@@ -96,6 +99,16 @@ struct Parcel {
     double capped_share = 0;        // share of the parcel under cap constraints
     double cap_far = k_inf;         // plot-ratio ceiling from cap constraints
     int capped_by = k_none;
+    // Set when the street network replaced the straight-line distances above
+    // (allocation/network.hpp apply_street_network): station_distance_m, stations_within_800m,
+    // nearest_station, park_distance_m and nearest_park are then walking distances along the
+    // streets, and these keep the straight-line values.
+    double station_line_m = k_inf; // straight-line distance to the nearest station
+    double park_line_m = k_inf;    // straight-line distance to the nearest park
+    double snap_m = k_inf;         // distance from the interior point to the nearest street
+    /// Time to the nearest job centre (minutes) for the commute limit: by car on the streets,
+    /// or straight line at the rule's assumed speed; inf when not computed.
+    double commute_min = k_inf;
 
     bool allows(const std::string &type) const {
         if (allowed_types.empty()) {
@@ -110,6 +123,32 @@ struct Parcel {
     }
 };
 
+/// A street network as read from a line layer (inputs/, the `streets` layer): nodes at line
+/// vertices (shared vertices are one node), one edge per straight segment between two nodes.
+/// Plain values; the graph and its searches are allocation/network.hpp's.
+struct StreetNode {
+    double x = 0;
+    double y = 0;
+};
+
+struct StreetEdge {
+    int u = 0; // node indices
+    int v = 0;
+    double length_m = 0;
+    std::string highway;  // the OSM class (primary, residential, footway, ...); "" when unknown
+    double speed_kmh = 0; // the feature's maxspeed; 0 when not given (the class's default applies)
+    bool walkable = true; // false for motorways and trunk roads
+    bool drivable = true; // false for footways, paths, steps, pedestrian streets, cycleways
+    std::int64_t fid = 0; // the feature it came from
+};
+
+struct StreetNetwork {
+    std::string source; // "source:layer" it was read from; "" when none
+    std::vector<StreetNode> nodes;
+    std::vector<StreetEdge> edges;
+    bool empty() const { return edges.empty(); }
+};
+
 struct City {
     std::string crs; // label of the projected CRS the facts were computed in
     std::vector<Zone> zones;
@@ -120,6 +159,25 @@ struct City {
     std::vector<Park> parks;
     std::vector<Constraint> constraints;
     std::vector<Parcel> parcels;
+    /// The streets (empty without a `streets` layer) and whether the parcels' distances are
+    /// already along them (allocation/network.hpp apply_street_network).
+    StreetNetwork streets;
+    bool network_facts = false;
+    /// Zone-to-zone travel (m) along the streets, row-major zones x zones (the diagonal as
+    /// allocation/indicators.hpp zone_costs); empty: straight lines.
+    std::vector<double> zone_travel_m;
+    /// Per parcel, gravity job access and 2SFCA jobs per worker with distances along the
+    /// streets (allocation/indicators.hpp; the same in every plan of the city); empty: the
+    /// indicators use straight lines.
+    std::vector<double> street_job_access;
+    std::vector<double> street_jobs_per_worker;
+    /// Per parcel, the station indicators along the streets: the nearest station of each mode
+    /// (modes as the indicators name them, sorted) [parcel * modes + mode] and the stations
+    /// within each radius [parcel * radii + radius]; empty: straight lines.
+    std::vector<std::string> street_station_modes;
+    std::vector<double> street_station_radii_m;
+    std::vector<double> street_station_m;
+    std::vector<int> street_stations_within;
 };
 
 } // namespace landalloc

@@ -488,7 +488,28 @@ void append_polygon_rings(GEOSContextHandle_t ctx, const GEOSGeometry *g,
     }
 }
 
+void append_lines(GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                  std::vector<std::vector<Point>> &out) {
+    const int type = GEOSGeomTypeId_r(ctx, g);
+    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        append_ring(ctx, g, out); // a ring's reader reads any line's coordinates
+    } else if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION) {
+        const int n = GEOSGetNumGeometries_r(ctx, g);
+        for (int i = 0; i < n; ++i) {
+            append_lines(ctx, GEOSGetGeometryN_r(ctx, g, i), out);
+        }
+    }
+}
+
 } // namespace
+
+std::vector<std::vector<Point>> Geometry::line_parts() const {
+    std::vector<std::vector<Point>> out;
+    if (!is_null()) {
+        append_lines(geos_context(), raw(), out);
+    }
+    return out;
+}
 
 std::vector<std::vector<Point>> Geometry::polygon_rings() const {
     std::vector<std::vector<Point>> out;

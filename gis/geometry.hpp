@@ -90,6 +90,9 @@ class Geometry {
     /// Every ring of every polygon (exterior first, then holes), for drawing; empty for
     /// non-polygonal geometries.
     std::vector<std::vector<Point>> polygon_rings() const;
+    /// The vertices of every line of a LineString or MultiLineString, in order; empty for
+    /// non-lineal geometries.
+    std::vector<std::vector<Point>> line_parts() const;
 
     std::string to_wkt(int precision = 3) const;
     std::vector<unsigned char> to_wkb() const;

@@ -128,6 +128,8 @@ const std::vector<FieldMap::Entry> &FieldMap::entries() {
         {"constraint_kind", "constraints", false, &FieldMap::constraint_kind},
         {"effect", "constraints", true, &FieldMap::effect},
         {"max_far", "constraints", false, &FieldMap::max_far},
+        {"highway", "streets", false, &FieldMap::highway},
+        {"maxspeed", "streets", false, &FieldMap::maxspeed},
     };
     return list;
 }
@@ -180,6 +182,9 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
     }
     if (spec.districts) {
         layers.push_back(read_raw("districts", *spec.districts, memory, report));
+    }
+    if (spec.streets) {
+        layers.push_back(read_raw("streets", *spec.streets, memory, report));
     }
     out.crs = working_crs(spec, layers, out.crs_note, report);
     out.city.crs = out.crs.label();

@@ -43,11 +43,13 @@ struct FieldMap {
     // constraints
     std::string constraint_id = "id", constraint_kind = "kind", effect = "effect",
                 max_far = "max_far";
+    // streets (the optional line layer; OSM's field names)
+    std::string highway = "highway", maxspeed = "maxspeed";
 
     /// One logical attribute: its plan-file key (`[inputs.fields]`), layer and member.
     struct Entry {
         const char *key;
-        const char *layer; // zones, districts, stations, parks, parcels, constraints
+        const char *layer; // zones, districts, stations, parks, parcels, constraints, streets
         bool required;
         std::string FieldMap::*member;
     };
@@ -77,6 +79,9 @@ struct InputSpec {
     std::optional<LayerRef> districts;
     LayerRef stations;
     LayerRef parks;
+    /// The street network (lines; OSM's highway and maxspeed fields), for distances along the
+    /// streets (allocation/network.hpp). DEFAULT: none (straight lines).
+    std::optional<LayerRef> streets;
     LayerRef parcels;
     std::vector<LayerRef> constraints;
     FieldMap fields;
@@ -131,5 +136,8 @@ void canonical_order(LoadedCity &loaded);
 
 /// Computes the parcels' geometric facts (zone, distances, overlaps) from the geometries.
 void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec);
+
+/// Street nodes inside each zone (by the zone's polygon), for `validate`; all 0 without streets.
+std::vector<int> street_nodes_per_zone(const LoadedCity &loaded);
 
 } // namespace landalloc

@@ -18,6 +18,8 @@ bool layer_geometry_ok(const LayerData &layer, const std::string &need, Findings
         t.find("Unknown") != std::string::npos || t.find("Collection") != std::string::npos ||
         (need == "polygon"
              ? (t.find("Polygon") != std::string::npos || t.find("Surface") != std::string::npos)
+         : need == "line"
+             ? (t.find("Line") != std::string::npos || t.find("Curve") != std::string::npos)
              : t.find("Point") != std::string::npos);
     if (!ok) {
         report.add({"wrong_geometry_type", Severity::error, layer.source, layer.name, -1, "",

@@ -23,8 +23,9 @@ using gis::LayerData;
 /// A number as `std::ostream` prints it (6 significant digits).
 std::string format_number(double v);
 
-/// The layer's declared geometry type suits `need` ("polygon" or "point"); otherwise records an
-/// error naming the layer and returns false. "Unknown" (mixed) layers are checked per feature.
+/// The layer's declared geometry type suits `need` ("polygon", "line" or "point"); otherwise
+/// records an error naming the layer and returns false. "Unknown" (mixed) layers are checked per
+/// feature.
 bool layer_geometry_ok(const LayerData &layer, const std::string &need, FindingsReport &report);
 
 /// The centroid, or an interior point when the centroid falls outside (concave shapes).
@@ -173,6 +174,14 @@ class LayerChecker {
         add(Severity::warning, "invalid_geometry_repaired", f.fid, "",
             "invalid polygon (" + reason + ") repaired with GEOS make-valid");
         return g;
+    }
+
+    /// The feature's lines (each its vertices), nullopt when it is skipped or wrong.
+    std::optional<std::vector<std::vector<gis::Point>>> lines(const Feature &f) {
+        if (!has_shape(f, &gis::Geometry::is_lineal, "lines")) {
+            return std::nullopt;
+        }
+        return f.geometry.line_parts();
     }
 
     std::optional<gis::Point> point(const Feature &f) {

@@ -85,6 +85,17 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
             park.zone = static_cast<int>(z);
         }
     }
+    // Each park's gates onto the streets: the street nodes inside its polygon.
+    if (!city.streets.empty() && !city.parks.empty()) {
+        const gis::PolygonIndex park_cover(loaded.park_geoms);
+        for (std::size_t n = 0; n < city.streets.nodes.size(); ++n) {
+            const StreetNode &node = city.streets.nodes[n];
+            if (const std::size_t k = park_cover.covering({node.x, node.y});
+                k != gis::PolygonIndex::npos) {
+                city.parks[k].street_nodes.push_back(static_cast<int>(n));
+            }
+        }
+    }
 
     for (std::size_t i = 0; i < city.parcels.size(); ++i) {
         Parcel &p = city.parcels[i];

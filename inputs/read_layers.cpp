@@ -483,10 +483,8 @@ void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, Load
     }
     using Reader = void (*)(const LayerData &, const InputSpec &, LoadedCity &, FindingsReport &);
     static const std::pair<const char *, Reader> readers[] = {
-        {"stations", read_stations},
-        {"parks", read_parks},
-        {"constraints", read_constraints},
-        {"parcels", read_parcels},
+        {"stations", read_stations}, {"parks", read_parks},     {"constraints", read_constraints},
+        {"parcels", read_parcels},   {"streets", read_streets},
     };
     for (const auto &[role, read] : readers) {
         for (const RawLayer &l : layers) {

@@ -31,4 +31,9 @@ RawLayer read_raw(const std::string &role, const LayerRef &ref,
 void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
                 FindingsReport &report);
 
+/// Reads the streets layer into the city's StreetNetwork (streets.cpp): one node per distinct
+/// vertex (coordinates rounded to the centimetre), one edge per segment.
+void read_streets(const gis::LayerData &layer, const InputSpec &spec, LoadedCity &out,
+                  FindingsReport &report);
+
 } // namespace landalloc::detail

@@ -303,6 +303,27 @@ SynthData generate_city(const SynthOptions &opt) {
                           {{"name", FieldType::string}},
                           {{1, river_line, {std::string("river")}}},
                           "River (reference)"});
+    {
+        std::vector<Feature> feats;
+        std::int64_t fid = 1;
+        for (const auto &st : detail::synth::lay_out_streets(layout)) {
+            feats.push_back(
+                {fid,
+                 Geometry::line(st.line),
+                 {fid, st.highway, st.maxspeed.empty() ? gis::Value{} : gis::Value{st.maxspeed},
+                  static_cast<std::int64_t>(st.bridge ? 1 : 0)}});
+            ++fid;
+        }
+        out.layers.push_back({"streets",
+                              gis::GeomKind::line,
+                              {{"id", FieldType::integer},
+                               {"highway", FieldType::string},
+                               {"maxspeed", FieldType::string},
+                               {"bridge", FieldType::integer}},
+                              std::move(feats),
+                              "Streets: a 400 m grid, arterials every 2 km, few bridges "
+                              "(read with [inputs] streets = \"streets\")"});
+    }
 
     SynthSummary &sum = out.summary;
     sum.zones = static_cast<int>(districts.size());

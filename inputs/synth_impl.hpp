@@ -68,6 +68,18 @@ struct SynthLayout {
     }
 };
 
+/// One street of the synthetic city: its vertices (a vertex at every grid crossing, so crossing
+/// streets share a node), class and maxspeed ("" when none).
+struct StreetOut {
+    std::vector<gis::Point> line;
+    std::string highway;
+    std::string maxspeed;
+    bool bridge = false; // crosses the river
+};
+
+/// The streets of `layout` (synth_streets.cpp): no random draws.
+std::vector<StreetOut> lay_out_streets(const SynthLayout &layout);
+
 /// The layout of the city of `opt` (checked by check_options), drawing from `rng`.
 SynthLayout lay_out_city(const SynthOptions &opt, Rng &rng);
 

@@ -204,7 +204,7 @@ gis::LayerData zones_layer(const City &city, const gis::CityGeometry &loaded, co
     std::map<int, double> new_ha;
     for (const auto &a : plan.allocations) {
         const int z = city.parcels[a.parcel].zone;
-        new_units[z] += a.units;
+        new_units[z] += a.units + a.bundled_units; // the bundled share's dwellings too
         new_ha[z] += ha_from_m2(a.area_m2);
     }
     std::vector<Feature> feats;

@@ -80,6 +80,9 @@ InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const s
         spec.districts = ref("districts", I.districts, find("districts"));
     }
     spec.stations = ref("stations", I.stations, find("stations"));
+    if (!I.streets.empty()) {
+        spec.streets = ref("streets", I.streets, find("streets"));
+    }
     spec.parks = ref("parks", I.parks, find("parks"));
     spec.parcels = ref("parcels", I.parcels, find("parcels"));
     for (std::size_t i = 0; i < I.constraints.size(); ++i) {

@@ -108,8 +108,8 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
 void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
     ctx.check_keys(in, "inputs.",
                    {"source", "zones", "districts", "stations", "parks", "parcels", "constraints",
-                    "crs", "encoding", "fields", "min_parcel_area_m2", "zone_values", "generate",
-                    "synth"});
+                    "streets", "crs", "encoding", "fields", "min_parcel_area_m2", "zone_values",
+                    "generate", "synth"});
     if (const auto *sy = ctx.table(in, "inputs.", "synth")) {
         // The synthetic city is every input layer, under the default layer and field names.
         for (const char *key : {"source", "zones", "districts", "stations", "parks", "parcels",
@@ -173,7 +173,7 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
     };
     for (auto [role, name] : {std::pair{"zones", &I.zones}, std::pair{"districts", &I.districts},
                               std::pair{"stations", &I.stations}, std::pair{"parks", &I.parks},
-                              std::pair{"parcels", &I.parcels}}) {
+                              std::pair{"parcels", &I.parcels}, std::pair{"streets", &I.streets}}) {
         if (const toml::node *n = in.get(role)) {
             auto L = layer(*n, std::string("inputs.") + role, role);
             *name = L.layer;

@@ -173,8 +173,8 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     }
     ctx.check_keys(root, "",
                    {"plan", "housing_types", "targets", "scoring", "objective", "jobs_housing",
-                    "solver", "inputs", "indicators", "rules", "demand", "zone_groups",
-                    "policies"});
+                    "solver", "inputs", "indicators", "rules", "demand", "zone_groups", "policies",
+                    "network"});
 
     PlanFile cfg;
     cfg.source_path = path;
@@ -205,6 +205,9 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     }
     if (const auto *ru = ctx.table(root, "", "rules")) {
         parse_rules(ctx, *ru, cfg);
+    }
+    if (const auto *nw = ctx.table(root, "", "network")) {
+        parse_network(ctx, *nw, cfg.network);
     }
     if (const auto *de = ctx.table(root, "", "demand")) {
         parse_demand(ctx, *de, cfg);

@@ -26,6 +26,9 @@ struct InputsConfig {
     /// The districts (区/县) layer containing the zones; its full form is in `layers`.
     /// DEFAULT: "" = none (the zones layer's district field, if any, says).
     std::string districts;
+    /// The street network (lines with OSM's highway and maxspeed; allocation/network.hpp); its
+    /// full form is in `layers`. DEFAULT: "" = none (distances are straight lines).
+    std::string streets;
 
     /// One layer in full: its own source, layer name, encoding and stated CRS ("" = the default).
     struct Layer {
@@ -35,7 +38,7 @@ struct InputsConfig {
         std::string crs;      // DEFAULT: none; the CRS of a layer that declares none
     };
     /// Per-layer details from `[inputs.<role>]` tables, by role (zones, districts, stations,
-    /// parks, parcels); the layer names above stay in step with them.
+    /// parks, parcels, streets); the layer names above stay in step with them.
     std::map<std::string, Layer> layers;
     /// One entry per `constraints` entry (a layer name or a table), in the same order.
     std::vector<Layer> constraint_layers;

@@ -45,7 +45,7 @@ bool ascending(const std::vector<double> &v) {
 void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
     ctx.check_keys(root, "rules.",
                    {"destocking", "rental_share", "ar_siting", "park_caps", "tod", "zone_classes",
-                    "key_areas", "bundling", "resettlement"});
+                    "key_areas", "bundling", "resettlement", "commute_limit"});
     RulesConfig &R = cfg.rules;
 
     if (const auto *t = ctx.table(root, "rules.", "destocking")) {
@@ -252,6 +252,19 @@ void parse_rules(const Ctx &ctx, const toml::table &root, PlanConfig &cfg) {
         r.types = types_or(ctx, *t, p, "types", r.types, cfg);
         r.max_distance_m = ctx.number(*t, p, "max_distance_m", r.max_distance_m, 0, 1e6);
         R.resettlement = r;
+    }
+
+    if (const auto *t = ctx.table(root, "rules.", "commute_limit")) {
+        const std::string p = "rules.commute_limit.";
+        ctx.check_keys(*t, p, {"minutes", "types", "binding", "zone_jobs_share", "straight_kmh"});
+        CommuteLimitRule r;
+        r.minutes = ctx.number(*t, p, "minutes", r.minutes, 1, 600);
+        r.types = types_or(ctx, *t, p, "types", r.types, cfg);
+        r.binding = ctx.boolean(*t, p, "binding", r.binding);
+        r.zone_jobs_share = ctx.number(*t, p, "zone_jobs_share", r.zone_jobs_share, 0, 1);
+        r.straight_kmh = ctx.number(*t, p, "straight_kmh", r.straight_kmh, 1, 200);
+        r.line = static_cast<int>(t->source().begin.line);
+        R.commute_limit = r;
     }
 }
 

@@ -41,6 +41,8 @@ Quantity read_measure(const detail::Ctx &ctx, const toml::table &t, const std::s
 /// A `period` key: "horizon" (false) or "year" (true); `def` when absent (policies_section.cpp).
 bool read_per_year(const detail::Ctx &ctx, const toml::table &t, const std::string &prefix,
                    bool def);
+/// `[network]` (network_section.cpp): how the street network is used.
+void parse_network(const detail::Ctx &ctx, const toml::table &t, NetworkOptions &o);
 /// `[demand]` (demand_section.cpp).
 void parse_demand(const detail::Ctx &ctx, const toml::table &t, PlanConfig &cfg);
 

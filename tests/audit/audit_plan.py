@@ -84,6 +84,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     policies: list[dict] = field(default_factory=list)  # [[policies]]
     zone_groups: dict = field(default_factory=dict)  # [zone_groups]
+    indicators: dict = field(default_factory=dict)  # [indicators]
 
     @property
     def years(self) -> list[int]:
@@ -146,6 +147,7 @@ def load_plan(path: str) -> Plan:
             binding=bool(t.get("binding", True)), at_least=bool(t.get("at_least", False)),
             zones=zones, displaced_from=t.get("displaced_from", ""), demand=dem))
     plan = Plan(first, last, types, targets, doc.get("rules", {}), notes)
+    plan.indicators = dict(doc.get("indicators", {}))
     plan.policies = list(doc.get("policies", []))
     plan.zone_groups = dict(doc.get("zone_groups", {}))
     return plan
@@ -465,6 +467,71 @@ class Audit:
     # -- rules ---------------------------------------------------------------------------------
     # Each kind of rule row is one function: it returns AuditRows, each with the key its tool
     # row has (rule_key below). A rule row of a kind without a function is listed as not covered.
+
+    # -- jobs-housing balance ------------------------------------------------------------------
+
+    def audit_balance(self):
+        """Each zone's workers after the plan from the allocated units, the jobs D counts, and D
+        before and after (docs/indicators.md) against jobs_housing_balance and run_metadata."""
+        rows = read_rows(self.ds, "jobs_housing_balance")
+        meta = {r["key"]: r["value"] for r in (read_rows(self.ds, "run_metadata") or [])}
+        ind = self.plan.indicators
+        ppu = float(ind.get("persons_per_unit", 2.62))
+        lfr = float(ind.get("labour_force_rate", 0.55))
+        zones = list(self.zones.by_id.values())
+        units: dict[str, float] = {}
+        count: dict[str, int] = {}
+        for a in self.alloc:
+            units[a["zone_id"]] = units.get(a["zone_id"], 0.0) + float(a["units"] or 0) + float(
+                a.get("bundled_units") or 0)
+            count[a["zone_id"]] = count.get(a["zone_id"], 0) + 1
+        for z in zones:
+            want = (float(z["population"]) + units.get(z["zone_id"], 0.0) * ppu) * lfr
+            # units and bundled_units are written to 0.1: up to 0.1 a site, times ppu x lfr.
+            err = 0.06 + 0.1 * count.get(z["zone_id"], 0) * ppu * lfr + 1e-9 * want
+            if abs(float(z["workers_after"]) - want) > err:
+                self.disagree(f"zones {z['zone_id']}", "workers_after", z["workers_after"], want)
+        # The parks' jobs count in their zones: the totals must agree.
+        park_jobs = sum(float(p["jobs"] or 0) for p in self.parks)
+        if bool(ind.get("park_jobs", True)):
+            total = sum(float(z["jobs"]) for z in zones) + park_jobs
+            counted = sum(float(z["balance_jobs"]) for z in zones)
+            if abs(total - counted) > 1e-6 * max(total, 1.0):
+                self.disagree("zones", "sum of balance_jobs (zone jobs + park jobs)", counted, total)
+
+        def dis(col):
+            J = sum(float(z["balance_jobs"]) for z in zones)
+            W = sum(float(z[col]) for z in zones)
+            return sum(abs(float(z["balance_jobs"]) / J - float(z[col]) / W) for z in zones) / 2
+
+        d0, d1 = dis("workers_before"), dis("workers_after")
+        for key, want in (("dissimilarity_before", d0), ("dissimilarity_after", d1)):
+            if abs(float(meta[key]) - want) > 1e-5:
+                self.disagree("run_metadata", key, meta[key], want)
+        if not rows:
+            return
+        by_run = {r["run"]: r for r in rows if r["run"] != "without rule"}
+        for run, want in (("before", d0), ("plan", d1)):
+            if abs(float(by_run[run]["dissimilarity"]) - want) > 1e-5:
+                self.disagree(f"jobs_housing_balance {run}", "dissimilarity",
+                              by_run[run]["dissimilarity"], want)
+        plan_row, base = by_run["plan"], by_run["no balance term"]
+        given_up = float(base["suitability"]) - float(plan_row["suitability"])
+        if abs(float(plan_row["suitability_given_up"]) - given_up) > 1e-3:
+            self.disagree("jobs_housing_balance plan", "suitability_given_up",
+                          plan_row["suitability_given_up"], given_up)
+        best = float(by_run["balance only"]["dissimilarity"])
+        for r in rows:
+            if r["run"] == "without rule":
+                want = best - float(r["dissimilarity"])
+                if abs(float(r["d_cost"]) - want) > 2e-6:
+                    self.disagree(f"jobs_housing_balance without {r['rule']}", "d_cost",
+                                  r["d_cost"], want)
+        finding = meta.get("balance_finding", "")
+        says_falls = finding.startswith("D falls")
+        if says_falls != (d1 < d0):
+            self.disagree("run_metadata balance_finding", "whether D falls", finding[:40],
+                          "falls" if d1 < d0 else "rises or stays")
 
     def audit_rules(self):
         plan = self.plan
@@ -858,6 +925,7 @@ def main(argv: list[str]) -> int:
         audit.ds = ds
         audit.audit_targets()
         audit.audit_rules()
+        audit.audit_balance()
     except (AuditError, KeyError, ValueError, tomllib.TOMLDecodeError, RuntimeError) as e:
         print(f"audit_plan: cannot audit: {e}", file=sys.stderr)
         return 2

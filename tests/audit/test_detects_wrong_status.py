@@ -208,6 +208,26 @@ def main(argv):
                 expect("policy max_share tightened to 99 % of the share achieved", tight, g6,
                        set(base6), "rule_checks policy audit probe", "status")
 
+    # 7. The plan's D in jobs_housing_balance overstated, and one zone's workers after the plan.
+    g7 = os.path.join(work, "balance.gpkg")
+    shutil.copyfile(gpkg, g7)
+    ds = ogr.Open(g7, update=1)
+    layer = ds.GetLayerByName("jobs_housing_balance")
+    for f in layer:
+        if f.GetField("run") == "plan":
+            f.SetField("dissimilarity", f.GetField("dissimilarity") + 0.01)
+            layer.SetFeature(f)
+    layer = ds.GetLayerByName("zones")
+    f = next(iter(layer))
+    zone_id = f.GetField("zone_id")
+    f.SetField("workers_after", f.GetField("workers_after") + 500.0)
+    layer.SetFeature(f)
+    ds = None
+    expect("plan D overstated by 0.01", plan, g7, baseline, "jobs_housing_balance plan",
+           "dissimilarity")
+    expect("a zone's workers after the plan off by 500", plan, g7, baseline, f"zones {zone_id}",
+           "workers_after")
+
     for msg in failures:
         print("FAIL " + msg)
     return 1 if failures else 0

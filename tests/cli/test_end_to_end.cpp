@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 #include <tuple>
@@ -256,4 +257,38 @@ TEST(EndToEnd, BalanceTermLowersDissimilarityAndThePlanSaysWhatItCosts) {
     EXPECT_EQ(meta["balance_finding"].rfind("D falls", 0), 0U) << meta["balance_finding"];
     EXPECT_NE(fx().plan_result.out.find("(falls)"), std::string::npos);
     EXPECT_NE(fx().plan_result.out.find("weighing balance only D"), std::string::npos);
+}
+
+// The synthetic city's streets through the command line: plan with [inputs] streets and an
+// indicative 20-minute commute limit, then validate the same inputs.
+TEST(EndToEnd, StreetsAndTheCommuteLimitThroughTheCommandLine) {
+    const CliResult def = run_cli({"default-plan"});
+    ASSERT_EQ(def.code, 0);
+    const std::string plan_file = fx().dir.path("streets.toml");
+    {
+        std::ofstream f(plan_file);
+        f << def.out << "\n[inputs]\nstreets = \"streets\"\n\n[rules.commute_limit]\n"
+          << "minutes = 12\ntypes = [\"affordable_rental\"]\nbinding = false\n";
+    }
+    const std::string out = fx().dir.path("streets.gpkg");
+    const CliResult r = run_cli({"plan", fx().city, "--plan", plan_file, "--out", out});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("streets: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("rule commute_limit"), std::string::npos) << r.out;
+    auto ds = open(out);
+    int rows = 0;
+    for (auto &&f : *ds->GetLayerByName("rule_checks")) {
+        if (std::string(f->GetFieldAsString("rule")) == "commute_limit") {
+            ++rows;
+            EXPECT_EQ(f->GetFieldAsInteger("binding"), 0);
+            EXPECT_NE(std::string(f->GetFieldAsString("requirement")).find("along the streets"),
+                      std::string::npos);
+            EXPECT_GE(f->GetFieldAsDouble("actual"), 0);
+        }
+    }
+    EXPECT_EQ(rows, 1);
+    const CliResult v = run_cli({"validate", fx().city, "--plan", plan_file});
+    ASSERT_EQ(v.code, 0) << v.err;
+    EXPECT_NE(v.out.find("street nodes per zone: D01 "), std::string::npos) << v.out;
+    EXPECT_NE(v.out.find("lie farther than 300 m from every street"), std::string::npos);
 }
