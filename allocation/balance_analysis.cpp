@@ -4,6 +4,7 @@
 // which rule forces D up and by how much.
 
 #include "allocation/explain.hpp"
+#include "allocation/heuristic.hpp"
 #include "allocation/indicators.hpp"
 #include "allocation/network.hpp"
 #include "allocation/planner.hpp"
@@ -24,11 +25,11 @@ namespace {
 /// imbalance then outweighs any site's value many times over, and the values still order the
 /// choices of equal balance (and keep the LP relaxation well conditioned, which near-zero values
 /// do not).
-constexpr double k_balance_only_weight = 20;
+constexpr double k_balance_only_weight = 4;
 /// A rule whose removal lowers the best D by less than this does not force D.
 constexpr double k_forcing_d = 5e-4;
 /// At most this many rules are tried one at a time.
-constexpr std::size_t k_max_removals = 16;
+constexpr std::size_t k_max_removals = 8;
 
 struct Measured {
     CityBalance balance;
@@ -71,6 +72,24 @@ std::vector<Removal> removals(const PlanConfig &cfg) {
             out.push_back(std::move(r));
         }
     };
+    // Zone restrictions of targets first, then policies, then rules: the likeliest to force D
+    // first, as the number of runs is bounded.
+    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+        const Target &t = cfg.targets[k];
+        if (t.zones.empty()) {
+            continue;
+        }
+        std::string zones;
+        for (const std::string &z : t.zones) {
+            zones += (zones.empty() ? "" : ", ") + z;
+        }
+        without("the zones of target " + t.type + " (" + zones + ")",
+                [k](PlanConfig &c) { c.targets[k].zones.clear(); });
+    }
+    for (std::size_t i = 0; i < cfg.policies.size(); ++i) {
+        without("policy '" + cfg.policies[i].name + "'",
+                [i](PlanConfig &c) { c.policies.erase(c.policies.begin() + std::ptrdiff_t(i)); });
+    }
     const RulesConfig &R = cfg.rules;
     if (R.destocking) {
         without("[rules.destocking]", [](PlanConfig &c) { c.rules.destocking.reset(); });
@@ -95,22 +114,6 @@ std::vector<Removal> removals(const PlanConfig &cfg) {
     }
     if (!R.bundling.empty()) {
         without("[[rules.bundling]]", [](PlanConfig &c) { c.rules.bundling.clear(); });
-    }
-    for (std::size_t i = 0; i < cfg.policies.size(); ++i) {
-        without("policy '" + cfg.policies[i].name + "'",
-                [i](PlanConfig &c) { c.policies.erase(c.policies.begin() + std::ptrdiff_t(i)); });
-    }
-    for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
-        const Target &t = cfg.targets[k];
-        if (t.zones.empty()) {
-            continue;
-        }
-        std::string zones;
-        for (const std::string &z : t.zones) {
-            zones += (zones.empty() ? "" : ", ") + z;
-        }
-        without("the zones of target " + t.type + " (" + zones + ")",
-                [k](PlanConfig &c) { c.targets[k].zones.clear(); });
     }
     return out;
 }
@@ -140,7 +143,12 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
         only.jobs_housing.weight = JobsHousingConfig{}.weight;
     }
     only.jobs_housing.weight *= k_balance_only_weight;
-    const Measured best = solve_and_measure(city, only, allocator);
+    // The balance-only runs take the heuristic without make-room chains (local_search.cpp): they
+    // measure D, and the chains are most of a solve's time where rows stay short.
+    HeuristicOptions analysis_options;
+    analysis_options.make_room = false;
+    const HeuristicAllocator balance_allocator(analysis_options);
+    const Measured best = solve_and_measure(city, only, balance_allocator);
     a.runs.push_back({"balance only", "", best.balance, best.suitability});
     const double d_best = best.balance.dissimilarity;
 
@@ -170,7 +178,7 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
     // Which rules force it: the best D without each, one at a time.
     std::vector<std::pair<double, std::string>> forcing;
     for (Removal &r : removals(only)) {
-        const Measured m = solve_and_measure(city, r.cfg, allocator);
+        const Measured m = solve_and_measure(city, r.cfg, balance_allocator);
         BalanceRun run{"without rule", r.label, m.balance, m.suitability};
         run.d_cost = d_best - m.balance.dissimilarity;
         if (run.d_cost >= k_forcing_d) {
@@ -191,7 +199,7 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
         for (Target &t : bare.targets) {
             t.zones.clear();
         }
-        const Measured m = solve_and_measure(city, bare, allocator);
+        const Measured m = solve_and_measure(city, bare, balance_allocator);
         BalanceRun run{"without rule", "every rule, policy and zone restriction", m.balance,
                        m.suitability};
         run.d_cost = d_best - m.balance.dissimilarity;

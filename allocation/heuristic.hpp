@@ -22,6 +22,9 @@ struct HeuristicOptions {
     /// heuristic searches first without it, so moves may pass through slivers of shortfall,
     /// then polishes with it. DEFAULT: true.
     bool fixed_short_cost = true;
+    /// Whether the local search tries make-room chains for rows short of their figure once its
+    /// passes stop gaining (local_search.cpp). DEFAULT: true.
+    bool make_room = true;
 };
 
 class HeuristicAllocator final : public Allocator {

@@ -362,7 +362,7 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
             objective = now;
         }
         if (stop) {
-            const int made = room_rounds < 3 ? make_room() : 0;
+            const int made = opt.make_room && room_rounds < 3 ? make_room() : 0;
             ++room_rounds;
             moves += made;
             if (made == 0) {
