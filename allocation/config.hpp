@@ -92,8 +92,8 @@ struct ObjectiveConfig {
 enum class BandMode {
     off,  ///< the band is only an indicator (zone_balance.band)
     soft, ///< each dwelling outside the band costs band_weight x the mean value per dwelling
-    hard  ///< each dwelling outside costs short_binding_cost x it, and a zone left outside is a
-          ///< broken binding rule (rule_checks rule `jobs_housing_band`)
+    hard  ///< each dwelling outside costs short_binding_cost x it (the zones layer's band_after
+          ///< shows a zone left outside; there is no rule_checks row)
 };
 
 /// Jobs-housing balance (职住平衡, SPEC rule 10). The balance term penalises each zone's

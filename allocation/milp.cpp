@@ -33,7 +33,7 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp) {
     }
     std::vector<int> zone_col(m.zones.size(), -1);
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
-        if (m.zones[z].active()) {
+        if (!m.zones[z].hinges.empty()) {
             zone_col[z] = static_cast<int>(obj.size());
         }
         for (const ZoneHinge &h : m.zones[z].hinges) {

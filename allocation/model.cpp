@@ -404,14 +404,14 @@ void add_zone_rows(Model &m) {
         if (m.jh_cost > 0 && b.k > 0 && b.jobs > 0) {
             if (zr.balanced_units > 0) {
                 zr.slope = -m.jh_cost;
-                zr.hinges.push_back({zr.balanced_units, 0.0, 2 * m.jh_cost, false});
+                zr.hinges.push_back({zr.balanced_units, 0.0, 2 * m.jh_cost});
             } else {
                 zr.slope = m.jh_cost;
             }
         }
         if (m.band_cost > 0 && zr.jobs > 0) {
-            zr.hinges.push_back({zr.min_dwellings - zr.dwellings, m.band_cost, 0.0, true});
-            zr.hinges.push_back({zr.max_dwellings - zr.dwellings, 0.0, m.band_cost, true});
+            zr.hinges.push_back({zr.min_dwellings - zr.dwellings, m.band_cost, 0.0});
+            zr.hinges.push_back({zr.max_dwellings - zr.dwellings, 0.0, m.band_cost});
         }
     }
 }

@@ -108,10 +108,9 @@ struct TargetRow {
 /// below x (at - u)+ + above x (u - at)+. The balance term is ZoneRow::slope and, in a zone
 /// short of workers, one hinge at the zone's balanced units; the band adds one at each end.
 struct ZoneHinge {
-    double at = 0;     // in new units of the zone (may be negative: no unit is wanted)
-    double below = 0;  // cost of one unit short of `at`
-    double above = 0;  // cost of one unit past `at`
-    bool band = false; // an end of the band (else the balance hinge)
+    double at = 0;    // in new units of the zone (may be negative: no unit is wanted)
+    double below = 0; // cost of one unit short of `at`
+    double above = 0; // cost of one unit past `at`
 };
 
 struct ZoneRow {
