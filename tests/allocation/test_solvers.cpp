@@ -455,3 +455,30 @@ TEST(Balance, AnalysisNamesTheZoneRestrictionThatForcesDUp) {
     EXPECT_NE(a.finding.find("Forced by the zones of target commercial"), std::string::npos)
         << a.finding;
 }
+
+TEST(Balance, ASoftBandAddsAHingeAtEachEndOfTheBand) {
+    // band = "soft": a zone with jobs gets the balance hinge's kink and one at each band end;
+    // a dwelling past the band's top costs band_cost more than one inside it.
+    RandomCityOptions o;
+    o.parcels = 300;
+    o.seed = 4;
+    const City city = random_city(o);
+    PlanConfig plan = plan_for(city, 0.3, 1.0);
+    plan.jobs_housing.band = BandMode::soft;
+    const AllocationProblem pr = build_problem(city, plan);
+    const Model m = build_model(pr);
+    ASSERT_GT(m.band_cost, 0);
+    for (std::size_t z = 0; z < m.zones.size(); ++z) {
+        const ZoneRow &zr = m.zones[z];
+        if (!(zr.jobs > 0)) {
+            continue;
+        }
+        EXPECT_EQ(zr.hinges.size(), zr.balanced_units > 0 ? 3U : 2U) << "zone " << z;
+        const double top = zr.max_dwellings - zr.dwellings; // new units at the band's top
+        const double past = std::max(top, zr.balanced_units) + 10;
+        // Beyond every kink the slope is the balance slope (+w) plus the band's.
+        EXPECT_NEAR(zone_cost(m, z, past + 1) - zone_cost(m, z, past), m.jh_cost + m.band_cost,
+                    1e-9 * (m.jh_cost + m.band_cost))
+            << "zone " << z;
+    }
+}
