@@ -121,6 +121,24 @@ struct SolverConfig {
     int heuristic_iterations = 300;    // DEFAULT: 300 subgradient iterations for the bound
 };
 
+/// How a re-plan (allocation/replan.hpp) carries a target's shortfall or surplus of the years
+/// before it into the years left.
+enum class Carry {
+    spread,    ///< over the years left, in proportion to their figures (the default)
+    next_year, ///< into the first year re-planned (lianyungang.txt L414, jiaxing-port.txt
+               ///< L413: next year's land supply follows the year before's results)
+    none       ///< the years left keep their figures
+};
+
+/// [replan]: the annual cycle's re-plan from actuals (docs/rolling.md).
+struct ReplanConfig {
+    Carry carry = Carry::spread; // DEFAULT: spread
+    /// Value bonus, relative, of a site the previous plan has in the same year and type: the
+    /// rolling plan then moves only what the actuals and carried figures call for (a published
+    /// three-year plan changes as little as it can). DEFAULT: 0.05 (5 % more value).
+    double keep_bonus = 0.05;
+};
+
 struct PlanConfig {
     std::string name = "Built-in example plan"; // DEFAULT: "Built-in example plan"
     int first_year = 2021;                      // DEFAULT: 2021 (the 14th Five-Year Plan's first)
@@ -138,6 +156,7 @@ struct PlanConfig {
     std::map<std::string, ZoneGroup> zone_groups; // [zone_groups], by name
     DemandConfig demand;                          // [demand]
     NetworkOptions network;                       // [network] (allocation/network.hpp)
+    ReplanConfig replan;                          // [replan]
 
     std::string source_path; // the plan file, for messages; "" for the built-in plan
 

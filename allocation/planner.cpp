@@ -370,6 +370,27 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     return plan;
 }
 
+std::vector<double> supply_before(const Model &m, const std::vector<std::uint32_t> &chosen,
+                                  int before_year) {
+    const PlanConfig &cfg = *m.problem->plan;
+    const Evaluation ev = evaluate(m, chosen);
+    std::vector<double> out(cfg.targets.size(), 0.0);
+    for (int year = cfg.first_year; year < before_year && year <= cfg.last_year; ++year) {
+        for (std::size_t k = 0; k < cfg.targets.size(); ++k) {
+            if (!cfg.targets[k].types.empty()) {
+                out[k] += group_supply(m, chosen, k, year).supplied;
+                continue;
+            }
+            for (std::size_t r = 0; r < m.rows.size(); ++r) {
+                if (m.rows[r].year == year && m.rows[r].target == k && !m.rows[r].free) {
+                    out[k] += ev.row_supply[r];
+                }
+            }
+        }
+    }
+    return out;
+}
+
 Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allocator) {
     // Targets from the demand model take their values once the zones are known (unless the
     // caller has already applied the demand, as `landalloc plan` does to print it).

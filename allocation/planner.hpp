@@ -20,6 +20,11 @@ Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allo
 /// Assembles a Plan from a solution of `model`.
 Plan assemble_plan(const Model &model, const Solution &solution);
 
+/// Each target's supply (PlanConfig::targets order, in the target's unit) summed over the years
+/// before `before_year`: what the annual table's rows of those years would show as supplied.
+std::vector<double> supply_before(const Model &model, const std::vector<std::uint32_t> &chosen,
+                                  int before_year);
+
 /// What jobs-housing balance costs (docs/indicators.md, "What balance costs"): D and excess
 /// commuting before, after, and for the same targets without the balance term; the best D a run
 /// weighing balance only reaches; the suitability `plan` gives up for its D; and when D rises,

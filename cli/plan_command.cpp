@@ -4,6 +4,7 @@
 #include "allocation/demand.hpp"
 #include "allocation/network.hpp"
 #include "allocation/planner.hpp"
+#include "allocation/replan.hpp"
 #include "allocation/solvers.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
@@ -12,6 +13,7 @@
 #include "core/errors.hpp"
 #include "gis/atomic_file.hpp"
 #include "gis/checksum.hpp"
+#include "inputs/actuals.hpp"
 #include "inputs/city.hpp"
 #include "inputs/synth.hpp"
 #include "landalloc_version.hpp"
@@ -71,6 +73,16 @@ class PlanCommand final : public Command {
         app.add_option("--gap", m_gap,
                        "Relative gap at which the exact solver stops; overrides solver.gap")
             ->check(CLI::Range(0.0, 1.0));
+        app.add_option("--from-year", m_from_year,
+                       "Re-plan this year and later from --actuals: earlier years' supplied "
+                       "sites are kept, their shortfalls carried ([replan] carry)");
+        app.add_option("--actuals", m_actuals,
+                       "What happened before --from-year: a plan GeoPackage edited in QGIS (its "
+                       "allocated_parcels with a status field) or a table of parcel_id, year, "
+                       "housing_type, status");
+        app.add_option("--previous", m_previous,
+                       "The previous plan's GeoPackage, unedited, for the rolling plan's "
+                       "comparison (default: the --actuals rows)");
         app.add_flag("--overwrite", m_overwrite, "Replace the output file if it exists");
     }
     int run(Io &io) override {
@@ -88,6 +100,18 @@ class PlanCommand final : public Command {
         }
         if (m_gap) {
             cfg.solver.gap = *m_gap;
+        }
+        if (m_from_year.has_value() != !m_actuals.empty()) {
+            throw UsageError("--from-year and --actuals go together: a re-plan needs both");
+        }
+        if (!m_previous.empty() && m_actuals.empty()) {
+            throw UsageError("--previous is for a re-plan: give --from-year and --actuals too");
+        }
+        for (const std::string &in : {m_actuals, m_previous}) {
+            if (!in.empty() && std::filesystem::exists(m_out) &&
+                std::filesystem::equivalent(in, m_out)) {
+                throw UsageError(m_out + ": is the re-plan's input; write the re-plan elsewhere");
+            }
         }
         // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md); with
         // [inputs.synth] and no INPUT: a synthetic city, made in memory below.
@@ -141,12 +165,24 @@ class PlanCommand final : public Command {
             }
         }
         const auto allocator = make_allocator(cfg.solver, city.city.parcels.size());
+        ReplanRequest replan;
+        if (m_from_year) {
+            progress.step("reading the actuals");
+            replan.from_year = *m_from_year;
+            replan.actuals = read_actuals(m_actuals);
+            if (!m_previous.empty()) {
+                replan.previous = read_actuals(m_previous);
+            }
+        }
         progress.step("allocating " + std::to_string(city.city.parcels.size()) + " candidates (" +
-                      allocator->name() + ")");
-        Plan plan = make_plan(city.city, cfg, *allocator);
+                      allocator->name() + ")" +
+                      (m_from_year ? ", years from " + std::to_string(*m_from_year) : ""));
+        Plan plan = m_from_year ? make_replan(city.city, cfg, *allocator, replan)
+                                : make_plan(city.city, cfg, *allocator);
         // What balance costs: the same targets without the balance term, weighing balance
-        // only, and (when D rises) without each rule in turn.
-        if (cfg.jobs_housing.analyse && !plan.zone_balance.empty()) {
+        // only, and (when D rises) without each rule in turn. Not for a re-plan: its runs would
+        // re-plan the fixed years too.
+        if (cfg.jobs_housing.analyse && !plan.zone_balance.empty() && !m_from_year) {
             progress.step("analysing jobs-housing balance (no-term and balance-only runs)");
             analyse_balance(city.city, cfg, *allocator, plan);
         }
@@ -191,6 +227,14 @@ class PlanCommand final : public Command {
         if (!m_plan_path.empty()) {
             meta.emplace_back("plan_file_sha256", gis::file_sha256(m_plan_path));
         }
+        if (m_from_year) {
+            // The plan history: which actuals and which earlier plan this re-plan came from.
+            meta.emplace_back("replan_actuals", m_actuals);
+            meta.emplace_back("actuals_sha256", gis::file_sha256(m_actuals));
+            const std::string previous = !m_previous.empty() ? m_previous : m_actuals;
+            meta.emplace_back("previous_plan", previous);
+            meta.emplace_back("previous_plan_sha256", gis::file_sha256(previous));
+        }
         meta.insert(meta.end(), plan.metadata.begin(), plan.metadata.end());
         plan.metadata = std::move(meta);
         progress.step("writing the GeoPackage and the report");
@@ -225,6 +269,9 @@ class PlanCommand final : public Command {
     std::string m_solver;
     std::optional<double> m_time_limit;
     std::optional<double> m_gap;
+    std::optional<int> m_from_year;
+    std::string m_actuals;
+    std::string m_previous;
     bool m_overwrite = false;
 };
 

@@ -18,10 +18,12 @@ void print_summary(std::ostream &out, const Plan &plan) {
     out << line;
     for (const auto &r : plan.annual) {
         const std::string type = r.zones.empty() ? r.type : r.type + " [" + r.zones + "]";
-        std::snprintf(line, sizeof line,
-                      "%-6d %-20s %-6s %12.2f %12.2f %+11.2f %8d %9.2f %10.0f  %s\n", r.year,
-                      type.c_str(), r.unit.c_str(), r.target, r.supplied, r.difference, r.parcels,
-                      r.supplied_ha, r.supplied_units, status_display(r.status, r.binding).c_str());
+        std::snprintf(
+            line, sizeof line, "%-6d %-20s %-6s %12.2f %12.2f %+11.2f %8d %9.2f %10.0f  %s\n",
+            r.year, type.c_str(), r.unit.c_str(), r.target, r.supplied, r.difference, r.parcels,
+            r.supplied_ha, r.supplied_units,
+            r.year < plan.replan.from_year && !r.met ? (r.status + " as supplied").c_str()
+                                                     : status_display(r.status, r.binding).c_str());
         out << line;
     }
     for (const auto &r : plan.rule_checks) {
@@ -36,6 +38,23 @@ void print_summary(std::ostream &out, const Plan &plan) {
                           status_display(r.status, r.binding).c_str());
         }
         out << line;
+    }
+    if (const ReplanInfo &re = plan.replan; re.from_year != 0) {
+        out << "re-plan from " << re.from_year << ": " << re.fixed_sites
+            << " sites of earlier years kept as supplied, " << re.withdrawn_sites
+            << " planned sites of earlier years not supplied";
+        if (re.added_sites > 0) {
+            out << ", " << re.added_sites << " supplied that the previous plan did not have";
+        }
+        out << "; carry " << re.carry << "\n";
+        out << "re-plan from " << re.from_year << ": " << re.kept_sites
+            << " of the previous plan's " << re.previous_sites << " sites from " << re.from_year
+            << " kept in the same year and type\n";
+        for (const std::string &c : re.carried) {
+            out << "  carried: " << c << "\n";
+        }
+        out << "rolling plan: " << re.rolling.size()
+            << " rows by year, district and type (rolling_plan table)\n";
     }
     // Bundled shares (rule 9), and whether a target counts them.
     std::map<std::string, std::array<double, 3>> bundled; // floor m2, units, sites

@@ -4,6 +4,7 @@
 // is rendered from it and recomputes nothing.
 
 #include <limits>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,9 @@ struct Allocation {
     std::vector<ScorePart> score_parts;
     std::string reasons;               // rules that applied, human readable
     std::vector<Indicator> indicators; // per-parcel indicators, same names on every allocation
+    /// "planned"; in a re-plan (allocation/replan.hpp) a fixed site of an earlier year keeps
+    /// its actual status: "supplied" or "sold_unbuilt".
+    std::string status = "planned";
 };
 
 /// One side (before or after the plan) of a zone's jobs-housing balance.
@@ -160,6 +164,60 @@ struct Rejection {
     double best_score = 0;
 };
 
+/// One row of the actuals: a site of the previous plan as the bureau edited it, or a site the
+/// bureau supplied that no plan had.
+struct ActualSite {
+    std::string parcel_id;
+    int year = 0;
+    std::string type;   // housing type id
+    std::string status; // planned, supplied, sold_unbuilt or withdrawn ("" reads as planned)
+    std::string where;  // where the row is, for messages: "actuals.csv, row 4 (parcel P12)"
+    double area_ha = std::numeric_limits<double>::quiet_NaN(); // as the row gives it (NaN: not)
+    double units = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// What a zone was at the previous plan (its zones layer), for the rolling plan's "why".
+struct PreviousZone {
+    double destock_months = 0; // 0: unknown
+    std::string destock_band;  // "" : none
+};
+
+/// The sites of a source of actuals or of a previous plan.
+struct ActualSites {
+    std::string source; // the file, for messages
+    std::vector<ActualSite> sites;
+    std::map<std::string, PreviousZone> zones; // by zone id; empty when the file has no zones
+};
+
+/// One row of the three-year rolling plan (三年滚动计划) of a re-plan: a year, district and type
+/// of the re-planned years, with the previous plan's figures and why they changed.
+struct RollingRow {
+    int year = 0;
+    std::string district;      // the zones' district id (the zone id when it has none)
+    std::string district_name; // its name
+    std::string type;          // housing type (a bundled share counts in its own type)
+    double area_ha = 0;
+    double units = 0;
+    int parcels = 0;
+    double previous_area_ha = 0; // the previous plan's, same year, district and type
+    double previous_units = 0;   // NaN when the previous plan's rows give no units
+    int previous_parcels = 0;
+    std::string why; // what changed against the previous plan and why
+};
+
+/// What a re-plan started from (allocation/replan.hpp); from_year 0 for a plan from nothing.
+struct ReplanInfo {
+    int from_year = 0;
+    std::string carry;                // spread, next_year or none
+    std::vector<std::string> carried; // per target whose figures changed: the sentence
+    int fixed_sites = 0;              // sites before from_year kept as supplied
+    int withdrawn_sites = 0;          // previous-plan sites before from_year not supplied
+    int added_sites = 0;              // sites supplied before from_year no plan had
+    int previous_sites = 0;           // the previous plan's sites from from_year on
+    int kept_sites = 0;               // of those, the ones this plan has in the same year and type
+    std::vector<RollingRow> rolling;  // years from_year .. from_year + 2
+};
+
 struct Plan {
     std::vector<Allocation> allocations; // sorted by (year, type, parcel id)
     std::vector<AnnualRow> annual;       // sorted by (year, type)
@@ -188,11 +246,14 @@ struct Plan {
     double suitability = 0;
     /// What balance costs and what forces D ([jobs_housing] analyse); empty runs when not done.
     BalanceAnalysis balance_analysis;
+    /// A re-plan's start and its rolling plan; from_year 0 otherwise.
+    ReplanInfo replan;
 
-    /// Binding targets and binding rules all kept.
+    /// Binding targets and binding rules all kept; in a re-plan, the years before it are as
+    /// supplied and count through the horizon_total rule rows instead.
     bool binding_targets_met() const {
         for (const auto &r : annual) {
-            if (r.binding && !r.met) {
+            if (r.binding && !r.met && r.year >= replan.from_year) {
                 return false;
             }
         }

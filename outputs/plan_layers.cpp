@@ -89,6 +89,7 @@ gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry
                                 z ? text_or_null(z->district) : Value(),
                                 static_cast<std::int64_t>(a.year),
                                 a.type,
+                                a.status,
                                 round_to(ha_from_m2(a.area_m2), 4),
                                 round_to(a.far, 2),
                                 round_to(a.floor_m2, 1),
@@ -294,6 +295,22 @@ gis::LayerData run_metadata_layer(const Plan &plan) {
     return make_layer(schema::run_metadata, {}, std::move(feats));
 }
 
+gis::LayerData rolling_plan_layer(const Plan &plan) {
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    for (const RollingRow &r : plan.replan.rolling) {
+        feats.push_back(
+            {++fid,
+             {},
+             {static_cast<std::int64_t>(r.year), r.district, r.district_name, r.type,
+              round_to(r.area_ha, 4), round_to(r.units, 1), static_cast<std::int64_t>(r.parcels),
+              round_to(r.previous_area_ha, 4), finite_or_null(r.previous_units, 1),
+              static_cast<std::int64_t>(r.previous_parcels),
+              round_to(r.area_ha - r.previous_area_ha, 4), r.why}});
+    }
+    return make_layer(schema::rolling_plan, {}, std::move(feats));
+}
+
 PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan) {
     PlanLayers l;
     l.allocated_parcels = allocated_parcels_layer(city, geometry, plan);
@@ -306,6 +323,9 @@ PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, cons
     l.constraints = constraints_layer(city, geometry);
     l.jobs_housing_balance = balance_layer(plan);
     l.run_metadata = run_metadata_layer(plan);
+    if (plan.replan.from_year != 0) {
+        l.rolling_plan = rolling_plan_layer(plan);
+    }
     return l;
 }
 

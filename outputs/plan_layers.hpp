@@ -25,12 +25,15 @@ gis::LayerData park_catchments_layer(const City &city, const gis::CityGeometry &
 gis::LayerData zones_layer(const City &city, const gis::CityGeometry &geometry, const Plan &plan);
 gis::LayerData constraints_layer(const City &city, const gis::CityGeometry &geometry);
 gis::LayerData run_metadata_layer(const Plan &plan);
+/// The three-year rolling plan of a re-plan (empty otherwise).
+gis::LayerData rolling_plan_layer(const Plan &plan);
 
 /// Every output layer of a plan, built once: write_plan_gpkg writes them and
 /// report_data_from_layers reads the report's from the same rows.
 struct PlanLayers {
     gis::LayerData allocated_parcels, annual_plan, rule_checks, rejected_candidates,
         station_catchments, park_catchments, zones, constraints, jobs_housing_balance, run_metadata;
+    gis::LayerData rolling_plan; // a re-plan's only (no name otherwise)
 };
 PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan);
 

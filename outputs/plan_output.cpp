@@ -77,6 +77,9 @@ void write_plan_gpkg(const std::string &path, bool overwrite, const PlanLayers &
     add(writer, schema::constraints, layers.constraints);
     add(writer, schema::jobs_housing_balance, layers.jobs_housing_balance);
     add(writer, schema::run_metadata, layers.run_metadata);
+    if (!layers.rolling_plan.name.empty()) {
+        add(writer, schema::rolling_plan, layers.rolling_plan);
+    }
     add_qgis_styles_and_project(writer, path, loaded, plan);
     writer.commit();
 }

@@ -50,6 +50,7 @@ struct ReportData {
     std::vector<BalanceRun> balance;        // the jobs_housing_balance layer (empty when absent)
     std::vector<ReportZone> zones;
     std::vector<ReportParcel> parcels;
+    std::vector<RollingRow> rolling; // a re-plan's rolling_plan layer (empty otherwise)
     std::vector<std::pair<std::string, std::string>> metadata;
     double ratio_min = 0; // the jobs/dwellings band from run_metadata (0 when absent)
     double ratio_max = 0;

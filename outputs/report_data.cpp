@@ -246,6 +246,32 @@ void read_parcels(ReportData &d, const gis::LayerData &layer) {
             {f.text(feat, type), static_cast<int>(f.number(feat, year)), rings_of(feat.geometry)});
     }
 }
+/// rolling_plan (a re-plan's): the re-planned years by district and type.
+void read_rolling(ReportData &d, const gis::LayerData &layer) {
+    constexpr const LayerSchema &L = schema::rolling_plan;
+    const Fields f(layer);
+    const int year = f.index({L, "year"}), district = f.index({L, "district_id"}),
+              dname = f.index({L, "district_name"}), type = f.index({L, "housing_type"}),
+              area = f.index({L, "area_ha"}), units = f.index({L, "units"}),
+              parcels = f.index({L, "parcels"}), parea = f.index({L, "previous_area_ha"}),
+              punits = f.index({L, "previous_units"}), pparcels = f.index({L, "previous_parcels"}),
+              why = f.index({L, "why"});
+    for (const auto &feat : layer.features) {
+        RollingRow r;
+        r.year = static_cast<int>(f.number(feat, year));
+        r.district = f.text(feat, district);
+        r.district_name = f.text(feat, dname);
+        r.type = f.text(feat, type);
+        r.area_ha = f.number(feat, area);
+        r.units = f.number(feat, units);
+        r.parcels = static_cast<int>(f.number(feat, parcels));
+        r.previous_area_ha = f.number(feat, parea);
+        r.previous_units = f.number(feat, punits);
+        r.previous_parcels = static_cast<int>(f.number(feat, pparcels));
+        r.why = f.text(feat, why);
+        d.rolling.push_back(std::move(r));
+    }
+}
 } // namespace
 
 std::string ReportData::meta(const std::string &key) const {
@@ -275,6 +301,9 @@ ReportData read_plan_report(const std::string &path) {
     }
     read_zones(d, read(schema::zones));
     read_parcels(d, read(schema::allocated_parcels));
+    if (std::find(layers.begin(), layers.end(), schema::rolling_plan.name) != layers.end()) {
+        read_rolling(d, read(schema::rolling_plan));
+    }
     return d;
 }
 
@@ -289,6 +318,9 @@ ReportData report_data_from_layers(const PlanLayers &layers, const std::string &
     read_balance(d, layers.jobs_housing_balance);
     read_zones(d, layers.zones);
     read_parcels(d, layers.allocated_parcels);
+    if (!layers.rolling_plan.name.empty()) {
+        read_rolling(d, layers.rolling_plan);
+    }
     return d;
 }
 

@@ -235,6 +235,44 @@ std::string render_report_html(const ReportData &d) {
     }
     s << "</table>\n";
 
+    // The three-year rolling plan of a re-plan (三年滚动计划).
+    if (!d.meta("replan_from_year").empty()) {
+        s << "<h2>Three-year rolling plan (三年滚动计划)</h2>\n<p>Re-planned from "
+          << esc(d.meta("replan_from_year")) << ": " << esc(d.meta("replan_fixed_sites"))
+          << " sites of earlier years kept as supplied, " << esc(d.meta("replan_withdrawn_sites"))
+          << " planned sites of earlier years not supplied";
+        if (!d.meta("replan_added_sites").empty()) {
+            s << ", " << esc(d.meta("replan_added_sites")) << " supplied that no plan had";
+        }
+        s << "; shortfalls and surpluses carried: " << esc(d.meta("replan_carry")) << ".</p>\n";
+        std::vector<std::string> carried;
+        for (const auto &[key, value] : d.metadata) {
+            if (key.starts_with("replan_carried ")) {
+                carried.push_back(value);
+            }
+        }
+        if (!carried.empty()) {
+            s << "<ul id=\"carried\">\n";
+            for (const auto &c : carried) {
+                s << "<li>" << esc(c) << "</li>\n";
+            }
+            s << "</ul>\n";
+        }
+        s << "<table id=\"rolling\">\n<tr><th>year</th><th>district</th><th>housing type</th>"
+             "<th>land ha</th><th>units</th><th>parcels</th><th>previous ha</th>"
+             "<th>previous units</th><th>change ha</th><th>why</th></tr>\n";
+        for (const auto &r : d.rolling) {
+            s << "<tr class=\"rolling\" data-year=\"" << r.year << "\"><td>" << r.year
+              << "</td><td>" << esc(r.district_name) << "</td><td>" << esc(r.type)
+              << "</td><td class=\"n\">" << num(r.area_ha) << "</td><td class=\"n\">"
+              << num(r.units, 0) << "</td><td class=\"n\">" << r.parcels << "</td><td class=\"n\">"
+              << num(r.previous_area_ha) << "</td><td class=\"n\">" << num(r.previous_units, 0)
+              << "</td><td class=\"n\">" << (r.area_ha >= r.previous_area_ha ? "+" : "")
+              << num(r.area_ha - r.previous_area_ha) << "</td><td>" << esc(r.why) << "</td></tr>\n";
+        }
+        s << "</table>\n";
+    }
+
     // Rules of the housing plan.
     if (!d.rules.empty()) {
         s << "<h2>Rules</h2>\n<table id=\"rules\">\n<tr><th>rule</th><th>requirement</th>"

@@ -26,6 +26,7 @@ inline constexpr const char *k_layer_constraints = "constraints";
 inline constexpr const char *k_layer_rejected = "rejected_candidates";
 inline constexpr const char *k_layer_station_catchments = "station_catchments";
 inline constexpr const char *k_layer_park_catchments = "park_catchments";
+inline constexpr const char *k_layer_rolling = "rolling_plan";
 
 struct FieldSchema {
     std::string_view name;
@@ -77,6 +78,8 @@ inline constexpr FieldSchema k_allocated_fields[] = {
     {"district_id", FieldType::string, "the district (区/县) of that zone (NULL when none)"},
     {"year", FieldType::integer, "the year the parcel is supplied"},
     {"housing_type", FieldType::string, "housing type id from the plan file"},
+    {"status", FieldType::string,
+     "planned; in a re-plan a site of a year before it: supplied or sold_unbuilt"},
     {"area_ha", FieldType::real, "land area, ha"},
     {"plot_ratio", FieldType::real, "plot ratio applied"},
     {"floor_area_m2", FieldType::real, "area x plot ratio"},
@@ -255,7 +258,27 @@ inline constexpr LayerSchema jobs_housing_balance{
     "Jobs-housing balance: D and excess commuting of the plan and of the runs that price it",
     k_balance_fields};
 
-/// Every layer, in the order the plan GeoPackage is written.
+inline constexpr FieldSchema k_rolling_fields[] = {
+    {"year", FieldType::integer, "a year of the three re-planned years from --from-year"},
+    {"district_id", FieldType::string, "the district (the zone when it has none)"},
+    {"district_name", FieldType::string, "its name"},
+    {"housing_type", FieldType::string, "housing type (a bundled share in its own type)"},
+    {"area_ha", FieldType::real, "land this plan supplies, ha"},
+    {"units", FieldType::real, "units this plan supplies"},
+    {"parcels", FieldType::integer, "parcels this plan supplies (host type only)"},
+    {"previous_area_ha", FieldType::real, "land the previous plan supplied, ha"},
+    {"previous_units", FieldType::real, "units the previous plan supplied (NULL: not given)"},
+    {"previous_parcels", FieldType::integer, "parcels the previous plan supplied"},
+    {"change_ha", FieldType::real, "area_ha - previous_area_ha"},
+    {"why", FieldType::string, "what changed and why: actuals, carried figures, inventory"},
+};
+/// Written by a re-plan only (landalloc plan --from-year).
+inline constexpr LayerSchema rolling_plan{
+    k_layer_rolling, GeomKind::none,
+    "Three-year rolling plan: the re-planned years by district and type against the previous plan",
+    k_rolling_fields};
+
+/// Every layer, in the order the plan GeoPackage is written (a re-plan adds rolling_plan).
 inline constexpr const LayerSchema *k_layers[] = {
     &allocated_parcels, &annual_plan, &rule_checks, &rejected_candidates,  &station_catchments,
     &park_catchments,   &zones,       &constraints, &jobs_housing_balance, &run_metadata};

@@ -2,6 +2,7 @@
 
 #include "plan_file/sections.hpp"
 
+#include "allocation/replan.hpp"
 #include "allocation/solvers.hpp"
 #include "core/errors.hpp"
 
@@ -160,6 +161,20 @@ void parse_solver(const Ctx &ctx, const toml::table &so, SolverConfig &S) {
         ctx.integer(so, "solver.", "heuristic_iterations", S.heuristic_iterations, 0, 1000000));
 }
 
+/// `[replan]`: how a re-plan carries the years before it (docs/rolling.md).
+void parse_replan(const Ctx &ctx, const toml::table &re, ReplanConfig &R) {
+    ctx.check_keys(re, "replan.", {"carry", "keep_bonus"});
+    R.keep_bonus = ctx.number(re, "replan.", "keep_bonus", R.keep_bonus, 0, 10);
+    if (const auto carry = ctx.optional_text(re, "replan.", "carry")) {
+        const auto c = carry_from_name(*carry);
+        if (!c) {
+            ctx.fail(re.get("carry"), "replan.carry",
+                     "'" + *carry + "' is not spread, next_year or none");
+        }
+        R.carry = *c;
+    }
+}
+
 PlanFile parse_plan(const std::string &text, const std::string &path) {
     const Ctx ctx(path);
     toml::table root;
@@ -174,7 +189,7 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     ctx.check_keys(root, "",
                    {"plan", "housing_types", "targets", "scoring", "objective", "jobs_housing",
                     "solver", "inputs", "indicators", "rules", "demand", "zone_groups", "policies",
-                    "network"});
+                    "network", "replan"});
 
     PlanFile cfg;
     cfg.source_path = path;
@@ -214,6 +229,9 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     }
     if (const auto *zg = ctx.table(root, "", "zone_groups")) {
         parse_zone_groups(ctx, *zg, cfg);
+    }
+    if (const auto *re = ctx.table(root, "", "replan")) {
+        parse_replan(ctx, *re, cfg.replan);
     }
     if (const toml::node *po = root.get("policies")) {
         parse_policies(ctx, *po, cfg);
