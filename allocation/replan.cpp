@@ -313,7 +313,7 @@ std::vector<RollingRow> rolling_plan(const City &city, const PlanConfig &cfg, co
         parcel_of.emplace(city.parcels[i].id, i);
     }
     std::map<RollingKey, RollingRow> rows;
-    std::map<std::string, std::string> names;
+    std::map<RollingKey, std::set<std::string>> current_ids, previous_ids; // host parcels
     const auto row_at = [&](int year, int zone, const std::string &type) -> RollingRow & {
         const auto [id, name] = district_of(city, zone);
         RollingRow &r = rows[{year, id, type}];
@@ -334,6 +334,7 @@ std::vector<RollingRow> rolling_plan(const City &city, const PlanConfig &cfg, co
         host.area_ha += ha_from_m2((1.0 - bundled) * a.area_m2);
         host.units += a.units;
         ++host.parcels;
+        current_ids[{a.year, host.district, a.type}].insert(city.parcels[a.parcel].id);
         if (!a.bundled_type.empty()) {
             RollingRow &b = row_at(a.year, zone, a.bundled_type);
             b.area_ha += ha_from_m2(bundled * a.area_m2);
@@ -352,9 +353,15 @@ std::vector<RollingRow> rolling_plan(const City &city, const PlanConfig &cfg, co
         }
         const Parcel &parcel = city.parcels[p->second];
         RollingRow &r = row_at(s.year, parcel.zone, s.type);
-        r.previous_area_ha += std::isfinite(s.area_ha) ? s.area_ha : ha_from_m2(parcel.area_m2);
+        r.previous_area_ha += ha_from_m2((1.0 - s.bundled_share) * parcel.area_m2);
         r.previous_units += s.units; // NaN when the row gives none
         ++r.previous_parcels;
+        previous_ids[{s.year, r.district, s.type}].insert(s.parcel_id);
+        if (!s.bundled_type.empty()) {
+            RollingRow &b = row_at(s.year, parcel.zone, s.bundled_type);
+            b.previous_area_ha += ha_from_m2(s.bundled_share * parcel.area_m2);
+            b.previous_units += s.bundled_units;
+        }
     }
     // Why: sites before Y that went otherwise than planned, by district and type.
     std::map<std::pair<std::string, std::string>, int> withdrawn, added;
@@ -439,8 +446,8 @@ std::vector<RollingRow> rolling_plan(const City &city, const PlanConfig &cfg, co
             }
             why.push_back(s);
         }
-        const bool same =
-            std::abs(r.area_ha - r.previous_area_ha) < 5e-5 && r.parcels == r.previous_parcels;
+        const bool same = current_ids[key] == previous_ids[key] &&
+                          std::abs(r.area_ha - r.previous_area_ha) < 1e-6;
         if (same) {
             why.insert(why.begin(), "unchanged");
         } else if (why.empty()) {

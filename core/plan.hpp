@@ -172,8 +172,12 @@ struct ActualSite {
     std::string type;   // housing type id
     std::string status; // planned, supplied, sold_unbuilt or withdrawn ("" reads as planned)
     std::string where;  // where the row is, for messages: "actuals.csv, row 4 (parcel P12)"
-    double area_ha = std::numeric_limits<double>::quiet_NaN(); // as the row gives it (NaN: not)
+    /// A plan GeoPackage's rows also give the units and the bundled share (rule 9); NaN, ""
+    /// and 0 when the row does not.
     double units = std::numeric_limits<double>::quiet_NaN();
+    std::string bundled_type;
+    double bundled_share = 0; // of the floor area
+    double bundled_units = 0;
 };
 
 /// What a zone was at the previous plan (its zones layer), for the rolling plan's "why".

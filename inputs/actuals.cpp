@@ -93,8 +93,11 @@ ActualSites read_actuals(const std::string &path) {
     const int f_year = field_of(layer, at, {"year"});
     const int f_type = field_of(layer, at, {"housing_type", "type"});
     const int f_status = layer.field_index("status");
-    const int f_area = layer.field_index("area_ha");
     const int f_units = layer.field_index("units");
+    const int f_btype = layer.field_index("bundled_type");
+    const int f_bfloor = layer.field_index("bundled_floor_m2");
+    const int f_bunits = layer.field_index("bundled_units");
+    const int f_floor = layer.field_index("floor_area_m2");
     const bool table = layer.driver == "CSV" || layer.geometry_type == "None";
     ActualSites out;
     out.source = path;
@@ -115,11 +118,15 @@ ActualSites read_actuals(const std::string &path) {
         s.year = static_cast<int>(year);
         s.type = text_of(value(f_type));
         s.status = f_status >= 0 ? text_of(value(f_status)) : std::string();
-        if (f_area >= 0) {
-            s.area_ha = number_of(value(f_area));
-        }
         if (f_units >= 0) {
             s.units = number_of(value(f_units));
+        }
+        s.bundled_type = f_btype >= 0 ? text_of(value(f_btype)) : std::string();
+        if (!s.bundled_type.empty() && f_bfloor >= 0 && f_floor >= 0) {
+            const double floor = number_of(value(f_floor));
+            const double bundled = number_of(value(f_bfloor));
+            s.bundled_share = floor > 0 && std::isfinite(bundled) ? bundled / floor : 0.0;
+            s.bundled_units = f_bunits >= 0 ? number_of(value(f_bunits)) : 0.0;
         }
         out.sites.push_back(std::move(s));
     }
