@@ -24,7 +24,7 @@ std::string small_city(const TempDir &dir) {
 TEST(Cli, TopLevelHelpListsCommands) {
     const auto r = run_cli({"--help"});
     EXPECT_EQ(r.code, 0);
-    for (const char *c : {"synth", "plan", "default-plan", "Exit codes"}) {
+    for (const char *c : {"synth", "plan", "default-plan", "compare", "Exit codes"}) {
         EXPECT_NE(r.out.find(c), std::string::npos) << c;
     }
 }

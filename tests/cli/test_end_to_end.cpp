@@ -294,8 +294,9 @@ TEST(EndToEnd, StreetsAndTheCommuteLimitThroughTheCommandLine) {
 }
 
 // A scenario through the command line: the built-in plan with [scenarios.transit_first], which
-// weighs transit almost alone for both housing types. Planned with --scenario it gives another
-// plan than the built-in plan (fx().plan) and says which scenario it ran.
+// weighs transit almost alone for commercial housing and jobs almost alone for affordable rental
+// housing. Planned with --scenario it gives another plan than the built-in plan (fx().plan) and
+// says which scenario it ran.
 TEST(PlanScenario, AScenarioOfOtherWeightsGivesAnotherPlanAndIsRecorded) {
     const CliResult def = run_cli({"default-plan"});
     ASSERT_EQ(def.code, 0);

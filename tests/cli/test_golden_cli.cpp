@@ -224,6 +224,7 @@ TEST(Help, NamesTheOptionsUsersLookFor) {
         {"plan", {"--solver", "--plan", "--out", "--overwrite"}},
         {"validate", {"--plan", "--out"}},
         {"report", {"--out", "--overwrite"}},
+        {"compare", {"--out", "--overwrite"}},
     };
     for (const auto &[cmd, options] : expected) {
         const auto r = test::run_process_split(test::landalloc_binary() + " " + cmd + " --help");
