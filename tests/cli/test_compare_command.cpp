@@ -332,6 +332,18 @@ TEST(CompareCli, BadInputsAreOneLineErrorsNamingFileAndLayer) {
               std::string::npos)
         << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    // Another city with the same parcel ids (another seed, as many parcels): other areas.
+    const std::string other = fx().dir.path("other.gpkg");
+    const std::string other_plan = fx().dir.path("other_plan.gpkg");
+    ASSERT_EQ(run_cli({"synth", "--out", other, "--seed", "5", "--quiet"}).code, 0);
+    (void)run_cli({"plan", other, "--out", other_plan, "--solver", "greedy", "--quiet"});
+    ASSERT_TRUE(fs::exists(other_plan));
+    r = run_cli({"compare", fx().a, other_plan, "-o", out});
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_NE(r.err.find(other_plan + ", layer '"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("has area_ha"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not the same city"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     // A missing file.
     r = run_cli({"compare", fx().a, fx().dir.path("none.gpkg"), "-o", out});
     EXPECT_EQ(r.code, 3) << r.err;
