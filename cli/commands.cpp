@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     out.push_back(make_default_plan_command());
     out.push_back(make_validate_command());
     out.push_back(make_report_command());
+    out.push_back(make_compare_command());
     return out;
 }
 

@@ -12,5 +12,6 @@ std::unique_ptr<Command> make_plan_command();         // plan_command.cpp
 std::unique_ptr<Command> make_default_plan_command(); // default_plan_command.cpp
 std::unique_ptr<Command> make_validate_command();     // validate_command.cpp
 std::unique_ptr<Command> make_report_command();       // report_command.cpp
+std::unique_ptr<Command> make_compare_command();      // compare_command.cpp
 
 } // namespace landalloc::cli

@@ -60,6 +60,10 @@ class PlanCommand final : public Command {
         app.add_option("-p,--plan", m_plan_path,
                        "Plan file (TOML); the built-in default plan when omitted "
                        "(see 'landalloc default-plan')");
+        app.add_option("--scenario", m_scenario,
+                       "Run the plan file's scenario NAME: its [scenarios.NAME] table overrides "
+                       "the plan file's keys; default: none ([scenarios] ignored)")
+            ->type_name("NAME");
         app.add_option("-o,--out", m_out, "Output GeoPackage")->required();
         app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed");
         app.add_option("--crs", m_crs,
@@ -88,7 +92,8 @@ class PlanCommand final : public Command {
     int run(Io &io) override {
         const auto t0 = std::chrono::steady_clock::now();
         const std::string started = utc_now();
-        PlanFile cfg = m_plan_path.empty() ? default_plan() : load_plan(m_plan_path);
+        PlanFile cfg =
+            m_plan_path.empty() ? default_plan(m_scenario) : load_plan(m_plan_path, m_scenario);
         if (m_seed) {
             cfg.seed = *m_seed;
         }
@@ -195,6 +200,7 @@ class PlanCommand final : public Command {
             {"input", source},
             {"plan_file", m_plan_path.empty() ? "(built-in default plan)" : m_plan_path},
             {"plan_name", cfg.name},
+            {"scenario", cfg.scenario},
             {"plan_text", cfg.source_text},
             {"seed", std::to_string(cfg.seed)},
             {"crs", city.city.crs},
@@ -248,8 +254,9 @@ class PlanCommand final : public Command {
             report_out, render_report_html(report_data_from_layers(layers, m_out)), m_overwrite);
         progress.done();
         if (!io.quiet) {
-            io.out << "landalloc plan: " << cfg.name << ", " << city.city.parcels.size()
-                   << " candidate parcels in " << city.city.crs << "\n";
+            io.out << "landalloc plan: " << cfg.name
+                   << (cfg.scenario.empty() ? "" : ", scenario '" + cfg.scenario + "'") << ", "
+                   << city.city.parcels.size() << " candidate parcels in " << city.city.crs << "\n";
             print_summary(io.out, plan);
             io.out << "wrote " << m_out << " and " << report_out << "\n";
         }
@@ -263,6 +270,7 @@ class PlanCommand final : public Command {
   private:
     std::string m_input;
     std::string m_plan_path;
+    std::string m_scenario;
     std::string m_out;
     std::optional<std::uint64_t> m_seed;
     std::string m_crs;

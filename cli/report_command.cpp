@@ -51,6 +51,9 @@ class ReportCommand final : public Command {
 
   private:
     static void print(std::ostream &out, const ReportData &d) {
+        if (!d.meta("scenario").empty()) {
+            out << "scenario: " << d.meta("scenario") << "\n";
+        }
         char line[256];
         std::snprintf(line, sizeof line, "%-6s %-20s %-6s %12s %12s  %s\n", "year", "housing type",
                       "unit", "target", "supplied", "status");

@@ -22,6 +22,7 @@ namespace {
 struct ValidateOptions {
     std::string input;     // DEFAULT: "" = the plan file's inputs.source
     std::string plan_path; // DEFAULT: "" = the built-in plan
+    std::string scenario;  // DEFAULT: "" = none ([scenarios] ignored)
     std::string out;       // DEFAULT: "" = print only
     std::string crs;       // DEFAULT: "" = inputs.crs, else chosen from the data
     int examples = 3;      // DEFAULT: 3 examples of each finding
@@ -41,6 +42,10 @@ class ValidateCommand final : public Command {
                        "plan file's inputs.source and [inputs.synth]");
         app.add_option("-p,--plan", m_opt.plan_path,
                        "Plan file (TOML) naming the inputs; the built-in plan when omitted");
+        app.add_option("--scenario", m_opt.scenario,
+                       "Check the inputs of the plan file's scenario NAME ([scenarios.NAME] "
+                       "overrides the plan file's keys); default: none")
+            ->type_name("NAME");
         app.add_option("-o,--out", m_opt.out,
                        "Also write the findings as a GeoPackage layer 'findings'");
         app.add_option("--crs", m_opt.crs,
@@ -52,7 +57,8 @@ class ValidateCommand final : public Command {
         app.add_flag("--overwrite", m_opt.overwrite, "Replace the --out file if it exists");
     }
     int run(Io &io) override {
-        const PlanFile cfg = m_opt.plan_path.empty() ? default_plan() : load_plan(m_opt.plan_path);
+        const PlanFile cfg = m_opt.plan_path.empty() ? default_plan(m_opt.scenario)
+                                                     : load_plan(m_opt.plan_path, m_opt.scenario);
         const bool synthesised = inputs_synthesised(cfg, m_opt.input);
         const InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
         if (!m_opt.out.empty() && std::filesystem::exists(m_opt.out) && !m_opt.overwrite) {
@@ -94,7 +100,8 @@ class ValidateCommand final : public Command {
         }
 
         if (!io.quiet) {
-            io.out << "landalloc validate: " << cfg.name << "\n";
+            io.out << "landalloc validate: " << cfg.name
+                   << (cfg.scenario.empty() ? "" : ", scenario '" + cfg.scenario + "'") << "\n";
             auto layer_line = [&](const char *role, const LayerRef &r) {
                 if (r.source.empty()) {
                     io.out << "  " << role << ": generated inside the zones ([inputs.generate])\n";

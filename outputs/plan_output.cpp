@@ -49,6 +49,11 @@ void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &pat
             title += ": " + value;
         }
     }
+    for (const auto &[key, value] : plan.metadata) {
+        if (key == "scenario" && !value.empty()) {
+            title += " (scenario " + value + ")";
+        }
+    }
     writer.add_qgis_project(
         k_qgis_project_name, k_qgis_project_file,
         plan_project_qgs(plan,

@@ -175,7 +175,14 @@ std::string render_report_html(const ReportData &d) {
       << "<title>landalloc report" << (plan_name.empty() ? "" : ": " + esc(plan_name))
       << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n"
       << "<h1>Residential land-supply plan" << (plan_name.empty() ? "" : ": " + esc(plan_name))
-      << "</h1>\n<p>From <code>" << esc(std::filesystem::path(d.source).filename().string())
+      << "</h1>\n";
+    const std::string scenario = d.meta("scenario");
+    if (!scenario.empty()) {
+        s << "<p class=\"scenario\">Scenario <strong>" << esc(scenario)
+          << "</strong> of the plan file (its <code>[scenarios." << esc(scenario)
+          << "]</code> overrides).</p>\n";
+    }
+    s << "<p>From <code>" << esc(std::filesystem::path(d.source).filename().string())
       << "</code>; input <code>" << esc(d.meta("input")) << "</code>, horizon "
       << esc(d.meta("horizon")) << ", CRS " << esc(d.meta("crs")) << ", seed "
       << esc(d.meta("seed")) << ".</p>\n";

@@ -68,6 +68,8 @@ const std::string &default_plan_text() {
     return text;
 }
 
-PlanFile default_plan() { return parse_plan(default_plan_text(), ""); }
+PlanFile default_plan(const std::string &scenario) {
+    return parse_plan(default_plan_text(), "", scenario);
+}
 
 } // namespace landalloc

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace landalloc {
 
@@ -175,7 +177,64 @@ void parse_replan(const Ctx &ctx, const toml::table &re, ReplanConfig &R) {
     }
 }
 
-PlanFile parse_plan(const std::string &text, const std::string &path) {
+namespace {
+
+/// Moves every key of `over` onto `base`: a table given where `base` has a table merges into it
+/// key by key; anything else (a value, an array, an array of tables) replaces what `base` has.
+/// The nodes are moved, not copied, so they keep their source lines for error messages.
+void deep_merge(toml::table &base, toml::table &over) {
+    for (auto &&[k, v] : over) {
+        toml::node *b = base.get(k.str());
+        if (b && b->is_table() && v.is_table()) {
+            deep_merge(*b->as_table(), *v.as_table());
+        } else {
+            base.insert_or_assign(k, std::move(v));
+        }
+    }
+}
+
+/// `[scenarios.<name>]`: checks that each scenario is a table, takes the `[scenarios]` table off
+/// `root` and, for a non-empty `name`, merges that scenario onto `root`.
+void apply_scenario(const Ctx &ctx, toml::table &root, const std::string &name) {
+    std::vector<std::string> names;
+    toml::table *all = nullptr;
+    if (toml::node *n = root.get("scenarios")) {
+        if (!n->is_table()) {
+            ctx.fail(n, "scenarios", "must be a table of scenarios ([scenarios.<name>])");
+        }
+        all = n->as_table();
+        for (auto &&[k, v] : *all) {
+            const std::string id(k.str());
+            if (!v.is_table()) {
+                ctx.fail(&v, "scenarios." + id,
+                         "a scenario must be a table ([scenarios." + id + "])");
+            }
+            names.push_back(id);
+        }
+    }
+    if (name.empty()) {
+        root.erase("scenarios");
+        return;
+    }
+    if (!all || !all->contains(name)) {
+        std::string list;
+        for (const auto &n : names) {
+            list += (list.empty() ? "" : ", ") + n;
+        }
+        ctx.fail(all, "scenarios",
+                 "no scenario '" + name + "' (--scenario); " +
+                     (names.empty() ? std::string("the plan file defines none ([scenarios.<name>])")
+                                    : "defined: " + list));
+    }
+    // Taken out of the tree first, so the merge cannot reach into [scenarios] itself.
+    toml::table chosen = std::move(*all->get(name)->as_table());
+    root.erase("scenarios");
+    deep_merge(root, chosen);
+}
+
+} // namespace
+
+PlanFile parse_plan(const std::string &text, const std::string &path, const std::string &scenario) {
     const Ctx ctx(path);
     toml::table root;
     try {
@@ -186,14 +245,20 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
            << ": not valid TOML: " << e.description();
         throw PlanFileError(os.str());
     }
-    ctx.check_keys(root, "",
-                   {"plan", "housing_types", "targets", "scoring", "objective", "jobs_housing",
-                    "solver", "inputs", "indicators", "rules", "demand", "zone_groups", "policies",
-                    "network", "replan"});
+    std::set<std::string> sections = {"plan",       "housing_types", "targets", "scoring",
+                                      "objective",  "jobs_housing",  "solver",  "inputs",
+                                      "indicators", "rules",         "demand",  "zone_groups",
+                                      "policies",   "network",       "replan",  "scenarios"};
+    ctx.check_keys(root, "", sections);
+    apply_scenario(ctx, root, scenario);
+    // A scenario's own top-level keys are checked as the root's (a scenario has no scenarios).
+    sections.erase("scenarios");
+    ctx.check_keys(root, "", sections);
 
     PlanFile cfg;
     cfg.source_path = path;
     cfg.source_text = text;
+    cfg.scenario = scenario;
 
     // The sections in this order: targets, scoring and rules name the housing types, and a
     // target's values the horizon.
@@ -241,14 +306,14 @@ PlanFile parse_plan(const std::string &text, const std::string &path) {
     return cfg;
 }
 
-PlanFile load_plan(const std::string &path) {
+PlanFile load_plan(const std::string &path, const std::string &scenario) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw PlanFileError(path + ": cannot read the plan file (does it exist?)");
     }
     std::ostringstream os;
     os << in.rdbuf();
-    return parse_plan(os.str(), path);
+    return parse_plan(os.str(), path, scenario);
 }
 
 } // namespace landalloc

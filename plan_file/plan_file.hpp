@@ -57,15 +57,23 @@ struct InputsConfig {
 /// object so that code holding a plan file can pass it where the allocator's settings are wanted.
 struct PlanFile : PlanConfig {
     InputsConfig inputs;
-    std::string source_text; // the TOML as read
+    std::string source_text; // the TOML as read (the whole file, every scenario included)
+    std::string scenario;    // the `[scenarios.<name>]` applied; DEFAULT: "" = none
 };
 
-/// Parses a plan file's text. `path` is used in error messages only.
-PlanFile parse_plan(const std::string &text, const std::string &path);
-/// Reads and parses a plan file.
-PlanFile load_plan(const std::string &path);
+/// Parses a plan file's text. `path` is used in error messages only. A non-empty `scenario`
+/// deep-merges the table `[scenarios.<scenario>]` onto the file's root before parsing (tables
+/// merge key by key, any other value, arrays of tables included, replaces the one it overrides;
+/// docs/plan-file.md, "Scenarios"); a name the file does not define is a PlanFileError listing
+/// the names it does. Without a scenario the `[scenarios]` table is ignored, but each entry must
+/// be a table.
+PlanFile parse_plan(const std::string &text, const std::string &path,
+                    const std::string &scenario = {});
+/// Reads and parses a plan file (with `scenario` as parse_plan).
+PlanFile load_plan(const std::string &path, const std::string &scenario = {});
 /// The built-in default plan's TOML text (a Lianyungang-sized example city).
 const std::string &default_plan_text();
-PlanFile default_plan();
+/// The built-in plan parsed (it defines no scenarios: a non-empty `scenario` is an error).
+PlanFile default_plan(const std::string &scenario = {});
 
 } // namespace landalloc

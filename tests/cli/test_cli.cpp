@@ -24,7 +24,7 @@ std::string small_city(const TempDir &dir) {
 TEST(Cli, TopLevelHelpListsCommands) {
     const auto r = run_cli({"--help"});
     EXPECT_EQ(r.code, 0);
-    for (const char *c : {"synth", "plan", "default-plan", "Exit codes"}) {
+    for (const char *c : {"synth", "plan", "default-plan", "compare", "Exit codes"}) {
         EXPECT_NE(r.out.find(c), std::string::npos) << c;
     }
 }
@@ -159,4 +159,45 @@ TEST(Cli, UnknownZoneIdsInThePlanAreErrorsNamingThem) {
     EXPECT_NE(r.err.find("zones': 'Q1' is neither a zone id nor a district id"), std::string::npos)
         << r.err;
     EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(PlanScenario, UnknownScenarioIsAPlanFileErrorListingTheNames) {
+    TempDir dir;
+    const std::string plan = dir.path("plan.toml");
+    write_file(plan, "[plan]\nfirst_year = 2021\n[housing_types.c]\n"
+                     "[scenarios.low]\nplan.seed = 2\n[scenarios.high]\nplan.seed = 3\n");
+    for (const char *command : {"plan", "validate"}) {
+        SCOPED_TRACE(command);
+        const std::string out = dir.path("plan.gpkg");
+        std::vector<std::string> args = {command, dir.path("city.gpkg"), "--plan",
+                                         plan,    "--scenario",          "medium"};
+        if (std::string(command) == "plan") {
+            args.insert(args.end(), {"--out", out});
+        }
+        const auto r = run_cli(args);
+        EXPECT_EQ(r.code, 4) << r.err;
+        EXPECT_NE(r.err.find("landalloc " + std::string(command) + ": plan file error: " + plan),
+                  std::string::npos)
+            << r.err;
+        EXPECT_NE(r.err.find("no scenario 'medium' (--scenario); defined: high, low"),
+                  std::string::npos)
+            << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+        EXPECT_FALSE(fs::exists(out));
+    }
+}
+
+TEST(PlanScenario, ValidateRunsTheScenario) {
+    TempDir dir;
+    const std::string city = small_city(dir);
+    const std::string plan = dir.path("plan.toml");
+    // The scenario reads a parcels layer that is not there: validate must see its [inputs].
+    write_file(plan, "[plan]\nfirst_year = 2021\n[housing_types.c]\n"
+                     "[scenarios.other_parcels]\ninputs.parcels = \"reserve_2\"\n");
+    const auto base = run_cli({"validate", city, "--plan", plan});
+    EXPECT_EQ(base.code, 0) << base.err;
+    const auto r = run_cli({"validate", city, "--plan", plan, "--scenario", "other_parcels"});
+    EXPECT_EQ(r.code, 3) << r.out << r.err;
+    EXPECT_NE(r.out.find(", scenario 'other_parcels'"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("reserve_2"), std::string::npos) << r.out;
 }

@@ -292,3 +292,70 @@ TEST(EndToEnd, StreetsAndTheCommuteLimitThroughTheCommandLine) {
     EXPECT_NE(v.out.find("street nodes per zone: D01 "), std::string::npos) << v.out;
     EXPECT_NE(v.out.find("lie farther than 300 m from every street"), std::string::npos);
 }
+
+// A scenario through the command line: the built-in plan with [scenarios.transit_first], which
+// weighs transit almost alone for commercial housing and jobs almost alone for affordable rental
+// housing. Planned with --scenario it gives another plan than the built-in plan (fx().plan) and
+// says which scenario it ran.
+TEST(PlanScenario, AScenarioOfOtherWeightsGivesAnotherPlanAndIsRecorded) {
+    const CliResult def = run_cli({"default-plan"});
+    ASSERT_EQ(def.code, 0);
+    const std::string plan_file = fx().dir.path("scenarios.toml");
+    {
+        std::ofstream f(plan_file);
+        f << def.out << "\n[scenarios.transit_first.scoring.weights.commercial]\n"
+          << "transit = 0.9\njobs = 0.05\nzone_class = 0.05\n"
+          << "\n[scenarios.transit_first.scoring.weights.affordable_rental]\n"
+          << "transit = 0.05\njobs = 0.9\nzone_class = 0.05\n";
+    }
+    const std::string out = fx().dir.path("transit_first.gpkg");
+    const CliResult r = run_cli(
+        {"plan", fx().city, "--plan", plan_file, "--scenario", "transit_first", "--out", out});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("landalloc plan: Example city (built-in default plan), scenario "
+                         "'transit_first', 3000 candidate parcels"),
+              std::string::npos)
+        << r.out;
+
+    // Another plan: the (parcel, year, type) triples differ.
+    const auto scenario = allocations_of(out);
+    const auto base = allocations_of(fx().plan);
+    ASSERT_FALSE(scenario.empty());
+    EXPECT_NE(std::set<AllocationKey>(scenario.begin(), scenario.end()),
+              std::set<AllocationKey>(base.begin(), base.end()));
+    // The scenario moved commercial housing towards the stations: its mean distance to the
+    // nearest station is lower than the built-in plan's.
+    const auto mean_station_dist = [](const std::string &path, const std::string &type) {
+        auto ds = open(path);
+        double sum = 0;
+        double area = 0;
+        for (auto &&f : *ds->GetLayerByName("allocated_parcels")) {
+            if (f->GetFieldAsString("housing_type") == type) {
+                sum += f->GetFieldAsDouble("station_dist_m") * f->GetFieldAsDouble("area_ha");
+                area += f->GetFieldAsDouble("area_ha");
+            }
+        }
+        return sum / area;
+    };
+    EXPECT_LT(mean_station_dist(out, "commercial"), mean_station_dist(fx().plan, "commercial"));
+
+    // run_metadata records the scenario (and the built-in plan's run an empty one).
+    const auto meta_of = [](const std::string &path) {
+        auto ds = open(path);
+        std::map<std::string, std::string> meta;
+        for (auto &&f : *ds->GetLayerByName("run_metadata")) {
+            meta[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+        }
+        return meta;
+    };
+    const auto meta = meta_of(out);
+    ASSERT_TRUE(meta.count("scenario"));
+    EXPECT_EQ(meta.at("scenario"), "transit_first");
+    EXPECT_EQ(meta.at("plan_file"), plan_file);
+    const auto base_meta = meta_of(fx().plan);
+    ASSERT_TRUE(base_meta.count("scenario"));
+    EXPECT_EQ(base_meta.at("scenario"), "");
+    // The report's introduction names it.
+    const std::string html = read_file(fx().dir.path("transit_first.html"));
+    EXPECT_NE(html.find("Scenario <strong>transit_first</strong>"), std::string::npos);
+}

@@ -147,6 +147,20 @@ TEST(GoldenCli, Report) {
 // `plan` wrote plan.html beside the GeoPackage: the default output exists.
 TEST(GoldenCli, ReportOutputExists) { run_case("report-output-exists", "report " + plan_gpkg()); }
 
+// The small city's plan against the plan of a scenario that weighs transit alone.
+TEST(GoldenCli, Compare) {
+    const std::string scenarios = tmp("scenarios.toml");
+    test::write_file(scenarios, test::read_file(plan_file()) +
+                                    "\n[scenarios.transit_only.scoring.weights.commercial]\n"
+                                    "transit = 1.0\njobs = 0.0\nzone_class = 0.0\n");
+    const std::string other = tmp("transit_only.gpkg");
+    setup_step("plan " + city() + " --plan " + scenarios +
+               " --scenario transit_only --quiet --out " + other);
+    const auto r =
+        run_case("compare", "compare " + plan_gpkg() + " " + other + " -o " + tmp("cmp.gpkg"));
+    ASSERT_EQ(r.code, 0);
+}
+
 TEST(GoldenCli, DefaultPlan) { run_case("default-plan", "default-plan"); }
 
 TEST(GoldenCli, DefaultPlanUnknownOption) {
@@ -224,6 +238,7 @@ TEST(Help, NamesTheOptionsUsersLookFor) {
         {"plan", {"--solver", "--plan", "--out", "--overwrite"}},
         {"validate", {"--plan", "--out"}},
         {"report", {"--out", "--overwrite"}},
+        {"compare", {"--out", "--overwrite"}},
     };
     for (const auto &[cmd, options] : expected) {
         const auto r = test::run_process_split(test::landalloc_binary() + " " + cmd + " --help");

@@ -577,3 +577,181 @@ TEST(PlanConfig, GroupTargetsOfTheSameTypesDifferByUnit) {
                   .find("a second target for 'commercial' in the same zones;"),
               std::string::npos);
 }
+
+// Scenarios: [scenarios.<name>] deep-merged onto the root before the plan file is parsed.
+
+namespace {
+
+/// k_minimal (lines 1-16) with weights, a second target and two scenarios.
+std::string scenario_plan() {
+    return std::string(k_minimal) + R"toml(
+[housing_types.affordable_rental]
+unit_m2 = 60.0
+rental = true
+
+[[targets]]
+type = "affordable_rental"
+values = [10.0, 10.0, 10.0]
+
+[scoring.weights.commercial]
+transit = 0.4
+jobs = 0.3
+zone_class = 0.3
+
+[scenarios.transit_first]
+plan.name = "transit first"
+scoring.weights.commercial.transit = 0.9
+
+[scenarios.fewer_targets]
+[[scenarios.fewer_targets.targets]]
+type = "commercial"
+unit = "units"
+values = [150.0, 250.0, 350.0]
+tolerance = 0.1
+)toml";
+}
+
+std::string scenario_error(const std::string &text, const std::string &scenario) {
+    try {
+        (void)parse_plan(text, "s.toml", scenario);
+    } catch (const PlanFileError &e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST(PlanScenario, WithoutScenarioTheScenariosAreIgnored) {
+    const PlanFile cfg = parse_plan(scenario_plan(), "s.toml");
+    EXPECT_EQ(cfg.scenario, "");
+    EXPECT_EQ(cfg.name, PlanConfig{}.name);
+    EXPECT_DOUBLE_EQ(cfg.scoring.weights.at("commercial").transit, 0.4);
+    ASSERT_EQ(cfg.targets.size(), 2u);
+    EXPECT_EQ(cfg.targets[0].values, (std::vector<double>{100, 200, 300}));
+}
+
+TEST(PlanScenario, OverridesAWeightKeyByKey) {
+    const PlanFile cfg = parse_plan(scenario_plan(), "s.toml", "transit_first");
+    EXPECT_EQ(cfg.scenario, "transit_first");
+    EXPECT_EQ(cfg.name, "transit first");
+    // The key given replaces; its siblings in the same table stay.
+    const TypeWeights &w = cfg.scoring.weights.at("commercial");
+    EXPECT_DOUBLE_EQ(w.transit, 0.9);
+    EXPECT_DOUBLE_EQ(w.jobs, 0.3);
+    EXPECT_DOUBLE_EQ(w.zone_class, 0.3);
+    // Everything else is the root's.
+    EXPECT_EQ(cfg.first_year, 2021);
+    ASSERT_EQ(cfg.targets.size(), 2u);
+    EXPECT_EQ(cfg.targets[0].values, (std::vector<double>{100, 200, 300}));
+    EXPECT_EQ(cfg.source_text, scenario_plan()); // the whole file, as read
+}
+
+TEST(PlanScenario, AnArrayOfTablesReplacesTheWholeArray) {
+    const PlanFile cfg = parse_plan(scenario_plan(), "s.toml", "fewer_targets");
+    // The scenario's [[targets]] replace both of the root's: one target, its values and
+    // tolerance the scenario's.
+    ASSERT_EQ(cfg.targets.size(), 1u);
+    EXPECT_EQ(cfg.targets[0].type, "commercial");
+    EXPECT_EQ(cfg.targets[0].values, (std::vector<double>{150, 250, 350}));
+    EXPECT_DOUBLE_EQ(cfg.targets[0].tolerance, 0.1);
+    EXPECT_DOUBLE_EQ(cfg.scoring.weights.at("commercial").transit, 0.4);
+}
+
+TEST(PlanScenario, OverridesATargetValueThroughItsArray) {
+    // A target is an element of the [[targets]] array: a scenario gives the whole array, here
+    // with one value changed.
+    const std::string text = std::string(k_minimal) + R"toml(
+[scenarios.more]
+[[scenarios.more.targets]]
+type = "commercial"
+unit = "units"
+values = [100.0, 200.0, 450.0]
+)toml";
+    EXPECT_EQ(parse_plan(text, "s.toml").targets[0].values[2], 300.0);
+    EXPECT_EQ(parse_plan(text, "s.toml", "more").targets[0].values[2], 450.0);
+}
+
+TEST(PlanScenario, AnArrayReplacesTheArrayItOverrides) {
+    const std::string text = std::string(k_minimal) + R"toml(
+[indicators]
+station_radii_m = [500, 800, 1500]
+
+[scenarios.near]
+indicators.station_radii_m = [300]
+)toml";
+    EXPECT_EQ(parse_plan(text, "s.toml").indicators.station_radii_m,
+              (std::vector<double>{500, 800, 1500}));
+    // Replaced whole, not merged element by element.
+    EXPECT_EQ(parse_plan(text, "s.toml", "near").indicators.station_radii_m,
+              (std::vector<double>{300}));
+}
+
+TEST(PlanScenario, UnknownNameIsAPlanFileErrorListingTheNames) {
+    const std::string msg = scenario_error(scenario_plan(), "trainsit_first");
+    EXPECT_NE(msg.find("s.toml"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("no scenario 'trainsit_first'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("defined: fewer_targets, transit_first"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg; // one line
+    // A plan without scenarios says it defines none.
+    const std::string none = scenario_error(k_minimal, "x");
+    EXPECT_NE(none.find("no scenario 'x'"), std::string::npos) << none;
+    EXPECT_NE(none.find("defines none"), std::string::npos) << none;
+    // The built-in plan has none either.
+    EXPECT_THROW((void)default_plan("x"), PlanFileError);
+}
+
+TEST(PlanScenario, ErrorsInAScenarioNameItsLine) {
+    // Line numbers: k_minimal ends on line 14, the text below starts on line 15 (empty).
+    const std::string bad_value = std::string(k_minimal) + R"toml(
+[scenarios.s]
+housing_types.commercial.unit_m2 = -3.0
+)toml";
+    // Without the scenario the file is fine; with it the error names the scenario's line.
+    EXPECT_NO_THROW((void)parse_plan(bad_value, "s.toml"));
+    const std::string msg = scenario_error(bad_value, "s");
+    EXPECT_NE(msg.find("s.toml:17: key 'housing_types.commercial.unit_m2': -3 is out of range"),
+              std::string::npos)
+        << msg;
+
+    // A scenario's keys are checked as the root's, at the scenario's lines.
+    const std::string bad_key = std::string(k_minimal) + R"toml(
+[scenarios.s]
+[scenarios.s.scoring]
+station_decay = 500.0
+[scenarios.s.planz]
+name = "x"
+)toml";
+    EXPECT_NO_THROW((void)parse_plan(bad_key, "s.toml"));
+    const std::string msg2 = scenario_error(bad_key, "s");
+    EXPECT_NE(msg2.find("s.toml:19: key 'planz': unknown key"), std::string::npos) << msg2;
+
+    const std::string bad_nested = std::string(k_minimal) + R"toml(
+[scenarios.s.scoring]
+station_decay = 500.0
+)toml";
+    const std::string msg3 = scenario_error(bad_nested, "s");
+    EXPECT_NE(msg3.find("s.toml:17: key 'scoring.station_decay': unknown key"), std::string::npos)
+        << msg3;
+
+    // A scenario has no scenarios of its own.
+    const std::string nested = std::string(k_minimal) + R"toml(
+[scenarios.s.scenarios.t]
+plan.name = "x"
+)toml";
+    const std::string msg4 = scenario_error(nested, "s");
+    EXPECT_NE(msg4.find("key 'scenarios': unknown key"), std::string::npos) << msg4;
+}
+
+TEST(PlanScenario, EveryScenarioMustBeATable) {
+    const std::string text = std::string(k_minimal) + R"toml(
+[scenarios]
+s = 3
+)toml";
+    const std::string msg = scenario_error(text, "");
+    EXPECT_NE(msg.find("s.toml:17: key 'scenarios.s': a scenario must be a table"),
+              std::string::npos)
+        << msg;
+    const std::string msg2 = scenario_error("scenarios = 1\n" + std::string(k_minimal), "");
+    EXPECT_NE(msg2.find("s.toml:1: key 'scenarios': must be a table"), std::string::npos) << msg2;
+}
