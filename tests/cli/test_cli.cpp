@@ -128,8 +128,8 @@ TEST(Cli, DefaultPlanPrintsParseableToml) {
     const std::string city = small_city(dir);
     // The greedy solver: the test is that the printed plan file is taken, not how it solves (the
     // exact solver ran to its 60 s limit on this city, which falls short of the figures).
-    const auto p = run_cli(
-        {"plan", city, "--plan", plan, "--out", dir.path("p.gpkg"), "--solver", "greedy"});
+    const auto p =
+        run_cli({"plan", city, "--plan", plan, "--out", dir.path("p.gpkg"), "--solver", "greedy"});
     EXPECT_TRUE(p.code == 0 || p.code == 6) << p.err; // a 300-parcel city may fall short
     EXPECT_EQ(p.err.find("plan file error"), std::string::npos) << p.err;
 }
