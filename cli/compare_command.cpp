@@ -3,6 +3,7 @@
 // and OUT.html beside it.
 
 #include "cli/commands.hpp"
+#include "cli/output_check.hpp"
 #include "core/errors.hpp"
 #include "gis/atomic_file.hpp"
 #include "outputs/compare.hpp"
@@ -46,22 +47,13 @@ class CompareCommand final : public Command {
     int run(Io &io) override {
         const std::string html = report_path_for(m_opt.out);
         for (const auto &p : m_opt.plans) {
-            std::error_code ec;
-            if (std::filesystem::equivalent(p, m_opt.out, ec) ||
-                std::filesystem::equivalent(p, html, ec)) {
-                throw UsageError(m_opt.out + ": is one of the plans compared; choose another "
-                                             "output");
-            }
             if (!std::filesystem::exists(p)) {
                 throw DataError(p + ": file not found");
             }
         }
-        // Refuse existing outputs before any work.
-        for (const auto &out : {m_opt.out, html}) {
-            if (std::filesystem::exists(out) && !m_opt.overwrite) {
-                throw OutputError(out + ": already exists; pass --overwrite to replace it");
-            }
-        }
+        // Refuse, before any work, an output that exists, cannot be written or is a plan read.
+        check_output(m_opt.out, ".gpkg", m_opt.overwrite, m_opt.plans);
+        check_output(html, ".html", m_opt.overwrite, m_opt.plans);
         const PlanComparison cmp = compare_plans(m_opt.plans);
         write_comparison_gpkg(m_opt.out, m_opt.overwrite, cmp);
         gis::write_file_atomically(html, render_comparison_html(cmp), m_opt.overwrite);

@@ -7,6 +7,7 @@
 #include "allocation/replan.hpp"
 #include "allocation/solvers.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_check.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "cli/validate_command.hpp"
@@ -24,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -65,7 +67,8 @@ class PlanCommand final : public Command {
                        "the plan file's keys; default: none ([scenarios] ignored)")
             ->type_name("NAME");
         app.add_option("-o,--out", m_out, "Output GeoPackage")->required();
-        app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed");
+        app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed")
+            ->check(seed_check());
         app.add_option("--crs", m_crs,
                        "Working projected CRS (e.g. EPSG:4549); default: the parcels layer's");
         app.add_option("--solver", m_solver,
@@ -100,10 +103,17 @@ class PlanCommand final : public Command {
         if (!m_solver.empty()) {
             cfg.solver.method = m_solver;
         }
+        // CLI11's ranges let NaN through (every comparison with it is false).
         if (m_time_limit) {
+            if (!std::isfinite(*m_time_limit)) {
+                throw UsageError("--time-limit: must be a number of seconds, not nan");
+            }
             cfg.solver.time_limit_s = *m_time_limit;
         }
         if (m_gap) {
+            if (!std::isfinite(*m_gap)) {
+                throw UsageError("--gap: must be a number in [0, 1], not nan");
+            }
             cfg.solver.gap = *m_gap;
         }
         if (m_from_year.has_value() != !m_actuals.empty()) {
@@ -112,24 +122,19 @@ class PlanCommand final : public Command {
         if (!m_previous.empty() && m_actuals.empty()) {
             throw UsageError("--previous is for a re-plan: give --from-year and --actuals too");
         }
-        for (const std::string &in : {m_actuals, m_previous}) {
-            if (!in.empty() && std::filesystem::exists(m_out) &&
-                std::filesystem::equivalent(in, m_out)) {
-                throw UsageError(m_out + ": is the re-plan's input; write the re-plan elsewhere");
-            }
-        }
         // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md); with
         // [inputs.synth] and no INPUT: a synthetic city, made in memory below.
         const bool synthesised = inputs_synthesised(cfg, m_input);
         const InputSpec spec = make_input_spec(cfg, m_input, m_crs);
-        // Refuse an existing output before any work.
-        if (std::filesystem::exists(m_out) && !m_overwrite) {
-            throw OutputError(m_out + ": already exists; pass --overwrite to replace it");
+        // Refuse, before any work, an output that exists, cannot be written or is an input.
+        std::vector<std::string> inputs =
+            synthesised ? std::vector<std::string>{} : input_sources(spec);
+        for (const std::string &in : {m_plan_path, m_actuals, m_previous}) {
+            inputs.push_back(in);
         }
+        check_output(m_out, ".gpkg", m_overwrite, inputs);
         const std::string report_out = report_path_for(m_out);
-        if (std::filesystem::exists(report_out) && !m_overwrite) {
-            throw OutputError(report_out + ": already exists; pass --overwrite to replace it");
-        }
+        check_output(report_out, ".html", m_overwrite, inputs);
 
         if (!m_input.empty() && cfg.inputs.synth && !io.quiet) {
             io.out << "inputs: " << m_input << " replaces the plan file's [inputs.synth]\n";

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/output_check.hpp"
 #include "core/errors.hpp"
 #include "gis/atomic_file.hpp"
 #include "outputs/report.hpp"
@@ -37,9 +38,7 @@ class ReportCommand final : public Command {
             throw DataError(m_opt.input + ": file not found");
         }
         const std::string out = m_opt.out.empty() ? report_path_for(m_opt.input) : m_opt.out;
-        if (std::filesystem::exists(out) && !m_opt.overwrite) {
-            throw OutputError(out + ": already exists; pass --overwrite to replace it");
-        }
+        check_output(out, ".html", m_opt.overwrite, {m_opt.input});
         const ReportData data = read_plan_report(m_opt.input);
         gis::write_file_atomically(out, render_report_html(data), m_opt.overwrite);
         if (!io.quiet) {

@@ -1,6 +1,7 @@
 #include "cli/validate_command.hpp"
 
 #include "allocation/network.hpp"
+#include "cli/output_check.hpp"
 #include "core/errors.hpp"
 #include "inputs/findings.hpp"
 #include "inputs/synth.hpp"
@@ -61,8 +62,11 @@ class ValidateCommand final : public Command {
                                                      : load_plan(m_opt.plan_path, m_opt.scenario);
         const bool synthesised = inputs_synthesised(cfg, m_opt.input);
         const InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
-        if (!m_opt.out.empty() && std::filesystem::exists(m_opt.out) && !m_opt.overwrite) {
-            throw OutputError(m_opt.out + ": already exists; pass --overwrite to replace it");
+        if (!m_opt.out.empty()) {
+            std::vector<std::string> inputs =
+                synthesised ? std::vector<std::string>{} : input_sources(spec);
+            inputs.push_back(m_opt.plan_path);
+            check_output(m_opt.out, ".gpkg", m_opt.overwrite, inputs);
         }
         // [inputs.synth] without INPUT: the synthetic city, made in memory.
         SynthCity synth_city;

@@ -1,0 +1,80 @@
+#include "cli/output_check.hpp"
+
+#include "core/errors.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace landalloc::cli {
+
+namespace fs = std::filesystem;
+
+void check_output(const std::string &path, const std::string &extension, bool overwrite,
+                  const std::vector<std::string> &inputs) {
+    if (path.empty()) {
+        throw UsageError("the output path is empty; give the file to write");
+    }
+    const fs::path out(path);
+    std::string ext = out.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext != extension) {
+        throw UsageError(path + ": the output is written as " + extension +
+                         "; give a file name ending in " + extension);
+    }
+    std::error_code ec;
+    for (const std::string &in : inputs) {
+        if (!in.empty() && fs::equivalent(fs::path(in), out, ec) && !ec) {
+            throw UsageError(path + ": is the input " + in + "; write the output to another file");
+        }
+    }
+    if (fs::exists(out, ec) && !overwrite) {
+        throw OutputError(path + ": already exists; pass --overwrite to replace it");
+    }
+    const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec)) {
+        throw OutputError(path + ": the directory " + dir.string() +
+                          " does not exist; create it or write elsewhere");
+    }
+    if (::access(dir.c_str(), W_OK) != 0) {
+        throw OutputError(path + ": the directory " + dir.string() +
+                          " is not writable; write elsewhere");
+    }
+}
+
+CLI::Validator seed_check() {
+    return CLI::Validator(
+        [](std::string &text) -> std::string {
+            const bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+                return c >= '0' && c <= '9';
+            });
+            return digits ? std::string() : "a seed is a whole number from 0, not " + text;
+        },
+        "");
+}
+
+std::vector<std::string> input_sources(const InputSpec &spec) {
+    std::vector<std::string> out = {spec.zones.source, spec.stations.source, spec.parks.source,
+                                    spec.parcels.source};
+    for (const auto &c : spec.constraints) {
+        out.push_back(c.source);
+    }
+    if (spec.districts) {
+        out.push_back(spec.districts->source);
+    }
+    if (spec.streets) {
+        out.push_back(spec.streets->source);
+    }
+    std::vector<std::string> unique;
+    for (const std::string &s : out) {
+        if (!s.empty() && std::find(unique.begin(), unique.end(), s) == unique.end()) {
+            unique.push_back(s);
+        }
+    }
+    return unique;
+}
+
+} // namespace landalloc::cli
