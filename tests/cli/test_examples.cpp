@@ -810,9 +810,11 @@ TEST(Examples, Nanjing) {
 // The plan prints what the demand model made of each demand target (L247: 8,000 x 52.91 m2).
 TEST(Examples, PlanPrintsDemandTargets) {
     test::TempDir dir;
-    const auto res =
-        test::run_cli({"plan", "--plan", example("lianyungang.toml"), "--out", dir.path("x.gpkg")});
-    ASSERT_EQ(res.code, 0) << res.err;
+    // The greedy solver: the demand is printed before the solve, which Examples.Lianyungang
+    // checks (this test took as long as that one under the sanitizers).
+    const auto res = test::run_cli({"plan", "--plan", example("lianyungang.toml"), "--out",
+                                    dir.path("x.gpkg"), "--solver", "greedy"});
+    ASSERT_TRUE(res.code == 0 || res.code == 6) << res.err;
     EXPECT_NE(res.out.find("demand (talent): talent in 320706: 2116400.0 m2 over the horizon, "
                            "423280.0 a year"),
               std::string::npos)
