@@ -1,6 +1,7 @@
 #include "outputs/compare.hpp"
 
 #include "core/errors.hpp"
+#include "outputs/plan_fields.hpp"
 #include "outputs/schema.hpp"
 
 #include <algorithm>
@@ -17,12 +18,13 @@ namespace landalloc {
 
 namespace {
 
+using detail::leading_number;
+using detail::PlanFields;
+
 using gis::Feature;
 using gis::FieldDef;
 using gis::FieldType;
 using gis::Value;
-
-constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 
 double round_to(double v, double digits) {
     const double f = std::pow(10.0, digits);
@@ -32,69 +34,6 @@ double round_to(double v, double digits) {
 Value optional_value(const std::optional<double> &v, int digits) {
     return v && std::isfinite(*v) ? Value(round_to(*v, digits)) : Value();
 }
-
-/// The number a text starts with; nullopt when it starts with none.
-std::optional<double> leading_number(const std::string &text) {
-    const char *begin = text.c_str();
-    char *end = nullptr;
-    const double v = std::strtod(begin, &end);
-    if (end == begin || !std::isfinite(v)) {
-        return std::nullopt;
-    }
-    return v;
-}
-
-/// Field access on a layer of a plan GeoPackage by the schema's names, with errors naming the
-/// file, layer and field.
-class PlanFields {
-  public:
-    explicit PlanFields(const gis::LayerData &layer) : m_layer(layer) {}
-
-    int index(const FieldName &field) const {
-        if (field.layer != m_layer.name) {
-            throw std::logic_error("field '" + std::string(field.name) + "' looked up in layer '" +
-                                   m_layer.name + "'");
-        }
-        const int i = m_layer.field_index(std::string(field.name));
-        if (i < 0) {
-            throw DataError(m_layer.source + ", layer '" + m_layer.name + "': no field '" +
-                            std::string(field.name) +
-                            "'; is this a GeoPackage written by 'landalloc plan'?");
-        }
-        return i;
-    }
-    static double number(const Feature &f, int i) {
-        const auto &v = f.values.at(static_cast<std::size_t>(i));
-        if (const auto *d = std::get_if<double>(&v)) {
-            return *d;
-        }
-        if (const auto *n = std::get_if<std::int64_t>(&v)) {
-            return static_cast<double>(*n);
-        }
-        if (const auto *s = std::get_if<std::string>(&v)) {
-            return leading_number(*s).value_or(k_nan);
-        }
-        return k_nan;
-    }
-    static std::string text(const Feature &f, int i) {
-        const auto &v = f.values.at(static_cast<std::size_t>(i));
-        if (const auto *s = std::get_if<std::string>(&v)) {
-            return *s;
-        }
-        if (const auto *n = std::get_if<std::int64_t>(&v)) {
-            return std::to_string(*n);
-        }
-        if (const auto *d = std::get_if<double>(&v)) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.10g", *d);
-            return buf;
-        }
-        return {};
-    }
-
-  private:
-    const gis::LayerData &m_layer;
-};
 
 /// A candidate parcel as one plan holds it (allocated or rejected).
 struct PlanParcel {
@@ -158,7 +97,9 @@ ReadPlan read_plan(const std::string &path, const std::string &letter) {
         }
         const auto number = [&](const char *k) -> std::optional<double> {
             const auto it = meta.find(k);
-            return it == meta.end() ? std::nullopt : leading_number(it->second);
+            const std::optional<double> v =
+                it == meta.end() ? std::nullopt : leading_number(it->second);
+            return v && std::isfinite(*v) ? v : std::nullopt;
         };
         r.plan.scenario = meta["scenario"];
         r.plan.plan_name = meta["plan_name"];

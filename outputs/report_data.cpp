@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "gis/vector_io.hpp"
+#include "outputs/plan_fields.hpp"
 #include "outputs/plan_layers.hpp"
 #include "outputs/schema.hpp"
 
@@ -18,78 +19,9 @@ namespace landalloc {
 
 namespace {
 
-/// The number a text starts with, as std::stod reads it (leading blanks skipped, trailing text
-/// ignored); nullopt when it starts with none. No exception to swallow.
-std::optional<double> leading_number(const std::string &text) {
-    const char *begin = text.c_str();
-    char *end = nullptr;
-    const double v = std::strtod(begin, &end);
-    if (end == begin) {
-        return std::nullopt;
-    }
-    return v;
-}
-
-constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
-
-/// Field access on a layer of a plan GeoPackage (read back, or built in memory as written), by
-/// the names of the schema (schema.hpp), with errors naming file, layer, field.
-class Fields {
-  public:
-    explicit Fields(const gis::LayerData &layer) : m_layer(layer) {}
-
-    int index(const FieldName &field, bool required = true) const {
-        if (field.layer != m_layer.name) {
-            throw std::logic_error("field '" + std::string(field.name) + "' of layer '" +
-                                   std::string(field.layer) + "' looked up in layer '" +
-                                   m_layer.name + "'");
-        }
-        const std::string name(field.name);
-        const int i = m_layer.field_index(name);
-        if (i < 0 && required) {
-            throw DataError(m_layer.source + ", layer '" + m_layer.name + "': no field '" + name +
-                            "'; is this a GeoPackage written by 'landalloc plan'?");
-        }
-        return i;
-    }
-    double number(const gis::Feature &f, int i) const {
-        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
-            return k_nan;
-        }
-        const auto &v = f.values[static_cast<std::size_t>(i)];
-        if (const auto *d = std::get_if<double>(&v)) {
-            return *d;
-        }
-        if (const auto *n = std::get_if<std::int64_t>(&v)) {
-            return static_cast<double>(*n);
-        }
-        if (const auto *s = std::get_if<std::string>(&v)) {
-            return leading_number(*s).value_or(k_nan);
-        }
-        return k_nan;
-    }
-    std::string text(const gis::Feature &f, int i) const {
-        if (i < 0 || static_cast<std::size_t>(i) >= f.values.size()) {
-            return {};
-        }
-        const auto &v = f.values[static_cast<std::size_t>(i)];
-        if (const auto *s = std::get_if<std::string>(&v)) {
-            return *s;
-        }
-        if (const auto *n = std::get_if<std::int64_t>(&v)) {
-            return std::to_string(*n);
-        }
-        if (const auto *d = std::get_if<double>(&v)) {
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.10g", *d);
-            return buf;
-        }
-        return {};
-    }
-
-  private:
-    const gis::LayerData &m_layer;
-};
+using detail::k_nan;
+using detail::leading_number;
+using detail::PlanFields;
 
 /// The rings of a polygon feature; none for an empty geometry, which a GeoPackage reads back
 /// as no geometry at all.
@@ -103,7 +35,7 @@ std::vector<std::vector<gis::Point>> rings_of(const gis::Geometry &g) {
 /// run_metadata: the key/value rows and the jobs/dwellings band.
 void read_metadata(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::run_metadata;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int key = f.index({L, "key"});
     const int value = f.index({L, "value"});
     for (const auto &feat : layer.features) {
@@ -117,7 +49,7 @@ void read_metadata(ReportData &d, const gis::LayerData &layer) {
 /// annual_plan: the rows and their causes.
 void read_annual(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::annual_plan;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int year = f.index({L, "year"}), type = f.index({L, "housing_type"}),
               unit = f.index({L, "unit"}), target = f.index({L, "target"}),
               tolerance = f.index({L, "tolerance"}), binding = f.index({L, "binding"}),
@@ -159,7 +91,7 @@ void read_annual(ReportData &d, const gis::LayerData &layer) {
 /// rule_checks.
 void read_rules(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::rule_checks;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int rule = f.index({L, "rule"}), label = f.index({L, "requirement"}),
               year = f.index({L, "year"}), unit = f.index({L, "unit"}),
               actual = f.index({L, "actual"}), required = f.index({L, "required"}),
@@ -188,7 +120,7 @@ void read_rules(ReportData &d, const gis::LayerData &layer) {
 /// jobs_housing_balance: the plan's D against the runs that price it.
 void read_balance(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::jobs_housing_balance;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int run = f.index({L, "run"}), rule = f.index({L, "rule"}),
               dis = f.index({L, "dissimilarity"}), ec = f.index({L, "excess_commuting"}),
               tmin = f.index({L, "commute_min_m"}), tobs = f.index({L, "commute_model_m"}),
@@ -210,7 +142,7 @@ void read_balance(ReportData &d, const gis::LayerData &layer) {
 /// zones: before and after, with their outlines.
 void read_zones(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::zones;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int id = f.index({L, "zone_id"}), name = f.index({L, "zone_name"}),
               cls = f.index({L, "zone_class"}), jobs = f.index({L, "jobs"}),
               before = f.index({L, "dwellings_before"}), added = f.index({L, "new_units"}),
@@ -239,7 +171,7 @@ void read_zones(ReportData &d, const gis::LayerData &layer) {
 /// allocated_parcels: type, year and outline.
 void read_parcels(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::allocated_parcels;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int type = f.index({L, "housing_type"}), year = f.index({L, "year"});
     for (const auto &feat : layer.features) {
         d.parcels.push_back(
@@ -249,7 +181,7 @@ void read_parcels(ReportData &d, const gis::LayerData &layer) {
 /// rolling_plan (a re-plan's): the re-planned years by district and type.
 void read_rolling(ReportData &d, const gis::LayerData &layer) {
     constexpr const LayerSchema &L = schema::rolling_plan;
-    const Fields f(layer);
+    const PlanFields f(layer);
     const int year = f.index({L, "year"}), district = f.index({L, "district_id"}),
               dname = f.index({L, "district_name"}), type = f.index({L, "housing_type"}),
               area = f.index({L, "area_ha"}), units = f.index({L, "units"}),
