@@ -47,7 +47,8 @@ class CompareCommand final : public Command {
     int run(Io &io) override {
         const std::string html = report_path_for(m_opt.out);
         for (const auto &p : m_opt.plans) {
-            if (!std::filesystem::exists(p)) {
+            std::error_code ec;
+            if (!std::filesystem::exists(p, ec)) {
                 throw DataError(p + ": file not found");
             }
         }
@@ -55,8 +56,11 @@ class CompareCommand final : public Command {
         check_output(m_opt.out, ".gpkg", m_opt.overwrite, m_opt.plans);
         check_output(html, ".html", m_opt.overwrite, m_opt.plans);
         const PlanComparison cmp = compare_plans(m_opt.plans);
-        write_comparison_gpkg(m_opt.out, m_opt.overwrite, cmp);
-        gis::write_file_atomically(html, render_comparison_html(cmp), m_opt.overwrite);
+        // The GeoPackage and its HTML as one transaction (gis/atomic_file.hpp).
+        gis::OutputSet outputs(m_opt.overwrite);
+        write_comparison_gpkg(m_opt.out, outputs, cmp);
+        outputs.write(html, render_comparison_html(cmp));
+        outputs.commit();
         if (!io.quiet) {
             print(io.out, cmp);
             io.out << "wrote " << m_opt.out << " and " << html << "\n";

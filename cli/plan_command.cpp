@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "gis/atomic_file.hpp"
 #include "gis/checksum.hpp"
+#include "gis/vector_io.hpp"
 #include "inputs/actuals.hpp"
 #include "inputs/city.hpp"
 #include "inputs/synth.hpp"
@@ -202,11 +203,11 @@ class PlanCommand final : public Command {
         std::vector<std::pair<std::string, std::string>> meta = {
             {"landalloc_version", k_version},
             {"command", "plan"},
-            {"input", source},
+            {"input", gis::redact_passwords(source)},
             {"plan_file", m_plan_path.empty() ? "(built-in default plan)" : m_plan_path},
             {"plan_name", cfg.name},
             {"scenario", cfg.scenario},
-            {"plan_text", cfg.source_text},
+            {"plan_text", gis::redact_passwords(cfg.source_text)},
             {"seed", std::to_string(cfg.seed)},
             {"crs", city.city.crs},
             {"horizon", std::to_string(cfg.first_year) + "-" + std::to_string(cfg.last_year)},
@@ -231,7 +232,7 @@ class PlanCommand final : public Command {
             for (const auto &src : sources) {
                 const std::string sum = gis::file_sha256(src);
                 if (!sum.empty()) {
-                    meta.emplace_back("input_sha256 " + src, sum);
+                    meta.emplace_back("input_sha256 " + gis::redact_passwords(src), sum);
                 }
             }
         }
@@ -253,10 +254,13 @@ class PlanCommand final : public Command {
         // The layers are built once: the GeoPackage is written from them and the report is
         // rendered from the same rows, so it is the report `landalloc report` renders from the
         // GeoPackage.
+        // Both files are one transaction: written to temporaries, then moved into place together,
+        // the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md).
         const PlanLayers layers = plan_layers(city.city, city, plan);
-        write_plan_gpkg(m_out, m_overwrite, layers, city, plan);
-        gis::write_file_atomically(
-            report_out, render_report_html(report_data_from_layers(layers, m_out)), m_overwrite);
+        gis::OutputSet outputs(m_overwrite);
+        write_plan_gpkg(m_out, outputs, layers, city, plan);
+        outputs.write(report_out, render_report_html(report_data_from_layers(layers, m_out)));
+        outputs.commit();
         progress.done();
         if (!io.quiet) {
             io.out << "landalloc plan: " << cfg.name

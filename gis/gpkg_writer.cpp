@@ -97,11 +97,19 @@ LayerData layer_as_written(const std::string &source, const std::string &name, G
 // GpkgWriter::Impl is in gis/gpkg_writer_impl.hpp (gis/gpkg_qgis.cpp uses it too).
 
 GpkgWriter::GpkgWriter(std::string path, bool overwrite)
-    : m_path(std::move(path)), m_overwrite(overwrite), m_impl(std::make_unique<Impl>()) {
+    : m_path(std::move(path)), m_own(std::make_unique<OutputSet>(overwrite)),
+      m_outputs(m_own.get()), m_impl(std::make_unique<Impl>()) {
+    create();
+}
+
+GpkgWriter::GpkgWriter(std::string path, OutputSet &outputs)
+    : m_path(std::move(path)), m_outputs(&outputs), m_impl(std::make_unique<Impl>()) {
+    create();
+}
+
+void GpkgWriter::create() {
     init_gdal();
-    m_temp = temp_path_for(m_path, m_overwrite, ".gpkg");
-    std::error_code ec;
-    fs::remove(m_temp, ec);
+    m_temp = m_outputs->add(m_path, ".gpkg");
     GDALDriver *drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!drv) {
         throw GisError("GDAL has no GPKG driver");
@@ -113,13 +121,8 @@ GpkgWriter::GpkgWriter(std::string path, bool overwrite)
     }
 }
 
-GpkgWriter::~GpkgWriter() {
-    if (!m_committed) {
-        m_impl->ds.reset();
-        std::error_code ec;
-        fs::remove(m_temp, ec);
-    }
-}
+// The temporary itself is removed by its OutputSet when not committed.
+GpkgWriter::~GpkgWriter() { m_impl->ds.reset(); }
 
 void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &crs,
                            const std::vector<FieldDef> &fields,
@@ -199,18 +202,17 @@ void GpkgWriter::commit() {
     CPLErrorReset();
     m_impl->ds->FlushCache(true);
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
-        throw OutputError(m_path + ": writing failed: " + gdal_last_error_text());
+        throw OutputError(m_path + ": writing failed: " + gdal_last_error_text() +
+                          "; no output was changed");
     }
     m_impl->ds.reset(); // GDAL 3.6: Close() reports nothing, so check the error state after it
     if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
-        throw OutputError(m_path + ": closing failed: " + gdal_last_error_text());
+        throw OutputError(m_path + ": closing failed: " + gdal_last_error_text() +
+                          "; no output was changed");
     }
-    std::error_code ec;
-    fs::rename(m_temp, m_path, ec);
-    if (ec) {
-        throw OutputError(m_path + ": cannot move the finished file into place: " + ec.message());
+    if (m_own) {
+        m_own->commit();
     }
-    m_committed = true;
 }
 
 } // namespace landalloc::gis

@@ -12,6 +12,7 @@
 #include <gdal.h>
 #include <ogr_spatialref.h>
 
+#include <cctype>
 #include <memory>
 #include <mutex>
 
@@ -22,7 +23,9 @@ namespace {
 std::mutex g_warn_mutex;
 std::vector<std::string> g_warnings;
 
-void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum /*num*/, const char *msg) {
+} // namespace
+
+void CPL_STDCALL detail::gdal_handler(CPLErr cls, CPLErrorNum /*num*/, const char *msg) {
     // Errors are kept by CPL as the last error and copied into our exceptions; warnings are
     // collected for the run's report. Nothing is printed behind the user's back.
     if (cls == CE_Warning) {
@@ -33,14 +36,82 @@ void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum /*num*/, const char *msg) 
     }
 }
 
-} // namespace
-
 void init_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {
         GDALAllRegister();
-        CPLSetErrorHandler(gdal_handler);
+        CPLSetErrorHandler(detail::gdal_handler);
     });
+}
+
+std::string redact_passwords(const std::string &text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t i = 0;
+    const auto lower_at = [&](std::size_t at, const char *word) {
+        for (std::size_t k = 0; word[k] != '\0'; ++k) {
+            if (at + k >= text.size() ||
+                std::tolower(static_cast<unsigned char>(text[at + k])) != word[k]) {
+                return false;
+            }
+        }
+        return true;
+    };
+    while (i < text.size()) {
+        // libpq keyword=value: "password", optional spaces, "=", optional spaces, the value.
+        const bool word_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) ||
+                                            text[i - 1] == '_');
+        if (word_start && lower_at(i, "password")) {
+            std::size_t j = i + 8;
+            while (j < text.size() && text[j] == ' ') {
+                ++j;
+            }
+            if (j < text.size() && text[j] == '=') {
+                ++j;
+                while (j < text.size() && text[j] == ' ') {
+                    ++j;
+                }
+                if (j < text.size() && text[j] == '\'') {
+                    // A quoted value: '' and \' stand for a quote inside it.
+                    ++j;
+                    while (j < text.size()) {
+                        if (text[j] == '\\' && j + 1 < text.size()) {
+                            j += 2;
+                        } else if (text[j] == '\'' && j + 1 < text.size() && text[j + 1] == '\'') {
+                            j += 2;
+                        } else if (text[j] == '\'') {
+                            ++j;
+                            break;
+                        } else {
+                            ++j;
+                        }
+                    }
+                } else {
+                    // Up to a space, or the quote closing the string it is written in.
+                    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) &&
+                           text[j] != '"') {
+                        ++j;
+                    }
+                }
+                out += "password=***";
+                i = j;
+                continue;
+            }
+        }
+        // A URI's user:password@ after "://".
+        if (text.compare(i, 3, "://") == 0) {
+            const std::size_t end = text.find_first_of("/?# ", i + 3);
+            const std::size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
+            const std::size_t colon = text.find(':', i + 3);
+            if (at != std::string::npos && at > i + 3 && colon != std::string::npos && colon < at) {
+                out += text.substr(i, colon + 1 - i) + "***";
+                i = at;
+                continue;
+            }
+        }
+        out += text[i++];
+    }
+    return out;
 }
 
 std::vector<std::string> take_gdal_warnings() {

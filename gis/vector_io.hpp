@@ -8,6 +8,7 @@
 #include "gis/geometry.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,11 @@ namespace landalloc::gis {
 void init_gdal();
 /// GDAL warnings collected since the last call (and cleared).
 std::vector<std::string> take_gdal_warnings();
+/// `text` with every password of a database connection replaced by "***": a libpq keyword
+/// (`password=secret`, `password='it''s'`) and a URI's (`postgresql://user:secret@host`). Apply
+/// it to whatever names a source in a message, the metadata or a report; pass the password by
+/// PGPASSFILE or a service file instead (docs/inputs.md).
+std::string redact_passwords(const std::string &text);
 
 /// A coordinate reference system, kept as WKT; built from anything OGR's SetFromUserInput takes.
 class Crs {
@@ -70,6 +76,9 @@ struct LayerData {
     int zm_dropped = 0;        // features whose Z or M values were dropped
     std::vector<FieldDef> fields;
     std::vector<Feature> features;
+    /// Why a feature's geometry could not be used (a ring not closed, a coordinate not finite or
+    /// beyond any map), by fid; that feature's `geometry` is null.
+    std::map<std::int64_t, std::string> geometry_errors;
 
     /// Index of a field by name (case-insensitive), or -1.
     int field_index(const std::string &name) const;
@@ -78,7 +87,15 @@ struct LayerData {
 /// A source or layer that cannot be used at all; `reason()` says why, for data-quality reports.
 class SourceError : public DataError {
   public:
-    enum class Reason { not_found, cannot_open, no_layer, no_crs, cannot_reproject, bad_encoding };
+    enum class Reason {
+        not_found,
+        cannot_open,
+        no_layer,
+        no_crs,
+        cannot_reproject,
+        bad_encoding,
+        read_failed, // GDAL raised an error while reading, or fewer features than the layer holds
+    };
     SourceError(Reason reason, const std::string &message) : DataError(message), m_reason(reason) {}
     Reason reason() const noexcept { return m_reason; }
 
@@ -152,12 +169,18 @@ struct LayerStyle {
     bool use_as_default = true;
 };
 
-/// Writes a new GeoPackage atomically (see the file comment).
+class OutputSet;
+
+/// Writes a new GeoPackage atomically (see the file comment): to a temporary that is moved into
+/// place only when complete, alone or as one file of an OutputSet (gis/atomic_file.hpp).
 class GpkgWriter {
   public:
-    /// Throws OutputError when `path` exists and `overwrite` is false, or the directory is not
-    /// writable.
+    /// A GeoPackage on its own: commit() moves it into place. Throws OutputError when `path`
+    /// exists and `overwrite` is false, or the directory is not writable.
     GpkgWriter(std::string path, bool overwrite);
+    /// One file of `outputs`: commit() closes it, and `outputs.commit()` moves it into place
+    /// with the set's other files.
+    GpkgWriter(std::string path, OutputSet &outputs);
     ~GpkgWriter();
     GpkgWriter(const GpkgWriter &) = delete;
     GpkgWriter &operator=(const GpkgWriter &) = delete;
@@ -178,17 +201,19 @@ class GpkgWriter {
     void add_qgis_project(const std::string &name, const std::string &file_name,
                           const std::string &qgs_xml);
 
-    /// Closes the file, checks for errors and renames it into place.
+    /// Closes the file and checks for errors; on its own, also moves it into place.
     void commit();
 
     const std::string &temp_path() const { return m_temp; }
 
   private:
+    void create();
+
     struct Impl;
     std::string m_path;
     std::string m_temp;
-    bool m_overwrite = false;
-    bool m_committed = false;
+    std::unique_ptr<OutputSet> m_own; // when on its own
+    OutputSet *m_outputs = nullptr;
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -484,10 +484,11 @@ gis::LayerData comparison_layer(const PlanComparison &cmp) {
     return layer;
 }
 
-void write_comparison_gpkg(const std::string &path, bool overwrite, const PlanComparison &cmp) {
+void write_comparison_gpkg(const std::string &path, gis::OutputSet &outputs,
+                           const PlanComparison &cmp) {
     const gis::LayerData differences = differences_layer(cmp);
     const gis::LayerData comparison = comparison_layer(cmp);
-    gis::GpkgWriter writer(path, overwrite);
+    gis::GpkgWriter writer(path, outputs);
     writer.add_layer(differences.name, gis::GeomKind::polygon, differences.crs, differences.fields,
                      differences.features,
                      "Parcels whose year or housing type differ between the plans (each against "

@@ -6,6 +6,7 @@
 // objective, gap). The differences are parcel by parcel, each plan against the first.
 // docs/outputs.md, "landalloc compare", documents the output.
 
+#include "gis/atomic_file.hpp"
 #include "gis/geometry.hpp"
 #include "gis/vector_io.hpp"
 
@@ -95,8 +96,10 @@ PlanComparison compare_plans(const std::vector<std::string> &paths);
 gis::LayerData differences_layer(const PlanComparison &cmp);
 gis::LayerData comparison_layer(const PlanComparison &cmp);
 
-/// Writes both layers to a new GeoPackage atomically (gis::GpkgWriter).
-void write_comparison_gpkg(const std::string &path, bool overwrite, const PlanComparison &cmp);
+/// Writes both layers to a new GeoPackage as one file of `outputs` (moved into place by
+/// outputs.commit()).
+void write_comparison_gpkg(const std::string &path, gis::OutputSet &outputs,
+                           const PlanComparison &cmp);
 
 /// The comparison as one self-contained, printable HTML document.
 std::string render_comparison_html(const PlanComparison &cmp);

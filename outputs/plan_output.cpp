@@ -69,9 +69,9 @@ void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &pat
 
 } // namespace
 
-void write_plan_gpkg(const std::string &path, bool overwrite, const PlanLayers &layers,
+void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const PlanLayers &layers,
                      const gis::CityGeometry &loaded, const Plan &plan) {
-    gis::GpkgWriter writer(path, overwrite);
+    gis::GpkgWriter writer(path, outputs);
     add(writer, schema::allocated_parcels, layers.allocated_parcels);
     add(writer, schema::annual_plan, layers.annual_plan);
     add(writer, schema::rule_checks, layers.rule_checks);

@@ -3,6 +3,7 @@
 
 #include "core/domain.hpp"
 #include "core/plan.hpp"
+#include "gis/atomic_file.hpp"
 #include "gis/city_geometry.hpp"
 #include "outputs/plan_layers.hpp"
 #include "outputs/schema.hpp"
@@ -11,9 +12,10 @@
 
 namespace landalloc {
 
-/// Writes the plan's layers (plan_layers.hpp), its QGIS styles and project to `path`, atomically;
-/// `geometry` gives the project's CRS and extent.
-void write_plan_gpkg(const std::string &path, bool overwrite, const PlanLayers &layers,
+/// Writes the plan's layers (plan_layers.hpp), its QGIS styles and project to `path` as one file
+/// of `outputs` (moved into place by outputs.commit()); `geometry` gives the project's CRS and
+/// extent.
+void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const PlanLayers &layers,
                      const gis::CityGeometry &geometry, const Plan &plan);
 
 } // namespace landalloc
