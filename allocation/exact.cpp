@@ -5,6 +5,7 @@
 
 #include <coin/CbcModel.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -32,15 +33,22 @@ Solution ExactAllocator::solve(const Model &m) const {
     cbc.setLogLevel(0);
     cbc.messageHandler()->setLogLevel(0);
 
-    // Warm start from the heuristic's plan (a valid incumbent; CBC checks it).
+    // Warm start from the heuristic's plan (a valid incumbent; CBC checks it). Its bound is not
+    // needed (CBC proves its own), so it computes none.
     Solution start;
     if (m_options.warm_start) {
-        start = HeuristicAllocator(HeuristicOptions{}).solve(m);
+        HeuristicOptions warm;
+        warm.bound_iterations = 0;
+        start = HeuristicAllocator(warm).solve(m);
         const std::vector<double> x = full_solution(m, layout, start.chosen);
         cbc.setBestSolution(x.data(), layout.n_cols, -start.report.objective, /*check=*/true);
     }
 
-    const std::string sec = std::to_string(m_options.time_limit_s);
+    // The time limit is the whole solve's: CBC gets what the model and the warm start left (at
+    // least a tenth of a second, so it reports a bound).
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::string sec = std::to_string(std::max(0.1, m_options.time_limit_s - spent));
     const std::string gap = std::to_string(m_options.gap);
     const std::string log = std::to_string(m_options.log_level);
     const char *argv[] = {"landalloc", "-log",      log.c_str(), "-sec", sec.c_str(),

@@ -34,7 +34,8 @@ class ReportCommand final : public Command {
         app.add_flag("--overwrite", m_opt.overwrite, "Replace the output file if it exists");
     }
     int run(Io &io) override {
-        if (!std::filesystem::exists(m_opt.input)) {
+        std::error_code ec;
+        if (!std::filesystem::exists(m_opt.input, ec)) {
             throw DataError(m_opt.input + ": file not found");
         }
         const std::string out = m_opt.out.empty() ? report_path_for(m_opt.input) : m_opt.out;

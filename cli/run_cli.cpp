@@ -1,6 +1,7 @@
 #include "cli/command.hpp"
 
 #include "core/errors.hpp"
+#include "gis/vector_io.hpp"
 #include "landalloc_version.hpp"
 
 #include <iostream>
@@ -65,11 +66,12 @@ int run_cli(int argc, const char *const *argv, std::ostream &out, std::ostream &
         try {
             return commands[i]->run(io);
         } catch (const Error &e) {
-            err << "landalloc " << commands[i]->name() << ": " << e.kind() << ": " << e.what()
-                << "\n";
+            err << "landalloc " << commands[i]->name() << ": " << e.kind() << ": "
+                << gis::redact_passwords(e.what()) << "\n";
             return static_cast<int>(e.exit_code());
         } catch (const std::exception &e) {
-            err << "landalloc " << commands[i]->name() << ": internal error: " << e.what()
+            err << "landalloc " << commands[i]->name()
+                << ": internal error: " << gis::redact_passwords(e.what())
                 << " (please report this)\n";
             return static_cast<int>(ExitCode::internal);
         }

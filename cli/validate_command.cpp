@@ -3,6 +3,7 @@
 #include "allocation/network.hpp"
 #include "cli/output_check.hpp"
 #include "core/errors.hpp"
+#include "gis/vector_io.hpp"
 #include "inputs/findings.hpp"
 #include "inputs/synth.hpp"
 #include "plan_file/input_spec.hpp"
@@ -112,8 +113,9 @@ class ValidateCommand final : public Command {
                     return;
                 }
                 io.out << "  " << role << ": "
-                       << (synthesised ? "synthetic ([inputs.synth])" : r.source) << ", layer '"
-                       << r.layer << "'";
+                       << (synthesised ? "synthetic ([inputs.synth])"
+                                       : gis::redact_passwords(r.source))
+                       << ", layer '" << r.layer << "'";
                 if (!r.encoding.empty()) {
                     io.out << ", encoding " << r.encoding;
                 }

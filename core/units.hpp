@@ -3,10 +3,21 @@
 
 #include "core/domain.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
 namespace landalloc {
+
+/// Physical limits every number read is checked against (docs/exit-codes.md): a city's areas,
+/// floor areas, populations, jobs and targets are far below 1e12 (China's land is 9.6e12 m^2),
+/// and anything larger is a typo that would only overflow the solver.
+constexpr double k_max_quantity = 1e12;
+/// The years a plan may name.
+constexpr int k_min_year = 1900;
+constexpr int k_max_year = 2200;
+/// The largest plan file read: a plan file holds targets and rules, not data.
+constexpr std::size_t k_max_plan_file_bytes = 10u * 1024u * 1024u;
 
 /// What a target counts.
 enum class Quantity { land_ha, floor_m2, units };

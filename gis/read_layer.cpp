@@ -15,10 +15,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <iconv.h>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -53,8 +55,30 @@ bool iequals(const std::string &a, const std::string &b) {
            });
 }
 
+/// A file source must be a regular file or a directory (of Shapefiles); a FIFO or a device would
+/// block or never end. Databases (PG:) and GDAL's virtual files (/vsi...) are not files here.
+void check_file_source(const std::string &source) {
+    if (source.starts_with("PG:") || source.starts_with("/vsi")) {
+        return;
+    }
+    std::error_code ec;
+    const fs::file_status st = fs::status(source, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        throw SourceError(SourceError::Reason::cannot_open,
+                          source + ": cannot be opened (" + ec.message() +
+                              "); check the path in the plan file or command line");
+    }
+    if (!ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st)) {
+        throw SourceError(SourceError::Reason::cannot_open,
+                          source +
+                              ": is not a regular file (a pipe, socket or device); give a file or "
+                              "a database (PG:...)");
+    }
+}
+
 GDALDatasetUniquePtr open_vector(const std::string &source, const std::string &encoding = {}) {
     init_gdal();
+    check_file_source(source);
     CPLErrorReset();
     CPLStringList open_options;
     if (!encoding.empty()) {
@@ -67,7 +91,8 @@ GDALDatasetUniquePtr open_vector(const std::string &source, const std::string &e
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                               nullptr, open_options.List(), nullptr));
     if (!ds) {
-        if (!source.starts_with("PG:") && !fs::exists(source)) {
+        std::error_code ec;
+        if (!source.starts_with("PG:") && !fs::exists(source, ec)) {
             throw SourceError(SourceError::Reason::not_found,
                               source + ": file not found; check the path in the plan file or "
                                        "command line");
@@ -77,6 +102,68 @@ GDALDatasetUniquePtr open_vector(const std::string &source, const std::string &e
                               gdal_last_error_text() + ")");
     }
     return ds;
+}
+
+/// Collects the errors GDAL raises while it is in scope (a corrupt page of a GeoPackage is
+/// reported by GDAL as an error and the reading simply stops: it must not be dropped).
+class ErrorCollector {
+  public:
+    ErrorCollector() { CPLPushErrorHandlerEx(&ErrorCollector::handle, this); }
+    ~ErrorCollector() { CPLPopErrorHandler(); }
+    ErrorCollector(const ErrorCollector &) = delete;
+    ErrorCollector &operator=(const ErrorCollector &) = delete;
+    const std::string &first() const { return m_first; }
+    int count() const { return m_count; }
+
+  private:
+    static void CPL_STDCALL handle(CPLErr cls, CPLErrorNum num, const char *msg) {
+        auto *self = static_cast<ErrorCollector *>(CPLGetErrorHandlerUserData());
+        if (cls == CE_Failure || cls == CE_Fatal) {
+            if (self->m_count++ == 0) {
+                self->m_first = msg ? msg : "no detail from GDAL";
+            }
+        } else {
+            detail::gdal_handler(cls, num, msg); // warnings are collected as ever
+        }
+    }
+    std::string m_first;
+    int m_count = 0;
+};
+
+/// The largest coordinate taken: 1e9 m is 25 times round the Earth, and any degree is far
+/// below it; beyond it areas and distances overflow or lose all precision.
+constexpr double k_max_coordinate = 1e9;
+
+/// Finds a vertex that is not finite or lies beyond k_max_coordinate.
+class CoordinateCheck final : public OGRDefaultConstGeometryVisitor {
+  public:
+    using OGRDefaultConstGeometryVisitor::visit;
+    void visit(const OGRPoint *p) override {
+        // Not p->IsEmpty(): OGR takes a point with a NaN coordinate for an empty one.
+        if (!m_bad.empty()) {
+            return;
+        }
+        for (const double v : {p->getX(), p->getY()}) {
+            if (!std::isfinite(v) || std::abs(v) > k_max_coordinate) {
+                std::ostringstream os;
+                os << "a vertex has the coordinate " << v
+                   << (std::isfinite(v) ? " (beyond any map)" : " (not a number)");
+                m_bad = os.str();
+                return;
+            }
+        }
+    }
+    const std::string &bad() const { return m_bad; }
+
+  private:
+    std::string m_bad;
+};
+
+/// Why `g` cannot be used ("" when it can).
+std::string unusable_geometry(const OGRGeometry &g) {
+    CoordinateCheck check;
+    g.accept(&check);
+    return check.bad();
 }
 
 } // namespace
@@ -201,6 +288,10 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
         out.fields.push_back(f);
     }
 
+    // The features GDAL says the layer holds, when it knows without reading them all.
+    const GIntBig declared_count = layer->GetFeatureCount(FALSE);
+    const std::string where = source + ", layer '" + layer_name + "'";
+    ErrorCollector errors;
     layer->ResetReading();
     for (auto &&feat : *layer) {
         Feature f;
@@ -229,15 +320,40 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
                 g->flattenTo2D();
                 g->setMeasured(FALSE);
             }
-            if (transform && g->transform(transform.get()) != OGRERR_NONE) {
+            // Ordinary bad data is the feature's finding (inputs/), not a failure of the run.
+            std::string bad = unusable_geometry(*g);
+            if (bad.empty() && transform && g->transform(transform.get()) != OGRERR_NONE) {
                 throw SourceError(SourceError::Reason::cannot_reproject,
-                                  source + ", layer '" + layer_name + "', feature " +
-                                      std::to_string(f.fid) +
+                                  where + ", feature " + std::to_string(f.fid) +
                                       ": cannot reproject the geometry to " + target->label());
             }
-            f.geometry = from_ogr(*g);
+            if (bad.empty()) {
+                bad = unusable_geometry(*g); // once reprojected
+            }
+            if (bad.empty()) {
+                try {
+                    f.geometry = from_ogr(*g);
+                } catch (const GisError &e) {
+                    bad = std::string("the geometry is malformed (") + e.what() + ")";
+                }
+            }
+            if (!bad.empty()) {
+                out.geometry_errors.emplace(f.fid, std::move(bad));
+            }
         }
         out.features.push_back(std::move(f));
+    }
+    if (errors.count() > 0) {
+        throw SourceError(SourceError::Reason::read_failed,
+                          where + ": GDAL failed while reading it, after " +
+                              std::to_string(out.features.size()) + " features (" + errors.first() +
+                              "); the file is damaged: deliver it again");
+    }
+    if (declared_count >= 0 && static_cast<GIntBig>(out.features.size()) != declared_count) {
+        throw SourceError(SourceError::Reason::read_failed,
+                          where + ": " + std::to_string(out.features.size()) +
+                              " features read of " + std::to_string(declared_count) +
+                              " the layer holds; the file is damaged: deliver it again");
     }
     return out;
 }

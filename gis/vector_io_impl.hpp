@@ -4,6 +4,7 @@
 
 #include "gis/geometry.hpp"
 
+#include <cpl_error.h>
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 
@@ -20,6 +21,10 @@ struct SrsDeleter {
     }
 };
 using SrsPtr = std::unique_ptr<OGRSpatialReference, SrsDeleter>;
+
+/// landalloc's GDAL message handler (init_gdal): errors stay CPL's last error, to be copied into
+/// our exceptions; warnings are collected for take_gdal_warnings. Nothing is printed.
+void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *msg);
 
 /// The CRS of `wkt`, in traditional GIS axis order (x = easting or longitude).
 SrsPtr make_srs(const std::string &wkt);

@@ -10,5 +10,7 @@ namespace landalloc {
 bool encoding_known(const std::string &name);
 /// True when PROJ understands `user_input` as a CRS (EPSG:4549, a WKT, a PROJ string).
 bool crs_known(const std::string &user_input);
+/// True when `user_input` is a CRS PROJ understands and it is projected (metres, not degrees).
+bool crs_projected(const std::string &user_input);
 
 } // namespace landalloc

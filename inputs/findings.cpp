@@ -32,7 +32,12 @@ std::string Finding::describe() const {
     return out.empty() ? message : out + ": " + message;
 }
 
-void FindingsReport::add(Finding f) { m_findings.push_back(std::move(f)); }
+void FindingsReport::add(Finding f) {
+    // A finding names its source: never with a database password in it.
+    f.source = gis::redact_passwords(f.source);
+    f.message = gis::redact_passwords(f.message);
+    m_findings.push_back(std::move(f));
+}
 
 int FindingsReport::count(Severity s) const {
     int n = 0;

@@ -199,6 +199,12 @@ class LayerChecker {
   private:
     /// Whether the feature has a geometry of the kind `is_kind` tests; records why not.
     bool has_shape(const Feature &f, bool (gis::Geometry::*is_kind)() const, const char *kinds) {
+        if (const auto bad = m_layer.geometry_errors.find(f.fid);
+            bad != m_layer.geometry_errors.end()) {
+            add(Severity::error, "bad_geometry", f.fid, "",
+                bad->second + "; repair it in a GIS (QGIS: Fix Geometries) or remove the feature");
+            return false;
+        }
         if (f.geometry.is_empty()) {
             add(Severity::warning, "empty_geometry_skipped", f.fid, "",
                 "geometry is null or empty; the feature is left out");

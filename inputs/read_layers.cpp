@@ -1,6 +1,7 @@
 #include "inputs/read_layers.hpp"
 
 #include "core/errors.hpp"
+#include "core/units.hpp"
 #include "gis/spatial_index.hpp"
 #include "inputs/layer_checker.hpp"
 
@@ -24,8 +25,10 @@ struct Cell {
 
     bool present() const { return index >= 0; }
     std::string text(bool required) const { return checker.text(feature, index, field, required); }
+    /// A number in [min_value, max_value]; by default at most k_max_quantity (core/units.hpp):
+    /// a population of 1e300 is a typo, and would write Inf.
     double number(double fallback, bool required, double min_value,
-                  double max_value = k_inf) const {
+                  double max_value = k_max_quantity) const {
         return checker.number(feature, index, field, fallback, required, min_value, max_value);
     }
     void error(const std::string &code, const std::string &message) const {
@@ -509,6 +512,8 @@ const char *source_error_code(gis::SourceError::Reason r) {
         return "crs_unusable";
     case gis::SourceError::Reason::bad_encoding:
         return "bad_encoding";
+    case gis::SourceError::Reason::read_failed:
+        return "read_failed";
     }
     return "source_unreadable";
 }

@@ -38,9 +38,37 @@ SynthParcels place_parcels(const SynthOptions &opt, const SynthLayout &layout, R
         }
         return w;
     }();
+    const auto too_many = [&](std::size_t placed_so_far) {
+        return UsageError("cannot place " + std::to_string(opt.parcels) +
+                          " non-overlapping parcels in the city; placed " +
+                          std::to_string(placed_so_far) +
+                          " (raise the scale: --scale, inputs.synth.scale)");
+    };
+    // Every parcel covers at least 3000 m^2 inside the boundary, without overlap: more than the
+    // boundary holds is refused before any work.
+    constexpr double k_min_parcel_m2 = 3000.0;
+    if (static_cast<double>(opt.parcels) * k_min_parcel_m2 > boundary.area()) {
+        throw UsageError("cannot place " + std::to_string(opt.parcels) +
+                         " non-overlapping parcels of at least 0.3 ha in a city of " +
+                         std::to_string(static_cast<long>(boundary.area() / 1e6)) +
+                         " km^2 (raise the scale: --scale, inputs.synth.scale)");
+    }
+    // The share of attempts that place a parcel only falls as the city fills: once the last
+    // window's share could not place the parcels left in the attempts left, stop.
+    constexpr long k_window = 50000;
+    std::size_t placed_at_window = 0;
     double total_area = 0;
     for (long attempt = 0; attempt < max_attempts && static_cast<int>(parcels.size()) < opt.parcels;
          ++attempt) {
+        if (attempt > 0 && attempt % k_window == 0) {
+            const double rate = static_cast<double>(parcels.size() - placed_at_window) / k_window;
+            const double left =
+                static_cast<double>(opt.parcels) - static_cast<double>(parcels.size());
+            if (rate * static_cast<double>(max_attempts - attempt) < left) {
+                throw too_many(parcels.size());
+            }
+            placed_at_window = parcels.size();
+        }
         Point c;
         if (rng.uniform() < 0.65) {
             c = at(rng.normal() * 7000, rng.normal() * 5500);
@@ -103,10 +131,7 @@ SynthParcels place_parcels(const SynthOptions &opt, const SynthLayout &layout, R
         parcels.push_back(std::move(p));
     }
     if (static_cast<int>(parcels.size()) < opt.parcels) {
-        throw UsageError("cannot place " + std::to_string(opt.parcels) +
-                         " non-overlapping parcels in the city; placed " +
-                         std::to_string(parcels.size()) +
-                         " (raise the scale: --scale, inputs.synth.scale)");
+        throw too_many(parcels.size());
     }
     return {std::move(parcels), total_area};
 }

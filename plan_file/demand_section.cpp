@@ -14,7 +14,7 @@ namespace {
 
 // Largest figures accepted: far above any city (a population of 10^10, 10^13 m^2 of stock).
 constexpr double k_max_people = 1e10;
-constexpr double k_max_m2 = 1e13;
+constexpr double k_max_m2 = k_max_quantity;
 
 } // namespace
 

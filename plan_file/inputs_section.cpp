@@ -146,6 +146,14 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
     };
     I.encoding = check_encoding(in, "inputs.", I.encoding);
     check_crs(in, "inputs.", I.crs);
+    // The working CRS measures areas and distances: a layer's crs may be geographic (it only
+    // says what the data is in), the working one may not.
+    if (!I.crs.empty() && !crs_projected(I.crs)) {
+        ctx.fail(in.get("crs"), "inputs.crs",
+                 "'" + I.crs +
+                     "' is not a projected CRS; areas and distances need metres (try the "
+                     "CGCS2000 Gauss-Kruger zone of the city, e.g. EPSG:4549, or leave it out)");
+    }
     I.min_parcel_area_m2 =
         ctx.number(in, "inputs.", "min_parcel_area_m2", I.min_parcel_area_m2, 0, 1e9);
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -307,13 +308,30 @@ PlanFile parse_plan(const std::string &text, const std::string &path, const std:
 }
 
 PlanFile load_plan(const std::string &path, const std::string &scenario) {
+    // A plan file is a regular file of at most k_max_plan_file_bytes: /dev/zero or a FIFO would
+    // never end or block.
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(st)) {
+        throw PlanFileError(path + ": cannot read the plan file (" +
+                            (ec ? ec.message() : std::string("it does not exist")) + ")");
+    }
+    if (!std::filesystem::is_regular_file(st)) {
+        throw PlanFileError(path + ": the plan file is not a regular file (a directory, pipe or "
+                                   "device); give a TOML file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw PlanFileError(path + ": cannot read the plan file (does it exist?)");
+        throw PlanFileError(path + ": cannot read the plan file (permission denied?)");
     }
-    std::ostringstream os;
-    os << in.rdbuf();
-    return parse_plan(os.str(), path, scenario);
+    std::string text(k_max_plan_file_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > k_max_plan_file_bytes) {
+        throw PlanFileError(path + ": the plan file is larger than 10 MB; a plan file holds "
+                                   "targets and rules, not data (give layers as inputs)");
+    }
+    return parse_plan(text, path, scenario);
 }
 
 } // namespace landalloc

@@ -123,7 +123,7 @@ void parse_policies(const Ctx &ctx, const toml::node &policies, PlanConfig &cfg)
             given = key;
             pol.kind = kind;
             const bool share = kind == Policy::Kind::min_share || kind == Policy::Kind::max_share;
-            pol.value = *ctx.optional_number(t, p, key, 0, share ? 1 : 1e13);
+            pol.value = *ctx.optional_number(t, p, key, 0, share ? 1 : k_max_quantity);
         }
         if (!given) {
             ctx.fail(&node, p + "max_share",

@@ -4,6 +4,7 @@
 // PlanFileError naming the file, line and key (toml_ctx.hpp).
 
 #include "allocation/config.hpp"
+#include "core/units.hpp"
 #include "plan_file/plan_file.hpp"
 #include "plan_file/toml_ctx.hpp"
 

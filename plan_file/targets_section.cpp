@@ -72,8 +72,10 @@ void read_values(const Ctx &ctx, const toml::node &node, const std::string &pref
         }
         for (auto &&x : *values->as_array()) {
             const auto d = x.value<double>();
-            if (!d || *d < 0 || !std::isfinite(*d)) {
-                ctx.fail(&x, prefix + "values", "each value must be a number >= 0");
+            if (!d || *d < 0 || !std::isfinite(*d) || *d > k_max_quantity) {
+                ctx.fail(&x, prefix + "values",
+                         "each value must be a number from 0 to 1e12 (not a typo of a power of "
+                         "ten)");
             }
             tg.values.push_back(*d);
         }
@@ -84,7 +86,7 @@ void read_values(const Ctx &ctx, const toml::node &node, const std::string &pref
                          " has " + std::to_string(cfg.years()) + " years");
         }
     } else if (total) {
-        const double tot = *ctx.optional_number(t, prefix, "total", 0, 1e12);
+        const double tot = *ctx.optional_number(t, prefix, "total", 0, k_max_quantity);
         tg.values.assign(static_cast<std::size_t>(cfg.years()), tot / cfg.years());
     } else {
         tg.values.assign(static_cast<std::size_t>(cfg.years()), 0.0);

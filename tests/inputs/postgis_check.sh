@@ -37,7 +37,33 @@ psql "$conn" -q -c "CREATE EXTENSION postgis;"
 "$bin" synth --out "$work/city.gpkg" --parcels 2500 --seed 5 --quiet
 ogr2ogr -f PostgreSQL "PG:$conn" "$work/city.gpkg" -preserve_fid -lco GEOMETRY_NAME=geom
 "$bin" plan "$work/city.gpkg" --out "$work/from-gpkg.gpkg" --solver heuristic --quiet
-"$bin" plan "PG:$conn" --out "$work/from-postgis.gpkg" --solver heuristic --quiet
+# A password in the connection (trust authentication ignores it) must reach no output and no
+# message (issue 17, item 8): it was stored verbatim in run_metadata.input and the report.
+secret=Hunter2secret
+"$bin" plan "PG:$conn password=$secret" --out "$work/from-postgis.gpkg" --solver heuristic \
+    --quiet 2>"$work/plan-stderr.txt"
+if grep -a -l "$secret" "$work/from-postgis.gpkg" "$work/from-postgis.html" "$work/plan-stderr.txt"; then
+    echo "FAIL: the password reached the files above"
+    exit 1
+fi
+input=$(ogrinfo -ro -q "$work/from-postgis.gpkg" -sql "SELECT value FROM run_metadata WHERE key = 'input'" | grep value | sed 's/.*= //')
+case "$input" in
+*"password=***"*) ;;
+*)
+    echo "FAIL: run_metadata.input does not show the password as ***: $input"
+    exit 1
+    ;;
+esac
+# A connection that fails names the source without its password, in one line, exit 3.
+set +e
+"$bin" validate "PG:host=$pgdir port=55433 dbname=nosuch password=$secret" >"$work/bad.txt" 2>&1
+code=$?
+set -e
+if [ "$code" != 3 ] || grep -q "$secret" "$work/bad.txt"; then
+    echo "FAIL: a failing connection gave exit $code or showed the password:"
+    cat "$work/bad.txt"
+    exit 1
+fi
 
 list() {
     ogrinfo -ro -q "$1" -sql "SELECT parcel_id, year, housing_type, area_ha FROM allocated_parcels ORDER BY parcel_id" |
@@ -56,4 +82,4 @@ if ! diff -q "$work/a.txt" "$work/b.txt" >/dev/null; then
     exit 1
 fi
 crs=$(ogrinfo -ro -q "$work/from-postgis.gpkg" -sql "SELECT value FROM run_metadata WHERE key = 'crs'" | grep value | sed 's/.*= //')
-echo "ok: $n parcels allocated identically from PostGIS and from the GeoPackage (CRS $crs)"
+echo "ok: $n parcels allocated identically from PostGIS and from the GeoPackage (CRS $crs); the password reached no output"
