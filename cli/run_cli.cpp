@@ -18,7 +18,8 @@ int run_cli(int argc, const char *const *argv, std::ostream &out, std::ostream &
     app.fallthrough(); // global options (--quiet) may follow the command
     app.footer(
         "Exit codes: 0 ok, 1 internal error, 2 usage, 3 input data, 4 plan file, "
-        "5 output, 6 binding targets or rules not met (plan written). See docs/exit-codes.md.");
+        "5 output, 6 binding targets or rules not met (plan written), 130/143 interrupted by "
+        "SIGINT/SIGTERM (nothing changed). See docs/exit-codes.md.");
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "Print nothing but errors");
 

@@ -421,11 +421,12 @@ TEST(SynthPlan, AnErrorAfterTheCityIsWrittenLeavesNoTemporaryFile) {
     TempDir dir;
     const TmpdirOverride tmp(dir.path("tmp"));
     const std::string plan = dir.path("plan.toml");
-    // A geographic working CRS is refused once the city is being read.
+    // A geographic working CRS is a plan-file error (exit 4; it was a usage error, exit 2, once
+    // the city was being read: issue 17, item 9), refused before the city is made.
     write_file(plan, std::string(k_synth_plan) + "\n[inputs]\ncrs = \"EPSG:4326\"\n");
     const std::string out = dir.path("x.gpkg");
     const auto r = run_cli({"plan", "--plan", plan, "--out", out});
-    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_EQ(r.code, 4) << r.err;
     EXPECT_NE(r.err.find("not a projected CRS"), std::string::npos) << r.err;
     EXPECT_TRUE(files_in(dir.path("tmp")).empty());
     EXPECT_FALSE(fs::exists(out));
