@@ -214,7 +214,7 @@ TEST(InterruptedWrite, KilledPlanLeavesThePreviousOutputsIntactAndConsistent) {
 // one line says so, and the exit code is 130.
 TEST(InterruptedWrite, SigintWhileWritingRemovesTheTemporariesAndExits130) {
     TempDir dir;
-    const PlannedCity c(dir, "20000", "2");
+    const PlannedCity c(dir, "10000", "1");
     ASSERT_FALSE(HasFailure());
     const std::string old_gpkg = read_file(c.out);
     const std::string old_html = read_file(c.html);
@@ -237,7 +237,7 @@ TEST(InterruptedWrite, SigintWhileWritingRemovesTheTemporariesAndExits130) {
 // outright two days ago is removed by the next run, a fresh one (a run still going) is not.
 TEST(InterruptedWrite, SigtermExits143AndStaleTemporariesAreRemovedByTheNextRun) {
     TempDir dir;
-    const PlannedCity c(dir, "20000", "2");
+    const PlannedCity c(dir, "10000", "1");
     ASSERT_FALSE(HasFailure());
     const std::string old_gpkg = read_file(c.out);
     const std::string err = dir.path("stderr.txt");
