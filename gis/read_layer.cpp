@@ -147,7 +147,7 @@ class CoordinateCheck final : public OGRDefaultConstGeometryVisitor {
             if (!std::isfinite(v) || std::abs(v) > k_max_coordinate) {
                 std::ostringstream os;
                 os << "a vertex has the coordinate " << v
-                   << (std::isfinite(v) ? " (beyond any map)" : " (not a number)");
+                   << (std::isnan(v) ? " (not a number)" : " (beyond any map)");
                 m_bad = os.str();
                 return;
             }
