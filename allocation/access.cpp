@@ -142,18 +142,42 @@ std::vector<double> two_step_fca(const std::vector<XY> &at, const std::vector<Si
 
 namespace indicators_internal {
 
-std::string field_safe(const std::string &s) {
-    std::string out;
-    for (char c : s) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
-            out += c;
-        } else if (c >= 'A' && c <= 'Z') {
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            out += '_';
+std::vector<std::string> mode_slugs(const std::vector<std::string> &modes) {
+    std::vector<std::string> out;
+    for (std::size_t k = 0; k < modes.size(); ++k) {
+        const std::string &v = modes[k];
+        const bool ascii = std::all_of(v.begin(), v.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        std::string slug;
+        for (const char ch : v) {
+            const auto c = static_cast<unsigned char>(ch);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+                slug += static_cast<char>(c);
+            } else if (c >= 'A' && c <= 'Z') {
+                slug += static_cast<char>(c - 'A' + 'a');
+            } else if (ascii) {
+                slug += '_';
+            } else if (!slug.empty() && slug.back() != '_') {
+                slug += '_'; // a run of other bytes (a Chinese word) is one '_'
+            }
         }
+        if (!ascii) {
+            while (!slug.empty() && slug.back() == '_') {
+                slug.pop_back();
+            }
+            if (slug.empty()) {
+                slug = "mode" + std::to_string(k + 1);
+            }
+        } else if (slug.empty()) {
+            slug = "other";
+        }
+        const std::string base = slug;
+        for (int n = 2; std::find(out.begin(), out.end(), slug) != out.end(); ++n) {
+            slug = base + "_" + std::to_string(n);
+        }
+        out.push_back(slug);
     }
-    return out.empty() ? std::string("other") : out;
+    return out;
 }
 
 void use_street_figures(const City &city, const std::vector<std::size_t> &parcel_of_row,
@@ -196,7 +220,7 @@ ParcelIndicators indicators_at(const City &city, const std::vector<XY> &at,
             continue;
         }
         all.push_back({s.x, s.y});
-        by_mode[field_safe(s.mode)].push_back({s.x, s.y});
+        by_mode[s.mode].push_back({s.x, s.y});
     }
     std::vector<Tree> mode_trees;
     for (const auto &[mode, points] : by_mode) {

@@ -148,10 +148,28 @@ std::pair<std::string, std::string> diagnose_short(const Model &m, std::size_t r
             }
         }
     }
-    // Land of the type kept out, by reason (measured at the type's plot ratio).
+    // Land of the type kept out, by reason (measured at the type's plot ratio), in the target's
+    // zones only (a zone id, or a district id for its zones): land elsewhere could not serve it.
+    auto in_scope = [&](const Parcel &p) {
+        if (tg.zones.empty()) {
+            return true;
+        }
+        if (p.zone < 0) {
+            return false;
+        }
+        const Zone &z = city.zones[static_cast<std::size_t>(p.zone)];
+        return std::find(tg.zones.begin(), tg.zones.end(), z.id) != tg.zones.end() ||
+               (!z.district.empty() &&
+                std::find(tg.zones.begin(), tg.zones.end(), z.district) != tg.zones.end());
+    };
+    std::size_t in_zones = 0;
     std::map<std::string, double> kept_out;
     for (std::size_t i = 0; i < pr.n_parcels; ++i) {
         const Parcel &p = city.parcels[i];
+        if (!in_scope(p)) {
+            continue;
+        }
+        ++in_zones;
         const Eligibility e = pr.eligibility[pr.at(i, row.type)];
         const double q =
             quantity_of(tg.unit, p.area_m2, pr.far[pr.at(i, row.type)], pr.plan->types[row.type]);
@@ -175,8 +193,15 @@ std::pair<std::string, std::string> diagnose_short(const Model &m, std::size_t r
         os << fmt("%.2f", offer) << " " << unit << " eligible by " << row.year << " but only "
            << fmt("%.2f", offer_free) << " left after other years and housing types took theirs";
     }
+    if (!tg.zones.empty() && in_zones == 0) {
+        os << "; the target's zones (";
+        for (std::size_t k = 0; k < tg.zones.size(); ++k) {
+            os << (k ? ", " : "") << tg.zones[k];
+        }
+        os << ") hold no candidate parcel";
+    }
     if (!kept_out.empty()) {
-        os << "; kept out:";
+        os << (tg.zones.empty() ? "; kept out:" : "; kept out in the target's zones:");
         bool first = true;
         for (const auto &[why, q] : kept_out) {
             os << (first ? " " : ", ") << fmt("%.2f", q) << " " << unit << " " << why;

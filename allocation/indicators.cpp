@@ -4,7 +4,10 @@
 #include "allocation/indicators.hpp"
 #include "allocation/indicators_internal.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace landalloc {
 
@@ -33,18 +36,22 @@ void add_indicators(Plan &plan, const City &city, const IndicatorOptions &option
         rows.push_back(a.parcel);
     }
     indicators_internal::use_street_figures(city, rows, pi); // along the streets, if any
+    // Column names from the stations' modes: ASCII and unique ("城际" and "地铁" would both be
+    // "dist_______m"); the mode itself is the column's alias.
+    const std::vector<std::string> slugs = indicators_internal::mode_slugs(pi.modes);
     for (std::size_t k = 0; k < plan.allocations.size(); ++k) {
         auto &ind = plan.allocations[k].indicators;
         ind.clear();
         for (std::size_t m = 0; m < pi.modes.size(); ++m) {
-            ind.push_back({"dist_" + pi.modes[m] + "_m", pi.nearest_station_m(k, m)});
+            ind.push_back({"dist_" + slugs[m] + "_m", pi.nearest_station_m(k, m),
+                           slugs[m] == pi.modes[m] ? "" : "dist_" + pi.modes[m] + "_m"});
         }
         for (std::size_t r = 0; r < pi.radii_m.size(); ++r) {
             ind.push_back({"stations_within_" + radius_label(pi.radii_m[r]) + "m",
-                           static_cast<double>(pi.within(k, r))});
+                           static_cast<double>(pi.within(k, r)), ""});
         }
-        ind.push_back({"job_access", pi.job_access[k]});
-        ind.push_back({"jobs_per_worker", pi.jobs_per_worker[k]});
+        ind.push_back({"job_access", pi.job_access[k], ""});
+        ind.push_back({"jobs_per_worker", pi.jobs_per_worker[k], ""});
     }
 
     // Per zone and city-wide.

@@ -22,8 +22,11 @@ inline double sum_of(const std::vector<double> &v) {
     return std::accumulate(v.begin(), v.end(), 0.0);
 }
 
-/// Field-name-safe spelling of a station mode: lower-case letters, digits and '_'.
-std::string field_safe(const std::string &s);
+/// Column-name parts for the station modes (in order): ASCII lower-case letters, digits and '_'
+/// (other ASCII characters become '_', a run of other bytes such as a Chinese word one '_'; a
+/// mode of no ASCII letter or digit is "mode<k>", k from 1; "" is "other"), unique among them:
+/// a repeated one gets _2, _3 ... ("城际" and "地铁" are mode1 and mode2, not one column).
+std::vector<std::string> mode_slugs(const std::vector<std::string> &modes);
 
 /// Replaces the straight-line figures of `pi` (rows: the parcels `parcel_of_row`) by the
 /// City's figures along the streets, where it has them (allocation/network.hpp).

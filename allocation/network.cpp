@@ -559,7 +559,7 @@ NetworkReport apply_street_network(City &city, const PlanConfig &config) {
                 continue;
             }
             open.push_back(st[k]);
-            by_mode[indicators_internal::field_safe(s.mode)].push_back(st[k]);
+            by_mode[s.mode].push_back(st[k]);
         }
         const std::size_t n = city.parcels.size();
         const std::size_t nm = by_mode.size();

@@ -196,6 +196,43 @@ std::vector<bool> add_allocations(const Model &m, const std::vector<std::uint32_
     return used;
 }
 
+/// "9,900": a whole number with thousands separators.
+std::string grouped(double x) {
+    std::string digits = fmt("%.0f", std::round(x));
+    const std::size_t start = digits.starts_with("-") ? 1 : 0;
+    for (std::size_t at = digits.size(); at > start + 3;) {
+        at -= 3;
+        digits.insert(at, ",");
+    }
+    return digits;
+}
+
+/// One sentence when the land asked over the horizon (the targets in ha, every year and type)
+/// exceeds the land eligible for any of them: no allocation can meet them then, whatever the
+/// rows' own diagnoses say. "" otherwise.
+std::string horizon_shortfall(const Model &m) {
+    const PlanConfig &cfg = *m.problem->plan;
+    const City &city = *m.problem->city;
+    double asked = 0;
+    for (const TargetRow &r : m.rows) {
+        if (!r.free && cfg.targets[r.target].unit == Quantity::land_ha) {
+            asked += r.T;
+        }
+    }
+    double eligible = 0;
+    for (std::size_t i = 0; i + 1 < m.parcel_start.size(); ++i) {
+        if (m.parcel_start[i] < m.parcel_start[i + 1]) {
+            eligible += ha_from_m2(city.parcels[i].area_m2);
+        }
+    }
+    if (asked <= 0 || asked <= eligible * (1 + 1e-9)) {
+        return {};
+    }
+    return "horizon: " + grouped(asked) + " ha asked, " + grouped(eligible) + " ha eligible over " +
+           std::to_string(cfg.first_year) + "-" + std::to_string(cfg.last_year) +
+           ": the eligible land cannot meet the targets";
+}
+
 /// The annual table: one row per (year, target), with a diagnosis when not met; returns the
 /// unmet rows' sentences for the plan's status.
 std::vector<std::string> add_annual_table(const Model &m, const std::vector<std::uint32_t> &chosen,
@@ -351,12 +388,19 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
                             fmt("%.2f", rc.violation) + " " + rc.violation_unit);
         }
     }
+    const std::string horizon = horizon_shortfall(m);
+    if (!horizon.empty()) {
+        plan.metadata.emplace_back("horizon_shortfall", horizon);
+    }
     if (unmet.empty()) {
         plan.status = "all targets met";
     } else {
         plan.status = std::to_string(unmet.size()) + " of " +
                       std::to_string(plan.annual.size() + plan.rule_checks.size()) +
                       " target and rule rows not met: ";
+        if (!horizon.empty()) {
+            plan.status += horizon + "; ";
+        }
         for (std::size_t i = 0; i < unmet.size(); ++i) {
             plan.status += (i ? "; " : "") + unmet[i];
         }

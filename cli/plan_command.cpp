@@ -150,6 +150,7 @@ class PlanCommand final : public Command {
         progress.step("reading inputs and computing parcel facts");
         LoadedCity city = load_city(spec, synth_city.layers);
         synth_city = {}; // everything is read: the layers can go now
+        add_plan_value_findings(cfg, spec, city, city.findings);
         // Distances along the streets (allocation/network.hpp), once, so the plan, the baseline
         // and the outputs all see them.
         const NetworkReport network = apply_street_network(city.city, cfg);
@@ -222,17 +223,33 @@ class PlanCommand final : public Command {
         } else {
             // Checksums of every input file, so the plan can be traced to the exact data.
             progress.step("checksumming inputs");
-            std::vector<std::string> sources = {spec.zones.source, spec.stations.source,
-                                                spec.parks.source, spec.parcels.source};
+            // Every file of each dataset: a Shapefile's .dbf, .prj and .cpg change its data as
+            // much as its .shp does.
+            std::vector<const LayerRef *> refs = {&spec.zones, &spec.stations, &spec.parks,
+                                                  &spec.parcels};
             for (const auto &c : spec.constraints) {
-                sources.push_back(c.source);
+                refs.push_back(&c);
             }
-            std::sort(sources.begin(), sources.end());
-            sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
-            for (const auto &src : sources) {
-                const std::string sum = gis::file_sha256(src);
+            for (const auto *o : {&spec.districts, &spec.streets}) {
+                if (*o) {
+                    refs.push_back(&**o);
+                }
+            }
+            std::vector<std::string> files;
+            for (const LayerRef *r : refs) {
+                if (spec.generate.parcels > 0 && (r == &spec.parcels || r == &spec.parks)) {
+                    continue; // generated, not read
+                }
+                for (auto &f : gis::dataset_files(r->source, r->layer)) {
+                    files.push_back(std::move(f));
+                }
+            }
+            std::sort(files.begin(), files.end());
+            files.erase(std::unique(files.begin(), files.end()), files.end());
+            for (const auto &file : files) {
+                const std::string sum = gis::file_sha256(file);
                 if (!sum.empty()) {
-                    meta.emplace_back("input_sha256 " + gis::redact_passwords(src), sum);
+                    meta.emplace_back("input_sha256 " + gis::redact_passwords(file), sum);
                 }
             }
         }

@@ -9,9 +9,11 @@
 #include "plan_file/input_spec.hpp"
 #include "plan_file/plan_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -77,6 +79,9 @@ class ValidateCommand final : public Command {
         FindingsReport report;
         const LoadedCity city = load_city(spec, synth_city.layers, report);
         synth_city = {};
+        if (!report.has_errors()) {
+            add_plan_value_findings(cfg, spec, city, report);
+        }
         // The streets: how far each parcel lies from the nearest one (a finding past the
         // tolerance) and how many nodes each zone holds.
         std::size_t far = 0;
@@ -211,6 +216,104 @@ class ValidateCommand final : public Command {
 } // namespace
 
 std::unique_ptr<Command> make_validate_command() { return std::make_unique<ValidateCommand>(); }
+
+namespace {
+
+/// "a 3, b 1": the keys of `counts` with their counts.
+std::string with_counts(const std::map<std::string, int> &counts) {
+    std::string out;
+    for (const auto &[k, n] : counts) {
+        out += (out.empty() ? "" : ", ") + (k.empty() ? std::string("(empty)") : "'" + k + "'") +
+               " " + std::to_string(n);
+    }
+    return out.empty() ? "none" : out;
+}
+
+} // namespace
+
+void add_plan_value_findings(const PlanFile &cfg, const InputSpec &spec, const LoadedCity &city,
+                             FindingsReport &report) {
+    static const PlanFile defaults = default_plan();
+    // TOD modes against the stations' modes.
+    if (cfg.rules.tod && !city.city.stations.empty()) {
+        const auto &modes = cfg.rules.tod->modes;
+        std::map<std::string, int> present;
+        for (const Station &s : city.city.stations) {
+            ++present[s.mode];
+        }
+        std::map<std::string, int> outside; // station modes that are no TOD mode
+        for (const auto &[m, n] : present) {
+            if (std::find(modes.begin(), modes.end(), m) == modes.end()) {
+                outside[m] = n;
+            }
+        }
+        std::vector<std::string> unmatched;
+        for (const auto &m : modes) {
+            if (!present.contains(m)) {
+                unmatched.push_back(m);
+            }
+        }
+        if (!outside.empty() && !unmatched.empty()) {
+            for (const auto &m : unmatched) {
+                report.add({"unmatched_value", Severity::warning, spec.stations.source,
+                            spec.stations.layer, -1, spec.fields.mode,
+                            "[rules.tod] mode '" + m +
+                                "' matches no station, and these stations' modes are no TOD "
+                                "mode: " +
+                                with_counts(outside) +
+                                "; name the data's mode in [rules.tod] modes (or fix the data)"});
+            }
+        }
+    }
+    // Zone-class keys against the zones' classes.
+    std::map<std::string, int> classes;
+    for (const Zone &z : city.city.zones) {
+        ++classes[z.zone_class];
+    }
+    if (!city.city.zones.empty()) {
+        auto check_keys = [&](const std::string &section, const auto &keys, const auto &builtin) {
+            bool data_class_unknown = false;
+            for (const auto &[c, n] : classes) {
+                data_class_unknown |= !c.empty() && !keys.contains(c);
+            }
+            for (const auto &[k, v] : keys) {
+                if (classes.contains(k)) {
+                    continue;
+                }
+                if (builtin.contains(k) && !data_class_unknown) {
+                    continue; // a class of the built-in plan this city does not have
+                }
+                report.add({"unmatched_value", Severity::warning, spec.zones.source,
+                            spec.zones.layer, -1, spec.fields.zone_class,
+                            section + " key '" + k + "' matches no zone's class (the zones' " +
+                                "classes: " + with_counts(classes) + "); fix the key or the data"});
+            }
+        };
+        check_keys("[scoring.zone_class]", cfg.scoring.zone_class, defaults.scoring.zone_class);
+        check_keys("[rules.zone_classes]", cfg.rules.zone_classes, defaults.rules.zone_classes);
+    }
+    // Parcels' allowed_types codes against the plan's housing types.
+    std::map<std::string, int> unknown;
+    for (const Parcel &p : city.city.parcels) {
+        for (const auto &t : p.allowed_types) {
+            if (std::none_of(cfg.types.begin(), cfg.types.end(),
+                             [&](const HousingType &h) { return h.id == t; })) {
+                ++unknown[t];
+            }
+        }
+    }
+    if (!unknown.empty()) {
+        std::string types;
+        for (const auto &h : cfg.types) {
+            types += (types.empty() ? "" : ", ") + h.id;
+        }
+        report.add({"unmatched_value", Severity::warning, spec.parcels.source, spec.parcels.layer,
+                    -1, spec.fields.allowed_types,
+                    "allowed_types codes that are no housing type of the plan (" + types +
+                        "), with their count of parcels: " + with_counts(unknown) +
+                        "; those parcels allow only the types they name that the plan has"});
+    }
+}
 
 void print_input_notes(std::ostream &out, const LoadedCity &city) {
     const bool chosen = city.crs_note.find("chosen automatically") != std::string::npos;

@@ -18,8 +18,11 @@ struct ScorePart {
 
 /// A named per-parcel indicator value (allocation/indicators.hpp); inf when not defined.
 struct Indicator {
-    std::string name;
+    std::string name; // an ASCII column name, unique among a parcel's indicators
     double value = 0;
+    /// The name as made from the data's own value ("dist_城际_m") when `name` had to be a slug of
+    /// it; "" when the name is that value.
+    std::string alias;
 };
 
 struct Allocation {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <numbers>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -16,6 +17,7 @@
 namespace landalloc::gis {
 
 using detail::make_srs;
+using detail::SrsPtr;
 using detail::to_wkt;
 
 std::optional<Crs> Crs::parse(const std::string &text) {
@@ -68,6 +70,14 @@ bool Crs::same_as(const Crs &other) const {
     return make_srs(m_wkt)->IsSame(make_srs(other.m_wkt).get()) != 0;
 }
 
+Crs Crs::geographic_base() const {
+    if (empty()) {
+        return {};
+    }
+    const SrsPtr geog(make_srs(m_wkt)->CloneGeogCS());
+    return geog ? from_wkt(to_wkt(*geog)) : Crs{};
+}
+
 CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent) {
     auto srs = make_srs(geographic.wkt());
     const double lon = (extent.min_x + extent.max_x) / 2;
@@ -110,6 +120,60 @@ CrsChoice choose_projected_crs(const Crs &geographic, const Bounds &extent) {
     out.explanation = "working CRS EPSG:" + std::to_string(code) + " (" + (name ? name : "") +
                       "), chosen automatically: " + why;
     return out;
+}
+
+std::string unfit_working_crs(const Crs &crs, const std::optional<Bounds> &lonlat) {
+    if (crs.empty() || !crs.is_projected()) {
+        return "it is not a projected CRS";
+    }
+    auto srs = make_srs(crs.wkt());
+    // Mercator (Web Mercator's "Popular Visualisation Pseudo Mercator" included) scales lengths by
+    // 1/cos(latitude): at 30N every area is a third too large. The transverse and oblique forms
+    // (Gauss-Kruger, UTM) keep their scale near their central line and are fine.
+    const char *method = srs->GetAttrValue("PROJECTION");
+    const std::string m = method ? method : "";
+    const std::string name = srs->GetName() ? srs->GetName() : "";
+    const bool mercator =
+        (m.find("Mercator") != std::string::npos && m.find("Transverse") == std::string::npos &&
+         m.find("Oblique") == std::string::npos) ||
+        name.find("Pseudo-Mercator") != std::string::npos ||
+        name.find("Pseudo Mercator") != std::string::npos;
+    if (mercator) {
+        std::string growth;
+        if (lonlat) {
+            const double lat = (lonlat->min_y + lonlat->max_y) / 2;
+            const double k = 1.0 / std::cos(lat * std::numbers::pi / 180.0);
+            std::ostringstream os;
+            os << std::fixed << std::setprecision(0) << (k * k - 1) * 100;
+            std::ostringstream at;
+            at << std::fixed << std::setprecision(1) << std::abs(lat) << (lat < 0 ? "S" : "N");
+            growth = " (about " + os.str() + " % at the data's " + at.str() + ")";
+        }
+        return "it is a Mercator projection (" + (m.empty() ? name : m) +
+               "): its areas and distances grow with latitude" + growth +
+               ", so it cannot measure parcels";
+    }
+    // A zone far from the data: its centre outside PROJ's area of use widened by 1 degree (data
+    // of a city may spill a little over a 3-degree zone's edge).
+    double west = 0, south = 0, east = 0, north = 0;
+    const char *area = nullptr;
+    if (lonlat && srs->GetAreaOfUse(&west, &south, &east, &north, &area) && west > -1000) {
+        const double lon = (lonlat->min_x + lonlat->max_x) / 2;
+        const double lat = (lonlat->min_y + lonlat->max_y) / 2;
+        const double margin = 1.0;
+        const bool in_lon = west <= east ? (lon >= west - margin && lon <= east + margin)
+                                         : (lon >= west - margin || lon <= east + margin);
+        const bool in_lat = lat >= south - margin && lat <= north + margin;
+        if (!in_lon || !in_lat) {
+            std::ostringstream os;
+            os << std::fixed << std::setprecision(2) << "its area of use (" << (area ? area : "")
+               << ": " << west << "E-" << east << "E, " << south << "N-" << north
+               << "N) lies far from the data's centre (" << lon << "E, " << lat
+               << "N), where its scale error distorts areas";
+            return os.str();
+        }
+    }
+    return {};
 }
 
 } // namespace landalloc::gis

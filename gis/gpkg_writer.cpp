@@ -32,6 +32,82 @@ using detail::make_srs;
 using detail::SrsPtr;
 using detail::to_ogr;
 
+/// `text` as valid UTF-8: each byte that does not start or continue a valid sequence becomes
+/// U+FFFD, so a GeoPackage never holds text its readers refuse (Python's sqlite3 does).
+std::string valid_utf8(const std::string &text) {
+    if (CPLIsUTF8(text.c_str(), static_cast<int>(text.size()))) {
+        return text;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t n = c < 0x80         ? 1
+                              : (c >> 5) == 6  ? 2
+                              : (c >> 4) == 14 ? 3
+                              : (c >> 3) == 30 ? 4
+                                               : 0;
+        if (n > 0 && i + n <= text.size() && CPLIsUTF8(text.c_str() + i, static_cast<int>(n))) {
+            out.append(text, i, n);
+            i += n;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
+}
+
+/// `text` as an SQL string literal.
+std::string sql_text(const std::string &text) {
+    std::string out = "'";
+    for (const char c : text) {
+        out += c == '\'' ? std::string("''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+/// The fields' aliases as the GeoPackage schema extension keeps them: a row of
+/// gpkg_data_columns (name and title) per field with one (GDAL 3.6 does not write a field's
+/// alternative name itself; GDAL from 3.7 and QGIS read it from there).
+void write_aliases(GDALDataset &ds, const std::string &table, const std::vector<FieldDef> &fields) {
+    std::string rows;
+    for (const auto &f : fields) {
+        if (!f.alias.empty()) {
+            const std::string alias = sql_text(valid_utf8(f.alias));
+            rows += std::string(rows.empty() ? "" : ", ") + "(" + sql_text(table) + ", " +
+                    sql_text(f.name) + ", " + alias + ", " + alias + ")";
+        }
+    }
+    if (rows.empty()) {
+        return;
+    }
+    const char *const statements[] = {
+        "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT, "
+        "extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT "
+        "ge_tce UNIQUE (table_name, column_name, extension_name))",
+        "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT "
+        "NOT NULL, name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
+        "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE "
+        "(table_name, name))",
+        "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+        "SELECT 'gpkg_data_columns', NULL, 'gpkg_schema', "
+        "'http://www.geopackage.org/spec121/#extension_schema', 'read-write' WHERE NOT EXISTS "
+        "(SELECT 1 FROM gpkg_extensions WHERE table_name = 'gpkg_data_columns' AND "
+        "extension_name = 'gpkg_schema')",
+    };
+    CPLErrorReset();
+    for (const char *sql : statements) {
+        ds.ExecuteSQL(sql, nullptr, nullptr);
+    }
+    const std::string insert =
+        "INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES " + rows;
+    ds.ExecuteSQL(insert.c_str(), nullptr, nullptr);
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        throw OutputError("cannot write the field aliases of layer '" + table +
+                          "': " + gdal_last_error_text());
+    }
+}
+
 OGRwkbGeometryType ogr_type(GeomKind kind) {
     switch (kind) {
     case GeomKind::none:
@@ -152,6 +228,9 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
             t = OFTReal;
         }
         OGRFieldDefn fd(f.name.c_str(), t);
+        if (!f.alias.empty()) {
+            fd.SetAlternativeName(f.alias.c_str());
+        }
         if (layer->CreateField(&fd) != OGRERR_NONE) {
             throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" + name +
                               "': " + gdal_last_error_text());
@@ -175,7 +254,7 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
                     } else if constexpr (std::is_same_v<T, double>) {
                         feat->SetField(idx, v);
                     } else {
-                        feat->SetField(idx, v.c_str());
+                        feat->SetField(idx, valid_utf8(v).c_str());
                     }
                 },
                 src.values[i]);
@@ -196,6 +275,7 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
         throw OutputError(m_path + ": cannot commit layer '" + name +
                           "': " + gdal_last_error_text());
     }
+    write_aliases(ds, name, fields);
 }
 
 void GpkgWriter::commit() {

@@ -203,6 +203,67 @@ bool encoding_known(const std::string &name) {
     return true;
 }
 
+namespace {
+
+/// Whether `text` is valid UTF-8 (GDAL's check).
+bool is_utf8(const std::string &text) {
+    return CPLIsUTF8(text.c_str(), static_cast<int>(text.size())) != 0;
+}
+
+/// Whether every byte string of `texts` decodes from `encoding` to UTF-8 without an error.
+bool all_decode(const std::vector<const std::string *> &texts, const char *encoding) {
+    iconv_t cd = iconv_open("UTF-8", encoding);
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+        return false;
+    }
+    bool ok = true;
+    for (const std::string *t : texts) {
+        std::string in = *t;
+        std::string out(in.size() * 4 + 4, '\0');
+        char *ip = in.data();
+        char *op = out.data();
+        std::size_t il = in.size(), ol = out.size();
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        if (iconv(cd, &ip, &il, &op, &ol) == static_cast<std::size_t>(-1) || il != 0) {
+            ok = false;
+            break;
+        }
+    }
+    iconv_close(cd);
+    return ok;
+}
+
+/// The encoding a Shapefile layer declares (its .cpg or LDID, GDAL's SOURCE_ENCODING): "" when
+/// none; nullopt when the source is not a Shapefile.
+std::optional<std::string> shapefile_encoding(const std::string &source,
+                                              const std::string &layer_name) {
+    init_gdal();               // the drivers, for GDALIdentifyDriver
+    check_file_source(source); // a pipe or device is refused before GDAL would open it
+    GDALDriverH drv = GDALIdentifyDriver(source.c_str(), nullptr);
+    std::error_code ec;
+    if (!drv && !fs::is_directory(source, ec)) {
+        return std::nullopt;
+    }
+    if (drv && std::string(GDALGetDriverShortName(drv)) != "ESRI Shapefile") {
+        return std::nullopt;
+    }
+    auto ds = open_vector(source);
+    if (!ds->GetDriver() || std::string(ds->GetDriver()->GetDescription()) != "ESRI Shapefile") {
+        return std::nullopt;
+    }
+    OGRLayer *layer = ds->GetLayerByName(layer_name.c_str());
+    if (!layer) {
+        return std::nullopt;
+    }
+    const char *e = layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE");
+    return std::string(e ? e : "");
+}
+
+LayerData read_layer_in(const std::string &source, const std::string &layer_name,
+                        const ReadOptions &options);
+
+} // namespace
+
 LayerData read_layer(const std::string &source, const std::string &layer_name,
                      const ReadOptions &options) {
     if (!options.encoding.empty() && !encoding_known(options.encoding)) {
@@ -210,6 +271,46 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
                           source + ", layer '" + layer_name + "': encoding '" + options.encoding +
                               "' is unknown (try GBK, GB18030, UTF-8)");
     }
+    const std::optional<std::string> declared =
+        source.starts_with("PG:") ? std::nullopt : shapefile_encoding(source, layer_name);
+    ReadOptions opt = options;
+    if (!opt.encoding.empty() && opt.encoding_if_undeclared && declared && !declared->empty()) {
+        opt.encoding.clear(); // a plan-wide default never overrides the layer's own .cpg
+    }
+    LayerData out = read_layer_in(source, layer_name, opt);
+    if (!declared || !declared->empty() || !opt.encoding.empty()) {
+        return out;
+    }
+    // A Shapefile that declares no encoding: GDAL hands its bytes over as they are. When they are
+    // not UTF-8, find the encoding they decode in (GB18030, a superset of GBK and GB2312, else
+    // ISO-8859-1, which decodes anything) and read the layer again in it.
+    std::vector<const std::string *> texts;
+    for (const auto &fd : out.fields) {
+        if (!is_utf8(fd.name)) {
+            texts.push_back(&fd.name);
+        }
+    }
+    for (const auto &f : out.features) {
+        for (const auto &v : f.values) {
+            if (const auto *t = std::get_if<std::string>(&v); t && !is_utf8(*t)) {
+                texts.push_back(t);
+            }
+        }
+    }
+    if (texts.empty()) {
+        return out;
+    }
+    const std::string found = all_decode(texts, "GB18030") ? "GB18030" : "ISO-8859-1";
+    opt.encoding = found;
+    LayerData again = read_layer_in(source, layer_name, opt);
+    again.encoding_detected = found;
+    return again;
+}
+
+namespace {
+
+LayerData read_layer_in(const std::string &source, const std::string &layer_name,
+                        const ReadOptions &options) {
     auto ds = open_vector(source, options.encoding);
     OGRLayer *layer = ds->GetLayerByName(layer_name.c_str());
     if (!layer) {
@@ -358,6 +459,8 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
     return out;
 }
 
+} // namespace
+
 void reproject(LayerData &layer, const Crs &target) {
     if (layer.crs.same_as(target)) {
         layer.crs = target;
@@ -412,6 +515,43 @@ std::optional<Bounds> layer_bounds(const LayerData &layer) {
             out->min_y = std::min(out->min_y, b.min_y);
             out->max_x = std::max(out->max_x, b.max_x);
             out->max_y = std::max(out->max_y, b.max_y);
+        }
+    }
+    return out;
+}
+
+std::optional<Bounds> geographic_bounds(const LayerData &layer) {
+    std::optional<Bounds> b = layer_bounds(layer);
+    if (!b || layer.crs.empty() || layer.crs.is_geographic()) {
+        return layer.crs.empty() ? std::nullopt : b;
+    }
+    // The corners and edge midpoints, into WGS 84 longitude/latitude.
+    auto src = make_srs(layer.crs.wkt());
+    auto dst = make_srs(Crs::from_epsg(4326).wkt());
+    CPLErrorReset();
+    const TransformPtr transform = make_transform(src, dst);
+    if (!transform) {
+        return std::nullopt;
+    }
+    const double mx = (b->min_x + b->max_x) / 2, my = (b->min_y + b->max_y) / 2;
+    double xs[] = {b->min_x, b->max_x, b->min_x, b->max_x, mx, mx, b->min_x, b->max_x, mx};
+    double ys[] = {b->min_y, b->min_y, b->max_y, b->max_y, b->min_y, b->max_y, my, my, my};
+    int ok[9] = {};
+    if (!transform->Transform(9, xs, ys, nullptr, ok)) {
+        return std::nullopt;
+    }
+    std::optional<Bounds> out;
+    for (int i = 0; i < 9; ++i) {
+        if (!ok[i] || !std::isfinite(xs[i]) || !std::isfinite(ys[i])) {
+            continue;
+        }
+        if (!out) {
+            out = Bounds{xs[i], ys[i], xs[i], ys[i]};
+        } else {
+            out->min_x = std::min(out->min_x, xs[i]);
+            out->min_y = std::min(out->min_y, ys[i]);
+            out->max_x = std::max(out->max_x, xs[i]);
+            out->max_y = std::max(out->max_y, ys[i]);
         }
     }
     return out;

@@ -44,6 +44,8 @@ class Crs {
     bool is_geographic() const;
     bool is_projected() const;
     bool same_as(const Crs &other) const;
+    /// The geographic CRS a projected one is based on (itself when geographic; empty when empty).
+    Crs geographic_base() const;
 
   private:
     std::string m_wkt;
@@ -56,6 +58,7 @@ enum class FieldType { integer, real, string };
 struct FieldDef {
     std::string name;
     FieldType type = FieldType::string;
+    std::string alias = {}; // the field's alternative name (QGIS shows it); "" for none
 };
 
 struct Feature {
@@ -72,8 +75,11 @@ struct LayerData {
     bool crs_assumed = false;  // the layer declared none and ReadOptions::assumed_crs was used
     std::string driver;        // GDAL driver short name: "GPKG", "ESRI Shapefile", "GeoJSON", ...
     std::string geometry_type; // as the layer declares it: "Polygon", "Point", "Unknown", "None"
-    std::string encoding;      // the attribute encoding asked for ("" when GDAL's own choice)
-    int zm_dropped = 0;        // features whose Z or M values were dropped
+    std::string encoding;      // the attribute encoding used ("" when GDAL's own choice)
+    /// A Shapefile that declares no encoding (no .cpg, LDID 0) whose text is not UTF-8: the
+    /// encoding its bytes were found to decode in (GB18030, else ISO-8859-1); "" otherwise.
+    std::string encoding_detected;
+    int zm_dropped = 0; // features whose Z or M values were dropped
     std::vector<FieldDef> fields;
     std::vector<Feature> features;
     /// Why a feature's geometry could not be used (a ring not closed, a coordinate not finite or
@@ -112,6 +118,10 @@ struct ReadOptions {
     Crs assumed_crs;
     /// Reproject geometries into this CRS. DEFAULT: nullptr, keep the layer's own.
     const Crs *target = nullptr;
+    /// `encoding` applies only to a Shapefile that declares none itself (no .cpg, LDID 0): a
+    /// plan-wide default, which must not override a layer's own .cpg. DEFAULT: false (it
+    /// overrides the .cpg, as a layer's own `encoding` does).
+    bool encoding_if_undeclared = false;
 };
 
 /// True when iconv knows the encoding name (for checking a plan file's `encoding`).
@@ -133,6 +143,16 @@ void reproject(LayerData &layer, const Crs &target);
 
 /// Bounds of all non-null geometries of a layer; nullopt when it has none.
 std::optional<Bounds> layer_bounds(const LayerData &layer);
+
+/// Bounds of a layer's geometries in longitude/latitude degrees (its own when geographic, else
+/// its corners and edge midpoints transformed to WGS 84); nullopt without geometries or CRS.
+std::optional<Bounds> geographic_bounds(const LayerData &layer);
+
+/// Why `crs` cannot be the working CRS for data of longitude/latitude extent `lonlat` (nullopt:
+/// unknown), "" when it can: not projected; a Mercator projection (Web Mercator EPSG:3857 and
+/// its kin: areas grow by 1/cos^2(latitude)); or a CRS whose area of use (PROJ's), widened by
+/// 1 degree, does not hold the data's centre (a Gauss-Kruger zone of another province).
+std::string unfit_working_crs(const Crs &crs, const std::optional<Bounds> &lonlat);
 
 /// A projected CRS chosen for data in a geographic CRS.
 struct CrsChoice {

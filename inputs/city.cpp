@@ -4,6 +4,7 @@
 #include "inputs/read_layers.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace landalloc {
@@ -19,12 +20,76 @@ using detail::source_error_code;
 /// error finding when none can be had.
 gis::Crs working_crs(const InputSpec &spec, std::vector<RawLayer> &layers, std::string &note,
                      FindingsReport &report) {
+    // Each layer's extent in longitude/latitude, for judging a projected CRS against its data:
+    // a layer's own CRS against that layer, a stated one against the first layer with features
+    // (parcels first). The geographic layers' extent together chooses a zone, as before.
+    std::vector<std::optional<gis::Bounds>> lonlat_of(layers.size());
+    std::optional<gis::Bounds> primary, geographic_extent;
+    const gis::Crs *geographic = nullptr;
+    auto grow = [](std::optional<gis::Bounds> &into, const gis::Bounds &b) {
+        if (!into) {
+            into = b;
+        } else {
+            into->min_x = std::min(into->min_x, b.min_x);
+            into->min_y = std::min(into->min_y, b.min_y);
+            into->max_x = std::max(into->max_x, b.max_x);
+            into->max_y = std::max(into->max_y, b.max_y);
+        }
+    };
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+        const auto &l = layers[k];
+        if (!l.data || l.data->crs.empty()) {
+            continue;
+        }
+        if (!geographic && l.data->crs.is_geographic()) {
+            geographic = &l.data->crs;
+        }
+        lonlat_of[k] = gis::geographic_bounds(*l.data);
+        if (lonlat_of[k]) {
+            if (!primary) {
+                primary = lonlat_of[k];
+            }
+            if (l.data->crs.is_geographic()) {
+                grow(geographic_extent, *lonlat_of[k]);
+            }
+        }
+    }
+    const std::optional<gis::Bounds> lonlat = geographic_extent ? geographic_extent : primary;
+    // The Gauss-Kruger or UTM zone of the data, as a suggestion or a replacement.
+    // Its datum: a geographic layer's, else the first projected layer's base, else WGS 84.
+    gis::Crs datum = geographic ? *geographic : gis::Crs::from_epsg(4326);
+    if (!geographic) {
+        for (const auto &l : layers) {
+            if (l.data && l.data->crs.is_projected()) {
+                datum = l.data->crs.geographic_base();
+                break;
+            }
+        }
+    }
+    auto zone_for_data = [&]() -> std::optional<gis::CrsChoice> {
+        if (!lonlat) {
+            return std::nullopt;
+        }
+        try {
+            return gis::choose_projected_crs(datum, *lonlat);
+        } catch (const DataError &) {
+            return std::nullopt;
+        }
+    };
     if (!spec.crs.empty()) {
         gis::Crs crs = gis::Crs::from_user_input(spec.crs); // UsageError when PROJ cannot read it
         if (!crs.is_projected()) {
             throw UsageError("crs '" + spec.crs + "' is " + crs.label() +
                              ", not a projected CRS; distances and areas need one "
                              "(e.g. EPSG:4549)");
+        }
+        if (const std::string why = gis::unfit_working_crs(crs, primary); !why.empty()) {
+            const auto zone = zone_for_data();
+            report.add({"crs_unsuitable", Severity::error, "", "", -1, "",
+                        "the stated working CRS " + crs.label() + " cannot be used: " + why +
+                            "; state the data's Gauss-Kruger or UTM zone" +
+                            (zone ? " (crs = \"" + zone->crs.label() + "\")" : std::string())});
+            return {};
         }
         note = "working CRS " + crs.label() + ", as stated";
         return crs;
@@ -38,43 +103,43 @@ gis::Crs working_crs(const InputSpec &spec, std::vector<RawLayer> &layers, std::
             missing = true;
         }
     }
-    for (const auto &l : layers) {
-        if (l.data && l.data->crs.is_projected()) {
-            note = "working CRS " + l.data->crs.label() + ", the " + l.role + " layer's own";
-            return l.data->crs;
+    // A layer's projected CRS unfit for areas (Web Mercator, a zone far away) is passed over,
+    // with a warning: the zone of the data replaces it.
+    std::string refused;
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+        const auto &l = layers[k];
+        if (!l.data || !l.data->crs.is_projected()) {
+            continue;
         }
+        if (const std::string why = gis::unfit_working_crs(l.data->crs, lonlat_of[k]);
+            !why.empty()) {
+            report.add({"crs_unsuitable", Severity::warning, l.data->source, l.data->name, -1, "",
+                        "the layer's CRS " + l.data->crs.label() +
+                            " is not used as the working CRS: " + why +
+                            "; the layer is reprojected"});
+            if (refused.empty()) {
+                refused = "the " + l.role + " layer's own " + l.data->crs.label() +
+                          " was not used: " + why;
+            }
+            continue;
+        }
+        note = "working CRS " + l.data->crs.label() + ", the " + l.role + " layer's own";
+        return l.data->crs;
     }
     if (missing) {
         return {};
     }
-    const gis::Crs *geographic = nullptr;
-    std::optional<gis::Bounds> extent;
-    for (const auto &l : layers) {
-        if (!l.data || !l.data->crs.is_geographic()) {
-            continue;
-        }
-        if (!geographic) {
-            geographic = &l.data->crs;
-        }
-        if (auto b = gis::layer_bounds(*l.data)) {
-            if (!extent) {
-                extent = b;
-            } else {
-                extent->min_x = std::min(extent->min_x, b->min_x);
-                extent->min_y = std::min(extent->min_y, b->min_y);
-                extent->max_x = std::max(extent->max_x, b->max_x);
-                extent->max_y = std::max(extent->max_y, b->max_y);
-            }
-        }
-    }
-    if (!geographic || !extent) {
+    if ((!geographic && refused.empty()) || !lonlat) {
         report.add({"crs_unusable", Severity::error, "", "", -1, "",
                     "no input layer has a usable CRS and features; state the working CRS "
                     "(crs = \"EPSG:...\")"});
         return {};
     }
     try {
-        gis::CrsChoice choice = gis::choose_projected_crs(*geographic, *extent);
+        gis::CrsChoice choice = gis::choose_projected_crs(datum, *lonlat);
+        if (!refused.empty()) {
+            choice.explanation += "; " + refused;
+        }
         note = choice.explanation;
         report.add({"crs_chosen", Severity::info, "", "", -1, "", choice.explanation});
         return choice.crs;
@@ -223,10 +288,24 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
         canonical_order(out);
         compute_parcel_facts(out, spec);
         if (const gis::LayerData *layer = parcels_layer(layers)) {
-            for (const auto &p : out.city.parcels) {
+            for (std::size_t i = 0; i < out.city.parcels.size(); ++i) {
+                const Parcel &p = out.city.parcels[i];
                 if (p.zone == k_none) {
                     report.add({"outside_zones", Severity::warning, layer->source, layer->name,
                                 p.fid, "", "the parcel lies in no zone; it counts for no zone"});
+                    continue;
+                }
+                const double outside = out.parcel_outside_zone_share[i];
+                if (outside > spec.straddle_warn_share) {
+                    const Zone &z = out.city.zones[static_cast<std::size_t>(p.zone)];
+                    report.add({"straddles_zones", Severity::warning, layer->source, layer->name,
+                                p.fid, "",
+                                "parcel " + p.id + " straddles zones: " +
+                                    std::to_string(static_cast<int>(std::lround(outside * 100))) +
+                                    " % of its area lies outside zone " + z.id +
+                                    (z.name.empty() ? "" : " (" + z.name + ")") +
+                                    ", which holds most of it and gets it; split the parcel "
+                                    "along the boundary if it belongs to both"});
                 }
             }
         }

@@ -20,6 +20,9 @@ struct LayerRef {
     std::string layer;    // layer name inside it
     std::string encoding; // Shapefile attribute encoding ("GBK"); "": the .cpg file's
     std::string crs;      // CRS of a layer that declares none; "": such a layer is an error
+    /// `encoding` is the plan-wide [inputs] encoding, not the layer's own: it applies only to a
+    /// Shapefile that declares none (no .cpg), never over a layer's own .cpg.
+    bool encoding_plan_wide = false;
 };
 
 /// Field names of each input layer (the user's schema -> the domain's attributes).
@@ -90,6 +93,9 @@ struct InputSpec {
     double cap_min_share = 0.5; // DEFAULT: 50 %; a cap applies when it covers this much of a parcel
     double station_radius_m = 800;    // DEFAULT: 800 m; stations counted within this radius
     double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2 (0.1 ha); smaller parcels are reported
+    /// A parcel with more than this share of its area outside the zone it is assigned to (the
+    /// zone holding most of it) is reported (`straddles_zones`). DEFAULT: 0.2 (20 %)
+    double straddle_warn_share = 0.2;
     int first_year = 0; // the plan's horizon, for checking parcels' first_year; 0: not checked
     int last_year = 0;
     std::map<std::string, ZoneValues> zone_values; // by zone id; replace the layer's values
@@ -105,6 +111,9 @@ struct LoadedCity : gis::CityGeometry {
     City city;
     /// How the working CRS was found (stated, a layer's own, or chosen automatically).
     std::string crs_note;
+    /// Each parcel's share of area outside the zone it is assigned to (the zone holding most
+    /// of it; 0 when wholly inside), indexed as City::parcels.
+    std::vector<double> parcel_outside_zone_share;
     /// Everything noticed while loading (warnings and notes; errors only from the collecting
     /// overload).
     FindingsReport findings;

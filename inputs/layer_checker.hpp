@@ -74,15 +74,22 @@ class LayerChecker {
         return idx;
     }
 
-    /// An optional field; when the user mapped it to a name that is not there, says so.
+    /// An optional field; when the user mapped it to a name that is not there, an error: a
+    /// mistyped `allowed_types` would otherwise allow every type without a word.
     int optional_field(const std::string &field, const std::string &default_name,
                        bool numeric = false) {
         const int idx = m_layer.field_index(field);
         if (idx < 0 && field != default_name) {
-            m_report.add({"mapped_field_missing", Severity::warning, m_layer.source, m_layer.name,
-                          -1, "",
-                          "optional field '" + field +
-                              "' named in [inputs.fields] is not in the layer; it is left empty"});
+            std::string present;
+            for (const auto &fd : m_layer.fields) {
+                present += (present.empty() ? "" : ", ") + fd.name;
+            }
+            m_report.add({"mapped_field_missing", Severity::error, m_layer.source, m_layer.name, -1,
+                          field,
+                          "field '" + field +
+                              "' named in [inputs.fields] is not in the layer (fields present: " +
+                              (present.empty() ? "none" : present) +
+                              "); fix the name or remove the mapping"});
         }
         check_numeric_type(idx, field, numeric);
         return idx;

@@ -97,6 +97,7 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         }
     }
 
+    loaded.parcel_outside_zone_share.assign(city.parcels.size(), 0.0);
     for (std::size_t i = 0; i < city.parcels.size(); ++i) {
         Parcel &p = city.parcels[i];
         const gis::Geometry &g = loaded.parcel_geoms[i];
@@ -105,9 +106,29 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         p.x = ip.x;
         p.y = ip.y;
 
-        // Zone: the one holding the interior point (lowest index on shared edges).
+        // Zone: the one holding most of the parcel's area. A parcel whose box meets one zone's
+        // box only lies in the zone holding its interior point (lowest index on shared edges);
+        // one that may straddle zones goes to the zone of the largest intersection (ties: that
+        // of the interior point, else the lowest index), and the share outside it is recorded.
         if (const std::size_t z = zone_cover.covering(ip); z != gis::PolygonIndex::npos) {
             p.zone = static_cast<int>(z);
+        }
+        loaded.parcel_outside_zone_share[i] = 0;
+        if (const auto near = zone_index.query(g.bounds()); near.size() > 1 && p.area_m2 > 0) {
+            double best = p.zone != k_none ? loaded.zone_geoms[p.zone].intersection_area(g) : -1;
+            for (const std::size_t z : near) {
+                if (static_cast<int>(z) == p.zone) {
+                    continue;
+                }
+                const double a = loaded.zone_geoms[z].intersection_area(g);
+                if (a > best * (1 + 1e-9) + 1e-6) {
+                    best = a;
+                    p.zone = static_cast<int>(z);
+                }
+            }
+            if (best > 0) {
+                loaded.parcel_outside_zone_share[i] = std::max(0.0, 1.0 - best / p.area_m2);
+            }
         }
 
         // Stations: nearest and count within the radius, from the interior point.

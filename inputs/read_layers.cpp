@@ -459,8 +459,14 @@ void read_parcels(const LayerData &layer, const InputSpec &spec, LoadedCity &out
         out.city.parcels.push_back(std::move(p));
         out.parcel_geoms.push_back(std::move(*g));
     };
-    if (read_features(layer, k_parcel_table, fm, false, report, keep)) {
-        check_unique(ids, layer, fm.parcel_id, report);
+    if (!read_features(layer, k_parcel_table, fm, false, report, keep)) {
+        return;
+    }
+    check_unique(ids, layer, fm.parcel_id, report);
+    // A layer of no usable parcel would give a plan of nothing: the delivery is incomplete.
+    if (ids.empty()) {
+        report.add({"empty_layer", Severity::error, layer.source, layer.name, -1, "",
+                    "has no usable parcels; a plan needs candidate parcels"});
     }
 }
 
@@ -547,6 +553,7 @@ RawLayer read_raw(const std::string &role, const LayerRef &ref,
     RawLayer out{role, ref, std::nullopt};
     gis::ReadOptions options;
     options.encoding = ref.encoding;
+    options.encoding_if_undeclared = ref.encoding_plan_wide;
     try {
         if (!ref.crs.empty()) {
             options.assumed_crs = gis::Crs::from_user_input(ref.crs);
@@ -572,6 +579,22 @@ RawLayer read_raw(const std::string &role, const LayerRef &ref,
     if (l.crs_assumed) {
         report.add({"crs_assumed", Severity::info, l.source, l.name, -1, "",
                     "the layer declares no CRS; " + ref.crs + " is assumed as the plan file says"});
+    }
+    if (!l.encoding_detected.empty()) {
+        report.add({"encoding_detected", Severity::warning, l.source, l.name, -1, "",
+                    "the Shapefile declares no encoding (no .cpg, LDID 0) and its text is not "
+                    "UTF-8; read as " +
+                        l.encoding_detected +
+                        (l.encoding_detected == "GB18030"
+                             ? " (GBK's superset), in which every value decodes"
+                             : " (no Chinese encoding decodes it)") +
+                        "; state it with encoding = \"GBK\" (or the right one) for the layer"});
+    } else if (ref.encoding_plan_wide && !ref.encoding.empty() && l.driver == "ESRI Shapefile" &&
+               l.encoding.empty()) {
+        report.add({"encoding_ignored", Severity::info, l.source, l.name, -1, "",
+                    "the plan-wide encoding '" + ref.encoding +
+                        "' is not used: the Shapefile declares its own (.cpg); give the layer "
+                        "its own encoding to override that"});
     }
     if (!ref.encoding.empty() && l.driver != "ESRI Shapefile") {
         report.add({"encoding_ignored", Severity::info, l.source, l.name, -1, "",

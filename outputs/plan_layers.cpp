@@ -74,7 +74,7 @@ gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry
         for (const auto &ind : plan.allocations.front().indicators) {
             const bool count = ind.name.starts_with("stations_within_");
             indicator_is_count.push_back(count);
-            per_plan.push_back({ind.name, count ? FieldType::integer : FieldType::real});
+            per_plan.push_back({ind.name, count ? FieldType::integer : FieldType::real, ind.alias});
         }
     }
     std::vector<Feature> feats;

@@ -52,13 +52,15 @@ InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const s
         LayerRef r;
         r.layer = name;
         r.encoding = I.encoding;
+        r.encoding_plan_wide = !I.encoding.empty();
         r.source = default_source;
         if (full) {
             if (!full->source.empty()) {
                 r.source = resolve(full->source, cfg);
             }
             if (!full->encoding.empty()) {
-                r.encoding = full->encoding;
+                r.encoding = full->encoding; // the layer's own: over its .cpg too
+                r.encoding_plan_wide = false;
             }
             r.crs = full->crs;
         }

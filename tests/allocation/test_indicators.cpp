@@ -70,7 +70,8 @@ TEST(Indicators, StationDistanceByModeAndCountsWithinRadii) {
 
     IndicatorOptions opt; // radii 500 and 800 m
     ParcelIndicators pi = compute_parcel_indicators(c, opt);
-    ASSERT_EQ(pi.modes, (std::vector<std::string>{"brt", "bus_hub", "metro"}));
+    // The modes as the data spells them (their columns are named by mode_slugs: dist_brt_m).
+    ASSERT_EQ(pi.modes, (std::vector<std::string>{"BRT", "bus_hub", "metro"}));
     ASSERT_EQ(pi.n, 2U);
     EXPECT_DOUBLE_EQ(pi.nearest_station_m(0, 0), 10.0);
     EXPECT_DOUBLE_EQ(pi.nearest_station_m(0, 1), 900.0);

@@ -693,8 +693,13 @@ TEST(Validate, RepairsSkipsAndReportsWithExitZero) {
     const LoadedCity c = load_city(InputSpec::from_source(city));
     EXPECT_EQ(c.city.parcels.size(), 149u);
     EXPECT_TRUE(c.parcel_geoms[0].is_valid());
-    // Repaired, skipped, small; the year is checked only against a plan horizon.
-    EXPECT_EQ(c.findings.count(Severity::warning), 3);
+    // Repaired, skipped, small; the year is checked only against a plan horizon. (The synthetic
+    // city's parcels that straddle two zones are warnings of their own, straddles_zones.)
+    int warnings = 0;
+    for (const Finding &f : c.findings.findings()) {
+        warnings += f.severity == Severity::warning && f.code != "straddles_zones" ? 1 : 0;
+    }
+    EXPECT_EQ(warnings, 3);
 }
 
 TEST(Validate, ReportsEveryErrorAndExitsThree) {
