@@ -92,6 +92,65 @@ def plan_file_corpus(landalloc):
         "bad-scenarios-not-table.toml": "scenarios = 1\n" + k_min,
         "bad-total.toml": k_min.replace(values, "total = 1e300"),
     }
+    # Every section with every key (the examples leave some out).
+    files["every-section.toml"] = k_min + """
+[objective]
+over_target_cost = 2.0
+short_binding_cost = 1000
+short_indicative_cost = 10
+early_supply_bonus = 0.01
+
+[jobs_housing]
+ratio_min = 0.8
+ratio_max = 1.5
+weight = 1.0
+band = "soft"
+band_weight = 5
+analyse = false
+
+[solver]
+method = "heuristic"
+time_limit_s = 30
+gap = 0.01
+auto_exact_max_parcels = 500
+heuristic_iterations = 2000
+
+[replan]
+carry = "next_year"
+keep_bonus = 0.5
+
+[network]
+walk_kmh = 4.5
+snap_tolerance_m = 150
+speeds_kmh = { primary = 40, residential = 20 }
+other_speed_kmh = 25
+stations = "walk"
+parks = "drive"
+commute = "straight"
+
+[indicators]
+station_radii_m = [500, 800, 1500]
+stations_open_by = 2023
+decay = "power"
+decay_scale_m = 3000
+decay_beta = 1.5
+decay_min_m = 100
+cutoff_m = 20000
+park_jobs = true
+catchment_m = 5000
+park_catchment_m = 3000
+labour_force_rate = 0.55
+persons_per_unit = 2.6
+commute_model = "doubly_constrained"
+commute_decay = "exponential"
+commute_scale_m = 8000
+commute_beta = 1.0
+"""
+    # The TOML examples of docs/plan-file.md, each after the default plan (unless it has [plan]).
+    doc = open(os.path.join(ROOT, "docs/plan-file.md"), encoding="utf-8").read()
+    for i, block in enumerate(re.findall(r"```toml\n(.*?)```", doc, re.S), 1):
+        base = "" if "[plan]" in block else default + "\n"
+        files[f"docs-plan-file-{i}.toml"] = base + block
     for name, text in files.items():
         write(os.path.join(out, name), text)
 
