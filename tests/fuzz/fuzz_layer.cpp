@@ -148,7 +148,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     } catch (const Error &e) {
         // expected for bad input
         if (verbose) {
-            std::cerr << "fuzz_layer: " << e.what() << '\n';
+            std::cerr << "fuzz_layer: " << e.kind() << ": " << e.what() << '\n';
         }
     }
     return 0;
