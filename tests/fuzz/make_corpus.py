@@ -290,7 +290,8 @@ def layer_geojson_corpus(city, tmp):
 
 def gpkg(path, sources):
     """A small GeoPackage (512-byte pages, no spatial index) of (file, layer, new name) sources."""
-    env = dict(os.environ, OGR_SQLITE_PRAGMA="page_size=512")
+    env = dict(os.environ, OGR_SQLITE_PRAGMA="page_size=512",
+               OGR_CURRENT_DATE="2021-01-01T00:00:00Z")  # the same bytes each time
     for i, (src, layer, name) in enumerate(sources):
         mode = ("-update",) if i else ()
         run("ogr2ogr", *mode, "-f", "GPKG", "-lco", "SPATIAL_INDEX=NO", "-nln", name, path, src,
