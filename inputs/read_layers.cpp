@@ -379,7 +379,9 @@ void read_zones(const LayerData &layer, const InputSpec &spec, const DistrictLay
     settle_districts(layer, fm, districts, std::span<Zone>(out.city.zones).subspan(first), fids,
                      report);
     // An [inputs.zone_values] entry for no zone is a typo that would silently do nothing.
-    for (const auto &[id, v] : spec.zone_values) {
+    for (const auto &given_values : spec.zone_values) {
+        // Not a structured binding: clang 14 cannot capture one in the lambda.
+        const std::string &id = given_values.first;
         if (std::none_of(ids.begin(), ids.end(), [&](const auto &p) { return p.first == id; })) {
             report.add({"unknown_zone", Severity::error, layer.source, layer.name, -1, fm.zone_id,
                         "[inputs.zone_values." + id + "] names no zone of the layer (its '" +

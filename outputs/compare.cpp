@@ -314,7 +314,9 @@ PlanComparison compare_plans(const std::vector<std::string> &paths) {
             types.insert(key.second);
         }
     }
-    for (const auto &[radius, field] : read[0].radius_field) {
+    for (const auto &radius_field : read[0].radius_field) {
+        // Not a structured binding: clang 14 cannot capture one in the lambda.
+        const auto radius = radius_field.first;
         const bool everywhere = std::all_of(read.begin(), read.end(), [&](const ReadPlan &r) {
             return r.radius_field.count(radius) > 0;
         });
