@@ -251,6 +251,8 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
     if (spec.streets) {
         layers.push_back(read_raw("streets", *spec.streets, memory, report));
     }
+    // The plan file's constants and value maps, before any value is read.
+    detail::apply_values(layers, spec, report);
     out.crs = working_crs(spec, layers, out.crs_note, report);
     out.city.crs = out.crs.label();
     for (auto &l : layers) {

@@ -20,6 +20,9 @@ struct LayerRef {
     std::string layer;    // layer name inside it
     std::string encoding; // Shapefile attribute encoding ("GBK"); "": the .cpg file's
     std::string crs;      // CRS of a layer that declares none; "": such a layer is an error
+    /// Values every feature of this layer takes, by [inputs.fields] key (`effect = "exclude"`
+    /// for a whole constraint layer); over the layer's own field. DEFAULT: none.
+    std::map<std::string, std::string> constants;
     /// `encoding` is the plan-wide [inputs] encoding, not the layer's own: it applies only to a
     /// Shapefile that declares none (no .cpg), never over a layer's own .cpg.
     bool encoding_plan_wide = false;
@@ -87,6 +90,10 @@ struct InputSpec {
     std::optional<LayerRef> streets;
     LayerRef parcels;
     std::vector<LayerRef> constraints;
+    /// The bureau's values to the tool's codes, by [inputs.fields] key then value
+    /// ([inputs.values.effect] "禁止建设" = "exclude"); applied to the layer holding that field
+    /// before it is read. DEFAULT: none.
+    std::map<std::string, std::map<std::string, std::string>> value_maps;
     FieldMap fields;
     std::string crs; // explicit working CRS ("EPSG:4549"); empty: the parcels layer's CRS
     double exclude_min_overlap_m2 = 1.0; // DEFAULT: 1 m^2; smaller overlaps are slivers

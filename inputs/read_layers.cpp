@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <span>
 #include <sstream>
 
@@ -501,6 +502,82 @@ void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, Load
         for (const RawLayer &l : layers) {
             if (l.role == role && l.data) {
                 read(*l.data, spec, out, report);
+            }
+        }
+    }
+}
+
+void apply_values(std::vector<RawLayer> &layers, const InputSpec &spec, FindingsReport &report) {
+    for (RawLayer &l : layers) {
+        if (!l.data) {
+            continue;
+        }
+        LayerData &layer = *l.data;
+        for (const FieldMap::Entry &e : FieldMap::entries()) {
+            if (l.role != e.layer) {
+                continue;
+            }
+            const std::string &field = spec.fields.*(e.member);
+            // A constant: the field (made when the layer lacks it) takes it on every feature.
+            if (const auto c = l.ref.constants.find(e.key); c != l.ref.constants.end()) {
+                int idx = layer.field_index(field);
+                if (idx < 0) {
+                    layer.fields.push_back({field, gis::FieldType::string});
+                    idx = static_cast<int>(layer.fields.size()) - 1;
+                }
+                layer.fields[static_cast<std::size_t>(idx)].type = gis::FieldType::string;
+                for (Feature &f : layer.features) {
+                    f.values.resize(layer.fields.size());
+                    f.values[static_cast<std::size_t>(idx)] = c->second;
+                }
+                report.add({"constant_value", Severity::info, layer.source, layer.name, -1, field,
+                            "every feature takes '" + c->second + "' (the plan file's set." +
+                                e.key + ")"});
+                continue;
+            }
+            const auto m = spec.value_maps.find(e.key);
+            const int idx = layer.field_index(field);
+            if (m == spec.value_maps.end() || idx < 0) {
+                continue;
+            }
+            const auto &map = m->second;
+            std::set<std::string> codes;
+            for (const auto &[from, to] : map) {
+                codes.insert(to);
+            }
+            // A numeric field of codes (1 = exclude) is text once mapped.
+            const gis::FieldType type = layer.fields[static_cast<std::size_t>(idx)].type;
+            layer.fields[static_cast<std::size_t>(idx)].type = gis::FieldType::string;
+            std::map<std::string, int> unmapped;
+            for (Feature &f : layer.features) {
+                gis::Value &v = f.values[static_cast<std::size_t>(idx)];
+                std::string text;
+                if (const auto *s = std::get_if<std::string>(&v)) {
+                    text = *s;
+                } else if (const auto *i = std::get_if<std::int64_t>(&v)) {
+                    text = std::to_string(*i);
+                } else if (const auto *d = std::get_if<double>(&v)) {
+                    text = format_number(*d);
+                } else {
+                    continue; // empty: the layer's checks say whether it may be
+                }
+                if (const auto to = map.find(text); to != map.end()) {
+                    v = to->second;
+                } else {
+                    if (!codes.contains(text)) {
+                        ++unmapped[text];
+                    }
+                    if (type != gis::FieldType::string) {
+                        v = text;
+                    }
+                }
+            }
+            for (const auto &[value, n] : unmapped) {
+                report.add(
+                    {"unmapped_value", Severity::warning, layer.source, layer.name, -1, field,
+                     "'" + value + "' (" + std::to_string(n) + (n == 1 ? " feature" : " features") +
+                         ") is not in [inputs.values." + e.key +
+                         "]; map it to one of the tool's codes"});
             }
         }
     }

@@ -63,6 +63,7 @@ InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const s
                 r.encoding_plan_wide = false;
             }
             r.crs = full->crs;
+            r.constants = full->constants;
         }
         const bool generated = I.generate.parcels > 0 && (role == "parks" || role == "parcels");
         if (r.source.empty() && !generated) {
@@ -93,6 +94,7 @@ InputSpec make_input_spec(const PlanFile &cfg, const std::string &input, const s
                 i < I.constraint_layers.size() ? &I.constraint_layers[i] : nullptr));
     }
     spec.fields = I.fields;
+    spec.value_maps = I.value_maps;
     spec.crs = !crs.empty() ? crs : I.crs;
     spec.min_parcel_area_m2 = I.min_parcel_area_m2;
     spec.zone_values = I.zone_values;

@@ -14,6 +14,12 @@ using detail::Ctx;
 
 namespace {
 
+/// The role of a layer key: "inputs.constraints[2]" -> "constraints", "inputs.zones" -> "zones".
+std::string role_of(const std::string &key) {
+    std::string r = key.substr(key.find('.') + 1);
+    return r.substr(0, r.find('['));
+}
+
 /// `[inputs.synth]`: a synthetic city instead of input layers (inputs/synth.hpp).
 SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
     const std::string p = "inputs.synth.";
@@ -108,12 +114,12 @@ SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
 void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
     ctx.check_keys(in, "inputs.",
                    {"source", "zones", "districts", "stations", "parks", "parcels", "constraints",
-                    "streets", "crs", "encoding", "fields", "min_parcel_area_m2", "zone_values",
-                    "generate", "synth"});
+                    "streets", "crs", "encoding", "fields", "values", "min_parcel_area_m2",
+                    "zone_values", "generate", "synth"});
     if (const auto *sy = ctx.table(in, "inputs.", "synth")) {
         // The synthetic city is every input layer, under the default layer and field names.
         for (const char *key : {"source", "zones", "districts", "stations", "parks", "parcels",
-                                "constraints", "encoding", "fields", "generate"}) {
+                                "constraints", "encoding", "fields", "values", "generate"}) {
             if (const toml::node *n = in.get(key)) {
                 ctx.fail(n, std::string("inputs.") + key,
                          "cannot be given with [inputs.synth], which generates every input "
@@ -166,13 +172,32 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
         } else if (n.is_table()) {
             const auto &t = *n.as_table();
             const std::string prefix = key + ".";
-            ctx.check_keys(t, prefix, {"source", "layer", "encoding", "crs"});
+            ctx.check_keys(t, prefix, {"source", "layer", "encoding", "crs", "set"});
             L.source = ctx.text(t, prefix, "source", L.source);
             L.layer = ctx.text(t, prefix, "layer", L.layer);
             L.encoding = check_encoding(t, prefix, L.encoding);
             L.crs = check_crs(t, prefix, L.crs);
+            if (const auto *set = ctx.table(t, prefix, "set")) {
+                // The keys of [inputs.fields] that belong to this layer's role.
+                std::set<std::string> keys;
+                for (const auto &e : FieldMap::entries()) {
+                    if (role_of(key) == e.layer) {
+                        keys.insert(e.key);
+                    }
+                }
+                ctx.check_keys(*set, prefix + "set.", keys);
+                for (auto &&[k, v] : *set) {
+                    const std::string field(k.str());
+                    const std::optional<std::string> text = v.value<std::string>();
+                    if (!text || text->empty()) {
+                        ctx.fail(&v, prefix + "set." + field, "must be a non-empty string");
+                    }
+                    L.constants[field] = *text;
+                }
+            }
         } else {
-            ctx.fail(&n, key, "must be a layer name or a table (source, layer, encoding, crs)");
+            ctx.fail(&n, key,
+                     "must be a layer name or a table (source, layer, encoding, crs, set)");
         }
         if (L.layer.empty()) {
             ctx.fail(&n, key, "the layer name is empty");
@@ -236,6 +261,30 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
         G.seed =
             static_cast<std::uint64_t>(ctx.integer(*g, p, "seed", static_cast<std::int64_t>(G.seed),
                                                    0, std::numeric_limits<std::int64_t>::max()));
+    }
+    if (const auto *vm = ctx.table(in, "inputs.", "values")) {
+        std::set<std::string> keys;
+        for (const auto &e : FieldMap::entries()) {
+            keys.insert(e.key);
+        }
+        ctx.check_keys(*vm, "inputs.values.", keys);
+        for (auto &&[k, v] : *vm) {
+            const std::string field(k.str());
+            const std::string prefix = "inputs.values." + field;
+            if (!v.is_table()) {
+                ctx.fail(&v, prefix,
+                         "must be a table of the bureau's values to the tool's codes "
+                         "(\"禁止建设\" = \"exclude\")");
+            }
+            for (auto &&[from, to] : *v.as_table()) {
+                const std::optional<std::string> code = to.value<std::string>();
+                if (!code || code->empty()) {
+                    ctx.fail(&to, prefix + "." + std::string(from.str()),
+                             "must be a non-empty string (the tool's code)");
+                }
+                I.value_maps[field][std::string(from.str())] = *code;
+            }
+        }
     }
     if (const auto *f = ctx.table(in, "inputs.", "fields")) {
         std::set<std::string> keys;

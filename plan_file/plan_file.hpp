@@ -36,14 +36,19 @@ struct InputsConfig {
         std::string layer;    // DEFAULT: the role's name ("zones", ...)
         std::string encoding; // DEFAULT: inputs.encoding, else the .cpg file's
         std::string crs;      // DEFAULT: none; the CRS of a layer that declares none
+        /// `set = { effect = "exclude" }`: values every feature takes, by [inputs.fields] key of
+        /// this layer's role. DEFAULT: none.
+        std::map<std::string, std::string> constants;
     };
     /// Per-layer details from `[inputs.<role>]` tables, by role (zones, districts, stations,
     /// parks, parcels, streets); the layer names above stay in step with them.
     std::map<std::string, Layer> layers;
     /// One entry per `constraints` entry (a layer name or a table), in the same order.
     std::vector<Layer> constraint_layers;
-    std::string encoding;             // DEFAULT: "" (each Shapefile's .cpg, else GDAL's default)
-    FieldMap fields;                  // [inputs.fields]; DEFAULT: the names in inputs/city.hpp
+    std::string encoding; // DEFAULT: "" (each Shapefile's .cpg, else GDAL's default)
+    FieldMap fields;      // [inputs.fields]; DEFAULT: the names in inputs/city.hpp
+    /// [inputs.values.<field key>]: the bureau's values to the tool's codes. DEFAULT: none.
+    std::map<std::string, std::map<std::string, std::string>> value_maps;
     double min_parcel_area_m2 = 1000; // DEFAULT: 1000 m^2; smaller parcels are reported
     int plan_line = 0;                // line of the [inputs] table (for messages); 0: none
     std::map<std::string, ZoneValues> zone_values; // [inputs.zone_values.<zone id>]

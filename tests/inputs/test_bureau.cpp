@@ -705,3 +705,99 @@ TEST(Bureau, APlanWideEncodingDoesNotOverrideAUtf8LayersOwnCpg) {
     }
     EXPECT_TRUE(any_differs);
 }
+
+// ---- case 8: the bureau's values mapped to the tool's codes -----------------------------------
+
+namespace {
+
+/// The allocated parcels of a plan GeoPackage, "id year type" in id order (plain OGR).
+std::vector<std::string> allocations(const std::string &gpkg) {
+    auto ds = test::open_vector(gpkg);
+    OGRLayer *l = ds->ExecuteSQL("SELECT parcel_id, year, housing_type FROM allocated_parcels "
+                                 "ORDER BY parcel_id",
+                                 nullptr, nullptr);
+    std::vector<std::string> out;
+    for (auto &f : *l) {
+        out.push_back(std::string(f->GetFieldAsString(0)) + " " +
+                      std::to_string(f->GetFieldAsInteger(1)) + " " + f->GetFieldAsString(2));
+    }
+    ds->ReleaseResultSet(l);
+    return out;
+}
+
+} // namespace
+
+// The red lines come as a FlatGeobuf with no effect field at all (the whole layer excludes:
+// `set = { effect = "exclude" }`), the height caps as another whose 管制类型 says 限制建设
+// ([inputs.values.effect]), and the station modes in Chinese (城际, 地铁 mapped to the tool's
+// codes). The plan is the one of the same city with English codes; a value the map lacks is an
+// unmapped_value warning with its count, then the effect check's error.
+TEST(Bureau, ValueMapsAndLayerConstantsTurnTheBureausValuesIntoTheToolsCodes) {
+    if (!have_ogr2ogr()) {
+        GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed";
+    }
+    test::TempDir dir;
+    const std::string redlines = dir.path("redlines.fgb");
+    const std::string caps = dir.path("caps.fgb");
+    sh("ogr2ogr -f FlatGeobuf -lco SPATIAL_INDEX=NO '" + redlines + "' '" + base_city() +
+       "' -sql \"SELECT id, kind, geom FROM constraints WHERE effect = 'exclude'\" -nln redlines");
+    sh("ogr2ogr -f FlatGeobuf -lco SPATIAL_INDEX=NO '" + caps + "' '" + base_city() +
+       "' -sql \"SELECT id, kind, '限制建设' AS 管制类型, max_far, geom FROM constraints WHERE "
+       "effect = 'cap'\" -nln caps");
+    const std::string stations = dir.path("stations.gpkg");
+    sh("ogr2ogr -f GPKG '" + stations + "' '" + base_city() +
+       "' -sql \"SELECT id, name, CASE mode WHEN 'metro' THEN '地铁' ELSE '城际' END AS mode, "
+       "line, opening_year, geom FROM stations\" -nln stations");
+    const auto modes = test::run_process("ogrinfo -ro -q '" + base_city() +
+                                         "' -sql \"SELECT DISTINCT mode FROM stations\"");
+    ASSERT_TRUE(contains(modes.out, "metro")) << modes.out;
+
+    const std::string parcels = bureau_parcels(dir);
+    const std::string reference = dir.path("reference.gpkg");
+    auto r = test::run_cli({"plan", "--plan", bureau_plan(dir, parcels), "--out", reference,
+                            "--solver", "greedy", "--quiet"});
+    ASSERT_TRUE(r.code == 0 || r.code == 6) << r.err;
+
+    const auto bureau = [&](const std::string &effect_map) {
+        return bureau_plan(
+            dir, parcels,
+            "[[inputs.constraints]]\nsource = \"" + redlines +
+                "\"\nlayer = \"redlines\"\nset = { effect = \"exclude\" }\n"
+                "[[inputs.constraints]]\nsource = \"" +
+                caps +
+                "\"\nlayer = \"caps\"\n"
+                "[inputs.stations]\nsource = \"" +
+                stations +
+                "\"\n"
+                "[inputs.values.effect]\n" +
+                effect_map +
+                "\n"
+                "[inputs.values.mode]\n\"地铁\" = \"metro\"\n\"城际\" = \"intercity_rail\"\n");
+    };
+    // [inputs.fields] comes last in bureau_plan's file: the caps' effect field is 管制类型.
+    const auto with_effect_field = [&](const std::string &plan) {
+        test::write_file(plan, test::read_file(plan) + "effect = \"管制类型\"\n");
+        return plan;
+    };
+    const std::string plan =
+        with_effect_field(bureau("\"禁止建设\" = \"exclude\"\n\"限制建设\" = \"cap\""));
+    r = test::run_cli({"validate", "--plan", plan});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_FALSE(contains(r.out, "bad_value")) << r.out;
+    EXPECT_TRUE(contains(r.out, "constant_value")) << r.out;
+    const std::string out = dir.path("bureau.gpkg");
+    r = test::run_cli({"plan", "--plan", plan, "--out", out, "--solver", "greedy", "--quiet"});
+    ASSERT_TRUE(r.code == 0 || r.code == 6) << r.err;
+    EXPECT_FALSE(allocations(out).empty());
+    EXPECT_EQ(allocations(out), allocations(reference))
+        << "the mapped values must give the plan of the English codes";
+
+    // 限制建设 left out of the map: a warning naming it and its count, then the effect's error.
+    const std::string bad = with_effect_field(bureau("\"禁止建设\" = \"exclude\""));
+    r = test::run_cli({"validate", "--plan", bad});
+    EXPECT_EQ(r.code, 3) << r.out;
+    EXPECT_TRUE(contains(r.out, "warning unmapped_value: 1")) << r.out;
+    EXPECT_TRUE(contains(r.out, "'限制建设' (")) << r.out;
+    EXPECT_TRUE(contains(r.out, "is not in [inputs.values.effect]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "error bad_value")) << r.out;
+}
