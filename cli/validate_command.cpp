@@ -322,9 +322,11 @@ void print_input_notes(std::ostream &out, const LoadedCity &city) {
     }
     const int warnings = city.findings.count(Severity::warning);
     if (warnings > 0) {
+        // By code with the first few of each, so a warning that matters is seen without a second
+        // run ('landalloc validate' lists them all, --examples N).
         out << "inputs: " << warnings
-            << " data-quality warnings (repaired or skipped features; 'landalloc validate' lists "
-               "them)\n";
+            << " data-quality warnings (repaired or skipped features, values to check):\n";
+        city.findings.print_codes(out, Severity::warning, 3);
     }
 }
 

@@ -69,21 +69,24 @@ void FindingsReport::print(std::ostream &out, int examples) const {
         << " warnings, " << count(Severity::info) << " notes\n";
     // Errors first, then warnings, then notes; codes alphabetically within each.
     for (Severity s : {Severity::error, Severity::warning, Severity::info}) {
-        std::map<std::string, std::vector<const Finding *>> by_code;
-        for (const auto &f : m_findings) {
-            if (f.severity == s) {
-                by_code[f.code].push_back(&f);
-            }
+        print_codes(out, s, examples);
+    }
+}
+
+void FindingsReport::print_codes(std::ostream &out, Severity severity, int examples) const {
+    std::map<std::string, std::vector<const Finding *>> by_code;
+    for (const auto &f : m_findings) {
+        if (f.severity == severity) {
+            by_code[f.code].push_back(&f);
         }
-        for (const auto &[code, list] : by_code) {
-            out << "  " << severity_name(s) << " " << code << ": " << list.size() << "\n";
-            for (std::size_t i = 0; i < list.size() && static_cast<int>(i) < examples; ++i) {
-                out << "    " << list[i]->describe() << "\n";
-            }
-            if (static_cast<int>(list.size()) > examples) {
-                out << "    ... and " << list.size() - static_cast<std::size_t>(examples)
-                    << " more\n";
-            }
+    }
+    for (const auto &[code, list] : by_code) {
+        out << "  " << severity_name(severity) << " " << code << ": " << list.size() << "\n";
+        for (std::size_t i = 0; i < list.size() && static_cast<int>(i) < examples; ++i) {
+            out << "    " << list[i]->describe() << "\n";
+        }
+        if (static_cast<int>(list.size()) > examples) {
+            out << "    ... and " << list.size() - static_cast<std::size_t>(examples) << " more\n";
         }
     }
 }

@@ -46,6 +46,8 @@ class FindingsReport {
     std::map<std::string, int> counts_by_code() const;
     /// The report for people: counts by code with up to `examples` examples each.
     void print(std::ostream &out, int examples = 3) const;
+    /// The findings of one severity: the count of each code with up to `examples` examples.
+    void print_codes(std::ostream &out, Severity severity, int examples = 3) const;
 
   private:
     std::vector<Finding> m_findings;
