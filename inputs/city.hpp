@@ -22,7 +22,7 @@ struct LayerRef {
     std::string crs;      // CRS of a layer that declares none; "": such a layer is an error
     /// Values every feature of this layer takes, by [inputs.fields] key (`effect = "exclude"`
     /// for a whole constraint layer); over the layer's own field. DEFAULT: none.
-    std::map<std::string, std::string> constants;
+    std::map<std::string, std::string> constants{};
     /// `encoding` is the plan-wide [inputs] encoding, not the layer's own: it applies only to a
     /// Shapefile that declares none (no .cpg), never over a layer's own .cpg.
     bool encoding_plan_wide = false;
