@@ -27,9 +27,9 @@ RawLayer read_raw(const std::string &role, const LayerRef &ref,
                   const std::vector<gis::LayerData> &memory, FindingsReport &report);
 
 /// Sets each layer's constants (LayerRef::constants) on every feature and maps the bureau's values
-/// to the tool's codes ([inputs.values], InputSpec::value_maps) in the fields that hold them, before
-/// the layers are read into the city. A value that is neither a key nor a code of its field's map
-/// is an `unmapped_value` warning naming the value and how many features hold it.
+/// to the tool's codes ([inputs.values], InputSpec::value_maps) in the fields that hold them,
+/// before the layers are read into the city. A value that is neither a key nor a code of its
+/// field's map is an `unmapped_value` warning naming the value and how many features hold it.
 void apply_values(std::vector<RawLayer> &layers, const InputSpec &spec, FindingsReport &report);
 
 /// Maps the read (and reprojected) layers' features to the city's zones, stations, parks,
