@@ -1,5 +1,6 @@
 #include "outputs/styles.hpp"
 
+#include "gis/qml.hpp"
 #include "outputs/schema.hpp"
 
 #include <cmath>
@@ -11,49 +12,14 @@ namespace landalloc {
 
 namespace {
 
-const char *k_qgis_version = "3.22.16-Białowieża";
+using gis::qml_fill_symbol;
+using gis::qml_simple_labeling;
+using gis::xml_escape;
 
 std::string fmt(double v, const char *format = "%.6g") {
     char buf[64];
     std::snprintf(buf, sizeof buf, format, v);
     return buf;
-}
-
-std::string fill_symbol(int index, const std::string &fill, const std::string &style,
-                        const std::string &outline, double outline_mm) {
-    std::ostringstream s;
-    s << "<symbol type=\"fill\" name=\"" << index
-      << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-      << "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">"
-      << "<Option type=\"QString\" name=\"color\" value=\"" << fill << "\"/>"
-      << "<Option type=\"QString\" name=\"joinstyle\" value=\"bevel\"/>"
-      << "<Option type=\"QString\" name=\"outline_color\" value=\"" << outline << "\"/>"
-      << "<Option type=\"QString\" name=\"outline_style\" value=\"solid\"/>"
-      << "<Option type=\"QString\" name=\"outline_width\" value=\"" << fmt(outline_mm) << "\"/>"
-      << "<Option type=\"QString\" name=\"outline_width_unit\" value=\"MM\"/>"
-      << "<Option type=\"QString\" name=\"style\" value=\"" << style << "\"/>"
-      << "</Option></layer></symbol>\n";
-    return s.str();
-}
-
-std::string simple_labeling(const std::string &field, double size_pt, const std::string &colour) {
-    std::ostringstream s;
-    s << "<labeling type=\"simple\"><settings calloutType=\"simple\">"
-      << "<text-style fieldName=\"" << xml_escape(field)
-      << "\" isExpression=\"0\" fontFamily=\"Sans Serif\" fontSize=\"" << fmt(size_pt)
-      << "\" fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" textColor=\"" << colour
-      << "\" textOpacity=\"1\" namedStyle=\"Regular\">"
-      << "<text-buffer bufferDraw=\"1\" bufferSize=\"0.5\" bufferSizeUnits=\"MM\" "
-         "bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\" bufferNoFill=\"1\" "
-         "bufferJoinStyle=\"128\"/>"
-      << "</text-style>"
-      << "<placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" dist=\"0\" "
-         "offsetType=\"0\" quadOffset=\"4\" fitInPolygonOnly=\"0\" priority=\"5\"/>"
-      << "<rendering drawLabels=\"1\" obstacle=\"1\" obstacleType=\"1\" displayAll=\"0\" "
-         "scaleVisibility=\"0\" labelPerPart=\"0\" minFeatureSize=\"0\" "
-         "upsidedownLabels=\"0\"/>"
-      << "</settings></labeling>\n";
-    return s.str();
 }
 
 /// The renderer and labeling of a layer: the part shared by its QML and its project entry.
@@ -73,10 +39,10 @@ StyleBody parcels_body(const Plan &plan) {
     }
     s << "</categories><symbols>\n";
     for (std::size_t i = 0; i < types.size(); ++i) {
-        s << fill_symbol(static_cast<int>(i), housing_type_colour(types[i], i).qgis(), "solid",
-                         "60,60,60,255", 0.2);
+        s << qml_fill_symbol(static_cast<int>(i), housing_type_colour(types[i], i).qgis(), "solid",
+                             "60,60,60,255", 0.2);
     }
-    s << "</symbols></renderer-v2>\n" << simple_labeling("year", 7, "30,30,30,255");
+    s << "</symbols></renderer-v2>\n" << qml_simple_labeling("year", 7, "30,30,30,255");
     return {s.str(), true};
 }
 
@@ -93,13 +59,13 @@ StyleBody zones_body(const Plan &plan) {
     }
     s << "</ranges><symbols>\n";
     for (std::size_t i = 0; i < classes.size(); ++i) {
-        s << fill_symbol(static_cast<int>(i), classes[i].colour.qgis(), "solid", "90,90,90,255",
-                         0.4);
+        s << qml_fill_symbol(static_cast<int>(i), classes[i].colour.qgis(), "solid", "90,90,90,255",
+                             0.4);
     }
     s << "</symbols><mode name=\"manual\"/>"
          "<legendformat format=\"%1 - %2\" precision=\"2\" trimtrailingzeroes=\"1\"/>"
          "</renderer-v2>\n"
-      << simple_labeling("zone_name", 9, "20,20,20,255");
+      << qml_simple_labeling("zone_name", 9, "20,20,20,255");
     return {s.str(), true};
 }
 
@@ -112,8 +78,9 @@ StyleBody constraints_body() {
       << "<category symbol=\"1\" value=\"cap\" label=\"cap: plot ratio limited\" "
          "render=\"true\"/>\n"
       << "</categories><symbols>\n"
-      << fill_symbol(0, "26,150,65,255", "b_diagonal", "26,150,65,255", 0.4)
-      << fill_symbol(1, "255,140,0,0", "no", "255,140,0,255", 0.8) << "</symbols></renderer-v2>\n";
+      << qml_fill_symbol(0, "26,150,65,255", "b_diagonal", "26,150,65,255", 0.4)
+      << qml_fill_symbol(1, "255,140,0,0", "no", "255,140,0,255", 0.8)
+      << "</symbols></renderer-v2>\n";
     return {s.str(), false};
 }
 
@@ -132,11 +99,11 @@ std::map<std::string, StyleBody> style_bodies(const Plan &plan) {
             {k_layer_constraints, constraints_body()},
             // Catchments as outlines; rejected candidates as light grey.
             {k_layer_station_catchments,
-             single_body(fill_symbol(0, "0,0,0,0", "no", "90,90,160,255", 0.3))},
+             single_body(qml_fill_symbol(0, "0,0,0,0", "no", "90,90,160,255", 0.3))},
             {k_layer_park_catchments,
-             single_body(fill_symbol(0, "0,0,0,0", "no", "122,79,154,255", 0.5))},
+             single_body(qml_fill_symbol(0, "0,0,0,0", "no", "122,79,154,255", 0.5))},
             {k_layer_rejected,
-             single_body(fill_symbol(0, "215,215,215,255", "solid", "170,170,170,255", 0.1))}};
+             single_body(qml_fill_symbol(0, "215,215,215,255", "solid", "170,170,170,255", 0.1))}};
 }
 
 std::string spatialrefsys(const gis::Crs &crs) {
@@ -233,11 +200,7 @@ std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan) {
         s.geometry_column = "geom";
         s.name = table + " (landalloc)";
         s.description = "landalloc's default style of " + table;
-        s.qml = std::string("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n") +
-                "<qgis version=\"" + k_qgis_version +
-                "\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"" +
-                (body.labels ? "1" : "0") + "\">\n" + body.xml +
-                "<layerGeometryType>2</layerGeometryType>\n</qgis>\n";
+        s.qml = gis::qml_document(body.xml, body.labels, gis::QmlGeometry::polygon);
         s.use_as_default = true;
         out.push_back(std::move(s));
     }
@@ -255,7 +218,7 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
     };
     std::ostringstream s;
     s << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-      << "<qgis version=\"" << k_qgis_version << "\" projectname=\"" << xml_escape(title)
+      << "<qgis version=\"" << gis::k_qgis_version << "\" projectname=\"" << xml_escape(title)
       << "\">\n<homePath path=\"\"/>\n<title>" << xml_escape(title) << "</title>\n"
       << "<projectCrs>" << srs << "</projectCrs>\n<layer-tree-group>\n";
     for (const auto &l : layers) {
@@ -295,33 +258,6 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
       << fmt(extent.max_y, "%.3f") << "\">" << srs << "</DefaultViewExtent>"
       << "</ProjectViewSettings>\n</qgis>\n";
     return s.str();
-}
-
-std::string xml_escape(const std::string &text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 } // namespace landalloc

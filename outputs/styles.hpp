@@ -6,6 +6,7 @@
 
 #include "core/plan.hpp"
 #include "gis/geometry.hpp"
+#include "gis/qml.hpp"
 #include "gis/vector_io.hpp"
 
 #include <string>
@@ -62,6 +63,6 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
                              const std::string &gpkg_file_name, const std::string &title);
 
 /// Escapes &, <, >, " and ' for XML and HTML text and attributes.
-std::string xml_escape(const std::string &text);
+using gis::xml_escape;
 
 } // namespace landalloc
