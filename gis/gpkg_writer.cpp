@@ -89,11 +89,17 @@ void write_aliases(GDALDataset &ds, const std::string &table, const std::vector<
         "NOT NULL, name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT, "
         "CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name), CONSTRAINT gdc_tn UNIQUE "
         "(table_name, name))",
+        // The schema extension is both tables (validate_gpkg.py, requirement 141).
+        "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL, "
+        "constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max "
+        "NUMERIC, max_is_inclusive BOOLEAN, description TEXT, CONSTRAINT gdcc_ntv UNIQUE "
+        "(constraint_name, constraint_type, value))",
         "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-        "SELECT 'gpkg_data_columns', NULL, 'gpkg_schema', "
-        "'http://www.geopackage.org/spec121/#extension_schema', 'read-write' WHERE NOT EXISTS "
-        "(SELECT 1 FROM gpkg_extensions WHERE table_name = 'gpkg_data_columns' AND "
-        "extension_name = 'gpkg_schema')",
+        "SELECT t.name, NULL, 'gpkg_schema', "
+        "'http://www.geopackage.org/spec121/#extension_schema', 'read-write' FROM (SELECT "
+        "'gpkg_data_columns' AS name UNION ALL SELECT 'gpkg_data_column_constraints') AS t "
+        "WHERE NOT EXISTS (SELECT 1 FROM gpkg_extensions e WHERE e.table_name = t.name AND "
+        "e.extension_name = 'gpkg_schema')",
     };
     CPLErrorReset();
     for (const char *sql : statements) {
