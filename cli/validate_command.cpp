@@ -30,6 +30,7 @@ struct ValidateOptions {
     std::string out;       // DEFAULT: "" = print only
     std::string crs;       // DEFAULT: "" = inputs.crs, else chosen from the data
     int examples = 3;      // DEFAULT: 3 examples of each finding
+    int max_errors = 1;    // DEFAULT: 1 error line on stderr; 0 = every error
     bool overwrite = false;
 };
 
@@ -58,6 +59,10 @@ class ValidateCommand final : public Command {
         app.add_option("--examples", m_opt.examples, "Examples printed for each finding code")
             ->capture_default_str()
             ->check(CLI::Range(0, 1000));
+        app.add_option("--max-errors", m_opt.max_errors,
+                       "Error lines printed on stderr, one per error (0: every error)")
+            ->capture_default_str()
+            ->check(CLI::NonNegativeNumber);
         app.add_flag("--overwrite", m_opt.overwrite, "Replace the --out file if it exists");
     }
     int run(Io &io) override {
@@ -90,7 +95,8 @@ class ValidateCommand final : public Command {
         if (streets) {
             const StreetGraph graph(city.city.streets, cfg.network);
             const double tol = cfg.network.snap_tolerance_m;
-            for (const Parcel &p : city.city.parcels) {
+            for (std::size_t i = 0; i < city.city.parcels.size(); ++i) {
+                const Parcel &p = city.city.parcels[i];
                 const Snap s = graph.snap(TravelMode::walk, p.x, p.y);
                 if (!(s.offset_m <= tol)) {
                     ++far;
@@ -103,7 +109,8 @@ class ValidateCommand final : public Command {
                                     " from the nearest walkable street, beyond "
                                     "[network] snap_tolerance_m = " +
                                     std::to_string(static_cast<long>(tol)) +
-                                    " m; its street distances start with that walk"});
+                                    " m; its street distances start with that walk",
+                                p.id, spec.fields.parcel_id, city.parcel_geoms[i]});
                 }
             }
             nodes_per_zone = street_nodes_per_zone(city);
@@ -189,7 +196,7 @@ class ValidateCommand final : public Command {
             report.print(io.out, m_opt.examples);
         }
         if (!m_opt.out.empty()) {
-            write_findings_gpkg(m_opt.out, m_opt.overwrite, report);
+            write_findings_gpkg(m_opt.out, m_opt.overwrite, report, city.crs);
             if (!io.quiet) {
                 io.out << "wrote " << m_opt.out << " (" << report.findings().size()
                        << " findings)\n";
@@ -197,9 +204,24 @@ class ValidateCommand final : public Command {
         }
         if (report.has_errors()) {
             // The same one-line form as every other error (docs/exit-codes.md).
-            io.err << "landalloc validate: input error: " << report.count(Severity::error)
-                   << " errors; the inputs cannot be used; first: "
-                   << report.first_error()->describe() << "\n";
+            // The first error in the one-line form of every error; --max-errors N adds the
+            // next N-1 errors each on a line of that form.
+            const int errors = report.count(Severity::error);
+            const int listed = m_opt.max_errors == 0 ? errors : std::min(errors, m_opt.max_errors);
+            int n = 0;
+            for (const Finding &f : report.findings()) {
+                if (f.severity != Severity::error || n == listed) {
+                    continue;
+                }
+                if (++n == 1) {
+                    io.err << "landalloc validate: input error: " << errors << " errors"
+                           << (listed < errors ? " (--max-errors 0 lists every one)" : "")
+                           << "; the inputs cannot be used; first: " << f.describe() << "\n";
+                } else {
+                    io.err << "landalloc validate: input error (" << n << " of " << errors
+                           << "): " << f.describe() << "\n";
+                }
+            }
             return static_cast<int>(ExitCode::input_data);
         }
         if (!io.quiet) {

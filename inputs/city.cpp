@@ -221,7 +221,12 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
     FindingsReport report;
     LoadedCity out = load_city(spec, memory, report);
     if (const Finding *e = report.first_error()) {
-        throw DataError(e->describe());
+        const int more = report.count(Severity::error) - 1;
+        throw DataError(e->describe() +
+                        (more > 0 ? " (" + std::to_string(more) + " more error" +
+                                        (more == 1 ? "" : "s") +
+                                        ": landalloc validate --max-errors 0 lists every one)"
+                                  : std::string()));
     }
     out.findings = std::move(report);
     return out;
@@ -312,6 +317,7 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
             }
         }
     }
+    detail::locate_findings(layers, spec, report);
     return out;
 }
 

@@ -1,8 +1,11 @@
 #include "inputs/findings.hpp"
 
+#include "gis/qml.hpp"
 #include "gis/vector_io.hpp"
 
 #include <ostream>
+#include <set>
+#include <sstream>
 
 namespace landalloc {
 
@@ -25,6 +28,9 @@ std::string Finding::describe() const {
     }
     if (fid >= 0) {
         out += (out.empty() ? "" : ", ") + std::string("feature ") + std::to_string(fid);
+        if (!feature_key.empty()) {
+            out += " (" + key_field + " " + feature_key + ")";
+        }
     }
     if (!field.empty()) {
         out += (out.empty() ? "" : ", ") + std::string("field '") + field + "'";
@@ -91,14 +97,92 @@ void FindingsReport::print_codes(std::ostream &out, Severity severity, int examp
     }
 }
 
-void write_findings_gpkg(const std::string &path, bool overwrite, const FindingsReport &report) {
+namespace {
+
+/// The severities in the order they are drawn and listed, with their colours ("r,g,b").
+struct SeverityStyle {
+    Severity severity;
+    const char *colour;
+};
+constexpr SeverityStyle k_severity_styles[] = {
+    {Severity::error, "215,25,28"},
+    {Severity::warning, "253,174,97"},
+    {Severity::info, "43,131,186"},
+};
+
+/// A QGIS style of a findings layer: categories by severity (only those present), labels of
+/// the feature's id at parcel scale.
+std::string findings_qml(gis::QmlGeometry kind, const std::set<Severity> &present) {
+    std::ostringstream s;
+    s << "<renderer-v2 type=\"categorizedSymbol\" attr=\"severity\" symbollevels=\"0\" "
+         "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n";
+    int i = 0;
+    for (const auto &st : k_severity_styles) {
+        if (present.contains(st.severity)) {
+            s << "<category symbol=\"" << i++ << "\" value=\"" << severity_name(st.severity)
+              << "\" label=\"" << severity_name(st.severity) << "\" render=\"true\"/>\n";
+        }
+    }
+    s << "</categories><symbols>\n";
+    i = 0;
+    for (const auto &st : k_severity_styles) {
+        if (!present.contains(st.severity)) {
+            continue;
+        }
+        const std::string colour = std::string(st.colour) + ",255";
+        switch (kind) {
+        case gis::QmlGeometry::polygon:
+            // A translucent fill inside a strong outline: the data below stays visible.
+            s << gis::qml_fill_symbol(i, std::string(st.colour) + ",90", "solid", colour, 0.6);
+            break;
+        case gis::QmlGeometry::point:
+            s << gis::qml_marker_symbol(i, colour, 3.0);
+            break;
+        case gis::QmlGeometry::line:
+            s << gis::qml_line_symbol(i, colour, 1.0);
+            break;
+        }
+        ++i;
+    }
+    s << "</symbols></renderer-v2>\n"
+      << gis::qml_simple_labeling("feature_key", 8, "20,20,20,255", 25000);
+    return gis::qml_document(s.str(), true, kind);
+}
+
+} // namespace
+
+void write_findings_gpkg(const std::string &path, bool overwrite, const FindingsReport &report,
+                         const gis::Crs &crs) {
     using gis::FieldType;
     const std::vector<gis::FieldDef> fields = {
-        {"code", FieldType::string},        {"severity", FieldType::string},
-        {"source", FieldType::string},      {"layer", FieldType::string},
-        {"feature_id", FieldType::integer}, {"field", FieldType::string},
+        {"code", FieldType::string, "finding code (docs/inputs.md)"},
+        {"severity", FieldType::string},
+        {"source", FieldType::string},
+        {"layer", FieldType::string},
+        {"feature_id", FieldType::integer, "feature id (FID) in the layer"},
+        {"key_field", FieldType::string, "the layer's id field"},
+        {"feature_key", FieldType::string, "the feature's own id"},
+        {"field", FieldType::string},
         {"message", FieldType::string}};
-    std::vector<gis::Feature> features;
+    struct Spatial {
+        const char *table;
+        gis::GeomKind kind;
+        gis::QmlGeometry qml;
+        const char *what;
+        std::vector<gis::Feature> features;
+        std::set<Severity> severities;
+    };
+    Spatial spatial[] = {
+        {"finding_areas",
+         gis::GeomKind::polygon,
+         gis::QmlGeometry::polygon,
+         "parcels, zones, districts, parks and constraints",
+         {},
+         {}},
+        {"finding_points", gis::GeomKind::point, gis::QmlGeometry::point, "stations", {}, {}},
+        {"finding_lines", gis::GeomKind::line, gis::QmlGeometry::line, "streets", {}, {}},
+    };
+    std::vector<gis::Feature> table;
     std::int64_t fid = 0;
     for (const auto &f : report.findings()) {
         gis::Feature out;
@@ -108,13 +192,51 @@ void write_findings_gpkg(const std::string &path, bool overwrite, const Findings
                       f.source,
                       f.layer,
                       f.fid >= 0 ? gis::Value(f.fid) : gis::Value(std::monostate{}),
+                      f.key_field,
+                      f.feature_key,
                       f.field,
                       f.message};
-        features.push_back(std::move(out));
+        Spatial *into = nullptr;
+        if (!crs.empty() && !f.geometry.is_null() && !f.geometry.is_empty()) {
+            if (f.geometry.is_polygonal()) {
+                into = &spatial[0];
+            } else if (f.geometry.type_name() == "Point") {
+                into = &spatial[1];
+            } else if (f.geometry.is_lineal()) {
+                into = &spatial[2];
+            }
+        }
+        if (into) {
+            gis::Feature g{out.fid, f.geometry, out.values};
+            g.fid = static_cast<std::int64_t>(into->features.size()) + 1;
+            into->features.push_back(std::move(g));
+            into->severities.insert(f.severity);
+        }
+        table.push_back(std::move(out));
     }
     gis::GpkgWriter writer(path, overwrite);
-    writer.add_layer("findings", gis::GeomKind::none, gis::Crs{}, fields, features,
+    writer.add_layer("findings", gis::GeomKind::none, gis::Crs{}, fields, table,
                      "Data-quality findings of landalloc validate");
+    std::vector<gis::LayerStyle> styles;
+    for (auto &sp : spatial) {
+        if (sp.features.empty()) {
+            continue;
+        }
+        writer.add_layer(sp.table, sp.kind, crs, fields, sp.features,
+                         std::string("Findings about features of the ") + sp.what +
+                             " layers, with their geometry (landalloc validate)");
+        gis::LayerStyle st;
+        st.table = sp.table;
+        st.geometry_column = "geom";
+        st.name = std::string(sp.table) + " (landalloc)";
+        st.description = "landalloc's default style of " + std::string(sp.table) +
+                         ": by severity, labelled with the feature's id";
+        st.qml = findings_qml(sp.qml, sp.severities);
+        styles.push_back(std::move(st));
+    }
+    if (!styles.empty()) {
+        writer.add_layer_styles(styles);
+    }
     writer.commit();
 }
 

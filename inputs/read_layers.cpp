@@ -507,6 +507,70 @@ void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, Load
     }
 }
 
+namespace {
+
+/// A value as text (a number as `std::ostream` prints it); nullopt when null.
+std::optional<std::string> value_text(const gis::Value &v) {
+    if (const auto *s = std::get_if<std::string>(&v)) {
+        return *s;
+    }
+    if (const auto *i = std::get_if<std::int64_t>(&v)) {
+        return std::to_string(*i);
+    }
+    if (const auto *d = std::get_if<double>(&v)) {
+        return format_number(*d);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
+                     FindingsReport &report) {
+    static const std::map<std::string, std::string FieldMap::*> id_fields = {
+        {"zones", &FieldMap::zone_id},       {"districts", &FieldMap::districts_id},
+        {"stations", &FieldMap::station_id}, {"parks", &FieldMap::park_id},
+        {"parcels", &FieldMap::parcel_id},   {"constraints", &FieldMap::constraint_id},
+    };
+    // Each layer's features by fid, built when a finding first names the layer.
+    std::map<const LayerData *, std::map<std::int64_t, const Feature *>> by_fid;
+    for (Finding &f : report.findings()) {
+        if (f.fid < 0) {
+            continue;
+        }
+        for (const RawLayer &l : layers) {
+            if (!l.data || l.data->source != f.source || l.data->name != f.layer) {
+                continue;
+            }
+            const LayerData &layer = *l.data;
+            auto [it, fresh] = by_fid.try_emplace(&layer);
+            if (fresh) {
+                for (const Feature &feature : layer.features) {
+                    it->second.emplace(feature.fid, &feature);
+                }
+            }
+            const auto found = it->second.find(f.fid);
+            if (found == it->second.end()) {
+                break;
+            }
+            const Feature &feature = *found->second;
+            if (const auto id = id_fields.find(l.role); id != id_fields.end()) {
+                const std::string &field = spec.fields.*(id->second);
+                const int idx = layer.field_index(field);
+                if (idx >= 0) {
+                    f.feature_key =
+                        value_text(feature.values[static_cast<std::size_t>(idx)]).value_or("");
+                    if (!f.feature_key.empty()) {
+                        f.key_field = layer.fields[static_cast<std::size_t>(idx)].name;
+                    }
+                }
+            }
+            f.geometry = feature.geometry;
+            break;
+        }
+    }
+}
+
 void apply_values(std::vector<RawLayer> &layers, const InputSpec &spec, FindingsReport &report) {
     for (RawLayer &l : layers) {
         if (!l.data) {
@@ -551,16 +615,11 @@ void apply_values(std::vector<RawLayer> &layers, const InputSpec &spec, Findings
             std::map<std::string, int> unmapped;
             for (Feature &f : layer.features) {
                 gis::Value &v = f.values[static_cast<std::size_t>(idx)];
-                std::string text;
-                if (const auto *s = std::get_if<std::string>(&v)) {
-                    text = *s;
-                } else if (const auto *i = std::get_if<std::int64_t>(&v)) {
-                    text = std::to_string(*i);
-                } else if (const auto *d = std::get_if<double>(&v)) {
-                    text = format_number(*d);
-                } else {
+                const std::optional<std::string> value = value_text(v);
+                if (!value) {
                     continue; // empty: the layer's checks say whether it may be
                 }
+                const std::string &text = *value;
                 if (const auto to = map.find(text); to != map.end()) {
                     v = to->second;
                 } else {

@@ -37,6 +37,12 @@ void apply_values(std::vector<RawLayer> &layers, const InputSpec &spec, Findings
 void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
                 FindingsReport &report);
 
+/// Fills in each finding about a feature of `layers` (same source, layer and fid) with the
+/// feature's own id (the layer's id field: a parcel's DKBH) and its geometry, as read and
+/// reprojected: an analyst finds the feature by the bureau's id and sees it on the map.
+void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
+                     FindingsReport &report);
+
 /// Reads the streets layer into the city's StreetNetwork (streets.cpp): one node per distinct
 /// vertex (coordinates rounded to the centimetre), one edge per segment.
 void read_streets(const gis::LayerData &layer, const InputSpec &spec, LoadedCity &out,

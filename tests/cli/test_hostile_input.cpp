@@ -181,14 +181,16 @@ TEST(HostileInput, MalformedGeometriesAreFindingsNamingTheFeature) {
     EXPECT_EQ(r.code, 3) << r.out << r.err;
     EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
     EXPECT_NE(r.out.find("error bad_geometry: 3"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find(parcels + ", layer 'parcels', feature 4: the geometry is malformed"),
+    EXPECT_NE(
+        r.out.find(parcels + ", layer 'parcels', feature 4 (id BAD-0): the geometry is malformed"),
+        std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("feature 5 (id BAD-1): a vertex has the coordinate nan (not a number)"),
               std::string::npos)
         << r.out;
-    EXPECT_NE(r.out.find("feature 5: a vertex has the coordinate nan (not a number)"),
-              std::string::npos)
-        << r.out;
-    EXPECT_NE(r.out.find("feature 6: a vertex has the coordinate 1e+308 (beyond any map)"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find("feature 6 (id BAD-2): a vertex has the coordinate 1e+308 (beyond any map)"),
+        std::string::npos)
         << r.out;
 }
 
@@ -272,8 +274,9 @@ TEST(HostileInput, APopulationBeyondAnyCityIsOutOfRange) {
     const auto r = run_cli({"validate", city});
     EXPECT_EQ(r.code, 3) << r.out;
     EXPECT_NE(r.out.find("error out_of_range"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("layer 'zones', feature 1, field 'population': 1e+300 is out of range"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find("layer 'zones', feature 1 (id D01), field 'population': 1e+300 is out of range"),
+        std::string::npos)
         << r.out;
 }
 

@@ -85,6 +85,14 @@ std::map<std::string, std::string> run_metadata(const std::string &gpkg) {
     return out;
 }
 
+/// GDAL's GeoPackage validator accepts `path` (field aliases need the schema extension's two
+/// tables registered).
+void expect_valid_gpkg(const std::string &path) {
+    const auto r =
+        test::run_process("/usr/bin/python3 -m osgeo_utils.samples.validate_gpkg '" + path + "'");
+    EXPECT_EQ(r.code, 0) << path << ":\n" << r.out;
+}
+
 } // namespace
 
 // ---- case 11: an empty parcels or zones layer ---------------------------------------------------
@@ -284,6 +292,8 @@ TEST(Bureau, ChineseStationModesGiveUniqueAsciiDistanceColumnsWithTheModeAsAlias
     }
     EXPECT_GT(rows, 0);
     EXPECT_GT(differ, 0);
+    ds.reset();
+    expect_valid_gpkg(out); // the aliases' schema extension is complete
 }
 
 // ---- case 7: typos in field and value names ---------------------------------------------------
@@ -800,4 +810,93 @@ TEST(Bureau, ValueMapsAndLayerConstantsTurnTheBureausValuesIntoTheToolsCodes) {
     EXPECT_TRUE(contains(r.out, "'限制建设' (")) << r.out;
     EXPECT_TRUE(contains(r.out, "is not in [inputs.values.effect]")) << r.out;
     EXPECT_TRUE(contains(r.out, "error bad_value")) << r.out;
+}
+
+// ---- case 9 (deliverable 5): findings an analyst can act on ---------------------------------
+
+TEST(Bureau, FindingsNameTheBureausIdAndLieOnTheMapWithEveryErrorListedOnRequest) {
+    if (!have_ogr2ogr()) {
+        GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed";
+    }
+    test::TempDir dir;
+    // The parcels keyed by the bureau's 地块编号 DKBH, two of them with a negative plot-ratio cap.
+    const std::string shp = dir.path("parcels.shp");
+    sh("ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=GBK -t_srs EPSG:4490 -nln parcels -dialect "
+       "sqlite -sql \"SELECT geom, 'DK-' || id AS DKBH, land_source, first_year, CASE WHEN id IN "
+       "('P000003', 'P000007') THEN -1 ELSE far_cap END AS far_cap, allowed_types FROM parcels\" "
+       "'" +
+       shp + "' '" + base_city() + "'");
+    const std::string plan = dir.path("plan.toml");
+    test::write_file(plan, default_plan_text() + "\n[inputs]\nsource = \"" + base_city() +
+                               "\"\n[inputs.parcels]\nsource = \"" + shp +
+                               "\"\n[inputs.fields]\nparcel_id = \"DKBH\"\n"
+                               "land_source = \"land_sourc\"\nallowed_types = \"allowed_ty\"\n");
+
+    // By default one line: the count, where to see them all, and the first by the bureau's id.
+    const auto v = test::run_cli({"validate", "--plan", plan});
+    EXPECT_EQ(v.code, 3) << v.out << v.err;
+    EXPECT_EQ(std::count(v.err.begin(), v.err.end(), '\n'), 1) << v.err;
+    EXPECT_TRUE(contains(v.err, "input error: 2 errors (--max-errors 0 lists every one)")) << v.err;
+    EXPECT_TRUE(contains(v.err, "(DKBH DK-P000003), field 'far_cap'")) << v.err;
+    EXPECT_TRUE(contains(v.out, "(DKBH DK-P000007), field 'far_cap'")) << v.out;
+    // --max-errors 0: every error, each on a line of its own.
+    const auto all = test::run_cli({"validate", "--plan", plan, "--max-errors", "0"});
+    EXPECT_EQ(all.code, 3);
+    EXPECT_EQ(std::count(all.err.begin(), all.err.end(), '\n'), 2) << all.err;
+    EXPECT_FALSE(contains(all.err, "--max-errors 0 lists")) << all.err;
+    EXPECT_TRUE(contains(all.err, "input error (2 of 2): ")) << all.err;
+    EXPECT_TRUE(contains(all.err, "(DKBH DK-P000007)")) << all.err;
+    // plan stops at the first error and says how many more there are.
+    const auto p = test::run_cli({"plan", "--plan", plan, "--out", dir.path("plan.gpkg")});
+    EXPECT_EQ(p.code, 3);
+    EXPECT_TRUE(contains(p.err, "(DKBH DK-P000003)")) << p.err;
+    EXPECT_TRUE(
+        contains(p.err, "(1 more error: landalloc validate --max-errors 0 lists every one)"))
+        << p.err;
+
+    // The findings GeoPackage: the two errors in finding_areas with the bureau's id and the
+    // parcel's own shape (the base city's parcel, reprojected from EPSG:4490 and back).
+    const std::string findings = dir.path("findings.gpkg");
+    ASSERT_EQ(test::run_cli({"validate", "--plan", plan, "--out", findings}).code, 3);
+    const gis::LayerData base = gis::read_layer(base_city(), "parcels");
+    std::map<std::string, double> base_area;
+    for (const auto &f : base.features) {
+        base_area["DK-" + std::get<std::string>(f.values[0])] = f.geometry.area();
+    }
+    auto ds = test::open_vector(findings);
+    OGRLayer *areas = ds->GetLayerByName("finding_areas");
+    ASSERT_TRUE(areas);
+    EXPECT_TRUE(areas->GetSpatialRef()->IsProjected());
+    std::set<std::string> errors;
+    for (auto &f : *areas) {
+        if (std::string(f->GetFieldAsString("severity")) != "error") {
+            continue;
+        }
+        const std::string key = f->GetFieldAsString("feature_key");
+        errors.insert(key);
+        EXPECT_STREQ(f->GetFieldAsString("code"), "out_of_range");
+        EXPECT_STREQ(f->GetFieldAsString("key_field"), "DKBH");
+        EXPECT_STREQ(f->GetFieldAsString("field"), "far_cap");
+        EXPECT_STREQ(f->GetFieldAsString("layer"), "parcels");
+        ASSERT_TRUE(base_area.contains(key)) << key;
+        EXPECT_NEAR(area_of(*f->GetGeometryRef()), base_area.at(key), 1e-3 * base_area.at(key))
+            << key;
+    }
+    EXPECT_EQ(errors, (std::set<std::string>{"DK-P000003", "DK-P000007"}));
+    // Styled for QGIS: by severity, labelled with the bureau's id.
+    OGRLayer *styles = ds->GetLayerByName("layer_styles");
+    ASSERT_TRUE(styles);
+    int styled = 0;
+    for (auto &f : *styles) {
+        if (std::string(f->GetFieldAsString("f_table_name")) == "finding_areas") {
+            ++styled;
+            const std::string qml = f->GetFieldAsString("styleQML");
+            EXPECT_TRUE(contains(qml, "attr=\"severity\"")) << qml;
+            EXPECT_TRUE(contains(qml, "value=\"error\"")) << qml;
+            EXPECT_TRUE(contains(qml, "fieldName=\"feature_key\"")) << qml;
+            EXPECT_EQ(f->GetFieldAsInteger("useAsDefault"), 1);
+        }
+    }
+    EXPECT_EQ(styled, 1);
+    expect_valid_gpkg(findings);
 }

@@ -156,7 +156,7 @@ TEST(LoadCity, NegativeValueNamesFeatureAndField) {
         FAIL() << "no error";
     } catch (const DataError &e) {
         const std::string m = e.what();
-        EXPECT_NE(m.find("layer 'zones', feature 4, field 'jobs': -5 is out of range"),
+        EXPECT_NE(m.find("layer 'zones', feature 4 (id D04), field 'jobs': -5 is out of range"),
                   std::string::npos)
             << m;
     }
@@ -309,8 +309,8 @@ TEST(Districts, AZoneOutsideEveryDistrictIsAnErrorNamingIt) {
     }
     const std::string id = small.city.zones[east].id;
     const std::string m = load_error(spec);
-    EXPECT_NE(m.find("layer 'zones', feature " + std::to_string(east + 1) + ": zone '" + id +
-                     "' lies in no district"),
+    EXPECT_NE(m.find("layer 'zones', feature " + std::to_string(east + 1) + " (id " + id +
+                     "): zone '" + id + "' lies in no district"),
               std::string::npos)
         << m;
     EXPECT_NE(m.find("outside every polygon of layer 'districts'"), std::string::npos) << m;
@@ -330,9 +330,11 @@ TEST(Districts, ADistrictIdThatIsAZoneIdIsAnErrorNamingBoth) {
     InputSpec spec = InputSpec::from_source(path);
     spec.districts = LayerRef{path, "districts", "", ""};
     std::string m = load_error(spec);
-    EXPECT_NE(m.find("layer 'districts', feature 1, field 'id': district 'D03' has the id of zone "
-                     "'D03' (layer 'zones', feature 3)"),
-              std::string::npos)
+    EXPECT_NE(
+        m.find(
+            "layer 'districts', feature 1 (id D03), field 'id': district 'D03' has the id of zone "
+            "'D03' (layer 'zones', feature 3)"),
+        std::string::npos)
         << m;
     EXPECT_NE(m.find("rename the district or the zone"), std::string::npos) << m;
 
@@ -347,8 +349,9 @@ TEST(Districts, ADistrictIdThatIsAZoneIdIsAnErrorNamingBoth) {
                          },
                          {});
     m = load_error(InputSpec::from_source(by_field));
-    EXPECT_NE(m.find("layer 'zones', feature 1, field 'district': zone 'D01' is in district "
-                     "'D07', which has the id of zone 'D07' (layer 'zones', feature 7)"),
-              std::string::npos)
+    EXPECT_NE(
+        m.find("layer 'zones', feature 1 (id D01), field 'district': zone 'D01' is in district "
+               "'D07', which has the id of zone 'D07' (layer 'zones', feature 7)"),
+        std::string::npos)
         << m;
 }

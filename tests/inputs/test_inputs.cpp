@@ -158,26 +158,28 @@ std::vector<Case> corpus() {
                  "layer 'parcels': required field 'far_cap' is missing (fields present: id, "
                  "land_source, first_year, allowed_types)",
                  3});
-    c.push_back({"NegativeJobs",
-                 [](const test::TempDir &d) {
-                     return city_with(
-                         d, [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
-                             if (n == "zones") {
-                                 set_value(l, 3, "jobs", -5.0);
-                             }
-                         });
-                 },
-                 Cls::data, "layer 'zones', feature 4, field 'jobs': -5 is out of range", 3});
-    c.push_back({"NegativeParkJobs",
-                 [](const test::TempDir &d) {
-                     return city_with(
-                         d, [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
-                             if (n == "parks") {
-                                 set_value(l, 1, "jobs", -1.0);
-                             }
-                         });
-                 },
-                 Cls::data, "layer 'parks', feature 2, field 'jobs': -1 is out of range", 3});
+    c.push_back(
+        {"NegativeJobs",
+         [](const test::TempDir &d) {
+             return city_with(d,
+                              [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
+                                  if (n == "zones") {
+                                      set_value(l, 3, "jobs", -5.0);
+                                  }
+                              });
+         },
+         Cls::data, "layer 'zones', feature 4 (id D04), field 'jobs': -5 is out of range", 3});
+    c.push_back(
+        {"NegativeParkJobs",
+         [](const test::TempDir &d) {
+             return city_with(d,
+                              [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
+                                  if (n == "parks") {
+                                      set_value(l, 1, "jobs", -1.0);
+                                  }
+                              });
+         },
+         Cls::data, "layer 'parks', feature 2 (id IP2), field 'jobs': -1 is out of range", 3});
     c.push_back(
         {"TextInNumericField",
          [](const test::TempDir &d) {
@@ -189,7 +191,8 @@ std::vector<Case> corpus() {
                                   }
                               });
          },
-         Cls::data, "layer 'parcels', feature 10, field 'far_cap': 'high' is not a number", 3});
+         Cls::data,
+         "layer 'parcels', feature 10 (id P000010), field 'far_cap': 'high' is not a number", 3});
     c.push_back({"EmptyRequiredValue",
                  [](const test::TempDir &d) {
                      return city_with(
@@ -210,18 +213,20 @@ std::vector<Case> corpus() {
                              }
                          });
                  },
-                 Cls::data, "layer 'parcels', feature 8, field 'id': id '", 3});
-    c.push_back({"BadConstraintEffect",
-                 [](const test::TempDir &d) {
-                     return city_with(
-                         d, [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
-                             if (n == "constraints") {
-                                 set_value(l, 0, "effect", std::string("forbid"));
-                             }
-                         });
-                 },
-                 Cls::data,
-                 "layer 'constraints', feature 1, field 'effect': 'forbid' is not an effect", 3});
+                 Cls::data, "layer 'parcels', feature 8 (id P000003), field 'id': id '", 3});
+    c.push_back(
+        {"BadConstraintEffect",
+         [](const test::TempDir &d) {
+             return city_with(d,
+                              [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
+                                  if (n == "constraints") {
+                                      set_value(l, 0, "effect", std::string("forbid"));
+                                  }
+                              });
+         },
+         Cls::data,
+         "layer 'constraints', feature 1 (id ECO-1), field 'effect': 'forbid' is not an effect",
+         3});
     c.push_back({"StationsArePolygons",
                  [](const test::TempDir &d) {
                      return city_with(d, [](const std::string &n, gis::LayerData &l,
@@ -256,24 +261,24 @@ std::vector<Case> corpus() {
          "layer 'parcels': the layer holds Multi Line String but the parcels layer needs "
          "polygons",
          3});
-    c.push_back({"OneParcelIsALineInAMixedLayer",
-                 [](const test::TempDir &d) {
-                     // GeoJSON layers declare no single type; the feature is checked.
-                     const std::string gj = d.path("parcels.geojson");
-                     test::write_file(gj, R"({"type":"FeatureCollection","features":[
+    c.push_back(
+        {"OneParcelIsALineInAMixedLayer",
+         [](const test::TempDir &d) {
+             // GeoJSON layers declare no single type; the feature is checked.
+             const std::string gj = d.path("parcels.geojson");
+             test::write_file(gj, R"({"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"id":"P1","first_year":2021,"far_cap":2.5},
  "geometry":{"type":"Polygon","coordinates":[[[119.0,34.5],[119.01,34.5],[119.01,34.51],[119.0,34.51],[119.0,34.5]]]}},
 {"type":"Feature","properties":{"id":"P2","first_year":2021,"far_cap":2.5},
  "geometry":{"type":"LineString","coordinates":[[119.02,34.5],[119.03,34.51]]}}]})");
-                     return plan_with(d,
-                                      "[inputs]\nsource = \"" + base_city() +
-                                          "\"\ncrs = \"EPSG:4549\"\n[inputs.parcels]\nsource = \"" +
-                                          gj + "\"\nlayer = \"parcels\"\n");
-                 },
-                 Cls::data,
-                 "parcels.geojson, layer 'parcels', feature 1: geometry is a LineString but this "
-                 "layer needs polygons",
-                 3});
+             return plan_with(d, "[inputs]\nsource = \"" + base_city() +
+                                     "\"\ncrs = \"EPSG:4549\"\n[inputs.parcels]\nsource = \"" + gj +
+                                     "\"\nlayer = \"parcels\"\n");
+         },
+         Cls::data,
+         "parcels.geojson, layer 'parcels', feature 1 (id P2): geometry is a LineString but this "
+         "layer needs polygons",
+         3});
     c.push_back(
         {"LayerWithoutCrs",
          [](const test::TempDir &d) {
@@ -285,19 +290,20 @@ std::vector<Case> corpus() {
          },
          Cls::data,
          "layer 'parks': the layer has no CRS; state it in the plan file (inputs.parks.crs)", 3});
-    c.push_back({"ImplausiblePlotRatio",
-                 [](const test::TempDir &d) {
-                     return city_with(
-                         d, [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
-                             if (n == "parcels") {
-                                 set_value(l, 0, "far_cap", 35.0);
-                             }
-                         });
-                 },
-                 Cls::data,
-                 "layer 'parcels', feature 1, field 'far_cap': 35 is out of range (must be at "
-                 "least 0 and at most 20)",
-                 3});
+    c.push_back(
+        {"ImplausiblePlotRatio",
+         [](const test::TempDir &d) {
+             return city_with(d,
+                              [](const std::string &n, gis::LayerData &l, auto &, auto &, bool &) {
+                                  if (n == "parcels") {
+                                      set_value(l, 0, "far_cap", 35.0);
+                                  }
+                              });
+         },
+         Cls::data,
+         "layer 'parcels', feature 1 (id P000001), field 'far_cap': 35 is out of range (must be at "
+         "least 0 and at most 20)",
+         3});
     c.push_back(
         {"ImpossibleFirstYear",
          [](const test::TempDir &d) {
@@ -308,7 +314,8 @@ std::vector<Case> corpus() {
                                   }
                               });
          },
-         Cls::data, "layer 'parcels', feature 3, field 'first_year': 1850 is out of range", 3});
+         Cls::data,
+         "layer 'parcels', feature 3 (id P000003), field 'first_year': 1850 is out of range", 3});
     c.push_back({"GeographicCrsOfAnotherDatum",
                  [](const test::TempDir &d) {
                      // Beijing 1954 geographic: no automatic choice.
@@ -385,7 +392,8 @@ std::vector<Case> corpus() {
                                   }
                               });
          },
-         Cls::data, "layer 'zones', feature 1, field 'population': 'many' is not a number", 3});
+         Cls::data, "layer 'zones', feature 1 (id D01), field 'population': 'many' is not a number",
+         3});
     c.push_back(
         {"NoInputAnywhere",
          [](const test::TempDir &d) { return plan_with(d, "[inputs]\ncrs = \"EPSG:4549\"\n"); },
@@ -675,10 +683,10 @@ TEST(Validate, RepairsSkipsAndReportsWithExitZero) {
     EXPECT_EQ(r.code, 0) << r.err << r.out;
     EXPECT_EQ(r.err, "");
     for (const char *s :
-         {"warning invalid_geometry_repaired: 1", "feature 1: invalid polygon (",
+         {"warning invalid_geometry_repaired: 1", "feature 1 (id P000001): invalid polygon (",
           "warning empty_geometry_skipped: 1", "warning small_parcel: 1",
-          "feature 3: area 400 m2 is below 1000 m2", "warning year_outside_horizon: 1",
-          "feature 4, field 'first_year'", "result: usable (with warnings)"}) {
+          "feature 3 (id P000003): area 400 m2 is below 1000 m2", "warning year_outside_horizon: 1",
+          "feature 4 (id P000004), field 'first_year'", "result: usable (with warnings)"}) {
         EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
     }
     const auto l = gis::read_layer(findings, "findings");
@@ -689,6 +697,15 @@ TEST(Validate, RepairsSkipsAndReportsWithExitZero) {
     EXPECT_EQ(codes.count("invalid_geometry_repaired"), 1u);
     EXPECT_EQ(codes.count("empty_geometry_skipped"), 1u);
     EXPECT_EQ(codes.count("small_parcel"), 1u);
+    // On the map: each parcel with a finding and a geometry (the empty one has none), as read.
+    std::set<std::string> mapped;
+    for (const auto &f : gis::read_layer(findings, "finding_areas").features) {
+        EXPECT_FALSE(f.geometry.is_empty());
+        mapped.insert(std::get<std::string>(f.values[6]));
+    }
+    EXPECT_TRUE(mapped.contains("P000001"));
+    EXPECT_TRUE(mapped.contains("P000003"));
+    EXPECT_FALSE(mapped.contains("P000002"));
     // plan still runs, skipping the empty parcel and using the repaired one.
     const LoadedCity c = load_city(InputSpec::from_source(city));
     EXPECT_EQ(c.city.parcels.size(), 149u);
@@ -721,16 +738,29 @@ TEST(Validate, ReportsEveryErrorAndExitsThree) {
     EXPECT_NE(r.err.find("landalloc validate: input error: 3 errors"), std::string::npos) << r.err;
     EXPECT_NE(r.out.find("error out_of_range: 2"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("error field_missing: 1"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("layer 'zones', feature 2, field 'population': -2 is out of range"),
+    // The feature by its fid and its own id (the zones layer's id field).
+    EXPECT_NE(r.out.find("layer 'zones', feature 2 (id D02), field 'population': -2 is out of "
+                         "range"),
               std::string::npos)
         << r.out;
     EXPECT_EQ(gis::read_layer(findings, "findings").features.size(), 3u);
+    // The two zones' findings also on the map, with the zones' own polygons.
+    const gis::LayerData zones = gis::read_layer(city, "zones");
+    const gis::LayerData areas = gis::read_layer(findings, "finding_areas");
+    ASSERT_EQ(areas.features.size(), 2u);
+    for (const auto &f : areas.features) {
+        const auto fid = std::get<std::int64_t>(f.values[4]);
+        const auto &zone = zones.features[static_cast<std::size_t>(fid - 1)];
+        EXPECT_EQ(f.values[6], zone.values[0]) << fid; // feature_key: the zone's id
+        EXPECT_NEAR(f.geometry.area(), zone.geometry.area(), 1e-6 * zone.geometry.area());
+    }
 }
 
 TEST(Validate, HelpDescribesEveryOption) {
     const auto r = test::run_cli({"validate", "--help"});
     EXPECT_EQ(r.code, 0);
-    for (const char *o : {"input", "--plan", "--out", "--crs", "--examples", "--overwrite"}) {
+    for (const char *o :
+         {"input", "--plan", "--out", "--crs", "--examples", "--max-errors", "--overwrite"}) {
         EXPECT_NE(r.out.find(o), std::string::npos) << o;
     }
 }

@@ -2,6 +2,7 @@
 """Checks a plan GeoPackage with real QGIS (PyQGIS, headless): every layer opens as valid, each
 spatial layer has a default style in layer_styles that QGIS applies, the stored project reads and
 its layers are in the intended order, and the project's map renders to a PNG that is not blank.
+Then the findings GeoPackage of `landalloc validate --out`: its spatial layer opens styled.
 
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py LANDALLOC_BINARY WORK_DIR
 (run by ctest as qgis.plan_opens_styled_and_renders). Prints one line per check; exits 1 on the
@@ -178,6 +179,58 @@ def render(project, png):
        % (png, variance, len(colours)))
 
 
+def check_findings(binary, work):
+    """validate --out on the synthetic city (its parcels that straddle two zones are warnings):
+    finding_areas opens with its default style by severity, labelled by the parcel's own id, and
+    draws in the warning colour where those parcels are."""
+    city = os.path.join(work, "city.gpkg")
+    findings = os.path.join(work, "findings.gpkg")
+    r = subprocess.run([binary, "validate", city, "--out", findings],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("validate exited %d: %s" % (r.returncode, r.stderr))
+    layer = QgsVectorLayer(findings + "|layername=finding_areas", "finding_areas", "ogr")
+    if not layer.isValid() or layer.featureCount() <= 0:
+        fail("finding_areas does not open, or is empty")
+    renderer = layer.renderer()
+    if renderer.type() != "categorizedSymbol" or renderer.classAttribute() != "severity":
+        fail("finding_areas is drawn with %s, not its default style by severity"
+             % renderer.type())
+    values = {c.value() for c in renderer.categories()}
+    if values != {"warning"}:
+        fail("finding_areas categories are %s; only the severities present belong" % values)
+    if not layer.labelsEnabled() or layer.labeling().settings().fieldName != "feature_key":
+        fail("finding_areas is not labelled by feature_key")
+    label = layer.labeling().settings()
+    if not label.scaleVisibility or label.minimumScale != 25000:
+        fail("finding_areas labels show at every scale (minimum scale %s), not only from 1:25000"
+             % label.minimumScale)
+    keys = {f["feature_key"] for f in layer.getFeatures()}
+    if not all(k.startswith("P") for k in keys):
+        fail("finding_areas feature_key values are not the parcels' ids: %s" % sorted(keys))
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(600, 600))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    png = os.path.join(work, "findings-map.png")
+    image.save(png, "PNG")
+    outline = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            outline += (c.red(), c.green(), c.blue()) == (253, 174, 97)
+    if outline < 50:
+        fail("finding_areas renders %d pixels in the warning colour: style not applied" % outline)
+    ok("finding_areas opens (%d parcels), styled by severity, labelled by id, renders to %s"
+       % (layer.featureCount(), png))
+
+
 def main():
     if len(sys.argv) != 3:
         fail("usage: qgis_check.py LANDALLOC_BINARY WORK_DIR")
@@ -189,6 +242,7 @@ def main():
     project = read_project(plan)
     render(project, os.path.join(work, "plan-map.png"))
     QgsProject.instance().clear()
+    check_findings(binary, work)
     print("qgis_check: all checks passed", flush=True)
 
 
