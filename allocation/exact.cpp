@@ -73,8 +73,8 @@ Solution ExactAllocator::solve(const Model &m) const {
     s.report.objective = evaluate(m, s.chosen).objective;
     const double bound = -cbc.getBestPossibleObjValue();
     s.report.bound = std::max(bound, s.report.objective);
-    s.report.gap =
-        (s.report.bound - s.report.objective) / std::max(std::abs(s.report.objective), 1e-9);
+    s.report.unavoidable_cost = unavoidable_cost(m);
+    s.report.gap = relative_gap(s.report.bound, s.report.objective, s.report.unavoidable_cost);
     // CBC's status: 0 finished (optimal or proven within the gap target), 1 stopped on a limit.
     if (cbc.status() == 0 && s.report.gap <= 1e-9) {
         s.report.status = "optimal";

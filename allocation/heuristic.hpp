@@ -1,11 +1,13 @@
 #pragma once
-// The heuristic allocator: two starts, a jobs-housing-aware greedy construction and (up to
-// lp_max_columns) the rounded LP relaxation, each improved by local search (add, drop, swap within
-// a target row, move a parcel to another year or type) on the full objective. The gap is
-// certified by the LP optimum, or beyond that size by a Lagrangian dual bound (target and
-// jobs-housing rows relaxed, projected subgradient). Deterministic: fixed orders, no randomness,
+// The heuristic allocator: two starts, a jobs-housing-aware greedy construction and the rounded
+// LP relaxation, each improved by local search (add, drop, swap within a target row, move a
+// parcel to another year or type) on the full objective. Up to lp_max_columns Clp solves the LP
+// whole and its optimum certifies the gap; beyond, the LP is solved by column generation and the
+// bound is the Lagrangian function (target, jobs-housing and side rows relaxed) at its duals;
+// the projected subgradient method is the fallback. Deterministic: fixed orders, no randomness,
 // no threads.
 
+#include "allocation/column_generation.hpp"
 #include "allocation/model.hpp"
 
 namespace landalloc {
@@ -18,6 +20,9 @@ struct HeuristicOptions {
     double pass_column_budget = 2e7; // DEFAULT: passes x columns at most 2e7 (at least 2 passes)
     int bound_iterations = 300;      // DEFAULT: 300 subgradient iterations (0: no bound)
     std::size_t lp_max_columns = 400000; // DEFAULT: solve the LP relaxation up to 400k columns
+    /// Beyond lp_max_columns: the LP by column generation (its duals give the bound, its
+    /// solution the second start); max_passes = 0 leaves the subgradient bound alone.
+    ColumnGenerationOptions column_generation{};
     /// Whether the local search prices a row's fixed shortfall cost F (TargetRow::F). The
     /// heuristic searches first without it, so moves may pass through slivers of shortfall,
     /// then polishes with it. DEFAULT: true.

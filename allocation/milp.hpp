@@ -24,10 +24,27 @@ struct MilpLayout {
     int side0 = 0;                  // first viol_s column
     std::vector<int> flag_col;      // y_r column of each target row, -1 without a fixed cost
     std::vector<int> side_flag_col; // y_s column of each side row, -1 without a fixed cost
+    /// The rows, for reading their duals and adding columns; -1 where a row is not in the
+    /// program. Per parcel its "at most once" row; per target row its upper (supply <= U),
+    /// over (supply - over <= T) and short (supply + short >= L) rows; per hinge (all zones'
+    /// hinges in order) its under (u + under >= at) and surplus (u - surplus <= at) rows; per
+    /// side row its own.
+    std::vector<int> parcel_row;
+    std::vector<int> upper_row, over_row, short_row;
+    std::vector<int> under_row, surplus_row;
+    std::vector<int> side_row;
 };
 
-/// Loads the Model into `lp` (all columns continuous).
-MilpLayout load_milp(const Model &model, OsiClpSolverInterface &lp);
+/// Loads the Model into `lp` (all columns continuous). With `subset` (model columns in
+/// ascending order) only those are x columns, x_k being column (*subset)[k], and each parcel
+/// with one of them has its "at most once" row (without, a parcel with two or more).
+MilpLayout load_milp(const Model &model, OsiClpSolverInterface &lp,
+                     const std::vector<std::uint32_t> *subset = nullptr);
+
+/// Appends model columns `columns` to a program loaded by load_milp as x columns (after every
+/// column there is), adding the "at most once" row of a parcel that has none yet.
+void add_x_columns(const Model &model, OsiClpSolverInterface &lp, MilpLayout &layout,
+                   const std::vector<std::uint32_t> &columns);
 
 /// A full column vector for `chosen` (slack columns at their least values).
 std::vector<double> full_solution(const Model &model, const MilpLayout &layout,

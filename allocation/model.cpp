@@ -460,6 +460,61 @@ double zone_cost(const Model &m, std::size_t z, double added) {
     return cost;
 }
 
+double unavoidable_cost(const Model &m) {
+    // The most each row can be supplied and the most new units each zone can get: per parcel,
+    // its best column for each (one column per parcel).
+    std::vector<double> row_max(m.rows.size(), 0.0);
+    std::vector<double> zone_max(m.zones.size(), 0.0);
+    std::vector<std::pair<std::uint32_t, double>> best; // (row, q) of one parcel
+    for (std::size_t i = 0; i < m.n_parcels(); ++i) {
+        best.clear();
+        double units = 0;
+        std::int32_t zone = -1;
+        const auto note = [&](std::uint32_t row, double q) {
+            for (auto &[r, v] : best) {
+                if (r == row) {
+                    v = std::max(v, q);
+                    return;
+                }
+            }
+            best.emplace_back(row, q);
+        };
+        for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
+            const Column &col = m.columns[c];
+            note(col.row, col.q);
+            if (col.bundle_row >= 0) {
+                note(static_cast<std::uint32_t>(col.bundle_row), col.bundle_q);
+            }
+            units = std::max(units, col.units);
+            zone = col.zone;
+        }
+        for (const auto &[r, q] : best) {
+            row_max[r] += q;
+        }
+        if (zone >= 0) {
+            zone_max[static_cast<std::size_t>(zone)] += units;
+        }
+    }
+    double cost = 0;
+    for (std::size_t r = 0; r < m.rows.size(); ++r) {
+        const TargetRow &row = m.rows[r];
+        const double most = std::isfinite(row.U) ? std::min(row.U, row_max[r]) : row_max[r];
+        if (row_short(row, most)) {
+            cost += row.P * (row.L - most) + row.F;
+        }
+    }
+    for (std::size_t z = 0; z < m.zones.size(); ++z) {
+        for (const ZoneHinge &h : m.zones[z].hinges) {
+            cost += hinge_cost(h, std::clamp(h.at, 0.0, zone_max[z]));
+        }
+    }
+    return cost;
+}
+
+double relative_gap(double bound, double objective, double unavoidable) {
+    return (bound - objective) / std::max(std::abs(objective + unavoidable), 1e-9);
+}
+
 double row_cost(const TargetRow &row, double supply, bool fixed) {
     return row.rho * std::max(0.0, supply - row.T) + row.P * std::max(0.0, row.L - supply) +
            (fixed && row_short(row, supply) ? row.F : 0.0);

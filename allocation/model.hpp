@@ -262,13 +262,27 @@ inline double side_cost(const SideRow &row, double lhs, bool fixed = true) {
            (fixed && row.fixed > 0 && side_broken(row, lhs) ? row.fixed : 0.0);
 }
 
+/// The penalties every plan pays, whatever it allocates (>= 0): per target row, P for the part
+/// of L its columns together cannot supply (and F then); per hinge of a zone, its cost at the
+/// nearest number of new units the zone's parcels can give (a zone past the band's top before
+/// any unit pays for the excess). The objective plus this is the part a plan controls, and the
+/// gap is relative to it: an objective that is mostly a penalty no plan can remove would make
+/// any relative gap meaningless (issue 19).
+double unavoidable_cost(const Model &model);
+
+/// (bound - objective) / max(|objective + unavoidable|, 1e-9): the gap relative to the part of
+/// the objective a plan controls.
+double relative_gap(double bound, double objective, double unavoidable);
+
 /// How a solve went: status, objective, a valid upper bound and the relative gap between them.
 struct SolveReport {
     std::string solver; // "greedy", "exact (CBC)", "heuristic"
     std::string status; // "optimal", "gap limit", "time limit", "feasible", "no bound"
     double objective = 0;
     double bound = 0; // >= the optimum (maximisation); NaN when none is known
-    double gap = 0;   // (bound - objective) / max(|objective|, 1e-9); NaN when no bound
+    /// relative_gap(bound, objective, unavoidable_cost); NaN when no bound
+    double gap = 0;
+    double unavoidable_cost = 0; // the model's unavoidable_cost(): part of every objective
     double seconds = 0;
     bool proven_optimal = false;
 };

@@ -341,6 +341,7 @@ void add_metadata(Plan &plan) {
     plan.metadata.emplace_back("objective", fmt("%.6f", plan.objective));
     plan.metadata.emplace_back("bound", std::isfinite(plan.bound) ? fmt("%.6f", plan.bound) : "");
     plan.metadata.emplace_back("gap", std::isfinite(plan.gap) ? fmt("%.6g", plan.gap) : "");
+    plan.metadata.emplace_back("unavoidable_cost", fmt("%.6f", plan.unavoidable_cost));
     plan.metadata.emplace_back("solve_seconds", fmt("%.3f", plan.solve_seconds));
     plan.metadata.emplace_back("dissimilarity_before",
                                fmt("%.6f", plan.balance_before.dissimilarity));
@@ -367,6 +368,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     plan.objective = sol.report.objective;
     plan.bound = sol.report.bound;
     plan.gap = sol.report.gap;
+    plan.unavoidable_cost = sol.report.unavoidable_cost;
     plan.solve_seconds = sol.report.seconds;
 
     const std::vector<bool> used = add_allocations(m, sol.chosen, plan);

@@ -623,8 +623,9 @@ Plan make_replan(const City &city, const PlanConfig &config, const Allocator &al
     const double shift = whole.report.objective - sol.report.objective;
     whole.report.bound = sol.report.bound + shift;
     if (std::isfinite(whole.report.bound)) {
-        whole.report.gap = (whole.report.bound - whole.report.objective) /
-                           std::max(std::abs(whole.report.objective), 1e-9);
+        whole.report.unavoidable_cost = unavoidable_cost(full);
+        whole.report.gap =
+            relative_gap(whole.report.bound, whole.report.objective, whole.report.unavoidable_cost);
     }
     Plan plan = assemble_plan(full, whole);
 

@@ -80,8 +80,15 @@ void print_summary(std::ostream &out, const Plan &plan) {
     }
     out << "solver: " << plan.solver << " (" << plan.solver_status << ", " << plan.solve_seconds
         << " s); objective " << plan.objective;
+    if (plan.unavoidable_cost > 0) {
+        std::snprintf(line, sizeof line, " (of which -%.6g no plan can avoid)",
+                      plan.unavoidable_cost);
+        out << line;
+    }
     if (std::isfinite(plan.bound)) {
-        std::snprintf(line, sizeof line, "; bound %.6g; gap %.4f %%", plan.bound, 100.0 * plan.gap);
+        std::snprintf(line, sizeof line, "; bound %.6g; gap %.4f %%%s", plan.bound,
+                      100.0 * plan.gap,
+                      plan.unavoidable_cost > 0 ? " of the part a plan controls" : "");
         out << line;
     }
     out << "\n"

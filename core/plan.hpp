@@ -235,7 +235,12 @@ struct Plan {
     std::string solver_status;       // "optimal", "time limit reached", ...
     double objective = 0;
     double bound = 0; // valid upper bound on the objective (NaN: none known)
-    double gap = 0;   // relative gap (bound - objective) / |objective|
+    /// The gap relative to the part of the objective a plan controls:
+    /// (bound - objective) / |objective + unavoidable_cost|
+    double gap = 0;
+    /// Penalties every plan pays whatever it allocates (a target its land cannot reach, a zone
+    /// past the jobs/dwellings band before any unit): part of the objective (>= 0).
+    double unavoidable_cost = 0;
     double solve_seconds = 0;
     std::vector<std::pair<std::string, std::string>> metadata; // run metadata, in order
     // Jobs-housing indicators (allocation/indicators.hpp); empty when not computed.

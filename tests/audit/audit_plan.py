@@ -504,6 +504,13 @@ class Audit:
             W = sum(float(z[col]) for z in zones)
             return sum(abs(float(z["balance_jobs"]) / J - float(z[col]) / W) for z in zones) / 2
 
+        # The gap: relative to the part of the objective a plan controls (objective plus the
+        # penalties no plan can avoid), from the bound and objective the tool states.
+        if meta.get("bound") and meta.get("gap"):
+            obj, bound = float(meta["objective"]), float(meta["bound"])
+            want = (bound - obj) / max(abs(obj + float(meta.get("unavoidable_cost") or 0)), 1e-9)
+            if abs(float(meta["gap"]) - want) > 1e-5 * max(abs(want), 1e-3):
+                self.disagree("run_metadata", "gap", meta["gap"], want)
         d0, d1 = dis("workers_before"), dis("workers_after")
         for key, want in (("dissimilarity_before", d0), ("dissimilarity_after", d1)):
             if abs(float(meta[key]) - want) > 1e-5:

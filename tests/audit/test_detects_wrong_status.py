@@ -17,7 +17,10 @@ with, and asserts that the audit then fails with a new disagreement line naming 
    output that lacks them: a met row claimed 'short' and its difference off by 10;
 6. a spatial policy (`[[policies]]`, max_share on the first zone) the tool keeps, tightened in a
    copy of the plan file to 99 % of the share achieved: the audit must say 'over' where the
-   tool's rule_checks says met (needs LANDALLOC to plan the copy with the policy).
+   tool's rule_checks says met (needs LANDALLOC to plan the copy with the policy);
+7. the plan's D and a zone's workers after the plan overstated;
+8. run_metadata's gap understated tenfold: the audit recomputes it from the bound, the objective
+   and the unavoidable cost.
 """
 
 import os
@@ -227,6 +230,19 @@ def main(argv):
            "dissimilarity")
     expect("a zone's workers after the plan off by 500", plan, g7, baseline, f"zones {zone_id}",
            "workers_after")
+
+    # 8. The gap stated as a tenth of itself (the relative gap taken over another objective).
+    meta = {r["key"]: r for r in rows(gpkg, "run_metadata")}
+    if meta.get("gap") and meta["gap"]["value"]:
+        g8 = os.path.join(work, "gap_understated.gpkg")
+        shutil.copyfile(gpkg, g8)
+        ds = ogr.Open(g8, update=1)
+        layer = ds.GetLayerByName("run_metadata")
+        f = layer.GetFeature(meta["gap"]["_fid"])
+        f.SetField("value", repr(float(f.GetField("value")) / 10))
+        layer.SetFeature(f)
+        ds = None
+        expect("gap understated tenfold", plan, g8, baseline, "run_metadata", "gap")
 
     for msg in failures:
         print("FAIL " + msg)
