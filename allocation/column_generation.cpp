@@ -92,16 +92,21 @@ double reduced_value(const Model &m, std::uint32_t c, const Prices &prices) {
 }
 
 /// The master's first columns: `start` and, for each target row, its best columns by value
-/// density until they supply `cover` times the row's figure. Ascending.
+/// density of parcels not yet in the master until they supply `cover` times the row's figure.
+/// Ascending.
 std::vector<std::uint32_t> first_columns(const Model &m, const std::vector<std::uint32_t> &start,
                                          double cover) {
     std::vector<std::vector<std::uint32_t>> by_row(m.rows.size());
     for (std::uint32_t c = 0; c < m.columns.size(); ++c) {
         by_row[m.columns[c].row].push_back(c);
     }
+    // One column a parcel: the master then needs no "at most once" row to begin with, only the
+    // few rows that link parcels (targets, hinges, rules), and Clp solves it fast.
     std::vector<char> in(m.columns.size(), 0);
+    std::vector<char> taken(m.n_parcels(), 0);
     for (std::uint32_t c : start) {
         in[c] = 1;
+        taken[m.columns[c].parcel] = 1;
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
@@ -115,7 +120,11 @@ std::vector<std::uint32_t> first_columns(const Model &m, const std::vector<std::
             if (supplied >= cover * figure) {
                 break;
             }
+            if (taken[m.columns[c].parcel]) {
+                continue;
+            }
             in[c] = 1;
+            taken[m.columns[c].parcel] = 1;
             supplied += m.columns[c].q;
         }
     }
@@ -167,8 +176,19 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
         double lagrangian = prices.constant;
         std::vector<std::pair<double, std::uint32_t>> priced;
         for (std::size_t i = 0; i < m.n_parcels(); ++i) {
-            const double parcel_dual =
-                layout.parcel_row[i] >= 0 ? dual[layout.parcel_row[i]] : 0.0; // <= 0
+            // The dual of the parcel's "at most once" row (<= 0). A parcel with one column in
+            // the master has no row, its x <= 1 bound stands for it: the dual the row would
+            // have is that column's reduced cost when negative (at its bound), else 0.
+            double parcel_dual = 0;
+            if (layout.parcel_row[i] >= 0) {
+                parcel_dual = dual[layout.parcel_row[i]];
+            } else {
+                for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
+                    if (lp_col[c] >= 0) {
+                        parcel_dual = std::min(0.0, -reduced_value(m, c, prices.exact));
+                    }
+                }
+            }
             double best = 0;
             double best_out = tol;
             std::int64_t arg = -1;
@@ -193,12 +213,14 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
         // optimum is the LP's.
         out.converged =
             priced.empty() || out.bound - out.master <= 1e-9 * std::max(1.0, std::abs(out.master));
-        if (out.converged || pass >= options.max_passes) {
+        const auto in_master = static_cast<std::size_t>(lp.getNumCols());
+        if (out.converged || pass >= options.max_passes ||
+            in_master >= options.max_master_columns) {
             break;
         }
         // The columns that price out most (ties: the lower index), into the master.
-        const std::size_t limit =
-            std::max(options.columns_per_pass, static_cast<std::size_t>(lp.getNumCols()) / 2);
+        const std::size_t limit = std::min(std::max(options.columns_per_pass, in_master / 2),
+                                           options.max_master_columns - in_master);
         if (priced.size() > limit) {
             std::nth_element(priced.begin(), priced.begin() + static_cast<std::ptrdiff_t>(limit),
                              priced.end(), [](const auto &a, const auto &b) {
@@ -212,11 +234,7 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
             add.push_back(c);
         }
         std::sort(add.begin(), add.end());
-        const int first = lp.getNumCols();
-        add_x_columns(m, lp, layout, add);
-        for (std::size_t k = 0; k < add.size(); ++k) {
-            lp_col[add[k]] = first + static_cast<std::int64_t>(k);
-        }
+        add_x_columns(m, lp, layout, add, lp_col);
         lp.resolve();
     }
     out.ok = true;

@@ -70,6 +70,18 @@ Solution HeuristicAllocator::solve(const Model &m) const {
                   std::to_string(m.columns.size()) + " columns" +
                   (cg.converged ? ", converged" : "") + ")";
             second_start(cg.x);
+            // Stopped short of the LP optimum (the master's size limit): the subgradient may
+            // find a lower bound; the lower of the two certifies.
+            if (!cg.converged && m_options.bound_iterations > 0) {
+                const double sub =
+                    lagrangian_bound(m, s.report.objective, m_options.bound_iterations);
+                if (sub < bound) {
+                    bound = sub;
+                    how = "Lagrangian bound (subgradient; column generation stopped at " +
+                          std::to_string(cg.columns) + " columns with a bound of " +
+                          std::to_string(cg.bound) + ")";
+                }
+            }
         }
     }
     if (std::isnan(bound) && m_options.bound_iterations > 0) {

@@ -104,8 +104,10 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp,
             for (; k < subset->size() && m.columns[(*subset)[k]].parcel == parcel; ++k) {
                 idx.push_back(static_cast<int>(k));
             }
-            layout.parcel_row[parcel] =
-                add_row(idx, std::vector<double>(idx.size(), 1.0), -inf, 1.0);
+            if (idx.size() >= 2) {
+                layout.parcel_row[parcel] =
+                    add_row(idx, std::vector<double>(idx.size(), 1.0), -inf, 1.0);
+            }
         }
     } else {
         for (std::size_t i = 0; i < m.n_parcels(); ++i) {
@@ -214,20 +216,32 @@ MilpLayout load_milp(const Model &m, OsiClpSolverInterface &lp,
 }
 
 void add_x_columns(const Model &m, OsiClpSolverInterface &lp, MilpLayout &layout,
-                   const std::vector<std::uint32_t> &columns) {
+                   const std::vector<std::uint32_t> &columns, std::vector<std::int64_t> &lp_col) {
     const double inf = COIN_DBL_MAX;
     // The first hinge of each zone in the flat hinge lists.
     std::vector<std::size_t> hinge0(m.zones.size() + 1, 0);
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         hinge0[z + 1] = hinge0[z] + m.zones[z].hinges.size();
     }
-    // Parcels without an "at most once" row get one (empty; the columns fill it).
+    // A parcel without an "at most once" row gets one when it comes to have two x columns,
+    // holding those it has (the new ones go in below).
     std::vector<CoinPackedVector> rows;
-    for (std::uint32_t c : columns) {
-        const std::uint32_t parcel = m.columns[c].parcel;
-        if (layout.parcel_row[parcel] < 0) {
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+        const std::uint32_t parcel = m.columns[columns[k]].parcel;
+        if (layout.parcel_row[parcel] >= 0) {
+            continue;
+        }
+        CoinPackedVector row;
+        for (std::uint32_t c = m.parcel_start[parcel]; c < m.parcel_start[parcel + 1]; ++c) {
+            if (lp_col[c] >= 0) {
+                row.insert(static_cast<int>(lp_col[c]), 1.0);
+            }
+        }
+        const bool another_new =
+            k + 1 < columns.size() && m.columns[columns[k + 1]].parcel == parcel;
+        if (row.getNumElements() >= 1 || another_new) {
             layout.parcel_row[parcel] = lp.getNumRows() + static_cast<int>(rows.size());
-            rows.emplace_back();
+            rows.push_back(std::move(row));
         }
     }
     if (!rows.empty()) {
@@ -244,7 +258,9 @@ void add_x_columns(const Model &m, OsiClpSolverInterface &lp, MilpLayout &layout
     for (std::size_t k = 0; k < columns.size(); ++k) {
         const std::uint32_t c = columns[k];
         CoinPackedVector &v = cols[k];
-        v.insert(layout.parcel_row[m.columns[c].parcel], 1.0);
+        if (layout.parcel_row[m.columns[c].parcel] >= 0) {
+            v.insert(layout.parcel_row[m.columns[c].parcel], 1.0);
+        }
         for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t i, double a) {
             switch (kind) {
             case RowKind::target:
@@ -277,7 +293,11 @@ void add_x_columns(const Model &m, OsiClpSolverInterface &lp, MilpLayout &layout
     }
     const std::vector<double> lo(columns.size(), 0.0);
     const std::vector<double> hi(columns.size(), 1.0);
+    const int first = lp.getNumCols();
     lp.addCols(static_cast<int>(columns.size()), ptr.data(), lo.data(), hi.data(), obj.data());
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+        lp_col[columns[k]] = first + static_cast<std::int64_t>(k);
+    }
 }
 
 std::vector<double> full_solution(const Model &m, const MilpLayout &layout,

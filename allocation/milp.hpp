@@ -36,15 +36,17 @@ struct MilpLayout {
 };
 
 /// Loads the Model into `lp` (all columns continuous). With `subset` (model columns in
-/// ascending order) only those are x columns, x_k being column (*subset)[k], and each parcel
-/// with one of them has its "at most once" row (without, a parcel with two or more).
+/// ascending order) only those are x columns, x_k being column (*subset)[k]. A parcel has its
+/// "at most once" row when it has two or more x columns (one is bounded by x <= 1 alone).
 MilpLayout load_milp(const Model &model, OsiClpSolverInterface &lp,
                      const std::vector<std::uint32_t> *subset = nullptr);
 
-/// Appends model columns `columns` to a program loaded by load_milp as x columns (after every
-/// column there is), adding the "at most once" row of a parcel that has none yet.
+/// Appends model columns `columns` (ascending, none in the program yet) to a program loaded by
+/// load_milp as x columns after every column there is. `lp_col` holds the program's column of
+/// each model column (-1: none) and is updated. A parcel that comes to have two x columns gets
+/// its "at most once" row.
 void add_x_columns(const Model &model, OsiClpSolverInterface &lp, MilpLayout &layout,
-                   const std::vector<std::uint32_t> &columns);
+                   const std::vector<std::uint32_t> &columns, std::vector<std::int64_t> &lp_col);
 
 /// A full column vector for `chosen` (slack columns at their least values).
 std::vector<double> full_solution(const Model &model, const MilpLayout &layout,

@@ -324,6 +324,14 @@ TEST(Solvers, ColumnGenerationBoundIsValidAndReachesTheLpBound) {
         EXPECT_LT(cg.report.bound, sub.report.bound);
         EXPECT_GE(cg.report.objective,
                   sub.report.objective - 1e-9 * std::abs(sub.report.objective));
+        // Stopped by the master's size limit after one pass: the lower of its bound and the
+        // subgradient's certifies (the status says which), still at least the LP optimum.
+        HeuristicOptions capped = cg_opts;
+        capped.column_generation.max_master_columns = 1;
+        const Solution c = HeuristicAllocator(capped).solve(in.model);
+        EXPECT_GE(c.report.bound, lp - 1e-7 * std::abs(lp));
+        EXPECT_NE(c.report.status.find("column generation"), std::string::npos);
+        EXPECT_EQ(c.report.status.find("converged"), std::string::npos) << c.report.status;
     }
 }
 
