@@ -145,8 +145,8 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
     ColumnGenerationResult out;
     out.bound = std::numeric_limits<double>::infinity();
     std::vector<std::uint32_t> master = first_columns(m, start, options.start_cover);
-    // The model column of each x column of the master, in the master's column order: the first
-    // ones, then each pass's additions (appended after the slack columns).
+    // The master's column of each model column (-1: not in it): the first ones in order, then
+    // each pass's additions (appended after the slack columns).
     std::vector<std::int64_t> lp_col(m.columns.size(), -1);
     OsiClpSolverInterface lp;
     MilpLayout layout = load_milp(m, lp, &master);
