@@ -532,14 +532,20 @@ void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
         {"stations", &FieldMap::station_id}, {"parks", &FieldMap::park_id},
         {"parcels", &FieldMap::parcel_id},   {"constraints", &FieldMap::constraint_id},
     };
-    // Each layer's features by fid, built when a finding first names the layer.
+    // Each layer's features by fid, built when a finding first names the layer; the sources as
+    // findings name them (without a database password).
     std::map<const LayerData *, std::map<std::int64_t, const Feature *>> by_fid;
+    std::vector<std::string> sources;
+    for (const RawLayer &l : layers) {
+        sources.push_back(l.data ? gis::redact_passwords(l.data->source) : std::string());
+    }
     for (Finding &f : report.findings()) {
         if (f.fid < 0) {
             continue;
         }
-        for (const RawLayer &l : layers) {
-            if (!l.data || l.data->source != f.source || l.data->name != f.layer) {
+        for (std::size_t k = 0; k < layers.size(); ++k) {
+            const RawLayer &l = layers[k];
+            if (!l.data || sources[k] != f.source || l.data->name != f.layer) {
                 continue;
             }
             const LayerData &layer = *l.data;

@@ -756,6 +756,32 @@ TEST(Validate, ReportsEveryErrorAndExitsThree) {
     }
 }
 
+// A finding about a feature of a database layer names the source without its password, and
+// still finds the feature it is about (its own id and geometry).
+TEST(Validate, AFindingOnADatabaseLayerFindsItsFeatureWithThePasswordRedacted) {
+    SynthOptions opt;
+    opt.parcels = 150;
+    SynthCity synth = make_synth_city(opt);
+    const std::string source = "PG:dbname=bureau user=gis password=s3cret";
+    std::string id;
+    for (auto &l : synth.layers) {
+        l.source = source;
+        if (l.name == "parcels") {
+            set_value(l, 4, "far_cap", -2.0);
+            id = std::get<std::string>(
+                l.features[4].values[static_cast<std::size_t>(l.field_index("id"))]);
+        }
+    }
+    FindingsReport report;
+    (void)load_city(InputSpec::from_source(source), synth.layers, report);
+    const Finding *e = report.first_error();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->source.find("s3cret"), std::string::npos) << e->source;
+    EXPECT_EQ(e->field, "far_cap");
+    EXPECT_EQ(e->feature_key, id);
+    EXPECT_FALSE(e->geometry.is_null());
+}
+
 TEST(Validate, HelpDescribesEveryOption) {
     const auto r = test::run_cli({"validate", "--help"});
     EXPECT_EQ(r.code, 0);
