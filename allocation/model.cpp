@@ -466,8 +466,17 @@ double unavoidable_cost(const Model &m) {
     std::vector<double> row_max(m.rows.size(), 0.0);
     std::vector<double> zone_max(m.zones.size(), 0.0);
     std::vector<std::pair<std::uint32_t, double>> best; // (row, q) of one parcel
+    // And the most each target can be supplied over the horizon, a parcel once: its best column
+    // for the target (its own row's q plus its bundled row's, when that is the target's).
+    std::size_t targets = 0;
+    for (const TargetRow &r : m.rows) {
+        targets = std::max(targets, r.target + 1);
+    }
+    std::vector<double> target_max(targets, 0.0);
+    std::vector<std::pair<std::size_t, double>> best_target; // (target, q) of one parcel
     for (std::size_t i = 0; i < m.n_parcels(); ++i) {
         best.clear();
+        best_target.clear();
         double units = 0;
         std::int32_t zone = -1;
         const auto note = [&](std::uint32_t row, double q) {
@@ -479,29 +488,69 @@ double unavoidable_cost(const Model &m) {
             }
             best.emplace_back(row, q);
         };
+        const auto note_target = [&](std::size_t k, double q) {
+            for (auto &[t, v] : best_target) {
+                if (t == k) {
+                    v = std::max(v, q);
+                    return;
+                }
+            }
+            best_target.emplace_back(k, q);
+        };
         for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
             const Column &col = m.columns[c];
             note(col.row, col.q);
+            const std::size_t own = m.rows[col.row].target;
+            double to_own = col.q;
             if (col.bundle_row >= 0) {
                 note(static_cast<std::uint32_t>(col.bundle_row), col.bundle_q);
+                const std::size_t bundled = m.rows[static_cast<std::size_t>(col.bundle_row)].target;
+                if (bundled == own) {
+                    to_own += col.bundle_q;
+                } else {
+                    note_target(bundled, col.bundle_q);
+                }
             }
+            note_target(own, to_own);
             units = std::max(units, col.units);
             zone = col.zone;
         }
         for (const auto &[r, q] : best) {
             row_max[r] += q;
         }
+        for (const auto &[k, q] : best_target) {
+            target_max[k] += q;
+        }
         if (zone >= 0) {
             zone_max[static_cast<std::size_t>(zone)] += units;
         }
     }
-    double cost = 0;
+    // Per target, the larger of two floors of its rows' costs: each row's own, and the
+    // horizon's (what its rows ask beyond what its land can give at all, at the least P of its
+    // rows, and the least F: some row is short).
+    std::vector<double> by_rows(targets, 0.0), asked(targets, 0.0), ceiling(targets, 0.0);
+    std::vector<double> least_p(targets, k_inf), least_f(targets, k_inf);
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         const TargetRow &row = m.rows[r];
         const double most = std::isfinite(row.U) ? std::min(row.U, row_max[r]) : row_max[r];
         if (row_short(row, most)) {
-            cost += row.P * (row.L - most) + row.F;
+            by_rows[row.target] += row.P * (row.L - most) + row.F;
         }
+        if (!row.free) {
+            asked[row.target] += row.L;
+            ceiling[row.target] += row.U;
+            least_p[row.target] = std::min(least_p[row.target], row.P);
+            least_f[row.target] = std::min(least_f[row.target], row.F);
+        }
+    }
+    double cost = 0;
+    for (std::size_t k = 0; k < targets; ++k) {
+        const double most = std::min(target_max[k], ceiling[k]);
+        double horizon = 0;
+        if (std::isfinite(least_p[k]) && asked[k] - most > 1e-9 * std::max(asked[k], 1.0)) {
+            horizon = least_p[k] * (asked[k] - most) + least_f[k];
+        }
+        cost += std::max(by_rows[k], horizon);
     }
     for (std::size_t z = 0; z < m.zones.size(); ++z) {
         for (const ZoneHinge &h : m.zones[z].hinges) {

@@ -262,8 +262,10 @@ inline double side_cost(const SideRow &row, double lhs, bool fixed = true) {
            (fixed && row.fixed > 0 && side_broken(row, lhs) ? row.fixed : 0.0);
 }
 
-/// The penalties every plan pays, whatever it allocates (>= 0): per target row, P for the part
-/// of L its columns together cannot supply (and F then); per hinge of a zone, its cost at the
+/// The penalties every plan pays, whatever it allocates (>= 0): per target, the larger of its
+/// rows' own floors (P for the part of a row's L its columns together cannot supply, and F then)
+/// and the horizon's (the least P of its rows for what they ask beyond all its land can give, a
+/// parcel once, and the least F); per hinge of a zone, its cost at the
 /// nearest number of new units the zone's parcels can give (a zone past the band's top before
 /// any unit pays for the excess). The objective plus this is the part a plan controls, and the
 /// gap is relative to it: an objective that is mostly a penalty no plan can remove would make

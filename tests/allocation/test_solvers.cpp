@@ -369,6 +369,27 @@ TEST(Solvers, TheGapIsRelativeToThePartOfTheObjectiveAPlanControls) {
                     std::abs(heur.report.objective + unavoidable),
                 1e-12);
     EXPECT_GE(heur.report.gap, 0);
+
+    // Each year's row alone can be met (a year asks under a third of the reserve), the five
+    // together cannot (one and a half times it): the floor is the horizon's, and still one that
+    // every plan pays.
+    Instance horizon(1500, 4, 1.5);
+    const double floor = unavoidable_cost(horizon.model);
+    EXPECT_GT(floor, 0);
+    for (const auto &chosen :
+         {GreedyAllocator().solve(horizon.model).chosen, std::vector<std::uint32_t>{}}) {
+        const Evaluation ev = evaluate(horizon.model, chosen);
+        double p = 0;
+        for (std::size_t r = 0; r < horizon.model.rows.size(); ++r) {
+            p += row_cost(horizon.model.rows[r], ev.row_supply[r]);
+        }
+        for (std::size_t z = 0; z < horizon.model.zones.size(); ++z) {
+            for (const ZoneHinge &h : horizon.model.zones[z].hinges) {
+                p += hinge_cost(h, ev.zone_units[z]);
+            }
+        }
+        EXPECT_GE(p, floor - 1e-9 * floor);
+    }
 }
 
 TEST(Solvers, SolutionsAreFeasible) {
