@@ -17,6 +17,15 @@ std::string option(const char *name, const std::string &value) {
     return std::string("<Option type=\"QString\" name=\"") + name + "\" value=\"" + value + "\"/>";
 }
 
+/// A symbol named `index` of one symbol layer of `layer_class` with `options`.
+std::string symbol(const char *type, const char *layer_class, int index,
+                   const std::string &options) {
+    return std::string("<symbol type=\"") + type + "\" name=\"" + std::to_string(index) +
+           "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer class=\"" + layer_class +
+           "\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">" + options +
+           "</Option></layer></symbol>\n";
+}
+
 } // namespace
 
 std::string xml_escape(const std::string &text) {
@@ -48,39 +57,26 @@ std::string xml_escape(const std::string &text) {
 
 std::string qml_fill_symbol(int index, const std::string &fill, const std::string &style,
                             const std::string &outline, double outline_mm) {
-    std::ostringstream s;
-    s << "<symbol type=\"fill\" name=\"" << index
-      << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-      << "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">"
-      << option("color", fill) << option("joinstyle", "bevel") << option("outline_color", outline)
-      << option("outline_style", "solid") << option("outline_width", fmt(outline_mm))
-      << option("outline_width_unit", "MM") << option("style", style)
-      << "</Option></layer></symbol>\n";
-    return s.str();
+    return symbol("fill", "SimpleFill", index,
+                  option("color", fill) + option("joinstyle", "bevel") +
+                      option("outline_color", outline) + option("outline_style", "solid") +
+                      option("outline_width", fmt(outline_mm)) +
+                      option("outline_width_unit", "MM") + option("style", style));
 }
 
 std::string qml_marker_symbol(int index, const std::string &fill, double size_mm) {
-    std::ostringstream s;
-    s << "<symbol type=\"marker\" name=\"" << index
-      << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-      << "<layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">"
-      << option("color", fill) << option("name", "circle")
-      << option("outline_color", "35,35,35,255") << option("outline_style", "solid")
-      << option("outline_width", "0.2") << option("outline_width_unit", "MM")
-      << option("size", fmt(size_mm)) << option("size_unit", "MM")
-      << "</Option></layer></symbol>\n";
-    return s.str();
+    return symbol("marker", "SimpleMarker", index,
+                  option("color", fill) + option("name", "circle") +
+                      option("outline_color", "35,35,35,255") + option("outline_style", "solid") +
+                      option("outline_width", "0.2") + option("outline_width_unit", "MM") +
+                      option("size", fmt(size_mm)) + option("size_unit", "MM"));
 }
 
 std::string qml_line_symbol(int index, const std::string &colour, double width_mm) {
-    std::ostringstream s;
-    s << "<symbol type=\"line\" name=\"" << index
-      << "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">"
-      << "<layer class=\"SimpleLine\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">"
-      << option("capstyle", "round") << option("joinstyle", "round") << option("line_color", colour)
-      << option("line_style", "solid") << option("line_width", fmt(width_mm))
-      << option("line_width_unit", "MM") << "</Option></layer></symbol>\n";
-    return s.str();
+    return symbol("line", "SimpleLine", index,
+                  option("capstyle", "round") + option("joinstyle", "round") +
+                      option("line_color", colour) + option("line_style", "solid") +
+                      option("line_width", fmt(width_mm)) + option("line_width_unit", "MM"));
 }
 
 std::string qml_simple_labeling(const std::string &field, double size_pt, const std::string &colour,
