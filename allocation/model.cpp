@@ -460,6 +460,21 @@ double zone_cost(const Model &m, std::size_t z, double added) {
     return cost;
 }
 
+namespace {
+
+/// Raises the value of `key` in a short list of (key, value) pairs to at least `v` (adds it).
+template <class K> void keep_max(std::vector<std::pair<K, double>> &list, K key, double v) {
+    for (auto &[k, have] : list) {
+        if (k == key) {
+            have = std::max(have, v);
+            return;
+        }
+    }
+    list.emplace_back(key, v);
+}
+
+} // namespace
+
 double unavoidable_cost(const Model &m) {
     // The most each row can be supplied and the most new units each zone can get: per parcel,
     // its best column for each (one column per parcel).
@@ -479,39 +494,21 @@ double unavoidable_cost(const Model &m) {
         best_target.clear();
         double units = 0;
         std::int32_t zone = -1;
-        const auto note = [&](std::uint32_t row, double q) {
-            for (auto &[r, v] : best) {
-                if (r == row) {
-                    v = std::max(v, q);
-                    return;
-                }
-            }
-            best.emplace_back(row, q);
-        };
-        const auto note_target = [&](std::size_t k, double q) {
-            for (auto &[t, v] : best_target) {
-                if (t == k) {
-                    v = std::max(v, q);
-                    return;
-                }
-            }
-            best_target.emplace_back(k, q);
-        };
         for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
             const Column &col = m.columns[c];
-            note(col.row, col.q);
+            keep_max(best, col.row, col.q);
             const std::size_t own = m.rows[col.row].target;
             double to_own = col.q;
             if (col.bundle_row >= 0) {
-                note(static_cast<std::uint32_t>(col.bundle_row), col.bundle_q);
+                keep_max(best, static_cast<std::uint32_t>(col.bundle_row), col.bundle_q);
                 const std::size_t bundled = m.rows[static_cast<std::size_t>(col.bundle_row)].target;
                 if (bundled == own) {
                     to_own += col.bundle_q;
                 } else {
-                    note_target(bundled, col.bundle_q);
+                    keep_max(best_target, bundled, col.bundle_q);
                 }
             }
-            note_target(own, to_own);
+            keep_max(best_target, own, to_own);
             units = std::max(units, col.units);
             zone = col.zone;
         }
