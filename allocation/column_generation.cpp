@@ -69,26 +69,31 @@ PassPrices read_prices(const Model &m, const MilpLayout &layout, const double *d
     return p;
 }
 
-/// The reduced value of column c at `prices`: its value (less its zone's balance slope) plus
-/// each row's price times the column's coefficient in it.
-double reduced_value(const Model &m, std::uint32_t c, const Prices &prices) {
+/// The reduced values of column c at the exact and at the boxed prices, in one walk over its
+/// rows: its value (less its zone's balance slope) plus each row's price times the column's
+/// coefficient in it.
+std::pair<double, double> reduced_values(const Model &m, std::uint32_t c, const PassPrices &p) {
     const Column &col = m.columns[c];
-    double v = col.value;
+    double exact = col.value;
+    double boxed = col.value;
     for_each_coefficient(m, c, [&](RowKind kind, std::uint32_t i, double a) {
         switch (kind) {
         case RowKind::target:
         case RowKind::bundle:
-            v += prices.row[i] * a;
+            exact += p.exact.row[i] * a;
+            boxed += p.boxed.row[i] * a;
             break;
         case RowKind::zone:
-            v += (prices.zone[i] - m.zones[i].slope) * a;
+            exact += (p.exact.zone[i] - m.zones[i].slope) * a;
+            boxed += (p.boxed.zone[i] - m.zones[i].slope) * a;
             break;
         case RowKind::side:
-            v += prices.side[i] * a;
+            exact += p.exact.side[i] * a;
+            boxed += p.boxed.side[i] * a;
             break;
         }
     });
-    return v;
+    return {exact, boxed};
 }
 
 /// The master's first columns: `start` and, for each target row, its best columns by value
@@ -175,6 +180,7 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
         // parcel the column outside the master that prices out most at the exact ones.
         double lagrangian = prices.constant;
         std::vector<std::pair<double, std::uint32_t>> priced;
+        std::vector<std::pair<std::uint32_t, double>> pricing; // one parcel's columns outside
         for (std::size_t i = 0; i < m.n_parcels(); ++i) {
             // The dual of the parcel's "at most once" row (<= 0). A parcel with one column in
             // the master has no row, its x <= 1 bound stands for it: the dual the row would
@@ -182,27 +188,29 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
             double parcel_dual = 0;
             if (layout.parcel_row[i] >= 0) {
                 parcel_dual = dual[layout.parcel_row[i]];
-            } else {
-                for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
-                    if (lp_col[c] >= 0) {
-                        parcel_dual = std::min(0.0, -reduced_value(m, c, prices.exact));
-                    }
-                }
             }
             double best = 0;
             double best_out = tol;
             std::int64_t arg = -1;
             for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
-                best = std::max(best, reduced_value(m, c, prices.boxed));
+                const auto [exact, boxed] = reduced_values(m, c, prices);
+                best = std::max(best, boxed);
                 if (lp_col[c] >= 0) {
+                    if (layout.parcel_row[i] < 0) {
+                        parcel_dual = std::min(0.0, -exact);
+                    }
                     continue;
                 }
-                const double d = reduced_value(m, c, prices.exact) + parcel_dual;
+                pricing.emplace_back(c, exact);
+            }
+            for (const auto &[c, exact] : pricing) {
+                const double d = exact + parcel_dual;
                 if (d > best_out) {
                     best_out = d;
                     arg = c;
                 }
             }
+            pricing.clear();
             lagrangian += best;
             if (arg >= 0) {
                 priced.emplace_back(best_out, static_cast<std::uint32_t>(arg));
