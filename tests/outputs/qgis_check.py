@@ -142,18 +142,13 @@ def read_project(plan):
     return project
 
 
-def render(project, png):
-    layers = project.layerTreeRoot().layerOrder()
+def render_image(layers, crs, extent, size, png):
+    """The map of `layers` in `crs` over `extent`, `size` pixels on white, saved to `png`."""
     settings = QgsMapSettings()
     settings.setLayers(layers)
-    settings.setDestinationCrs(project.crs())
-    extent = project.viewSettings().defaultViewExtent()
-    if extent.isEmpty():
-        extent = QgsRectangle()
-        for layer in layers:
-            extent.combineExtentWith(layer.extent())
+    settings.setDestinationCrs(crs)
     settings.setExtent(extent)
-    settings.setOutputSize(QSize(900, 700))
+    settings.setOutputSize(size)
     settings.setBackgroundColor(QColor(255, 255, 255))
     job = QgsMapRendererSequentialJob(settings)
     job.start()
@@ -161,6 +156,17 @@ def render(project, png):
     image = job.renderedImage()
     if not image.save(png, "PNG"):
         fail("cannot save " + png)
+    return image
+
+
+def render(project, png):
+    layers = project.layerTreeRoot().layerOrder()
+    extent = project.viewSettings().defaultViewExtent()
+    if extent.isEmpty():
+        extent = QgsRectangle()
+        for layer in layers:
+            extent.combineExtentWith(layer.extent())
+    image = render_image(layers, project.crs(), extent, QSize(900, 700), png)
     greys = []
     colours = set()
     for y in range(0, image.height(), 3):
@@ -208,18 +214,8 @@ def check_findings(binary, work):
     keys = {f["feature_key"] for f in layer.getFeatures()}
     if not all(k.startswith("P") for k in keys):
         fail("finding_areas feature_key values are not the parcels' ids: %s" % sorted(keys))
-    settings = QgsMapSettings()
-    settings.setLayers([layer])
-    settings.setDestinationCrs(layer.crs())
-    settings.setExtent(layer.extent())
-    settings.setOutputSize(QSize(600, 600))
-    settings.setBackgroundColor(QColor(255, 255, 255))
-    job = QgsMapRendererSequentialJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
     png = os.path.join(work, "findings-map.png")
-    image.save(png, "PNG")
+    image = render_image([layer], layer.crs(), layer.extent(), QSize(600, 600), png)
     outline = 0
     for y in range(image.height()):
         for x in range(image.width()):
