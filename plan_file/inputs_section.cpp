@@ -20,6 +20,17 @@ std::string role_of(const std::string &key) {
     return r.substr(0, r.find('['));
 }
 
+/// The keys of [inputs.fields]: those of the layer role `role` ("constraints"), or all.
+std::set<std::string> field_keys(const std::string &role = "") {
+    std::set<std::string> keys;
+    for (const auto &e : FieldMap::entries()) {
+        if (role.empty() || role == e.layer) {
+            keys.insert(e.key);
+        }
+    }
+    return keys;
+}
+
 /// `[inputs.synth]`: a synthetic city instead of input layers (inputs/synth.hpp).
 SynthOptions parse_synth(const Ctx &ctx, const toml::table &t) {
     const std::string p = "inputs.synth.";
@@ -178,14 +189,7 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
             L.encoding = check_encoding(t, prefix, L.encoding);
             L.crs = check_crs(t, prefix, L.crs);
             if (const auto *set = ctx.table(t, prefix, "set")) {
-                // The keys of [inputs.fields] that belong to this layer's role.
-                std::set<std::string> keys;
-                for (const auto &e : FieldMap::entries()) {
-                    if (role_of(key) == e.layer) {
-                        keys.insert(e.key);
-                    }
-                }
-                ctx.check_keys(*set, prefix + "set.", keys);
+                ctx.check_keys(*set, prefix + "set.", field_keys(role_of(key)));
                 for (auto &&[k, v] : *set) {
                     const std::string field(k.str());
                     const std::optional<std::string> text = v.value<std::string>();
@@ -263,11 +267,7 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
                                                    0, std::numeric_limits<std::int64_t>::max()));
     }
     if (const auto *vm = ctx.table(in, "inputs.", "values")) {
-        std::set<std::string> keys;
-        for (const auto &e : FieldMap::entries()) {
-            keys.insert(e.key);
-        }
-        ctx.check_keys(*vm, "inputs.values.", keys);
+        ctx.check_keys(*vm, "inputs.values.", field_keys());
         for (auto &&[k, v] : *vm) {
             const std::string field(k.str());
             const std::string prefix = "inputs.values." + field;
@@ -287,11 +287,7 @@ void parse_inputs(const Ctx &ctx, const toml::table &in, InputsConfig &I) {
         }
     }
     if (const auto *f = ctx.table(in, "inputs.", "fields")) {
-        std::set<std::string> keys;
-        for (const auto &e : FieldMap::entries()) {
-            keys.insert(e.key);
-        }
-        ctx.check_keys(*f, "inputs.fields.", keys);
+        ctx.check_keys(*f, "inputs.fields.", field_keys());
         for (const auto &e : FieldMap::entries()) {
             std::string &member = I.fields.*(e.member);
             member = ctx.text(*f, "inputs.fields.", e.key, member);
