@@ -286,18 +286,6 @@ Model residual_model(const Model &full, const std::vector<std::uint32_t> &fixed,
 
 namespace {
 
-/// The district of a zone as the rolling plan groups it: its district id, else its own id.
-std::pair<std::string, std::string> district_of(const City &city, int zone) {
-    if (zone < 0) {
-        return {"(no zone)", "(no zone)"};
-    }
-    const Zone &z = city.zones[static_cast<std::size_t>(zone)];
-    if (z.district.empty()) {
-        return {z.id, z.name};
-    }
-    return {z.district, z.district_name.empty() ? z.district : z.district_name};
-}
-
 using RollingKey = std::tuple<int, std::string, std::string>; // year, district, type
 
 /// The three-year rolling plan: years Y .. Y + 2 by district and type, the plan's against the

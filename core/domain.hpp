@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace landalloc {
@@ -20,6 +21,9 @@ struct HousingType {
     double far_min = 1.0; // DEFAULT: 1.0, lowest plot ratio at which the type is built
     double far_max = 3.0; // DEFAULT: 3.0, highest plot ratio the type is built at
     bool rental = false;  // DEFAULT: false; counts towards the rental share (AR, public rental)
+    /// DEFAULT: false; 保障性住房 (public rental, AR, shared ownership, resettlement): a column of
+    /// the official 保障性住房 table (outputs/official_tables.hpp)
+    bool affordable = false;
 };
 
 struct Zone {
@@ -179,5 +183,18 @@ struct City {
     std::vector<double> street_station_m;
     std::vector<int> street_stations_within;
 };
+
+/// The district a zone's supply is counted in (the rolling plan and the official tables): its
+/// district's id and name, else the zone's own; "(no zone)" for a parcel in no zone (-1).
+inline std::pair<std::string, std::string> district_of(const City &city, int zone) {
+    if (zone < 0) {
+        return {"(no zone)", "(no zone)"};
+    }
+    const Zone &z = city.zones[static_cast<std::size_t>(zone)];
+    if (z.district.empty()) {
+        return {z.id, z.name};
+    }
+    return {z.district, z.district_name.empty() ? z.district : z.district_name};
+}
 
 } // namespace landalloc

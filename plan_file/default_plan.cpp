@@ -27,6 +27,7 @@ far_max = 3.0
 
 [housing_types.affordable_rental]
 name_zh = "保障性租赁住房"
+affordable = true
 unit_m2 = 60.0
 far_min = 1.2
 far_max = 3.5

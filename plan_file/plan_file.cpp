@@ -55,7 +55,7 @@ void parse_housing_types(const Ctx &ctx, const toml::table *types, PlanConfig &c
             ctx.fail(&v, "housing_types." + id, "must be a table");
         }
         const auto &t = *v.as_table();
-        ctx.check_keys(t, prefix, {"name_zh", "unit_m2", "far_min", "far_max", "rental"});
+        ctx.check_keys(t, prefix, {"name_zh", "unit_m2", "far_min", "far_max", "rental", "affordable"});
         HousingType h;
         h.id = id;
         h.name_zh = ctx.text(t, prefix, "name_zh", h.name_zh);
@@ -63,6 +63,7 @@ void parse_housing_types(const Ctx &ctx, const toml::table *types, PlanConfig &c
         h.far_min = ctx.number(t, prefix, "far_min", h.far_min, 0.1, 20);
         h.far_max = ctx.number(t, prefix, "far_max", h.far_max, 0.1, 20);
         h.rental = ctx.boolean(t, prefix, "rental", h.rental);
+        h.affordable = ctx.boolean(t, prefix, "affordable", h.affordable);
         if (h.far_max < h.far_min) {
             ctx.fail(t.get("far_max"), prefix + "far_max", "must not be below far_min");
         }
