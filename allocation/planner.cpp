@@ -363,6 +363,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     const City &city = *pr.city;
     const PlanConfig &cfg = *pr.plan;
     Plan plan;
+    plan.types = cfg.types;
     plan.solver = sol.report.solver;
     plan.solver_status = sol.report.status;
     plan.objective = sol.report.objective;

@@ -19,6 +19,7 @@
 #include "inputs/city.hpp"
 #include "inputs/synth.hpp"
 #include "landalloc_version.hpp"
+#include "outputs/official_tables.hpp"
 #include "outputs/plan_output.hpp"
 #include "outputs/report.hpp"
 #include "plan_file/input_spec.hpp"
@@ -136,6 +137,12 @@ class PlanCommand final : public Command {
         check_output(m_out, ".gpkg", m_overwrite, inputs);
         const std::string report_out = report_path_for(m_out);
         check_output(report_out, ".html", m_overwrite, inputs);
+        const std::string supply_csv = supply_csv_path_for(m_out);
+        const std::string targets_csv_out = targets_csv_path_for(m_out);
+        const std::string workbook = workbook_path_for(m_out);
+        check_output(supply_csv, ".csv", m_overwrite, inputs);
+        check_output(targets_csv_out, ".csv", m_overwrite, inputs);
+        check_output(workbook, ".xlsx", m_overwrite, inputs);
 
         if (!m_input.empty() && cfg.inputs.synth && !io.quiet) {
             io.out << "inputs: " << m_input << " replaces the plan file's [inputs.synth]\n";
@@ -266,17 +273,22 @@ class PlanCommand final : public Command {
         }
         meta.insert(meta.end(), plan.metadata.begin(), plan.metadata.end());
         plan.metadata = std::move(meta);
-        progress.step("writing the GeoPackage and the report");
+        progress.step("writing the GeoPackage, the report and the tables");
 
         // The layers are built once: the GeoPackage is written from them and the report is
         // rendered from the same rows, so it is the report `landalloc report` renders from the
         // GeoPackage.
-        // Both files are one transaction: written to temporaries, then moved into place together,
+        // The official tables (CSV, workbook) come from the same supply_plan rows.
+        // The files are one transaction: written to temporaries, then moved into place together,
         // the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md).
         const PlanLayers layers = plan_layers(city.city, city, plan);
         gis::OutputSet outputs(m_overwrite);
         write_plan_gpkg(m_out, outputs, layers, city, plan);
         outputs.write(report_out, render_report_html(report_data_from_layers(layers, m_out)));
+        const std::vector<SupplyRow> supply = read_supply_rows(layers.supply_plan);
+        outputs.write(supply_csv, supply_plan_csv(supply));
+        outputs.write(targets_csv_out, targets_csv(plan.annual, supply));
+        write_tables_workbook(outputs.add(workbook, ".xlsx"), cfg.name, supply, plan.annual);
         outputs.commit();
         progress.done();
         if (!io.quiet) {
@@ -284,7 +296,8 @@ class PlanCommand final : public Command {
                    << (cfg.scenario.empty() ? "" : ", scenario '" + cfg.scenario + "'") << ", "
                    << city.city.parcels.size() << " candidate parcels in " << city.city.crs << "\n";
             print_summary(io.out, plan);
-            io.out << "wrote " << m_out << " and " << report_out << "\n";
+            io.out << "wrote " << m_out << ", " << report_out << " and the tables " << supply_csv
+                   << ", " << targets_csv_out << ", " << workbook << "\n";
         }
         if (!plan.binding_targets_met()) {
             io.err << "landalloc plan: binding targets or rules not met: " << plan.status << "\n";

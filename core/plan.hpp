@@ -3,6 +3,8 @@
 // and the run metadata. The allocator fills it; every output (GeoPackage layers, summary, report)
 // is rendered from it and recomputes nothing.
 
+#include "core/domain.hpp"
+
 #include <limits>
 #include <map>
 #include <string>
@@ -226,6 +228,7 @@ struct ReplanInfo {
 };
 
 struct Plan {
+    std::vector<HousingType> types;      // the plan file's housing types, in its order
     std::vector<Allocation> allocations; // sorted by (year, type, parcel id)
     std::vector<AnnualRow> annual;       // sorted by (year, type)
     std::vector<RuleCheck> rule_checks;  // one per rule row, in model order

@@ -1,6 +1,7 @@
 #include "outputs/plan_layers.hpp"
 
 #include "core/units.hpp"
+#include "outputs/official_tables.hpp"
 #include "outputs/schema.hpp"
 
 #include <algorithm>
@@ -151,6 +152,20 @@ gis::LayerData annual_plan_layer(const Plan &plan) {
                           flag(r.met), r.note, r.cause}});
     }
     return make_layer(schema::annual_plan, {}, std::move(feats));
+}
+
+gis::LayerData supply_plan_layer(const City &city, const Plan &plan) {
+    std::vector<Feature> feats;
+    std::int64_t fid = 0;
+    for (const SupplyRow &r : supply_rows(city, plan)) {
+        feats.push_back(
+            {++fid,
+             {},
+             {r.year > 0 ? Value(static_cast<std::int64_t>(r.year)) : Value(),
+              text_or_null(r.district_id), r.district, text_or_null(r.type), r.type_name,
+              flag(r.affordable), r.area_ha, r.floor_10k_m2, r.units, r.parcels, flag(r.binding)}});
+    }
+    return make_layer(schema::supply_plan, {}, std::move(feats));
 }
 
 gis::LayerData rule_checks_layer(const Plan &plan) {
@@ -315,6 +330,7 @@ PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, cons
     PlanLayers l;
     l.allocated_parcels = allocated_parcels_layer(city, geometry, plan);
     l.annual_plan = annual_plan_layer(plan);
+    l.supply_plan = supply_plan_layer(city, plan);
     l.rule_checks = rule_checks_layer(plan);
     l.rejected_candidates = rejected_candidates_layer(city, geometry, plan);
     l.station_catchments = station_catchments_layer(city, geometry, plan);

@@ -16,6 +16,8 @@ gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry
 gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeometry &geometry,
                                          const Plan &plan);
 gis::LayerData annual_plan_layer(const Plan &plan);
+/// The 年度住宅用地供应计划表 (outputs/official_tables.hpp supply_rows).
+gis::LayerData supply_plan_layer(const City &city, const Plan &plan);
 gis::LayerData rule_checks_layer(const Plan &plan);
 /// One ring per station and radius, largest radius first.
 gis::LayerData station_catchments_layer(const City &city, const gis::CityGeometry &geometry,
@@ -31,7 +33,7 @@ gis::LayerData rolling_plan_layer(const Plan &plan);
 /// Every output layer of a plan, built once: write_plan_gpkg writes them and
 /// report_data_from_layers reads the report's from the same rows.
 struct PlanLayers {
-    gis::LayerData allocated_parcels, annual_plan, rule_checks, rejected_candidates,
+    gis::LayerData allocated_parcels, annual_plan, supply_plan, rule_checks, rejected_candidates,
         station_catchments, park_catchments, zones, constraints, jobs_housing_balance, run_metadata;
     gis::LayerData rolling_plan; // a re-plan's only (no name otherwise)
 };

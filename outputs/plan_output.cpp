@@ -74,6 +74,7 @@ void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const Pla
     gis::GpkgWriter writer(path, outputs);
     add(writer, schema::allocated_parcels, layers.allocated_parcels);
     add(writer, schema::annual_plan, layers.annual_plan);
+    add(writer, schema::supply_plan, layers.supply_plan);
     add(writer, schema::rule_checks, layers.rule_checks);
     add(writer, schema::rejected_candidates, layers.rejected_candidates);
     add(writer, schema::station_catchments, layers.station_catchments);

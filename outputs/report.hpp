@@ -12,6 +12,7 @@
 #include "core/plan.hpp"
 #include "gis/city_geometry.hpp"
 #include "gis/geometry.hpp"
+#include "outputs/official_tables.hpp"
 #include "outputs/plan_layers.hpp"
 
 #include <string>
@@ -51,6 +52,7 @@ struct ReportData {
     std::vector<ReportZone> zones;
     std::vector<ReportParcel> parcels;
     std::vector<RollingRow> rolling; // a re-plan's rolling_plan layer (empty otherwise)
+    std::vector<SupplyRow> supply;   // the supply_plan layer (empty in a GeoPackage without it)
     std::vector<std::pair<std::string, std::string>> metadata;
     double ratio_min = 0; // the jobs/dwellings band from run_metadata (0 when absent)
     double ratio_max = 0;

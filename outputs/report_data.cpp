@@ -224,6 +224,9 @@ ReportData read_plan_report(const std::string &path) {
     read_metadata(d, read(schema::run_metadata));
     read_annual(d, read(schema::annual_plan));
     const auto layers = gis::list_layers(path);
+    if (std::find(layers.begin(), layers.end(), schema::supply_plan.name) != layers.end()) {
+        d.supply = read_supply_rows(read(schema::supply_plan));
+    }
     if (std::find(layers.begin(), layers.end(), schema::rule_checks.name) != layers.end()) {
         read_rules(d, read(schema::rule_checks));
     }
@@ -246,6 +249,7 @@ ReportData report_data_from_layers(const PlanLayers &layers, const std::string &
     // They are built from the schema, so the readers find every field they look up.
     read_metadata(d, layers.run_metadata);
     read_annual(d, layers.annual_plan);
+    d.supply = read_supply_rows(layers.supply_plan);
     read_rules(d, layers.rule_checks);
     read_balance(d, layers.jobs_housing_balance);
     read_zones(d, layers.zones);

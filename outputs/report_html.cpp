@@ -149,6 +149,66 @@ std::string bar_chart(const std::vector<const AnnualRow *> &rows, const Rgb &col
     return s.str();
 }
 
+/// The 年度住宅用地供应计划表: a block per year (then the horizon) of the districts and their
+/// total, the plan's types in 公顷, 万平方米 and 套; yellow: the total of a type a binding target
+/// covers that year.
+std::string supply_table_html(const std::vector<SupplyRow> &rows) {
+    std::vector<std::pair<std::string, std::string>> types; // id, name; "" = all
+    std::vector<int> blocks;
+    std::size_t districts = 0;
+    for (const auto &r : rows) {
+        if (std::none_of(types.begin(), types.end(),
+                         [&](const auto &t) { return t.first == r.type; })) {
+            types.emplace_back(r.type, r.type_name);
+        }
+        if (std::find(blocks.begin(), blocks.end(), r.year) == blocks.end()) {
+            blocks.push_back(r.year);
+        }
+        districts += (r.year == rows.front().year && r.type == rows.front().type) ? 1 : 0;
+    }
+    std::ostringstream s;
+    s << "<h2>年度住宅用地供应计划表</h2>\n<p>单位：用地 公顷，建筑面积 万平方米，套数 套。"
+         "黄色：该年度该类型有约束性指标。分项与合计均由同一组取整后的数值相加。</p>\n"
+      << "<table id=\"supply_plan\" class=\"official\">\n<tr><th rowspan=\"2\">年度</th>"
+         "<th rowspan=\"2\">区（县）</th>";
+    for (const auto &t : types) {
+        s << "<th colspan=\"3\">" << esc(t.second) << "</th>";
+    }
+    s << "</tr>\n<tr>";
+    for (std::size_t t = 0; t < types.size(); ++t) {
+        s << "<th>公顷</th><th>万m²</th><th>套</th>";
+    }
+    s << "</tr>\n";
+    // Rows come year by year (the horizon last), district by district (the total last), type by
+    // type (the total last): a row of the table is one run of types.size() rows.
+    const std::string span = blocks.size() > 1 ? std::to_string(blocks.front()) + "–" +
+                                                     std::to_string(blocks[blocks.size() - 2])
+                                               : std::string();
+    for (std::size_t i = 0; i + types.size() <= rows.size(); i += types.size()) {
+        const SupplyRow &first = rows[i];
+        const bool total = first.district_id.empty();
+        const bool block_start = i % (districts * types.size()) == 0;
+        s << "<tr" << (total ? " class=\"total\"" : "") << " data-year=\"" << first.year
+          << "\" data-district=\"" << esc(first.district_id) << "\">";
+        if (block_start) {
+            s << "<th rowspan=\"" << districts << "\">"
+              << (first.year > 0 ? std::to_string(first.year) + "年" : "合计（" + span + "）")
+              << "</th>";
+        }
+        s << "<td>" << esc(total ? (first.year > 0 ? "小计" : "总计") : first.district) << "</td>";
+        for (std::size_t t = 0; t < types.size(); ++t) {
+            const SupplyRow &r = rows[i + t];
+            const std::string cls = total && r.binding && !r.type.empty() ? "n binding" : "n";
+            s << "<td class=\"" << cls << "\">" << num(r.area_ha) << "</td><td class=\"" << cls
+              << "\">" << num(r.floor_10k_m2) << "</td><td class=\"" << cls << "\">" << r.units
+              << "</td>";
+        }
+        s << "</tr>\n";
+    }
+    s << "</table>\n";
+    return s.str();
+}
+
 const char *k_css =
     R"(body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px}
@@ -156,6 +216,8 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}
 tr.unmet td{background:#fdecea}.chart text{font-size:11px;fill:#444}
 .legend span{margin-right:1.2em}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 svg.map{border:1px solid #ddd;max-width:100%;height:auto}pre{white-space:pre-wrap;background:#f7f7f7;padding:1em}
+table.official{font-size:12px}table.official td,table.official th{padding:2px 5px}
+table.official tr.total td{font-weight:bold;background:#ddebf7}table.official td.binding{background:#ffe699}
 )";
 
 } // namespace
@@ -241,6 +303,11 @@ std::string render_report_html(const ReportData &d) {
           << r.parcels << "</td><td>" << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
     }
     s << "</table>\n";
+
+    // The 年度住宅用地供应计划表 (outputs/official_tables.hpp).
+    if (!d.supply.empty()) {
+        s << supply_table_html(d.supply);
+    }
 
     // The three-year rolling plan of a re-plan (三年滚动计划).
     if (!d.meta("replan_from_year").empty()) {

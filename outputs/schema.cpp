@@ -12,7 +12,7 @@ LayerSchema::field_defs(const std::vector<gis::FieldDef> &per_plan) const {
         if (i == per_plan_at) {
             defs.insert(defs.end(), per_plan.begin(), per_plan.end());
         }
-        defs.push_back({std::string(fields[i].name), fields[i].type});
+        defs.push_back({std::string(fields[i].name), fields[i].type, std::string(fields[i].alias)});
     }
     if (per_plan_at >= fields.size()) {
         defs.insert(defs.end(), per_plan.begin(), per_plan.end());

@@ -27,11 +27,13 @@ inline constexpr const char *k_layer_rejected = "rejected_candidates";
 inline constexpr const char *k_layer_station_catchments = "station_catchments";
 inline constexpr const char *k_layer_park_catchments = "park_catchments";
 inline constexpr const char *k_layer_rolling = "rolling_plan";
+inline constexpr const char *k_layer_supply = "supply_plan";
 
 struct FieldSchema {
     std::string_view name;
     gis::FieldType type = gis::FieldType::string;
     std::string_view meaning;
+    std::string_view alias = {}; // the name QGIS shows (gpkg_data_columns); "" for none
 };
 
 struct LayerSchema {
@@ -130,6 +132,39 @@ inline constexpr FieldSchema k_annual_fields[] = {
 inline constexpr LayerSchema annual_plan{k_layer_annual, GeomKind::none,
                                          "Annual plan: target vs supplied by year and housing type",
                                          k_annual_fields};
+
+inline constexpr FieldSchema k_supply_fields[] = {
+    {"year", FieldType::integer, "the year (NULL: the whole horizon, 合计)", "年度"},
+    {"district_id", FieldType::string,
+     "the district (区/县) the parcels' zones lie in, else the zone itself (NULL: all, 合计)",
+     "区县代码"},
+    {"district", FieldType::string, "its name (合计 for all)", "区县"},
+    {"housing_type", FieldType::string, "housing type id from the plan file (NULL: all types)",
+     "住房类型代码"},
+    {"type_name", FieldType::string, "the type's name_zh from the plan file, else its id (合计)",
+     "住房类型"},
+    {"affordable", FieldType::integer,
+     "1 for a 保障性住房 type (affordable = true in the plan file)", "保障性住房"},
+    {"area_ha", FieldType::real, "land supplied, ha (公顷); a bundled share counts in its own type",
+     "用地面积（公顷）"},
+    {"floor_10k_m2", FieldType::real, "floor area supplied, 10,000 m2 (万平方米)",
+     "建筑面积（万平方米）"},
+    {"units", FieldType::integer,
+     "units supplied (套), rounded per year, district and type; a total is the sum of its rows",
+     "套数（套）"},
+    {"parcels", FieldType::integer, "parcels supplied (a site counts once, in its host type)",
+     "地块数"},
+    {"binding", FieldType::integer,
+     "1 when a binding target of the plan covers this type (or any type, on a 合计 row) in this "
+     "year (any year, on a horizon row)",
+     "约束性指标"},
+};
+/// The 年度住宅用地供应计划表 in long form: every year x district x type, with their totals.
+inline constexpr LayerSchema supply_plan{
+    k_layer_supply, GeomKind::none,
+    "年度住宅用地供应计划表: supply by year, district and housing type in ha, 10,000 m2 and units, "
+    "with totals (NULL year, district or type)",
+    k_supply_fields};
 
 inline constexpr FieldSchema k_rule_check_fields[] = {
     {"rule", FieldType::string,
@@ -280,8 +315,9 @@ inline constexpr LayerSchema rolling_plan{
 
 /// Every layer, in the order the plan GeoPackage is written (a re-plan adds rolling_plan).
 inline constexpr const LayerSchema *k_layers[] = {
-    &allocated_parcels, &annual_plan, &rule_checks, &rejected_candidates,  &station_catchments,
-    &park_catchments,   &zones,       &constraints, &jobs_housing_balance, &run_metadata};
+    &allocated_parcels,   &annual_plan,          &supply_plan,     &rule_checks,
+    &rejected_candidates, &station_catchments,   &park_catchments, &zones,
+    &constraints,         &jobs_housing_balance, &run_metadata};
 
 } // namespace schema
 
