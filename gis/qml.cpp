@@ -18,12 +18,25 @@ std::string option(const char *name, const std::string &value) {
 }
 
 /// A symbol named `index` of one symbol layer of `layer_class` with `options`.
-std::string symbol(const char *type, const char *layer_class, int index,
-                   const std::string &options) {
+/// With `enabled_if`, the layer draws only where that expression is true (a data-defined
+/// "enabled" property).
+std::string symbol(const char *type, const char *layer_class, int index, const std::string &options,
+                   const std::string &enabled_if = {}) {
+    const std::string data_defined =
+        enabled_if.empty()
+            ? std::string()
+            : "<data_defined_properties><Option type=\"Map\"><Option type=\"QString\" "
+              "name=\"name\" value=\"\"/><Option type=\"Map\" name=\"properties\"><Option "
+              "type=\"Map\" name=\"enabled\"><Option type=\"bool\" name=\"active\" "
+              "value=\"true\"/><Option type=\"QString\" name=\"expression\" value=\"" +
+                  xml_escape(enabled_if) +
+                  "\"/><Option type=\"int\" name=\"type\" value=\"3\"/></Option></Option>"
+                  "<Option type=\"QString\" name=\"type\" value=\"collection\"/></Option>"
+                  "</data_defined_properties>";
     return std::string("<symbol type=\"") + type + "\" name=\"" + std::to_string(index) +
            "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer class=\"" + layer_class +
            "\" enabled=\"1\" locked=\"0\" pass=\"0\"><Option type=\"Map\">" + options +
-           "</Option></layer></symbol>\n";
+           "</Option>" + data_defined + "</layer></symbol>\n";
 }
 
 } // namespace
@@ -56,12 +69,14 @@ std::string xml_escape(const std::string &text) {
 }
 
 std::string qml_fill_symbol(int index, const std::string &fill, const std::string &style,
-                            const std::string &outline, double outline_mm) {
+                            const std::string &outline, double outline_mm,
+                            const std::string &enabled_if) {
     return symbol("fill", "SimpleFill", index,
                   option("color", fill) + option("joinstyle", "bevel") +
                       option("outline_color", outline) + option("outline_style", "solid") +
                       option("outline_width", fmt(outline_mm)) +
-                      option("outline_width_unit", "MM") + option("style", style));
+                      option("outline_width_unit", "MM") + option("style", style),
+                  enabled_if);
 }
 
 std::string qml_marker_symbol(int index, const std::string &fill, double size_mm) {

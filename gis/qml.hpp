@@ -15,9 +15,11 @@ inline constexpr const char *k_qgis_version = "3.22.16-Białowieża";
 std::string xml_escape(const std::string &text);
 
 /// A fill symbol named `index`: `fill` and `outline` as "r,g,b,a", `style` a Qt brush style
-/// ("solid", "no", "b_diagonal"), the outline `outline_mm` wide.
+/// ("solid", "no", "b_diagonal"), the outline `outline_mm` wide. With `enabled_if` (a QGIS
+/// expression) it draws only the features for which that is true.
 std::string qml_fill_symbol(int index, const std::string &fill, const std::string &style,
-                            const std::string &outline, double outline_mm);
+                            const std::string &outline, double outline_mm,
+                            const std::string &enabled_if = {});
 /// A circle marker symbol named `index`, `size_mm` across, filled with `fill` ("r,g,b,a").
 std::string qml_marker_symbol(int index, const std::string &fill, double size_mm);
 /// A solid line symbol named `index`, `colour` ("r,g,b,a"), `width_mm` wide.

@@ -21,7 +21,8 @@ void add(gis::GpkgWriter &writer, const LayerSchema &schema, const gis::LayerDat
 
 /// QGIS default styles of the spatial layers and a project showing them (outputs/styles.hpp).
 void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &path,
-                                 const gis::CityGeometry &loaded, const Plan &plan) {
+                                 const PlanLayers &written, const gis::CityGeometry &loaded,
+                                 const Plan &plan) {
     writer.add_layer_styles(plan_layer_styles(plan));
     std::optional<gis::Bounds> extent;
     const auto grow = [&](const std::vector<gis::Geometry> &geoms) {
@@ -54,16 +55,40 @@ void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &pat
             title += " (scenario " + value + ")";
         }
     }
+    std::vector<ProjectLayer> layers{
+        {k_layer_allocated, "allocated parcels (by housing type, year)", "plan", true,
+         "The parcels the plan supplies: year, housing type, land, floor area "
+         "and units, and why each was chosen (reasons)."},
+        {k_layer_rejected, "candidates not allocated (by reason)", "diagnostics", false,
+         "Every candidate parcel the plan does not supply, with the reason."},
+        {k_layer_station_catchments, "station catchments", "context", true,
+         "Rings around the transit stations at the plan's radii."},
+        {k_layer_park_catchments, "industrial park catchments", "context", true,
+         "The area within the plan's distance of each industrial park."},
+        {k_layer_constraints, "constraints", "context", true,
+         "The constraints as applied: excluded land and plot-ratio caps."},
+        {k_layer_zones, "zones (jobs / dwellings after the plan)", "context", true,
+         "The zones with their jobs, dwellings and jobs per dwelling before and "
+         "after the plan."},
+        {k_layer_supply, "年度住宅用地供应计划表 (supply_plan)", "tables", true,
+         "Supply by year, district and housing type in 公顷, 万平方米 and 套, "
+         "with totals.",
+         false},
+        {k_layer_annual, "annual targets (annual_plan)", "tables", true,
+         "Each year's targets against what the plan supplies.", false}};
+    // A layer with nothing in it (no park catchment distance, no constraints) opens unchecked.
+    for (ProjectLayer &l : layers) {
+        for (const gis::LayerData *d :
+             {&written.allocated_parcels, &written.rejected_candidates, &written.station_catchments,
+              &written.park_catchments, &written.constraints, &written.zones}) {
+            if (d->name == l.table && d->features.empty()) {
+                l.visible = false;
+            }
+        }
+    }
     writer.add_qgis_project(
         k_qgis_project_name, k_qgis_project_file,
-        plan_project_qgs(plan,
-                         {{k_layer_allocated, "allocated parcels (by housing type, year)"},
-                          {k_layer_station_catchments, "station catchments"},
-                          {k_layer_park_catchments, "industrial park catchments"},
-                          {k_layer_constraints, "constraints"},
-                          {k_layer_rejected, "candidates not allocated"},
-                          {k_layer_zones, "zones (jobs / dwellings after the plan)"}},
-                         loaded.crs, extent.value_or(gis::Bounds{0, 0, 1, 1}),
+        plan_project_qgs(plan, layers, loaded.crs, extent.value_or(gis::Bounds{0, 0, 1, 1}),
                          std::filesystem::path(path).filename().string(), title));
 }
 
@@ -86,7 +111,7 @@ void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const Pla
     if (!layers.rolling_plan.name.empty()) {
         add(writer, schema::rolling_plan, layers.rolling_plan);
     }
-    add_qgis_styles_and_project(writer, path, loaded, plan);
+    add_qgis_styles_and_project(writer, path, layers, loaded, plan);
     writer.commit();
 }
 

@@ -85,6 +85,7 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types) 
     for (std::size_t i = 0; i < types.size(); ++i) {
         type_index[types[i]] = i;
     }
+    const std::vector<Rgb> colours = housing_type_colours(types);
     std::ostringstream s;
     s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
       << num(frame.width, 1) << " " << num(frame.height, 1) << "\" width=\"" << num(frame.width, 0)
@@ -92,9 +93,8 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types) 
       << "\" role=\"img\" aria-label=\"Map of the plan\">\n<g id=\"parcels\" stroke=\"none\">\n";
     for (const auto &p : d.parcels) {
         const std::size_t idx = type_index.count(p.type) ? type_index[p.type] : 0;
-        s << "<path fill=\"" << housing_type_colour(p.type, idx).hex() << "\" d=\""
-          << frame.path(p.rings) << "\"><title>" << esc(p.type) << " " << p.year
-          << "</title></path>\n";
+        s << "<path fill=\"" << colours[idx].hex() << "\" d=\"" << frame.path(p.rings)
+          << "\"><title>" << esc(p.type) << " " << p.year << "</title></path>\n";
     }
     s << "</g>\n<g id=\"zones\" fill=\"none\" stroke=\"#444\" stroke-width=\"1\">\n";
     for (const auto &z : d.zones) {
@@ -103,7 +103,7 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types) 
     }
     s << "</g>\n</svg>\n<p class=\"legend\">";
     for (std::size_t i = 0; i < types.size(); ++i) {
-        s << "<span><i style=\"background:" << housing_type_colour(types[i], i).hex() << "\"></i>"
+        s << "<span><i style=\"background:" << colours[i].hex() << "\"></i>"
           << esc(housing_type_label(types[i])) << "</span> ";
     }
     s << "<span><i style=\"border:1px solid #444;background:none\"></i>zone outline</span></p>\n";
@@ -231,6 +231,7 @@ std::string render_report_html(const ReportData &d) {
             types.push_back(p.type);
         }
     }
+    const std::vector<Rgb> colours = housing_type_colours(types);
     const std::string plan_name = d.meta("plan_name");
     std::ostringstream s;
     s << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -283,7 +284,7 @@ std::string render_report_html(const ReportData &d) {
         }
         s << "<h3>" << esc(housing_type_label(types[t])) << " (" << esc(rows.front()->unit)
           << ")</h3>\n"
-          << bar_chart(rows, housing_type_colour(types[t], t));
+          << bar_chart(rows, colours[t]);
     }
     s << "<table id=\"annual\">\n<tr><th>year</th><th>housing type</th><th>unit</th>"
          "<th>target</th><th>tolerance</th><th>binding</th><th>supplied</th><th>difference</th>"

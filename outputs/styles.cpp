@@ -3,10 +3,13 @@
 #include "gis/qml.hpp"
 #include "outputs/schema.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 namespace landalloc {
 
@@ -15,6 +18,22 @@ namespace {
 using gis::qml_fill_symbol;
 using gis::qml_simple_labeling;
 using gis::xml_escape;
+
+/// The parcels on QGIS's temporal controller: a feature is in the year of its `year` field.
+constexpr const char *k_year_temporal =
+    "<temporal enabled=\"1\" mode=\"4\" limitMode=\"0\" accumulate=\"0\" "
+    "startExpression=\"make_date(&quot;year&quot;, 1, 1)\" "
+    "endExpression=\"make_date(&quot;year&quot; + 1, 1, 1)\" startField=\"\" endField=\"\" "
+    "durationField=\"\" durationUnit=\"min\" fixedDuration=\"0\">"
+    "<fixedRange><start></start><end></end></fixedRange></temporal>\n";
+
+/// On a page of the print layout's atlas (a year), the parcels of that year only; everywhere
+/// else (the map canvas, a plain layout) all of them.
+constexpr const char *k_atlas_year_only =
+    "@atlas_feature IS NULL OR \"year\" = attribute(@atlas_feature, 'year')";
+
+/// The scale from which the parcels' year labels show (1:25,000 and closer).
+constexpr double k_parcel_label_scale = 25000;
 
 std::string fmt(double v, const char *format = "%.6g") {
     char buf[64];
@@ -29,21 +48,62 @@ struct StyleBody {
 };
 
 StyleBody parcels_body(const Plan &plan) {
+    // A category for each type the plan allocates, in the colours of all the plan's types.
     const auto types = plan_housing_types(plan);
+    const auto colours = housing_type_colours(types);
+    std::vector<std::size_t> shown;
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        if (std::any_of(plan.allocations.begin(), plan.allocations.end(),
+                        [&](const Allocation &a) { return a.type == types[i]; })) {
+            shown.push_back(i);
+        }
+    }
     std::ostringstream s;
     s << "<renderer-v2 type=\"categorizedSymbol\" attr=\"housing_type\" symbollevels=\"0\" "
          "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n";
-    for (std::size_t i = 0; i < types.size(); ++i) {
-        s << "<category symbol=\"" << i << "\" value=\"" << xml_escape(types[i]) << "\" label=\""
-          << xml_escape(housing_type_label(types[i])) << "\" render=\"true\"/>\n";
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+        s << "<category symbol=\"" << k << "\" value=\"" << xml_escape(types[shown[k]])
+          << "\" label=\"" << xml_escape(housing_type_label(types[shown[k]]))
+          << "\" render=\"true\"/>\n";
     }
     s << "</categories><symbols>\n";
-    for (std::size_t i = 0; i < types.size(); ++i) {
-        s << qml_fill_symbol(static_cast<int>(i), housing_type_colour(types[i], i).qgis(), "solid",
-                             "60,60,60,255", 0.2);
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+        s << qml_fill_symbol(static_cast<int>(k), colours[shown[k]].qgis(), "solid", "60,60,60,255",
+                             0.2, k_atlas_year_only);
     }
-    s << "</symbols></renderer-v2>\n" << qml_simple_labeling("year", 7, "30,30,30,255");
+    // Years at parcel scale only, so that the zones' names read at city scale.
+    s << "</symbols></renderer-v2>\n"
+      << qml_simple_labeling("year", 7, "30,30,30,255", k_parcel_label_scale);
     return {s.str(), true};
+}
+
+/// The candidates not allocated, by reason: a grey of its own for each reason present.
+StyleBody rejected_body(const Plan &plan) {
+    std::vector<std::string> reasons;
+    for (const auto &r : plan.rejected) {
+        if (std::find(reasons.begin(), reasons.end(), r.code) == reasons.end()) {
+            reasons.push_back(r.code);
+        }
+    }
+    std::sort(reasons.begin(), reasons.end());
+    std::ostringstream s;
+    s << "<renderer-v2 type=\"categorizedSymbol\" attr=\"reason\" symbollevels=\"0\" "
+         "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n";
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+        s << "<category symbol=\"" << i << "\" value=\"" << xml_escape(reasons[i]) << "\" label=\""
+          << xml_escape(reasons[i]) << "\" render=\"true\"/>\n";
+    }
+    s << "</categories><symbols>\n";
+    // Light to dark greys with a hatch on every other one, so neighbouring reasons differ.
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+        const int g = 225 - static_cast<int>((i * 110) / std::max<std::size_t>(reasons.size(), 1));
+        const std::string grey =
+            std::to_string(g) + "," + std::to_string(g) + "," + std::to_string(g) + ",255";
+        s << qml_fill_symbol(static_cast<int>(i), grey, i % 2 ? "f_diagonal" : "solid",
+                             "150,150,150,255", 0.1);
+    }
+    s << "</symbols></renderer-v2>\n";
+    return {s.str(), false};
 }
 
 StyleBody zones_body(const Plan &plan) {
@@ -97,13 +157,12 @@ std::map<std::string, StyleBody> style_bodies(const Plan &plan) {
     return {{k_layer_allocated, parcels_body(plan)},
             {k_layer_zones, zones_body(plan)},
             {k_layer_constraints, constraints_body()},
-            // Catchments as outlines; rejected candidates as light grey.
+            // Catchments as outlines.
             {k_layer_station_catchments,
              single_body(qml_fill_symbol(0, "0,0,0,0", "no", "90,90,160,255", 0.3))},
             {k_layer_park_catchments,
              single_body(qml_fill_symbol(0, "0,0,0,0", "no", "122,79,154,255", 0.5))},
-            {k_layer_rejected,
-             single_body(qml_fill_symbol(0, "215,215,215,255", "solid", "170,170,170,255", 0.1))}};
+            {k_layer_rejected, rejected_body(plan)}};
 }
 
 std::string spatialrefsys(const gis::Crs &crs) {
@@ -119,6 +178,174 @@ std::string extent_xml(const gis::Bounds &b) {
            "</ymax></extent>";
 }
 
+/// The common attributes and children of a print layout item.
+std::string layout_item(int type, int n, const std::string &position, const std::string &size,
+                        const std::string &attributes, const std::string &children,
+                        bool frame = false) {
+    const std::string uuid = "{00000000-0000-4000-8000-" + fmt(n, "%012.0f") + "}";
+    return "<LayoutItem type=\"" + std::to_string(type) + "\" uuid=\"" + uuid +
+           "\" templateUuid=\"" + uuid + "\" id=\"\" position=\"" + position +
+           ",mm\" positionOnPage=\"" + position + ",mm\" size=\"" + size + ",mm\" zValue=\"" +
+           std::to_string(n) + "\" visibility=\"1\" frame=\"" + (frame ? "true" : "false") +
+           "\" background=\"" + (type == 65642 || type == 65638 ? "true" : "false") +
+           "\" opacity=\"1\" blendMode=\"0\" positionLock=\"false\" itemRotation=\"0\" "
+           "referencePoint=\"0\" excludeFromExports=\"0\" outlineWidthM=\"0.3,mm\" "
+           "frameJoinStyle=\"miter\" groupUuid=\"\" " +
+           attributes +
+           "><FrameColor red=\"60\" green=\"60\" blue=\"60\" alpha=\"255\"/>"
+           "<BackgroundColor red=\"255\" green=\"255\" blue=\"255\" alpha=\"255\"/>"
+           "<LayoutObject><dataDefinedProperties><Option type=\"Map\"><Option type=\"QString\" "
+           "name=\"name\" value=\"\"/><Option name=\"properties\"/><Option type=\"QString\" "
+           "name=\"type\" value=\"collection\"/></Option></dataDefinedProperties>"
+           "<customproperties/></LayoutObject>" +
+           children + "</LayoutItem>\n";
+}
+
+/// A Qt font description of the layout's CJK font ("family,points,...,weight,..."), which
+/// scripts/setup installs (fonts-wqy-microhei).
+std::string layout_font(int points, bool bold) {
+    return "WenQuanYi Micro Hei," + std::to_string(points) + ",-1,5," + (bold ? "75" : "50") +
+           ",0,0,0,0,0";
+}
+
+/// A text label of the layout; `text` may hold QGIS expressions in [% %].
+std::string layout_label(int n, const std::string &position, const std::string &size,
+                         const std::string &text, int points, bool bold) {
+    return layout_item(65641, n, position, size,
+                       "labelText=\"" + xml_escape(text) +
+                           "\" htmlState=\"0\" marginX=\"0\" marginY=\"0\" halign=\"1\" "
+                           "valign=\"32\"",
+                       "<LabelFont style=\"\" description=\"" + layout_font(points, bold) +
+                           "\"/><FontColor red=\"0\" green=\"0\" blue=\"0\" alpha=\"255\"/>");
+}
+
+/// The legend's styles (title, groups, symbols) in the layout's font.
+std::string legend_styles() {
+    std::string styles = "<styles>";
+    for (const auto &[name, points, bold] : {std::tuple{"title", 12, true},
+                                             {"group", 10, true},
+                                             {"subgroup", 9, true},
+                                             {"symbol", 8, false},
+                                             {"symbolLabel", 8, false}}) {
+        styles += std::string("<style name=\"") + name +
+                  "\" marginTop=\"2\" marginBottom=\"2\" alignment=\"1\" indent=\"0\">"
+                  "<styleFont style=\"\" description=\"" +
+                  layout_font(points, bold) + "\"/></style>";
+    }
+    return styles + "</styles>";
+}
+
+/// A project layer's id and its data source (relative to the GeoPackage).
+struct LayerRefs {
+    std::function<std::string(const ProjectLayer &)> id;
+    std::function<std::string(const ProjectLayer &)> source;
+};
+
+/// The project's print layout: one A4 landscape page per year, an atlas over supply_plan's
+/// year totals (`coverage`, a project layer); the map shows `extent` (grown to the map's shape)
+/// and the legend `legend_layers`.
+std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bounds extent,
+                            const ProjectLayer &coverage,
+                            const std::vector<ProjectLayer> &legend_layers, const LayerRefs &ref) {
+    std::string started, version, plan_file;
+    for (const auto &[key, value] : plan.metadata) {
+        started = key == "started_utc" ? value.substr(0, 10) : started;
+        version = key == "landalloc_version" ? value : version;
+        plan_file = key == "plan_file" ? value : plan_file;
+    }
+    // The map frame is 200 x 175 mm; the extent grows (5 % margin) to that shape.
+    constexpr double map_w = 200, map_h = 175;
+    const double cx = (extent.min_x + extent.max_x) / 2, cy = (extent.min_y + extent.max_y) / 2;
+    double w = (extent.max_x - extent.min_x) * 1.05, h = (extent.max_y - extent.min_y) * 1.05;
+    if (w / h < map_w / map_h) {
+        w = h * map_w / map_h;
+    } else {
+        h = w * map_h / map_w;
+    }
+    const std::string map_uuid = "{00000000-0000-4000-8000-000000000002}";
+    std::string tree = "<layer-tree-group><customproperties/>";
+    for (const auto &l : legend_layers) {
+        tree += "<layer-tree-layer id=\"" + ref.id(l) + "\" name=\"" + xml_escape(l.title) +
+                "\" source=\"" + ref.source(l) +
+                "\" providerKey=\"ogr\" checked=\"Qt::Checked\" expanded=\"1\">"
+                "<customproperties/></layer-tree-layer>";
+    }
+    tree += "</layer-tree-group>";
+
+    std::ostringstream s;
+    s << "<Layouts>\n<Layout name=\"" << k_layout_name
+      << "\" units=\"mm\" printResolution=\"300\" worldFileMap=\"\">\n<PageCollection>\n"
+      << layout_item(65638, 1, "0,0", "297,210", "", "") << "<GuideCollection visible=\"1\"/>\n"
+      << "</PageCollection>\n"
+      // The map of the year's parcels over the visible context layers.
+      << layout_item(65639, 2, "10,20", "200,175",
+                     "drawCanvasItems=\"true\" followPreset=\"false\" followPresetName=\"\" "
+                     "keepLayerSet=\"false\" mapRotation=\"0\" labelMargin=\"0,mm\" "
+                     "isTemporal=\"0\"",
+                     "<Extent xmin=\"" + fmt(cx - w / 2, "%.3f") + "\" ymin=\"" +
+                         fmt(cy - h / 2, "%.3f") + "\" xmax=\"" + fmt(cx + w / 2, "%.3f") +
+                         "\" ymax=\"" + fmt(cy + h / 2, "%.3f") +
+                         "\"/><LayerSet/><AtlasMap atlasDriven=\"0\" scalingMode=\"2\" "
+                         "margin=\"0.1\"/>",
+                     true)
+      << layout_label(3, "10,5", "277,12", title + "　[% \"year\" %]年住宅用地供应", 18, true)
+      // The legend: only what the map shows.
+      << layout_item(
+             65642, 4, "215,20", "72,100",
+             "title=\"图例\" map_uuid=\"" + map_uuid +
+                 "\" legendFilterByMap=\"1\" legendFilterByAtlas=\"0\" "
+                 "resizeToContents=\"1\" columnCount=\"1\" symbolWidth=\"7\" "
+                 "symbolHeight=\"4\" wrapChar=\"\" fontColor=\"#000000\" splitLayer=\"0\" "
+                 "equalColumnWidth=\"0\" boxSpace=\"2\" columnSpace=\"2\" lineSpacing=\"1\" "
+                 "titleAlignment=\"1\" symbolAlignment=\"1\"",
+             legend_styles() + tree)
+      // The year's totals, from the atlas feature (supply_plan's row of the year).
+      << layout_label(5, "215,128", "72,30",
+                      "[% \"year\" %]年合计：住宅用地 [% format_number(\"area_ha\", 2) %] 公顷，"
+                      "建筑面积 [% format_number(\"floor_10k_m2\", 2) %] 万平方米，"
+                      "[% format_number(\"units\", 0) %] 套，[% \"parcels\" %] 宗地块",
+                      9, false)
+      << layout_item(65646, 6, "215,165", "45,12",
+                     "mapUuid=\"" + map_uuid +
+                         "\" style=\"Single Box\" unitType=\"kilometers\" unitLabel=\"km\" "
+                         "numSegments=\"2\" numSegmentsLeft=\"0\" numSubdivisions=\"1\" "
+                         "segmentSizeMode=\"1\" minBarWidth=\"30\" maxBarWidth=\"45\" "
+                         "numUnitsPerSegment=\"1\" numMapUnitsPerScaleBarUnit=\"1000\" "
+                         "height=\"3\" labelBarSpace=\"2\" boxContentSpace=\"1\" alignment=\"0\" "
+                         "outlineWidth=\"0.3\" lineJoinStyle=\"miter\" lineCapStyle=\"square\"",
+                     "<text-style fontFamily=\"WenQuanYi Micro Hei\" fontSize=\"8\" "
+                     "fontSizeUnit=\"Point\" fontWeight=\"50\" textColor=\"0,0,0,255\" "
+                     "textOpacity=\"1\"/><fillColor red=\"0\" green=\"0\" blue=\"0\" "
+                     "alpha=\"255\"/><fillColor2 red=\"255\" green=\"255\" blue=\"255\" "
+                     "alpha=\"255\"/><strokeColor red=\"0\" green=\"0\" blue=\"0\" "
+                     "alpha=\"255\"/>")
+      << layout_item(65640, 7, "268,160", "14,20",
+                     "file=\":/images/north_arrows/layout_default_north_arrow.svg\" mode=\"0\" "
+                     "resizeMode=\"0\" pictureRotation=\"0\" northMode=\"0\" northOffset=\"0\" "
+                     "mapUuid=\"" +
+                         map_uuid +
+                         "\" anchorPoint=\"0\" svgFillColor=\"0,0,0,255\" "
+                         "svgBorderColor=\"0,0,0,255\" svgBorderWidth=\"0.2\"",
+                     "")
+      << layout_label(8, "10,198", "277,8",
+                      "制图日期：" + started + "　来源：landalloc " + version + "，规划文件 " +
+                          plan_file +
+                          "　第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页",
+                      7, false)
+      << "<customproperties/>\n"
+      << "<Atlas enabled=\"1\" hideCoverage=\"0\" "
+         "filenamePattern=\"'年度住宅用地供应图_' || &quot;year&quot;\" "
+         "pageNameExpression=\"&quot;year&quot;\" coverageLayer=\""
+      << ref.id(coverage) << "\" coverageLayerName=\"" << xml_escape(coverage.title)
+      << "\" coverageLayerSource=\"" << ref.source(coverage)
+      << "\" coverageLayerProvider=\"ogr\" sortFeatures=\"1\" sortKey=\"year\" "
+         "sortAscending=\"1\" filterFeatures=\"1\" featureFilter=\""
+      << xml_escape("\"year\" IS NOT NULL AND \"district_id\" IS NULL AND "
+                    "\"housing_type\" IS NULL")
+      << "\"/>\n</Layout>\n</Layouts>\n";
+    return s.str();
+}
+
 } // namespace
 
 std::string Rgb::hex() const {
@@ -131,17 +358,23 @@ std::string Rgb::qgis() const {
     return std::to_string(r) + "," + std::to_string(g) + "," + std::to_string(b) + ",255";
 }
 
-Rgb housing_type_colour(const std::string &type, std::size_t index) {
+std::vector<Rgb> housing_type_colours(const std::vector<std::string> &types) {
     static const std::map<std::string, Rgb> fixed = {
         {"commercial", {228, 26, 28}},    {"affordable_rental", {55, 126, 184}},
         {"public_rental", {77, 175, 74}}, {"shared_ownership", {152, 78, 163}},
         {"talent", {255, 127, 0}},        {"resettlement", {166, 86, 40}}};
-    static const Rgb fallback[] = {{247, 129, 191}, {153, 153, 153}, {102, 194, 165},
-                                   {252, 141, 98},  {141, 160, 203}, {231, 138, 195}};
-    if (const auto it = fixed.find(type); it != fixed.end()) {
-        return it->second;
+    // No grey: grey is the candidates not allocated.
+    static const Rgb palette[] = {{247, 129, 191}, {102, 194, 165}, {230, 171, 2},
+                                  {141, 160, 203}, {166, 216, 84},  {23, 190, 207},
+                                  {102, 102, 153}, {128, 0, 38}};
+    // The palette holds none of the fixed colours, so the types are distinct up to 14.
+    std::vector<Rgb> out;
+    std::size_t next = 0;
+    for (const auto &type : types) {
+        const auto it = fixed.find(type);
+        out.push_back(it != fixed.end() ? it->second : palette[next++ % std::size(palette)]);
     }
-    return fallback[index % std::size(fallback)];
+    return out;
 }
 
 std::string housing_type_label(const std::string &type) {
@@ -221,10 +454,26 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
       << "<qgis version=\"" << gis::k_qgis_version << "\" projectname=\"" << xml_escape(title)
       << "\">\n<homePath path=\"\"/>\n<title>" << xml_escape(title) << "</title>\n"
       << "<projectCrs>" << srs << "</projectCrs>\n<layer-tree-group>\n";
-    for (const auto &l : layers) {
-        s << "<layer-tree-layer id=\"" << layer_id(l) << "\" name=\"" << xml_escape(l.title)
-          << "\" source=\"" << source(l)
-          << "\" providerKey=\"ogr\" checked=\"Qt::Checked\" expanded=\"1\"/>\n";
+    // The groups in the order their first layer comes.
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        const std::string &group = layers[i].group;
+        if (std::any_of(layers.begin(), layers.begin() + static_cast<std::ptrdiff_t>(i),
+                        [&](const ProjectLayer &l) { return l.group == group; })) {
+            continue;
+        }
+        const bool any_visible = std::any_of(layers.begin(), layers.end(), [&](const auto &l) {
+            return l.group == group && l.visible;
+        });
+        s << "<layer-tree-group name=\"" << xml_escape(group) << "\" checked=\""
+          << (any_visible ? "Qt::Checked" : "Qt::Unchecked") << "\" expanded=\"1\">\n";
+        for (const auto &l : layers) {
+            if (l.group == group) {
+                s << "<layer-tree-layer id=\"" << layer_id(l) << "\" name=\"" << xml_escape(l.title)
+                  << "\" source=\"" << source(l) << "\" providerKey=\"ogr\" checked=\""
+                  << (l.visible ? "Qt::Checked" : "Qt::Unchecked") << "\" expanded=\"1\"/>\n";
+            }
+        }
+        s << "</layer-tree-group>\n";
     }
     s << "<custom-order enabled=\"0\">";
     for (const auto &l : layers) {
@@ -234,14 +483,22 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
     for (const auto &l : layers) {
         const auto it = bodies.find(l.table);
         const bool labels = it != bodies.end() && it->second.labels;
-        s << "<maplayer type=\"vector\" geometry=\"Polygon\" wkbType=\"MultiPolygon\" "
-             "labelsEnabled=\""
-          << (labels ? 1 : 0) << "\" styleCategories=\"AllStyleCategories\">\n"
-          << extent_xml(extent) << "\n<id>" << layer_id(l) << "</id>\n<datasource>" << source(l)
-          << "</datasource>\n<layername>" << xml_escape(l.title) << "</layername>\n<srs>" << srs
-          << "</srs>\n<provider encoding=\"UTF-8\">ogr</provider>\n"
-          << (it != bodies.end() ? it->second.xml : std::string())
-          << "<layerGeometryType>2</layerGeometryType>\n</maplayer>\n";
+        s << "<maplayer type=\"vector\" "
+          << (l.spatial ? "geometry=\"Polygon\" wkbType=\"MultiPolygon\""
+                        : "geometry=\"No geometry\" wkbType=\"NoGeometry\"")
+          << " labelsEnabled=\"" << (labels ? 1 : 0)
+          << "\" styleCategories=\"AllStyleCategories\">\n"
+          << (l.spatial ? extent_xml(extent) : std::string()) << "\n<id>" << layer_id(l)
+          << "</id>\n<datasource>" << source(l) << "</datasource>\n<layername>"
+          << xml_escape(l.title) << "</layername>\n"
+          << (l.spatial ? "<srs>" + srs + "</srs>\n" : std::string())
+          << "<resourceMetadata><identifier>" << xml_escape(l.table) << "</identifier><title>"
+          << xml_escape(l.title) << "</title><abstract>" << xml_escape(l.abstract)
+          << "</abstract></resourceMetadata>\n"
+          << "<provider encoding=\"UTF-8\">ogr</provider>\n"
+          << (l.table == k_layer_allocated ? k_year_temporal : "")
+          << (it != bodies.end() ? it->second.xml : std::string()) << "<layerGeometryType>"
+          << (l.spatial ? 2 : 4) << "</layerGeometryType>\n</maplayer>\n";
     }
     s << "</projectlayers>\n<layerorder>";
     for (const auto &l : layers) {
@@ -251,12 +508,43 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
       << "<mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\"><units>meters</units>"
       << extent_xml(extent) << "<rotation>0</rotation><destinationsrs>" << srs
       << "</destinationsrs><rendermaptile>0</rendermaptile></mapcanvas>\n"
-      << "<properties><Paths><Absolute type=\"bool\">false</Absolute></Paths></properties>\n"
+      // Without ProjectionsEnabled QGIS reads the project as having no CRS at all.
+      << "<properties><Paths><Absolute type=\"bool\">false</Absolute></Paths>"
+      << "<SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled></SpatialRefSys>"
+      << "</properties>\n"
       << "<ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\"><Scales/>"
       << "<DefaultViewExtent xmin=\"" << fmt(extent.min_x, "%.3f") << "\" ymin=\""
       << fmt(extent.min_y, "%.3f") << "\" xmax=\"" << fmt(extent.max_x, "%.3f") << "\" ymax=\""
       << fmt(extent.max_y, "%.3f") << "\">" << srs << "</DefaultViewExtent>"
-      << "</ProjectViewSettings>\n</qgis>\n";
+      << "</ProjectViewSettings>\n";
+    // The temporal controller steps a year at a time over the plan's years.
+    int first = 0, last = 0;
+    for (const auto &r : plan.annual) {
+        first = first == 0 ? r.year : std::min(first, r.year);
+        last = std::max(last, r.year);
+    }
+    if (first > 0) {
+        s << "<ProjectTimeSettings cumulativeTemporalRange=\"0\" timeStep=\"1\" "
+             "timeStepUnit=\"years\" frameRate=\"1\"><temporalRange><start>"
+          << first << "-01-01T00:00:00</start><end>" << last + 1
+          << "-01-01T00:00:00</end></temporalRange></ProjectTimeSettings>\n";
+    }
+    // The print layout, when the project holds the tables its atlas and legend read.
+    const auto find = [&](const char *table) {
+        return std::find_if(layers.begin(), layers.end(),
+                            [&](const ProjectLayer &l) { return l.table == table; });
+    };
+    if (find(k_layer_supply) != layers.end()) {
+        std::vector<ProjectLayer> legend;
+        for (const char *table : {k_layer_allocated, k_layer_constraints, k_layer_zones}) {
+            if (find(table) != layers.end()) {
+                legend.push_back(*find(table));
+            }
+        }
+        s << plan_layout_xml(plan, title, extent, *find(k_layer_supply), legend,
+                             {layer_id, source});
+    }
+    s << "</qgis>\n";
     return s.str();
 }
 

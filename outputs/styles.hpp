@@ -22,9 +22,10 @@ struct Rgb {
     std::string qgis() const; // "r,g,b,255"
 };
 
-/// The colour of a housing type: fixed for the six types of the spec, then a fallback palette
-/// by `index` (the type's position in the plan).
-Rgb housing_type_colour(const std::string &type, std::size_t index);
+/// The colours of a plan's housing types (`types` in plan_housing_types order), distinct while
+/// the palette lasts (14 colours): the six types of the spec keep fixed colours, every other type
+/// takes the next palette colour no earlier type holds. The report and QGIS use the same.
+std::vector<Rgb> housing_type_colours(const std::vector<std::string> &types);
 /// "commercial 商品住房" for known type ids, the id otherwise.
 std::string housing_type_label(const std::string &type);
 /// The housing types of a plan in order of first appearance (annual table, then allocations).
@@ -51,16 +52,27 @@ std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan);
 
 /// One layer of the stored project, top of the map first.
 struct ProjectLayer {
-    std::string table; // layer name in the GeoPackage
-    std::string title; // name shown in QGIS's layer panel
+    std::string table;    // layer name in the GeoPackage
+    std::string title;    // name shown in QGIS's layer panel
+    std::string group;    // the layer panel's group it sits in
+    bool visible = true;  // checked when the project opens
+    std::string abstract; // the layer's metadata abstract
+    bool spatial = true;  // false: an attribute table (no geometry)
 };
 
-/// The .qgs XML of a project showing `layers` (first on top) from the GeoPackage named
-/// `gpkg_file_name` (the final file name: paths are relative to the GeoPackage), in `crs`,
-/// zoomed to `extent`, each with its default style from plan_layer_styles().
+/// The .qgs XML of a project showing `layers` (first on top, in groups as they come) from the
+/// GeoPackage named `gpkg_file_name` (the final file name: paths are relative to the GeoPackage),
+/// in `crs`, zoomed to `extent`, each with its default style from plan_layer_styles() and its
+/// metadata; the parcels step through the years on QGIS's temporal controller. Its print layout
+/// (k_layout_name) is an A4 landscape page per year (an atlas over supply_plan's year totals):
+/// title, the map of that year's parcels over the context layers, legend, scale bar, north
+/// arrow, the year's totals, the run's date and the source.
 std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &layers,
                              const gis::Crs &crs, const gis::Bounds &extent,
                              const std::string &gpkg_file_name, const std::string &title);
+
+/// The name of the stored project's print layout.
+inline constexpr const char *k_layout_name = "年度住宅用地供应图";
 
 /// Escapes &, <, >, " and ' for XML and HTML text and attributes.
 using gis::xml_escape;

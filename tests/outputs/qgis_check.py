@@ -2,7 +2,10 @@
 """Checks a plan GeoPackage with real QGIS (PyQGIS, headless): every layer opens as valid, each
 spatial layer has a default style in layer_styles that QGIS applies, the stored project reads and
 its layers are in the intended order, and the project's map renders to a PNG that is not blank.
-Then the findings GeoPackage of `landalloc validate --out`: its spatial layer opens styled.
+The project follows QGIS's conventions (issue 15): its CRS set, layer groups with the diagnostics
+off, no empty layer left visible, legends of what occurs only, the parcels on the temporal
+controller, and a print layout whose atlas exports one PDF page per year. Then the findings
+GeoPackage of `landalloc validate --out`: its spatial layer opens styled.
 
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py LANDALLOC_BINARY WORK_DIR
 (run by ctest as qgis.plan_opens_styled_and_renders). Prints one line per check; exits 1 on the
@@ -10,6 +13,7 @@ first failure.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +22,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from qgis.core import (  # noqa: E402
     QgsApplication,
+    QgsLayoutExporter,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsProject,
@@ -33,14 +42,16 @@ SPATIAL = {
     "allocated_parcels": "categorizedSymbol",
     "zones": "graduatedSymbol",
     "constraints": "categorizedSymbol",
-    "rejected_candidates": "singleSymbol",
+    "rejected_candidates": "categorizedSymbol",
     "station_catchments": "singleSymbol",
     "park_catchments": "singleSymbol",
 }
 TABLES = ["allocated_parcels", "rejected_candidates", "station_catchments", "park_catchments",
           "annual_plan", "zones", "constraints", "run_metadata"]
-TREE_ORDER = ["allocated_parcels", "station_catchments", "park_catchments", "constraints",
-              "rejected_candidates", "zones"]
+TREE_ORDER = ["allocated_parcels", "rejected_candidates", "station_catchments", "park_catchments",
+              "constraints", "zones", "supply_plan", "annual_plan"]
+GROUPS = ["plan", "diagnostics", "context", "tables"]
+LAYOUT_NAME = "年度住宅用地供应图"
 
 
 def fail(msg):
@@ -99,6 +110,20 @@ def check_layers(plan):
             if layer.labeling().settings().fieldName != "year":
                 fail("allocated_parcels labels by %s, not year"
                      % layer.labeling().settings().fieldName)
+            if layer.labeling().settings().minimumScale != 25000:
+                fail("allocated_parcels' year labels show at every scale, hiding the zones' names")
+            present = {f["housing_type"] for f in layer.getFeatures()}
+            if values != present:
+                fail("allocated_parcels legend lists %s; the layer holds %s" % (values, present))
+            colours = [c.symbol().color().name() for c in renderer.categories()]
+            if len(set(colours)) != len(colours):
+                fail("two housing types share a colour: %s" % colours)
+        if table == "rejected_candidates":
+            present = {f["reason"] for f in layer.getFeatures()}
+            values = {c.value() for c in renderer.categories()}
+            if renderer.classAttribute() != "reason" or values != present:
+                fail("rejected_candidates categories %s by %s; the reasons present are %s"
+                     % (values, renderer.classAttribute(), present))
         if table == "zones":
             if renderer.classAttribute() != "jobs_dwellings_after" or len(renderer.ranges()) < 5:
                 fail("zones style is not a 5-class choropleth of jobs_dwellings_after")
@@ -140,6 +165,65 @@ def read_project(plan):
             fail("project layer %s reads %s, not the GeoPackage" % (node.name(), layer.source()))
     ok("stored project '%s' opens with layers %s (top first)" % (PROJECT_NAME, tree))
     return project
+
+
+def check_conventions(project):
+    """The project's CRS, groups, visibility and temporal setting."""
+    crs = project.crs()
+    parcels = project.mapLayersByName("allocated parcels (by housing type, year)")
+    if not crs.isValid() or not parcels or crs.authid() != parcels[0].crs().authid():
+        fail("project CRS is '%s', not the layers' %s"
+             % (crs.authid(), parcels[0].crs().authid() if parcels else "?"))
+    root = project.layerTreeRoot()
+    groups = [g.name() for g in root.children()]
+    if groups != GROUPS:
+        fail("project groups are %s, expected %s" % (groups, GROUPS))
+    diagnostics = root.findGroup("diagnostics")
+    if diagnostics.isVisible() or any(n.isVisible() for n in diagnostics.findLayers()):
+        fail("the diagnostics group is visible when the project opens")
+    for node in root.findLayers():
+        layer = node.layer()
+        if node.isVisible() and layer.isSpatial() and layer.featureCount() == 0:
+            fail("layer %s is visible and empty" % layer.name())
+    if not parcels[0].temporalProperties().isActive():
+        fail("the parcels are not on the temporal controller")
+    ok("project CRS %s, groups %s, diagnostics off, no empty layer visible, parcels temporal"
+       % (crs.authid(), groups))
+
+
+def check_layout(project, plan, work):
+    """The print layout: its items, and its atlas exported to PDF (a page per year) and PNG."""
+    layout = project.layoutManager().layoutByName(LAYOUT_NAME)
+    if layout is None:
+        fail("no print layout '%s' in the project (layouts: %s)"
+             % (LAYOUT_NAME, [l.name() for l in project.layoutManager().layouts()]))
+    items = layout.items()
+    for kind, what in ((QgsLayoutItemMap, "map"), (QgsLayoutItemLegend, "legend"),
+                       (QgsLayoutItemScaleBar, "scale bar"), (QgsLayoutItemPicture, "north arrow")):
+        if not any(isinstance(i, kind) for i in items):
+            fail("the layout has no %s" % what)
+    annual = QgsVectorLayer(plan + "|layername=annual_plan", "annual_plan", "ogr")
+    years = sorted({f["year"] for f in annual.getFeatures()})
+    atlas = layout.atlas()
+    if not atlas.enabled() or atlas.updateFeatures() != len(years):
+        fail("the layout's atlas has %d pages for %d years" % (atlas.count(), len(years)))
+    pdf = os.path.join(work, "layout.pdf")
+    result, error = QgsLayoutExporter.exportToPdf(atlas, pdf,
+                                                  QgsLayoutExporter.PdfExportSettings())
+    if result != QgsLayoutExporter.Success:
+        fail("the atlas does not export to PDF: %s" % error)
+    with open(pdf, "rb") as f:
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", f.read()))
+    if pages != len(years):
+        fail("the layout's PDF has %d pages for %d years" % (pages, len(years)))
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = 80
+    result, error = QgsLayoutExporter.exportToImage(atlas, os.path.join(work, "layout"), "png",
+                                                    settings)
+    if result != QgsLayoutExporter.Success:
+        fail("the atlas does not export to PNG: %s" % error)
+    ok("layout '%s' exports %s: %d pages, one per year %s (PNGs in %s)"
+       % (LAYOUT_NAME, pdf, pages, years, work))
 
 
 def render_image(layers, crs, extent, size, png):
@@ -236,7 +320,9 @@ def main():
     app.initQgis()
     check_layers(plan)
     project = read_project(plan)
+    check_conventions(project)
     render(project, os.path.join(work, "plan-map.png"))
+    check_layout(project, plan, work)
     QgsProject.instance().clear()
     check_findings(binary, work)
     print("qgis_check: all checks passed", flush=True)
