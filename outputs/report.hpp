@@ -15,6 +15,7 @@
 #include "outputs/official_tables.hpp"
 #include "outputs/plan_layers.hpp"
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,8 @@ struct ReportData {
 
     /// The value of a run_metadata key ("" when absent).
     std::string meta(const std::string &key) const;
+    /// The plan file's names of the housing types, from supply_plan (empty without it).
+    std::map<std::string, std::string> type_names() const;
 };
 
 /// Reads a plan GeoPackage written by `landalloc plan`. Throws DataError naming the file, layer

@@ -215,6 +215,16 @@ std::string ReportData::meta(const std::string &key) const {
     return {};
 }
 
+std::map<std::string, std::string> ReportData::type_names() const {
+    std::map<std::string, std::string> names;
+    for (const auto &r : supply) {
+        if (!r.type.empty() && r.type_name != r.type) {
+            names[r.type] = r.type_name;
+        }
+    }
+    return names;
+}
+
 ReportData read_plan_report(const std::string &path) {
     ReportData d;
     d.source = path;

@@ -1,5 +1,6 @@
 #include "outputs/report.hpp"
 
+#include "outputs/plan_fields.hpp"
 #include "outputs/styles.hpp"
 
 #include <algorithm>
@@ -24,6 +25,11 @@ std::string num(double v, int decimals = 2) {
 }
 
 std::string esc(const std::string &s) { return xml_escape(s); }
+
+/// Decimals of an annual row's figures: whole units (套), else two.
+int places(const AnnualRow &r) { return r.unit == "units" ? 0 : 2; }
+
+using detail::leading_number;
 
 /// Maps projected coordinates into an SVG box (y up -> y down), keeping the aspect ratio.
 struct SvgFrame {
@@ -86,6 +92,7 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types) 
         type_index[types[i]] = i;
     }
     const std::vector<Rgb> colours = housing_type_colours(types);
+    const TypeNames names = d.type_names();
     std::ostringstream s;
     s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
       << num(frame.width, 1) << " " << num(frame.height, 1) << "\" width=\"" << num(frame.width, 0)
@@ -104,7 +111,7 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types) 
     s << "</g>\n</svg>\n<p class=\"legend\">";
     for (std::size_t i = 0; i < types.size(); ++i) {
         s << "<span><i style=\"background:" << colours[i].hex() << "\"></i>"
-          << esc(housing_type_label(types[i])) << "</span> ";
+          << esc(housing_type_label(types[i], names)) << "</span> ";
     }
     s << "<span><i style=\"border:1px solid #444;background:none\"></i>zone outline</span></p>\n";
     return s.str();
@@ -232,6 +239,7 @@ std::string render_report_html(const ReportData &d) {
         }
     }
     const std::vector<Rgb> colours = housing_type_colours(types);
+    const TypeNames names = d.type_names();
     const std::string plan_name = d.meta("plan_name");
     std::ostringstream s;
     s << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -261,7 +269,11 @@ std::string render_report_html(const ReportData &d) {
     for (const char *key :
          {"solver", "status", "solver_status", "objective", "bound", "gap", "duration_s",
           "candidate_parcels", "allocated_parcels", "landalloc_version", "started_utc"}) {
-        const std::string v = d.meta(key);
+        std::string v = d.meta(key);
+        // The gap as a percentage (0.00169505 reads as 0.170 %).
+        if (const auto gap = leading_number(v); std::string(key) == "gap" && gap) {
+            v = num(100.0 * *gap, 3) + " %";
+        }
         if (!v.empty()) {
             s << "<tr><th>" << key << "</th><td>" << esc(v) << "</td></tr>\n";
         }
@@ -282,7 +294,7 @@ std::string render_report_html(const ReportData &d) {
         if (rows.empty()) {
             continue;
         }
-        s << "<h3>" << esc(housing_type_label(types[t])) << " (" << esc(rows.front()->unit)
+        s << "<h3>" << esc(housing_type_label(types[t], names)) << " (" << esc(rows.front()->unit)
           << ")</h3>\n"
           << bar_chart(rows, colours[t]);
     }
@@ -293,15 +305,16 @@ std::string render_report_html(const ReportData &d) {
     for (const auto &r : d.annual) {
         s << "<tr class=\"annual" << (r.met ? "" : " unmet") << "\" data-year=\"" << r.year
           << "\" data-type=\"" << esc(r.type) << "\"><td>" << r.year << "</td><td>" << esc(r.type)
-          << "</td><td>" << esc(r.unit) << "</td><td class=\"n\">" << num(r.target)
+          << "</td><td>" << esc(r.unit) << "</td><td class=\"n\">" << num(r.target, places(r))
           << "</td><td class=\"n\">"
           << (r.lower_tolerance > 0 ? "-" + num(r.lower_tolerance * 100, 1) + " / " : "") << "+"
           << num(r.tolerance * 100, 1) << " %</td><td>" << (r.binding ? "binding" : "indicative")
-          << "</td><td class=\"n\">" << num(r.supplied) << "</td><td class=\"n\">"
-          << (r.difference >= 0 ? "+" : "") << num(r.difference) << "</td><td class=\"n\">"
-          << num(r.supplied_ha) << "</td><td class=\"n\">" << num(r.supplied_floor_m2, 0)
-          << "</td><td class=\"n\">" << num(r.supplied_units, 0) << "</td><td class=\"n\">"
-          << r.parcels << "</td><td>" << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
+          << "</td><td class=\"n\">" << num(r.supplied, places(r)) << "</td><td class=\"n\">"
+          << (r.difference >= 0 ? "+" : "") << num(r.difference, places(r))
+          << "</td><td class=\"n\">" << num(r.supplied_ha) << "</td><td class=\"n\">"
+          << num(r.supplied_floor_m2, 0) << "</td><td class=\"n\">" << num(r.supplied_units, 0)
+          << "</td><td class=\"n\">" << r.parcels << "</td><td>"
+          << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
     }
     s << "</table>\n";
 

@@ -51,6 +51,7 @@ StyleBody parcels_body(const Plan &plan) {
     // A category for each type the plan allocates, in the colours of all the plan's types.
     const auto types = plan_housing_types(plan);
     const auto colours = housing_type_colours(types);
+    const TypeNames names = plan_type_names(plan);
     std::vector<std::size_t> shown;
     for (std::size_t i = 0; i < types.size(); ++i) {
         if (std::any_of(plan.allocations.begin(), plan.allocations.end(),
@@ -63,7 +64,7 @@ StyleBody parcels_body(const Plan &plan) {
          "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n";
     for (std::size_t k = 0; k < shown.size(); ++k) {
         s << "<category symbol=\"" << k << "\" value=\"" << xml_escape(types[shown[k]])
-          << "\" label=\"" << xml_escape(housing_type_label(types[shown[k]]))
+          << "\" label=\"" << xml_escape(housing_type_label(types[shown[k]], names))
           << "\" render=\"true\"/>\n";
     }
     s << "</categories><symbols>\n";
@@ -377,13 +378,44 @@ std::vector<Rgb> housing_type_colours(const std::vector<std::string> &types) {
     return out;
 }
 
-std::string housing_type_label(const std::string &type) {
-    static const std::map<std::string, std::string> names = {
+std::string housing_type_label(const std::string &type, const TypeNames &names) {
+    static const TypeNames usual = {
         {"commercial", "商品住房"},  {"affordable_rental", "保障性租赁住房"},
         {"public_rental", "公租房"}, {"shared_ownership", "共有产权房"},
         {"talent", "人才住房"},      {"resettlement", "安置房"}};
-    const auto it = names.find(type);
-    return it == names.end() ? type : type + " " + it->second;
+    const auto name_of = [&](const std::string &id) {
+        if (const auto it = names.find(id); it != names.end() && !it->second.empty()) {
+            return it->second;
+        }
+        const auto it = usual.find(id);
+        return it == usual.end() ? std::string() : it->second;
+    };
+    if (const auto bracket = type.find(" ["); bracket != std::string::npos) {
+        // A target of some zones ("talent [320102]"): the type's label, then its zones.
+        return housing_type_label(type.substr(0, bracket), names) + type.substr(bracket);
+    }
+    if (type.find('+') == std::string::npos) {
+        const std::string name = name_of(type);
+        return name.empty() ? type : type + " " + name;
+    }
+    std::string label; // a group: its members' names, else their ids
+    std::string::size_type start = 0;
+    while (start <= type.size()) {
+        const auto plus = std::min(type.find('+', start), type.size());
+        const std::string id = type.substr(start, plus - start);
+        const std::string name = name_of(id);
+        label += (label.empty() ? "" : "+") + (name.empty() ? id : name);
+        start = plus + 1;
+    }
+    return label;
+}
+
+TypeNames plan_type_names(const Plan &plan) {
+    TypeNames names;
+    for (const auto &t : plan.types) {
+        names[t.id] = t.name_zh;
+    }
+    return names;
 }
 
 std::vector<std::string> plan_housing_types(const Plan &plan) {

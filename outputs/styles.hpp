@@ -9,6 +9,7 @@
 #include "gis/qml.hpp"
 #include "gis/vector_io.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,14 @@ struct Rgb {
 /// the palette lasts (14 colours): the six types of the spec keep fixed colours, every other type
 /// takes the next palette colour no earlier type holds. The report and QGIS use the same.
 std::vector<Rgb> housing_type_colours(const std::vector<std::string> &types);
-/// "commercial 商品住房" for known type ids, the id otherwise.
-std::string housing_type_label(const std::string &type);
+/// The Chinese names of housing types by id (the plan file's name_zh).
+using TypeNames = std::map<std::string, std::string>;
+/// "commercial 新建商品住房": the id and its name from `names` (the plan file's), else the
+/// usual name of the spec's six types, else the id alone. A group ("a+b") names each member; a
+/// target's zones after the type ("talent [320102]") follow its label.
+std::string housing_type_label(const std::string &type, const TypeNames &names = {});
+/// The plan's names (its housing types' name_zh, where given).
+TypeNames plan_type_names(const Plan &plan);
 /// The housing types of a plan in order of first appearance (annual table, then allocations).
 std::vector<std::string> plan_housing_types(const Plan &plan);
 

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <regex>
 
 using namespace landalloc::test;
@@ -294,4 +295,28 @@ TEST(QgisOutputs, PlanRefusesAnExistingReportBeforeAnyWork) {
     EXPECT_NE(r.err.find("p.html"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
     EXPECT_EQ(read_file(dir.path("p.html")), "precious");
+}
+
+// The report prints the certified gap as a percentage: the one recomputed from run_metadata's
+// bound, objective and unavoidable cost (the gap over the part of the objective a plan
+// controls), to three decimals.
+TEST(QgisOutputs, ReportPrintsTheGapRecomputedFromTheBoundAsAPercentage) {
+    TempDir dir;
+    run_cli({"synth", "--out", dir.path("city.gpkg"), "--parcels", "400", "--seed", "5"});
+    const CliResult r = run_cli(
+        {"plan", dir.path("city.gpkg"), "--out", dir.path("plan.gpkg"), "--solver", "heuristic"});
+    ASSERT_TRUE(r.code == 0 || r.code == 6) << r.err;
+    auto ds = open(dir.path("plan.gpkg"));
+    std::map<std::string, std::string> meta;
+    for (auto &&f : *ds->GetLayerByName("run_metadata")) {
+        meta[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+    }
+    ASSERT_FALSE(meta["bound"].empty()) << "the default solver certifies a bound";
+    const double objective = std::stod(meta["objective"]);
+    const double gap = (std::stod(meta["bound"]) - objective) /
+                       std::max(std::abs(objective + std::stod(meta["unavoidable_cost"])), 1e-9);
+    char want[64];
+    std::snprintf(want, sizeof want, "<tr><th>gap</th><td>%.3f %%</td></tr>", 100.0 * gap);
+    const std::string html = read_file(dir.path("plan.html"));
+    EXPECT_NE(html.find(want), std::string::npos) << want << " not in the report's solver table";
 }
