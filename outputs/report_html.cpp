@@ -411,12 +411,9 @@ std::string render_report_html(const ReportData &d) {
     // Jobs and housing by zone.
     const auto classes = ratio_classes(d.ratio_min, d.ratio_max);
     const auto ratio_cell = [&](double v) {
-        std::string style;
-        for (const auto &c : classes) {
-            if (std::isfinite(v) && v >= c.lower && v < c.upper) {
-                style = " style=\"background:" + c.colour.hex() + "\"";
-            }
-        }
+        const std::size_t k = ratio_class_of(v, classes);
+        const std::string style =
+            k < classes.size() ? " style=\"background:" + classes[k].colour.hex() + "\"" : "";
         return "<td class=\"n\"" + style + ">" + num(v) + "</td>";
     };
     s << "<h2>Jobs and housing by zone</h2>\n<p>Jobs per dwelling before and after the plan. "

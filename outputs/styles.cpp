@@ -113,10 +113,16 @@ StyleBody zones_body(const Plan &plan) {
     s << "<renderer-v2 type=\"graduatedSymbol\" attr=\"jobs_dwellings_after\" "
          "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" forceraster=\"0\" "
          "enableorderby=\"0\" referencescale=\"-1\"><ranges>\n";
+    // QGIS puts a value on a shared edge in one range or the other depending on its version; the
+    // edges below the band move down by 1e-6 (the layer's ratios have 4 decimals), so that each
+    // value falls in the class ratio_class_of gives it either way.
+    constexpr double nudge = 1e-6;
     for (std::size_t i = 0; i < classes.size(); ++i) {
-        s << "<range symbol=\"" << i << "\" lower=\"" << fmt(classes[i].lower, "%.6f")
-          << "\" upper=\"" << fmt(classes[i].upper, "%.6f") << "\" label=\""
-          << xml_escape(classes[i].label) << "\" render=\"true\"/>\n";
+        const double lower = i == 1 || i == 2 ? classes[i].lower - nudge : classes[i].lower;
+        const double upper = i < 2 ? classes[i].upper - nudge : classes[i].upper;
+        s << "<range symbol=\"" << i << "\" lower=\"" << fmt(lower, "%.6f") << "\" upper=\""
+          << fmt(upper, "%.6f") << "\" label=\"" << xml_escape(classes[i].label)
+          << "\" render=\"true\"/>\n";
     }
     s << "</ranges><symbols>\n";
     for (std::size_t i = 0; i < classes.size(); ++i) {
@@ -455,6 +461,20 @@ std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max) {
         {ratio_max, high, r2(ratio_max) + " - " + r2(high) + " above band", {244, 165, 130}},
         {high, 1e9, "> " + r2(high) + " job-rich", {178, 24, 43}},
     };
+}
+
+std::size_t ratio_class_of(double ratio, const std::vector<RatioClass> &classes) {
+    constexpr std::size_t band = 2; // the middle class: the target band, both ends in it
+    for (std::size_t i = 0; i < classes.size() && std::isfinite(ratio); ++i) {
+        const RatioClass &c = classes[i];
+        const bool in = i < band    ? c.lower <= ratio && ratio < c.upper
+                        : i == band ? c.lower <= ratio && ratio <= c.upper
+                                    : c.lower < ratio && ratio <= c.upper;
+        if (in) {
+            return i;
+        }
+    }
+    return classes.size();
 }
 
 std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan) {

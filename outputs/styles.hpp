@@ -38,7 +38,8 @@ TypeNames plan_type_names(const Plan &plan);
 /// The housing types of a plan in order of first appearance (annual table, then allocations).
 std::vector<std::string> plan_housing_types(const Plan &plan);
 
-/// One class of the diverging jobs/dwellings choropleth: [lower, upper).
+/// One class of the diverging jobs/dwellings choropleth, from lower to upper (see
+/// ratio_class_of for which ends belong to it).
 struct RatioClass {
     double lower = 0;
     double upper = 0;
@@ -49,6 +50,10 @@ struct RatioClass {
 /// (housing-rich) in blues, two above (job-rich) in reds. Without a band (0, 0) the plan file's
 /// default band 0.8-1.5 is used.
 std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max);
+/// The class of a jobs/dwellings ratio: the band is closed, [ratio_min, ratio_max], as the plan
+/// counts a zone in it; below it a class holds its lower end, above it its upper end. NaN: none
+/// (classes.size()). QGIS's ranges (plan_layer_styles) draw the same classes.
+std::size_t ratio_class_of(double ratio, const std::vector<RatioClass> &classes);
 
 /// Names and file name of the QGIS project stored in the output GeoPackage.
 inline constexpr const char *k_qgis_project_name = "landalloc plan";

@@ -191,6 +191,53 @@ def check_conventions(project):
        % (crs.authid(), groups))
 
 
+BAND_COLOURS = ["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"]
+
+
+def band_class(ratio, ratio_min, ratio_max):
+    """The class of a jobs/dwellings ratio: the band [ratio_min, ratio_max] closed, as the plan
+    counts a zone in it; below it a class holds its lower end, above it its upper end."""
+    low, high = 0.75 * ratio_min, 1.25 * ratio_max
+    if ratio < low:
+        return 0
+    if ratio < ratio_min:
+        return 1
+    if ratio <= ratio_max:
+        return 2
+    return 3 if ratio <= high else 4
+
+
+def check_band_colours(plan):
+    """QGIS's zones style and the report colour a ratio alike, at the band's edges too."""
+    meta = QgsVectorLayer(plan + "|layername=run_metadata", "run_metadata", "ogr")
+    values = {f["key"]: f["value"] for f in meta.getFeatures()}
+    ratio_min, ratio_max = float(values["ratio_min"]), float(values["ratio_max"])
+    zones = QgsVectorLayer(plan + "|layername=zones", "zones", "ogr")
+    renderer = zones.renderer()
+    low, high = 0.75 * ratio_min, 1.25 * ratio_max
+    for v in (0.0, low - 1e-4, low, ratio_min - 1e-4, ratio_min, 1.0, ratio_max,
+              ratio_max + 1e-4, high, high + 1e-4):
+        got = renderer.symbolForValue(v).color().name()
+        want = BAND_COLOURS[band_class(v, ratio_min, ratio_max)]
+        if got != want:
+            fail("QGIS colours jobs/dwellings %.4f %s, not %s (band %.2f-%.2f)"
+                 % (v, got, want, ratio_min, ratio_max))
+    html = open(os.path.splitext(plan)[0] + ".html", encoding="utf-8").read()
+    table = html[html.index('<table id="zones">'):]
+    table = table[:table.index("</table>")]
+    cells = re.findall(r'<td class="n"(?: style="background:(#[0-9a-f]{6})")?>([-0-9.]+)</td>'
+                       r'<td>[^<]*</td></tr>', table)
+    if len(cells) != zones.featureCount():
+        fail("the report's zones table has %d rows for %d zones"
+             % (len(cells), zones.featureCount()))
+    for colour, ratio in cells:
+        want = BAND_COLOURS[band_class(float(ratio), ratio_min, ratio_max)]
+        if colour != want:
+            fail("the report colours jobs/dwellings %s %s, QGIS %s" % (ratio, colour, want))
+    ok("QGIS and the report colour jobs/dwellings alike (band %.2f-%.2f closed, edges checked)"
+       % (ratio_min, ratio_max))
+
+
 def check_layout(project, plan, work):
     """The print layout: its items, and its atlas exported to PDF (a page per year) and PNG."""
     layout = project.layoutManager().layoutByName(LAYOUT_NAME)
@@ -319,6 +366,7 @@ def main():
     app = QgsApplication([], False)
     app.initQgis()
     check_layers(plan)
+    check_band_colours(plan)
     project = read_project(plan)
     check_conventions(project)
     render(project, os.path.join(work, "plan-map.png"))
