@@ -75,7 +75,8 @@ void grow(std::optional<gis::Bounds> &ext, const std::vector<std::vector<gis::Po
     }
 }
 
-std::string map_svg(const ReportData &d, const std::vector<std::string> &types) {
+/// The extent of the report's maps: the zones and the parcels (none without geometry).
+std::optional<gis::Bounds> map_extent(const ReportData &d) {
     std::optional<gis::Bounds> ext;
     for (const auto &z : d.zones) {
         grow(ext, z.rings);
@@ -83,32 +84,118 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types) 
     for (const auto &p : d.parcels) {
         grow(ext, p.rings);
     }
+    return ext;
+}
+
+/// The zones' names, each at the mean of its largest ring's vertices.
+std::string zone_labels(const ReportData &d, const SvgFrame &frame, double size_px) {
+    std::ostringstream s;
+    s << "<g class=\"zone-labels\" font-size=\"" << num(size_px, 0)
+      << "\" text-anchor=\"middle\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"2.5\" "
+         "paint-order=\"stroke\">\n";
+    for (const auto &z : d.zones) {
+        const std::vector<gis::Point> *ring = nullptr;
+        for (const auto &r : z.rings) {
+            ring = ring == nullptr || r.size() > ring->size() ? &r : ring;
+        }
+        if (ring == nullptr || ring->empty()) {
+            continue;
+        }
+        double x = 0, y = 0;
+        for (const auto &p : *ring) {
+            x += p.x;
+            y += p.y;
+        }
+        const auto n = static_cast<double>(ring->size());
+        const double px = (x / n - frame.b.min_x) * frame.scale;
+        // Near an edge the name runs inwards, so that it stays on the map.
+        const char *anchor = px < frame.width * 0.15   ? "start"
+                             : px > frame.width * 0.85 ? "end"
+                                                       : "middle";
+        s << "<text x=\"" << num(px, 1) << "\" y=\""
+          << num((frame.b.max_y - y / n) * frame.scale, 1) << "\" text-anchor=\"" << anchor << "\">"
+          << esc(z.name) << "</text>\n";
+    }
+    s << "</g>\n";
+    return s.str();
+}
+
+/// A scale bar (bottom left, a round length near a fifth of the map) and a north arrow (top
+/// right; the map is in a projected CRS with north up).
+std::string map_furniture(const SvgFrame &frame) {
+    const double target_m = (frame.width / frame.scale) / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(target_m)));
+    double length_m = magnitude;
+    for (double step : {2.0, 5.0}) {
+        length_m = step * magnitude <= target_m ? step * magnitude : length_m;
+    }
+    const double px = length_m * frame.scale;
+    const double x0 = 10, y0 = frame.height - 10;
+    const std::string label =
+        length_m >= 1000 ? num(length_m / 1000, 0) + " km" : num(length_m, 0) + " m";
+    const double ax = frame.width - 18;
+    std::ostringstream s;
+    s << "<g class=\"scale-bar\" stroke=\"#222\" stroke-width=\"2\"><line x1=\"" << num(x0, 1)
+      << "\" y1=\"" << num(y0, 1) << "\" x2=\"" << num(x0 + px, 1) << "\" y2=\"" << num(y0, 1)
+      << "\"/><line x1=\"" << num(x0, 1) << "\" y1=\"" << num(y0 - 5, 1) << "\" x2=\"" << num(x0, 1)
+      << "\" y2=\"" << num(y0, 1) << "\"/><line x1=\"" << num(x0 + px, 1) << "\" y1=\""
+      << num(y0 - 5, 1) << "\" x2=\"" << num(x0 + px, 1) << "\" y2=\"" << num(y0, 1)
+      << "\"/><text x=\"" << num(x0 + px / 2, 1) << "\" y=\"" << num(y0 - 6, 1)
+      << "\" font-size=\"11\" text-anchor=\"middle\" stroke=\"none\" fill=\"#222\">" << label
+      << "</text></g>\n"
+      << "<g class=\"north-arrow\"><polygon points=\"" << num(ax, 1) << ",8 " << num(ax - 7, 1)
+      << ",30 " << num(ax, 1) << ",25 " << num(ax + 7, 1) << ",30\" fill=\"#222\"/><text x=\""
+      << num(ax, 1)
+      << "\" y=\"44\" font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">N</text></g>\n";
+    return s.str();
+}
+
+/// The map of the plan: every allocated parcel (year 0) or those of one year, coloured by
+/// housing type, over the zone outlines and names, with a scale bar and a north arrow. The
+/// all-years map's groups carry the ids `parcels` and `zones`.
+std::string map_svg(const ReportData &d, const std::vector<std::string> &types, int year,
+                    double max_w, double max_h) {
+    const std::optional<gis::Bounds> ext = map_extent(d);
     if (!ext) {
         return "<p>No geometries to map.</p>";
     }
-    const SvgFrame frame(*ext, 900, 640);
+    const SvgFrame frame(*ext, max_w, max_h);
     std::map<std::string, std::size_t> type_index;
     for (std::size_t i = 0; i < types.size(); ++i) {
         type_index[types[i]] = i;
     }
     const std::vector<Rgb> colours = housing_type_colours(types);
-    const TypeNames names = d.type_names();
+    const std::string group = year == 0 ? "id" : "class";
     std::ostringstream s;
     s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
       << num(frame.width, 1) << " " << num(frame.height, 1) << "\" width=\"" << num(frame.width, 0)
-      << "\" height=\"" << num(frame.height, 0)
-      << "\" role=\"img\" aria-label=\"Map of the plan\">\n<g id=\"parcels\" stroke=\"none\">\n";
+      << "\" height=\"" << num(frame.height, 0) << "\" role=\"img\" aria-label=\"Map of the plan"
+      << (year == 0 ? std::string() : ", " + std::to_string(year)) << "\">\n<g " << group
+      << "=\"parcels\" stroke=\"none\">\n";
     for (const auto &p : d.parcels) {
+        if (year != 0 && p.year != year) {
+            continue;
+        }
         const std::size_t idx = type_index.count(p.type) ? type_index[p.type] : 0;
         s << "<path fill=\"" << colours[idx].hex() << "\" d=\"" << frame.path(p.rings)
           << "\"><title>" << esc(p.type) << " " << p.year << "</title></path>\n";
     }
-    s << "</g>\n<g id=\"zones\" fill=\"none\" stroke=\"#444\" stroke-width=\"1\">\n";
+    s << "</g>\n<g " << group << "=\"zones\" fill=\"none\" stroke=\"#444\" stroke-width=\"1\">\n";
     for (const auto &z : d.zones) {
         s << "<path fill-rule=\"evenodd\" d=\"" << frame.path(z.rings) << "\"><title>"
           << esc(z.name) << "</title></path>\n";
     }
-    s << "</g>\n</svg>\n<p class=\"legend\">";
+    s << "</g>\n"
+      << zone_labels(d, frame, year == 0 ? 12 : 9) << map_furniture(frame) << "</svg>\n";
+    return s.str();
+}
+
+/// The legend of the maps: the types' colours and the zone outline.
+std::string map_legend(const ReportData &d, const std::vector<std::string> &types) {
+    const std::vector<Rgb> colours = housing_type_colours(types);
+    const TypeNames names = d.type_names();
+    std::ostringstream s;
+    s << "<p class=\"legend\">";
     for (std::size_t i = 0; i < types.size(); ++i) {
         s << "<span><i style=\"background:" << colours[i].hex() << "\"></i>"
           << esc(housing_type_label(types[i], names)) << "</span> ";
@@ -174,9 +261,10 @@ std::string supply_table_html(const std::vector<SupplyRow> &rows) {
         districts += (r.year == rows.front().year && r.type == rows.front().type) ? 1 : 0;
     }
     std::ostringstream s;
-    s << "<h2>年度住宅用地供应计划表</h2>\n<p>单位：用地 公顷，建筑面积 万平方米，套数 套。"
+    s << "<h2 class=\"new-page\">年度住宅用地供应计划表</h2>\n<p>单位：用地 公顷，建筑面积 "
+         "万平方米，套数 套。"
          "黄色：该年度该类型有约束性指标。分项与合计均由同一组取整后的数值相加。</p>\n"
-      << "<table id=\"supply_plan\" class=\"official\">\n<tr><th rowspan=\"2\">年度</th>"
+      << "<table id=\"supply_plan\" class=\"official\">\n<thead><tr><th rowspan=\"2\">年度</th>"
          "<th rowspan=\"2\">区（县）</th>";
     for (const auto &t : types) {
         s << "<th colspan=\"3\">" << esc(t.second) << "</th>";
@@ -185,7 +273,7 @@ std::string supply_table_html(const std::vector<SupplyRow> &rows) {
     for (std::size_t t = 0; t < types.size(); ++t) {
         s << "<th>公顷</th><th>万m²</th><th>套</th>";
     }
-    s << "</tr>\n";
+    s << "</tr></thead>\n";
     // Rows come year by year (the horizon last), district by district (the total last), type by
     // type (the total last): a row of the table is one run of types.size() rows.
     const std::string span = blocks.size() > 1 ? std::to_string(blocks.front()) + "–" +
@@ -223,8 +311,24 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}
 tr.unmet td{background:#fdecea}.chart text{font-size:11px;fill:#444}
 .legend span{margin-right:1.2em}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 svg.map{border:1px solid #ddd;max-width:100%;height:auto}pre{white-space:pre-wrap;background:#f7f7f7;padding:1em}
+.years{display:flex;flex-wrap:wrap;gap:10px}figure.year-map{margin:0;width:440px}
+figure.year-map figcaption{font-weight:bold}
+.chart-box{display:inline-block;vertical-align:top;width:32%;min-width:300px;break-inside:avoid;page-break-inside:avoid}
+code{overflow-wrap:anywhere}#solver th{white-space:nowrap;width:1%}
 table.official{font-size:12px}table.official td,table.official th{padding:2px 5px}
 table.official tr.total td{font-weight:bold;background:#ddebf7}table.official td.binding{background:#ffe699}
+@page{size:A4;margin:12mm}
+@media print{body{margin:0;max-width:none;font-size:9pt;-webkit-print-color-adjust:exact;print-color-adjust:exact}
+h1,h2,h3{break-after:avoid;page-break-after:avoid;break-inside:avoid}
+h2+p{break-after:avoid;page-break-after:avoid}h2.new-page{break-before:page;page-break-before:always}
+table{width:100%;font-size:7.5pt;break-inside:auto}
+td,th{padding:1px 3px;overflow-wrap:anywhere}td.n{white-space:nowrap;overflow-wrap:normal}
+tr{break-inside:avoid;page-break-inside:avoid}
+table.official{font-size:5.5pt}table.official td,table.official th{padding:1px}
+svg.map,svg.chart{max-width:100%;height:auto;break-inside:avoid}
+figure.year-map{width:48%;break-inside:avoid;page-break-inside:avoid}
+.legend{break-after:avoid;page-break-after:avoid}.chart-box{width:48%}
+p,pre{overflow-wrap:anywhere}pre{font-size:6.5pt}}
 )";
 
 } // namespace
@@ -294,14 +398,14 @@ std::string render_report_html(const ReportData &d) {
         if (rows.empty()) {
             continue;
         }
-        s << "<h3>" << esc(housing_type_label(types[t], names)) << " (" << esc(rows.front()->unit)
-          << ")</h3>\n"
-          << bar_chart(rows, colours[t]);
+        s << "<div class=\"chart-box\"><h3>" << esc(housing_type_label(types[t], names)) << " ("
+          << esc(rows.front()->unit) << ")</h3>\n"
+          << bar_chart(rows, colours[t]) << "</div>\n";
     }
-    s << "<table id=\"annual\">\n<tr><th>year</th><th>housing type</th><th>unit</th>"
+    s << "<table id=\"annual\">\n<thead><tr><th>year</th><th>housing type</th><th>unit</th>"
          "<th>target</th><th>tolerance</th><th>binding</th><th>supplied</th><th>difference</th>"
          "<th>land ha</th><th>floor area m²</th><th>units</th><th>parcels</th><th>status</th>"
-         "</tr>\n";
+         "</tr></thead>\n";
     for (const auto &r : d.annual) {
         s << "<tr class=\"annual" << (r.met ? "" : " unmet") << "\" data-year=\"" << r.year
           << "\" data-type=\"" << esc(r.type) << "\"><td>" << r.year << "</td><td>" << esc(r.type)
@@ -346,9 +450,10 @@ std::string render_report_html(const ReportData &d) {
             }
             s << "</ul>\n";
         }
-        s << "<table id=\"rolling\">\n<tr><th>year</th><th>district</th><th>housing type</th>"
+        s << "<table id=\"rolling\">\n<thead><tr><th>year</th><th>district</th><th>housing "
+             "type</th>"
              "<th>land ha</th><th>units</th><th>parcels</th><th>previous ha</th>"
-             "<th>previous units</th><th>change ha</th><th>why</th></tr>\n";
+             "<th>previous units</th><th>change ha</th><th>why</th></tr></thead>\n";
         for (const auto &r : d.rolling) {
             s << "<tr class=\"rolling\" data-year=\"" << r.year << "\"><td>" << r.year
               << "</td><td>" << esc(r.district_name) << "</td><td>" << esc(r.type)
@@ -363,9 +468,9 @@ std::string render_report_html(const ReportData &d) {
 
     // Rules of the housing plan.
     if (!d.rules.empty()) {
-        s << "<h2>Rules</h2>\n<table id=\"rules\">\n<tr><th>rule</th><th>requirement</th>"
+        s << "<h2>Rules</h2>\n<table id=\"rules\">\n<thead><tr><th>rule</th><th>requirement</th>"
              "<th>achieved</th><th>required</th><th>broken by</th><th>binding</th><th>status</th>"
-             "</tr>\n";
+             "</tr></thead>\n";
         for (const auto &r : d.rules) {
             const bool share = r.unit == "share";
             s << "<tr class=\"rule" << (r.met ? "" : " unmet") << "\"><td>" << esc(r.rule)
@@ -386,9 +491,10 @@ std::string render_report_html(const ReportData &d) {
     if (unmet == 0) {
         s << "<p id=\"shortfalls\">Every target is met: supplied at or above its figure.</p>\n";
     } else {
-        s << "<table id=\"shortfalls\">\n<tr><th>year</th><th>housing type</th><th>binding</th>"
+        s << "<table id=\"shortfalls\">\n<thead><tr><th>year</th><th>housing "
+             "type</th><th>binding</th>"
              "<th>target</th><th>supplied</th><th>difference</th><th>status</th><th>note</th>"
-             "</tr>\n";
+             "</tr></thead>\n";
         for (std::size_t i = 0; i < d.annual.size(); ++i) {
             const auto &r = d.annual[i];
             if (r.met) {
@@ -422,9 +528,11 @@ std::string render_report_html(const ReportData &d) {
         s << "<span style=\"background:" << c.colour.hex() << ";padding:0 4px\">" << esc(c.label)
           << "</span> ";
     }
-    s << "</p>\n<table id=\"zones\">\n<tr><th>zone</th><th>name</th><th>class</th><th>jobs</th>"
+    s << "</p>\n<table "
+         "id=\"zones\">\n<thead><tr><th>zone</th><th>name</th><th>class</th><th>jobs</th>"
          "<th>dwellings before</th><th>new units</th><th>dwellings after</th>"
-         "<th>jobs/dwellings before</th><th>jobs/dwellings after</th><th>band after</th></tr>\n";
+         "<th>jobs/dwellings before</th><th>jobs/dwellings after</th><th>band "
+         "after</th></tr></thead>\n";
     for (const auto &z : d.zones) {
         s << "<tr><td>" << esc(z.id) << "</td><td>" << esc(z.name) << "</td><td>"
           << esc(z.zone_class) << "</td><td class=\"n\">" << num(z.jobs, 0)
@@ -459,9 +567,9 @@ std::string render_report_html(const ReportData &d) {
         if (!finding.empty()) {
             s << "<p id=\"balance-finding\">" << esc(finding) << "</p>\n";
         }
-        s << "<table id=\"balance\">\n<tr><th>run</th><th>left out</th><th>D</th>"
+        s << "<table id=\"balance\">\n<thead><tr><th>run</th><th>left out</th><th>D</th>"
              "<th>excess commuting</th><th>T_min km</th><th>T_obs km</th><th>suitability</th>"
-             "<th>cost in D</th></tr>\n";
+             "<th>cost in D</th></tr></thead>\n";
         for (const BalanceRun &r : d.balance) {
             s << "<tr><td>" << esc(r.run) << "</td><td>" << esc(r.rule) << "</td><td class=\"n\">"
               << num(r.balance.dissimilarity, 4) << "</td><td class=\"n\">"
@@ -475,7 +583,25 @@ std::string render_report_html(const ReportData &d) {
     }
 
     // Map.
-    s << "<h2>Map of the plan</h2>\n" << map_svg(d, types);
+    // A map per year, then the whole plan.
+    std::vector<int> years;
+    for (const auto &p : d.parcels) {
+        if (std::find(years.begin(), years.end(), p.year) == years.end()) {
+            years.push_back(p.year);
+        }
+    }
+    std::sort(years.begin(), years.end());
+    if (!years.empty()) {
+        s << "<h2>Maps by year (年度供应图)</h2>\n"
+          << map_legend(d, types) << "<div class=\"years\">\n";
+        for (int year : years) {
+            s << "<figure class=\"year-map\" data-year=\"" << year << "\"><figcaption>" << year
+              << "年</figcaption>\n"
+              << map_svg(d, types, year, 440, 330) << "</figure>\n";
+        }
+        s << "</div>\n";
+    }
+    s << "<h2>Map of the plan</h2>\n" << map_svg(d, types, 0, 900, 640) << map_legend(d, types);
 
     // Plan file.
     const std::string plan_text = d.meta("plan_text");

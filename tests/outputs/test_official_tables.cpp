@@ -15,10 +15,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -398,4 +400,96 @@ TEST(OfficialTables, AnExistingWorkbookIsNotOverwrittenWithoutOverwrite) {
     EXPECT_EQ(read_file(dir.path("plan.tables.xlsx")), "the bureau's own workbook");
     EXPECT_FALSE(fs::exists(dir.path("plan.gpkg")));
     EXPECT_FALSE(fs::exists(dir.path("plan.supply_plan.csv")));
+}
+
+// The report as a planner prints it (issue 15): Chromium, headless, prints it to PDF. Every
+// page is A4; no word lies outside the page's 12 mm margins (a table or map wider than the page
+// would put its right-hand cells there); no section heading is parted from the two lines after
+// it; and the Chinese text
+// is there: the official table's heading and the districts' names.
+TEST(OfficialTables, TheReportPrintsOnA4WithNothingCutAndNoHeadingPartedFromItsText) {
+    const std::string pdf = dir_file("wenzhou-report.pdf");
+    const CliResult print =
+        run_process("chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer "
+                    "--print-to-pdf='" +
+                    pdf + "' 'file://" + dir_file("wenzhou.html") + "' 2>&1");
+    ASSERT_TRUE(fs::exists(pdf)) << print.out;
+
+    const CliResult info = run_process("pdfinfo '" + pdf + "'");
+    ASSERT_EQ(info.code, 0) << info.out;
+    EXPECT_NE(info.out.find("(A4)"), std::string::npos) << info.out;
+    const CliResult layout = run_process("pdftotext -bbox-layout '" + pdf + "' -");
+    ASSERT_EQ(layout.code, 0) << layout.out;
+    const double margin = 12 / 25.4 * 72; // pt
+    const std::regex page_re("<page width=\"([0-9.]+)\" height=\"([0-9.]+)\">");
+    const std::regex line_re("<line xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" "
+                             "yMax=\"([0-9.]+)\">");
+    const std::regex word_re(">([^<]*)</word>");
+    const std::vector<std::string> headings = {"Solver and status",
+                                               "Targets and supply by year and housing type",
+                                               "年度住宅用地供应计划表",
+                                               "Rules",
+                                               "Shortfalls",
+                                               "Jobs and housing by zone",
+                                               "Jobs-housing balance",
+                                               "Maps by year (年度供应图)",
+                                               "Map of the plan",
+                                               "Plan file"};
+    int pages = 0, lines = 0, headings_seen = 0;
+    std::string text;
+    double width = 0, height = 0;
+    std::istringstream in(layout.out);
+    std::string row, line_text, heading;
+    int heading_page = 0, heading_lines = 0;
+    while (std::getline(in, row)) {
+        std::smatch m;
+        if (std::regex_search(row, m, page_re)) {
+            ++pages;
+            width = std::stod(m[1]);
+            height = std::stod(m[2]);
+            EXPECT_NEAR(width, 595.28, 1.0) << "page " << pages;
+            EXPECT_NEAR(height, 841.89, 1.0) << "page " << pages;
+        } else if (std::regex_search(row, m, line_re)) {
+            ++lines;
+            EXPECT_GE(std::stod(m[1]), margin - 1.5) << "page " << pages << ": " << row;
+            EXPECT_LE(std::stod(m[3]), width - margin + 1.5) << "page " << pages << ": " << row;
+            line_text.clear();
+        } else if (std::regex_search(row, m, word_re)) {
+            line_text += (line_text.empty() ? "" : " ") + m[1].str();
+        } else if (row.find("</line>") != std::string::npos) {
+            text += line_text + "\n";
+            // A heading and the two lines after it are on one page.
+            if (!heading.empty()) {
+                EXPECT_EQ(pages, heading_page) << "'" << heading << "' ends page " << heading_page
+                                               << "; what it heads starts the next";
+                if (--heading_lines == 0) {
+                    heading.clear();
+                }
+            }
+            if (std::find(headings.begin(), headings.end(), line_text) != headings.end()) {
+                ++headings_seen;
+                heading = line_text;
+                heading_page = pages;
+                heading_lines = 2;
+            }
+        }
+    }
+    EXPECT_TRUE(heading.empty() || heading_lines < 2)
+        << "the report ends with the heading '" << heading << "'";
+    EXPECT_GE(pages, 2);
+    EXPECT_GT(lines, 100);
+    EXPECT_GE(headings_seen, 8) << text.substr(0, 2000);
+    EXPECT_NE(text.find("年度住宅用地供应计划表"), std::string::npos);
+    auto ds = open_vector(fx().plan);
+    int districts = 0;
+    for (auto &&f : *ds->GetLayerByName("supply_plan")) {
+        const std::string id = text_or_empty(*f, "district_id");
+        if (!id.empty() && text_or_empty(*f, "housing_type").empty() &&
+            f->GetFieldAsInteger("year") == 2021) {
+            ++districts;
+            EXPECT_NE(text.find(f->GetFieldAsString("district")), std::string::npos)
+                << f->GetFieldAsString("district") << " is not in the printed report";
+        }
+    }
+    EXPECT_GE(districts, 2);
 }
