@@ -8,8 +8,9 @@ controller, and a print layout whose atlas exports one PDF page per year. Then t
 GeoPackage of `landalloc validate --out`: its spatial layer opens styled.
 
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 qgis_check.py LANDALLOC_BINARY WORK_DIR
-(run by ctest as qgis.plan_opens_styled_and_renders). Prints one line per check; exits 1 on the
-first failure.
+(run by ctest as qgis.plan_opens_styled_and_renders). With a third argument, EXAMPLES_DIR, it
+plans every example plan file there instead and checks each one's project and layout (ctest's
+qgis.examples_projects_open_and_print). Prints one line per check; exits 1 on the first failure.
 """
 
 import os
@@ -142,15 +143,7 @@ def read_project(plan):
     names = storage.listProjects(plan)
     if PROJECT_NAME not in names:
         fail("stored projects are %s, not '%s'" % (names, PROJECT_NAME))
-    url = QUrl()
-    url.setScheme("geopackage")
-    url.setPath(plan)
-    query = QUrlQuery()
-    query.addQueryItem("projectName", PROJECT_NAME)
-    url.setQuery(query)
-    project = QgsProject.instance()
-    if not project.read(url.toString()):
-        fail("QGIS cannot read the stored project: " + project.error())
+    project = open_project(plan)
     tree = [node.layer().name() if node.layer() else None
             for node in project.layerTreeRoot().findLayers()]
     sources = [node.layer().source() for node in project.layerTreeRoot().findLayers()]
@@ -358,10 +351,53 @@ def check_findings(binary, work):
        % (layer.featureCount(), png))
 
 
+def open_project(plan):
+    """The project stored in `plan`, read into QgsProject.instance()."""
+    url = QUrl()
+    url.setScheme("geopackage")
+    url.setPath(plan)
+    query = QUrlQuery()
+    query.addQueryItem("projectName", PROJECT_NAME)
+    url.setQuery(query)
+    project = QgsProject.instance()
+    project.clear()
+    if not project.read(url.toString()):
+        fail("QGIS cannot read the stored project of %s: %s" % (plan, project.error()))
+    return project
+
+
+def check_examples(binary, work, examples):
+    """Each example plan file, planned greedily: its project opens to QGIS's conventions and its
+    layout exports a PDF page per year."""
+    for name in sorted(os.listdir(examples)):
+        if not name.endswith(".toml"):
+            continue
+        out = os.path.join(work, os.path.splitext(name)[0])
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(out)
+        plan = os.path.join(out, "plan.gpkg")
+        r = subprocess.run([binary, "plan", "--plan", os.path.join(examples, name), "--out", plan,
+                            "--solver", "greedy"], capture_output=True, text=True)
+        if r.returncode not in (0, 6):
+            fail("%s: plan exited %d: %s" % (name, r.returncode, r.stderr))
+        project = open_project(plan)
+        print("%s:" % name, flush=True)
+        check_conventions(project)
+        check_layout(project, plan, out)
+    QgsProject.instance().clear()
+
+
 def main():
-    if len(sys.argv) != 3:
-        fail("usage: qgis_check.py LANDALLOC_BINARY WORK_DIR")
+    if len(sys.argv) not in (3, 4):
+        fail("usage: qgis_check.py LANDALLOC_BINARY WORK_DIR [EXAMPLES_DIR]")
     binary, work = sys.argv[1], sys.argv[2]
+    if len(sys.argv) == 4:
+        os.makedirs(work, exist_ok=True)
+        app = QgsApplication([], False)
+        app.initQgis()
+        check_examples(binary, work, sys.argv[3])
+        print("qgis_check: every example's project passed", flush=True)
+        return
     plan = make_plan(binary, work)
     app = QgsApplication([], False)
     app.initQgis()
