@@ -384,7 +384,7 @@ TEST(OfficialTables, TheWorkbookOpensWithItsSheetsAndItsTotalsAreTheLayers) {
 
 TEST(OfficialTables, TheReportShowsTheSupplyTable) {
     auto ds = open_vector(fx().plan);
-    const Supply &all = read_supply(*ds).at({0, "", ""});
+    const Supply all = read_supply(*ds).at({0, "", ""}); // a copy: the map is a temporary
     const std::string html = read_file(dir_file("wenzhou.html"));
     const auto table = html.find("<table id=\"supply_plan\"");
     ASSERT_NE(table, std::string::npos);
