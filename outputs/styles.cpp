@@ -185,16 +185,27 @@ std::string extent_xml(const gis::Bounds &b) {
            "</ymax></extent>";
 }
 
+/// QGIS's layout item types (QgsLayoutItemRegistry: QGraphicsItem::UserType + 100 + k).
+enum class ItemType : int {
+    page = 65638,
+    map = 65639,
+    picture = 65640,
+    label = 65641,
+    legend = 65642,
+    scale_bar = 65646,
+};
+
 /// The common attributes and children of a print layout item.
-std::string layout_item(int type, int n, const std::string &position, const std::string &size,
+std::string layout_item(ItemType type, int n, const std::string &position, const std::string &size,
                         const std::string &attributes, const std::string &children,
                         bool frame = false) {
     const std::string uuid = "{00000000-0000-4000-8000-" + fmt(n, "%012.0f") + "}";
-    return "<LayoutItem type=\"" + std::to_string(type) + "\" uuid=\"" + uuid +
+    return "<LayoutItem type=\"" + std::to_string(static_cast<int>(type)) + "\" uuid=\"" + uuid +
            "\" templateUuid=\"" + uuid + "\" id=\"\" position=\"" + position +
            ",mm\" positionOnPage=\"" + position + ",mm\" size=\"" + size + ",mm\" zValue=\"" +
            std::to_string(n) + "\" visibility=\"1\" frame=\"" + (frame ? "true" : "false") +
-           "\" background=\"" + (type == 65642 || type == 65638 ? "true" : "false") +
+           "\" background=\"" +
+           (type == ItemType::legend || type == ItemType::page ? "true" : "false") +
            "\" opacity=\"1\" blendMode=\"0\" positionLock=\"false\" itemRotation=\"0\" "
            "referencePoint=\"0\" excludeFromExports=\"0\" outlineWidthM=\"0.3,mm\" "
            "frameJoinStyle=\"miter\" groupUuid=\"\" " +
@@ -218,7 +229,7 @@ std::string layout_font(int points, bool bold) {
 /// A text label of the layout; `text` may hold QGIS expressions in [% %].
 std::string layout_label(int n, const std::string &position, const std::string &size,
                          const std::string &text, int points, bool bold) {
-    return layout_item(65641, n, position, size,
+    return layout_item(ItemType::label, n, position, size,
                        "labelText=\"" + xml_escape(text) +
                            "\" htmlState=\"0\" marginX=\"0\" marginY=\"0\" halign=\"1\" "
                            "valign=\"32\"",
@@ -282,10 +293,11 @@ std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bou
     std::ostringstream s;
     s << "<Layouts>\n<Layout name=\"" << k_layout_name
       << "\" units=\"mm\" printResolution=\"300\" worldFileMap=\"\">\n<PageCollection>\n"
-      << layout_item(65638, 1, "0,0", "297,210", "", "") << "<GuideCollection visible=\"1\"/>\n"
+      << layout_item(ItemType::page, 1, "0,0", "297,210", "", "")
+      << "<GuideCollection visible=\"1\"/>\n"
       << "</PageCollection>\n"
       // The map of the year's parcels over the visible context layers.
-      << layout_item(65639, 2, "10,20", "200,175",
+      << layout_item(ItemType::map, 2, "10,20", "200,175",
                      "drawCanvasItems=\"true\" followPreset=\"false\" followPresetName=\"\" "
                      "keepLayerSet=\"false\" mapRotation=\"0\" labelMargin=\"0,mm\" "
                      "isTemporal=\"0\"",
@@ -298,7 +310,7 @@ std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bou
       << layout_label(3, "10,5", "277,12", title + "　[% \"year\" %]年住宅用地供应", 18, true)
       // The legend: only what the map shows.
       << layout_item(
-             65642, 4, "215,20", "72,100",
+             ItemType::legend, 4, "215,20", "72,100",
              "title=\"图例\" map_uuid=\"" + map_uuid +
                  "\" legendFilterByMap=\"1\" legendFilterByAtlas=\"0\" "
                  "resizeToContents=\"1\" columnCount=\"1\" symbolWidth=\"7\" "
@@ -312,7 +324,7 @@ std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bou
                       "建筑面积 [% format_number(\"floor_10k_m2\", 2) %] 万平方米，"
                       "[% format_number(\"units\", 0) %] 套，[% \"parcels\" %] 宗地块",
                       9, false)
-      << layout_item(65646, 6, "215,165", "45,12",
+      << layout_item(ItemType::scale_bar, 6, "215,165", "45,12",
                      "mapUuid=\"" + map_uuid +
                          "\" style=\"Single Box\" unitType=\"kilometers\" unitLabel=\"km\" "
                          "numSegments=\"2\" numSegmentsLeft=\"0\" numSubdivisions=\"1\" "
@@ -326,7 +338,7 @@ std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bou
                      "alpha=\"255\"/><fillColor2 red=\"255\" green=\"255\" blue=\"255\" "
                      "alpha=\"255\"/><strokeColor red=\"0\" green=\"0\" blue=\"0\" "
                      "alpha=\"255\"/>")
-      << layout_item(65640, 7, "268,160", "14,20",
+      << layout_item(ItemType::picture, 7, "268,160", "14,20",
                      "file=\":/images/north_arrows/layout_default_north_arrow.svg\" mode=\"0\" "
                      "resizeMode=\"0\" pictureRotation=\"0\" northMode=\"0\" northOffset=\"0\" "
                      "mapUuid=\"" +
