@@ -55,7 +55,8 @@ void parse_housing_types(const Ctx &ctx, const toml::table *types, PlanConfig &c
             ctx.fail(&v, "housing_types." + id, "must be a table");
         }
         const auto &t = *v.as_table();
-        ctx.check_keys(t, prefix, {"name_zh", "unit_m2", "far_min", "far_max", "rental", "affordable"});
+        ctx.check_keys(t, prefix,
+                       {"name_zh", "unit_m2", "far_min", "far_max", "rental", "affordable"});
         HousingType h;
         h.id = id;
         h.name_zh = ctx.text(t, prefix, "name_zh", h.name_zh);

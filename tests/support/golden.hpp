@@ -4,8 +4,9 @@
 //
 // Text: match_golden() compares a command's stdout, stderr or exit code with one file. Tables:
 // match_golden_tables() dumps the locked tables of a plan GeoPackage (annual_plan,
-// allocated_parcels' id, year and type, supply_plan, rule_checks) as tab-separated files and compares them
-// cell by cell, numbers to 1e-9. A failure names the file and shows the first differing line.
+// allocated_parcels' id, year and type, supply_plan, rule_checks) as tab-separated files and
+// compares them cell by cell, numbers to 1e-9. A failure names the file and shows the first
+// differing line.
 
 #include <gtest/gtest.h>
 
