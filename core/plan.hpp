@@ -104,6 +104,21 @@ struct BalanceAnalysis {
     }
 };
 
+/// The housing type ids of an annual row's `type`: the one type, or a group target's members
+/// ("a+b+c", as the plan file's `types` joins them).
+inline std::vector<std::string> annual_row_types(const std::string &type) {
+    std::vector<std::string> ids;
+    std::string::size_type start = 0;
+    while (true) {
+        const auto plus = type.find('+', start);
+        ids.push_back(type.substr(start, plus == std::string::npos ? plus : plus - start));
+        if (plus == std::string::npos) {
+            return ids;
+        }
+        start = plus + 1;
+    }
+}
+
 struct AnnualRow {
     int year = 0;
     std::string type;

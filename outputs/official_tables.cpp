@@ -23,20 +23,6 @@ namespace {
 
 double round4(double v) { return std::round(v * 1e4) / 1e4; }
 
-/// The ids of an annual row's type: one, or a group's members ("a+b+c").
-std::vector<std::string> member_types(const std::string &type) {
-    std::vector<std::string> ids;
-    std::string::size_type start = 0;
-    while (true) {
-        const auto plus = type.find('+', start);
-        ids.push_back(type.substr(start, plus == std::string::npos ? plus : plus - start));
-        if (plus == std::string::npos) {
-            return ids;
-        }
-        start = plus + 1;
-    }
-}
-
 /// What one year x district x type cell sums before rounding.
 struct Cell {
     double area_ha = 0;
@@ -110,7 +96,7 @@ std::vector<SupplyRow> supply_rows(const City &city, const Plan &plan) {
     std::set<std::pair<int, std::string>> binding;
     for (const auto &r : plan.annual) {
         if (r.binding) {
-            for (const auto &id : member_types(r.type)) {
+            for (const auto &id : annual_row_types(r.type)) {
                 binding.emplace(r.year, id);
             }
         }
@@ -252,7 +238,7 @@ std::string status_zh(const std::string &status) {
 /// A target's types by their names, "、"-joined.
 std::string type_names(const std::string &type, const std::vector<SupplyRow> &rows) {
     std::string out;
-    for (const auto &id : member_types(type)) {
+    for (const auto &id : annual_row_types(type)) {
         std::string name = id;
         for (const auto &r : rows) {
             if (r.type == id) {

@@ -412,18 +412,15 @@ std::string housing_type_label(const std::string &type, const TypeNames &names) 
         // A target of some zones ("talent [320102]"): the type's label, then its zones.
         return housing_type_label(type.substr(0, bracket), names) + type.substr(bracket);
     }
-    if (type.find('+') == std::string::npos) {
+    const std::vector<std::string> ids = annual_row_types(type);
+    if (ids.size() == 1) {
         const std::string name = name_of(type);
         return name.empty() ? type : type + " " + name;
     }
     std::string label; // a group: its members' names, else their ids
-    std::string::size_type start = 0;
-    while (start <= type.size()) {
-        const auto plus = std::min(type.find('+', start), type.size());
-        const std::string id = type.substr(start, plus - start);
+    for (const auto &id : ids) {
         const std::string name = name_of(id);
         label += (label.empty() ? "" : "+") + (name.empty() ? id : name);
-        start = plus + 1;
     }
     return label;
 }
