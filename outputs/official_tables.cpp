@@ -396,6 +396,7 @@ void write_supply_sheet(lxw_worksheet *ws, const Formats &F, const std::string &
     worksheet_freeze_panes(ws, 4, 2);
     page_setup(ws, 3);
 
+    const SupplyRow zero; // a cell the rows lack (supply_rows gives every one)
     lxw_row_t row = 4;
     std::vector<int> blocks = years;
     blocks.push_back(0);
@@ -417,9 +418,8 @@ void write_supply_sheet(lxw_worksheet *ws, const Formats &F, const std::string &
                 worksheet_write_number(ws, row, c + 2, static_cast<double>(u), cnt);
             };
             for (std::size_t t = 0; t < types.size(); ++t) {
-                const SupplyRow *r = cell[{year, id, types[t]}];
-                const SupplyRow zero;
-                const SupplyRow &v = r != nullptr ? *r : zero;
+                const auto found = cell.find({year, id, types[t]});
+                const SupplyRow &v = found != cell.end() ? *found->second : zero;
                 write(static_cast<lxw_col_t>(2 + 3 * t), v.area_ha, v.floor_10k_m2, v.units,
                       total && v.binding);
                 area += v.area_ha;
