@@ -8,6 +8,7 @@
 #include "allocation/indicators.hpp"
 #include "allocation/network.hpp"
 #include "allocation/rules.hpp"
+#include "core/language.hpp"
 #include "core/units.hpp"
 
 #include <cstdint>
@@ -157,6 +158,9 @@ struct PlanConfig {
     DemandConfig demand;                          // [demand]
     NetworkOptions network;                       // [network] (allocation/network.hpp)
     ReplanConfig replan;                          // [replan]
+    /// [output] language: the language of the reasons, the report and the QGIS names. DEFAULT:
+    /// en here; a plan file's default is zh when its names are Chinese (plan_file.cpp).
+    Language language = Language::en;
 
     std::string source_path; // the plan file, for messages; "" for the built-in plan
 

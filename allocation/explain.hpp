@@ -21,10 +21,11 @@ std::string fmt(const char *f, double v);
 std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32_t ci);
 
 /// Why target row r is short ({cause, detail}): what land of its type was on offer by its year,
-/// and what kept the rest out. `used`: the parcels the plan allocates; `unit`: the row's unit.
+/// and what kept the rest out, in `l`. `used`: the parcels the plan allocates; `unit`: the
+/// row's unit (ha, m2, units).
 std::pair<std::string, std::string> diagnose_short(const Model &m, std::size_t r,
                                                    const std::vector<bool> &used,
-                                                   const std::string &unit);
+                                                   const std::string &unit, Language l);
 
 /// A reason code and detail for every candidate parcel not in `used`, into plan.rejected
 /// (sorted by parcel id); plan.allocations must be filled.

@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 namespace landalloc {
 
@@ -233,6 +234,38 @@ std::string horizon_shortfall(const Model &m) {
            ": the eligible land cannot meet the targets";
 }
 
+/// The note of a row not met, in `l`: how far it is from its figure and, when short, `detail`
+/// (diagnose_short's, in `l`).
+std::string unmet_note(const AnnualRow &r, Language l, const std::string &detail) {
+    const bool zh = l == Language::zh;
+    const std::string unit = zh ? code_label(CodeList::unit, r.unit, l) : r.unit;
+    const std::string pct = r.target > 0 ? (zh ? "（" : " (") +
+                                               fmt("%+.2f", 100.0 * r.difference / r.target) +
+                                               (zh ? " %）" : " %)")
+                                         : "";
+    const std::string lower = fmt("%g", 100.0 * r.lower_tolerance) + " %";
+    std::ostringstream os;
+    if (r.status == "within tolerance") {
+        os << (zh ? "容差内：低于指标 " : "within tolerance: ") << fmt("%.2f", -r.difference) << " "
+           << unit << pct
+           << (zh ? "，在其下限容差 " + lower + " 以内（预期性）"
+                  : " under the figure, inside its lower allowance of " + lower + " (indicative)");
+    } else if (r.status == "short") {
+        os << tr(l, "short by ", "不足 ") << fmt("%.2f", -r.difference) << " " << unit << pct;
+        if (r.lower_tolerance > 0) {
+            os << (zh ? "，超出其下限容差 " : ", past its lower allowance of ") << lower;
+        }
+        if (!detail.empty()) {
+            os << tr(l, ": ", "：") << detail;
+        }
+    } else {
+        os << tr(l, "over by ", "超出 ") << fmt("%.2f", r.difference) << " " << unit << pct
+           << tr(l, ", past its upper allowance of ", "，超过其上限容差 ")
+           << fmt("%g", 100.0 * r.tolerance) << " %";
+    }
+    return os.str();
+}
+
 /// The annual table: one row per (year, target), with a diagnosis when not met; returns the
 /// unmet rows' sentences for the plan's status.
 std::vector<std::string> add_annual_table(const Model &m, const std::vector<std::uint32_t> &chosen,
@@ -298,34 +331,22 @@ std::vector<std::string> add_annual_table(const Model &m, const std::vector<std:
             r.status = tg.status(r.target, r.supplied);
             r.met = r.status == "met";
             if (!r.met) {
-                std::ostringstream os;
-                const std::string pct =
-                    r.target > 0 ? " (" + fmt("%+.2f", 100.0 * r.difference / r.target) + " %)"
-                                 : "";
-                if (r.status == "within tolerance") {
-                    os << "within tolerance: " << fmt("%.2f", -r.difference) << " " << r.unit << pct
-                       << " under the figure, inside its lower allowance of "
-                       << fmt("%g", 100.0 * r.lower_tolerance) << " % (indicative)";
-                } else if (r.status == "short") {
-                    os << "short by " << fmt("%.2f", -r.difference) << " " << r.unit << pct;
-                    if (r.lower_tolerance > 0) {
-                        os << ", past its lower allowance of "
-                           << fmt("%g", 100.0 * r.lower_tolerance) << " %";
-                    }
-                    if (row < m.rows.size()) {
-                        auto [cause, detail] = explain::diagnose_short(m, row, used, r.unit);
-                        r.cause = cause;
-                        os << ": " << detail;
-                    }
-                } else {
-                    r.cause = "over";
-                    os << "over by " << fmt("%.2f", r.difference) << " " << r.unit << pct
-                       << ", past its upper allowance of " << fmt("%g", 100.0 * r.tolerance)
-                       << " %";
+                // The note in the plan's language; the terminal's list of unmet targets in
+                // English.
+                std::string cause, detail_en, detail;
+                if (r.status == "short" && row < m.rows.size()) {
+                    std::tie(cause, detail_en) =
+                        explain::diagnose_short(m, row, used, r.unit, Language::en);
+                    detail =
+                        cfg.language == Language::en
+                            ? detail_en
+                            : explain::diagnose_short(m, row, used, r.unit, cfg.language).second;
                 }
-                r.note = os.str();
+                r.cause = r.status == "over" ? "over" : cause;
+                r.note = unmet_note(r, cfg.language, detail);
                 unmet.push_back(std::to_string(year) + " " + tg.type +
-                                (r.zones.empty() ? "" : " [" + r.zones + "]") + ": " + r.note);
+                                (r.zones.empty() ? "" : " [" + r.zones + "]") + ": " +
+                                unmet_note(r, Language::en, detail_en));
             }
             plan.annual.push_back(std::move(r));
         }
@@ -364,6 +385,7 @@ Plan assemble_plan(const Model &m, const Solution &sol) {
     const PlanConfig &cfg = *pr.plan;
     Plan plan;
     plan.types = cfg.types;
+    plan.language = cfg.language;
     plan.solver = sol.report.solver;
     plan.solver_status = sol.report.status;
     plan.objective = sol.report.objective;

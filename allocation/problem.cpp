@@ -9,26 +9,34 @@ namespace landalloc {
 
 namespace {
 
-/// Each ineligibility's rejection code and its sentence, in the order of the enumeration.
+/// Each ineligibility's rejection code and its sentence in English and Chinese, in the order of
+/// the enumeration.
 struct EligibilityText {
     Eligibility e;
     const char *code;
     const char *reason;
+    const char *reason_zh;
 };
 
 constexpr EligibilityText k_eligibility_texts[] = {
-    {Eligibility::ok, "eligible", "eligible"},
-    {Eligibility::excluded, "excluded", "excluded by constraint"},
-    {Eligibility::type_not_allowed, "type_not_allowed", "housing type not allowed on the parcel"},
-    {Eligibility::far_too_low, "far_too_low", "plot-ratio cap below the type's minimum"},
-    {Eligibility::outside_zones, "outside_zones", "outside every zone"},
+    {Eligibility::ok, "eligible", "eligible", "可供"},
+    {Eligibility::excluded, "excluded", "excluded by constraint", "受限制要素排除"},
+    {Eligibility::type_not_allowed, "type_not_allowed", "housing type not allowed on the parcel",
+     "地块不允许该住房类型"},
+    {Eligibility::far_too_low, "far_too_low", "plot-ratio cap below the type's minimum",
+     "容积率上限低于该类型的最低容积率"},
+    {Eligibility::outside_zones, "outside_zones", "outside every zone", "不在任何片区内"},
     {Eligibility::destock_stop, "destock_stop",
-     "destocking: the zone's inventory months stop new supply"},
+     "destocking: the zone's inventory months stop new supply",
+     "去库存：片区去化周期过长，暂停新增供应"},
     {Eligibility::ar_siting, "ar_siting",
-     "AR siting: too far from every station and industrial park"},
-    {Eligibility::zone_class, "zone_class", "the zone's class does not permit the type"},
+     "AR siting: too far from every station and industrial park",
+     "保障性租赁住房选址：距所有站点和产业园区过远"},
+    {Eligibility::zone_class, "zone_class", "the zone's class does not permit the type",
+     "片区类型不允许该住房类型"},
     {Eligibility::commute_limit, "commute_limit",
-     "commute limit: farther than the limit's minutes from every job centre"},
+     "commute limit: farther than the limit's minutes from every job centre",
+     "通勤限制：到所有就业中心的时间超过限值"},
 };
 
 const EligibilityText *eligibility_text(Eligibility e) {
@@ -42,9 +50,9 @@ const EligibilityText *eligibility_text(Eligibility e) {
 
 } // namespace
 
-const char *eligibility_reason(Eligibility e) {
+const char *eligibility_reason(Eligibility e, Language l) {
     const EligibilityText *t = eligibility_text(e);
-    return t ? t->reason : "?";
+    return t ? tr(l, t->reason, t->reason_zh) : "?";
 }
 
 int tod_band(const TodRule &rule, const City &city, const Parcel &p) {
@@ -70,8 +78,8 @@ std::size_t land_source_rank(const ArSitingRule &rule, const std::string &source
     return static_cast<std::size_t>(it - rule.land_source_priority.begin());
 }
 
-bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &p,
-                      std::string *why) {
+bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &p, std::string *why,
+                      Language l) {
     auto say = [&](const std::string &w) {
         if (why) {
             *why = w;
@@ -79,25 +87,28 @@ bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &
         return true;
     };
     if (rule.all_sites) {
-        return say("every site");
+        return say(tr(l, "every site", "所有地块"));
     }
     if (p.area_m2 >= m2_from_ha(rule.min_site_ha)) {
-        return say("site of at least " + std::to_string(static_cast<int>(rule.min_site_ha)) +
-                   " ha");
+        const std::string ha = std::to_string(static_cast<int>(rule.min_site_ha));
+        return say(l == Language::zh ? "用地不小于 " + ha + " 公顷"
+                                     : "site of at least " + ha + " ha");
     }
     if (p.zone >= 0) {
         const auto &cls = city.zones[static_cast<std::size_t>(p.zone)].zone_class;
         if (std::find(rule.zone_classes.begin(), rule.zone_classes.end(), cls) !=
             rule.zone_classes.end()) {
-            return say("in a " + cls + " zone");
+            return say(l == Language::zh ? "位于" + code_label(CodeList::zone_class, cls, l)
+                                         : "in a " + cls + " zone");
         }
     }
     if (rule.near_station_m > 0 && p.station_distance_m <= rule.near_station_m) {
-        return say("within " + std::to_string(static_cast<int>(rule.near_station_m)) +
-                   " m of a station");
+        const std::string m = std::to_string(static_cast<int>(rule.near_station_m));
+        return say(l == Language::zh ? "距站点 " + m + " 米以内"
+                                     : "within " + m + " m of a station");
     }
     if (rule.in_park && p.in_park) {
-        return say("inside an industrial park");
+        return say(tr(l, "inside an industrial park", "位于产业园区内"));
     }
     return false;
 }

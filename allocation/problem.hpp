@@ -26,7 +26,8 @@ enum class Eligibility : unsigned char {
     commute_limit,    // [rules.commute_limit]: beyond the commute time of jobs for the type
 };
 
-const char *eligibility_reason(Eligibility e);
+/// The sentence of an ineligibility, in `l`.
+const char *eligibility_reason(Eligibility e, Language l = Language::en);
 /// [rules.commute_limit] binding for `type` and the parcel's commute_min past its minutes.
 bool beyond_commute_limit(const RulesConfig &rules, const Parcel &p, const std::string &type);
 /// The rejection code of an ineligibility: far_too_low, destock_stop, ar_siting, zone_class, ...
@@ -81,9 +82,10 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan);
 int tod_band(const TodRule &rule, const City &city, const Parcel &p);
 /// Rank of the parcel's land source in the AR priority list (the list's length when absent).
 std::size_t land_source_rank(const ArSitingRule &rule, const std::string &source);
-/// Whether the site qualifies for a bundling rule (and which test made it: "site over 5 ha", ...).
+/// Whether the site qualifies for a bundling rule (and which test made it, in `l`: "site of at
+/// least 5 ha", ...).
 bool bundling_applies(const BundlingRule &rule, const City &city, const Parcel &p,
-                      std::string *why = nullptr);
+                      std::string *why = nullptr, Language l = Language::en);
 /// Whether a parcel may take resettlement for the displacing zone `zone` (rule 11): in the zone,
 /// or in an adjacent zone within the rule's distance of the zone's centre.
 bool resettlement_near(const ResettlementRule &rule, const City &city, const Parcel &p, int zone);

@@ -392,13 +392,19 @@ std::vector<RollingRow> rolling_plan(const City &city, const PlanConfig &cfg, co
         if (!months_changed && band == it->second.destock_band) {
             continue;
         }
-        std::string s = zone.id + " inventory " + fmt("%.1f", it->second.destock_months) + " -> " +
-                        fmt("%.1f", zone.destock_months) + " months";
+        const Language l = cfg.language;
+        std::string s = zone.id + tr(l, " inventory ", " 去化周期 ") +
+                        fmt("%.1f", it->second.destock_months) + " -> " +
+                        fmt("%.1f", zone.destock_months) + tr(l, " months", " 个月");
         if (band != it->second.destock_band) {
-            s += " (destocking band " + it->second.destock_band + " -> " + band + ")";
+            s += tr(l, " (destocking band ", "（去库存分档 ") +
+                 code_label(CodeList::destock_band, it->second.destock_band, l) + " -> " +
+                 code_label(CodeList::destock_band, band, l) + tr(l, ")", "）");
         }
         inventory[district_of(city, static_cast<int>(z)).first].push_back(s);
     }
+    const Language l = cfg.language;
+    const bool zh = l == Language::zh;
     std::vector<RollingRow> out;
     for (auto &[key, r] : rows) {
         std::vector<std::string> why;
@@ -411,38 +417,54 @@ std::vector<RollingRow> rolling_plan(const City &city, const PlanConfig &cfg, co
                 continue;
             }
             const double gap = ct.past_figure - ct.past_supplied;
-            const std::string unit = quantity_unit(tg.unit);
-            why.push_back("carried: the " + tg.type + " figure of " + std::to_string(r.year) +
-                          " is " + fmt("%.2f", tg.values[y]) + " " + unit + " (was " +
-                          fmt("%.2f", original.targets[ct.target].values[y]) + "), " +
-                          (gap > 0 ? "shortfall " : "surplus ") + fmt("%.2f", std::abs(gap)) + " " +
-                          unit + " of " + year_span(cfg.first_year, Y - 1));
+            const std::string unit = code_label(CodeList::unit, quantity_unit(tg.unit), l);
+            const std::string now = fmt("%.2f", tg.values[y]) + " " + unit;
+            const std::string was = fmt("%.2f", original.targets[ct.target].values[y]);
+            const std::string amount = fmt("%.2f", std::abs(gap)) + " " + unit;
+            const int ti = cfg.type_index(tg.type);
+            const std::string type_zh =
+                ti >= 0 && !cfg.types[static_cast<std::size_t>(ti)].name_zh.empty()
+                    ? cfg.types[static_cast<std::size_t>(ti)].name_zh
+                    : tg.type;
+            why.push_back(zh ? "结转：" + type_zh + " " + std::to_string(r.year) + " 年指标为 " +
+                                   now + "（原 " + was + "），" + year_span(cfg.first_year, Y - 1) +
+                                   (gap > 0 ? " 年不足 " : " 年超出 ") + amount
+                             : "carried: the " + tg.type + " figure of " + std::to_string(r.year) +
+                                   " is " + now + " (was " + was + "), " +
+                                   (gap > 0 ? "shortfall " : "surplus ") + amount + " of " +
+                                   year_span(cfg.first_year, Y - 1));
         }
         const std::pair<std::string, std::string> dt{r.district, r.type};
         if (const auto w = withdrawn.find(dt); w != withdrawn.end()) {
-            why.push_back("actuals: " + std::to_string(w->second) +
-                          " site(s) planned here before " + std::to_string(Y) + " not supplied");
+            why.push_back(zh ? "实际供应：" + std::to_string(Y) + " 年前在此计划的 " +
+                                   std::to_string(w->second) + " 宗地块未供应"
+                             : "actuals: " + std::to_string(w->second) +
+                                   " site(s) planned here before " + std::to_string(Y) +
+                                   " not supplied");
         }
         if (const auto a = added.find(dt); a != added.end()) {
-            why.push_back("actuals: " + std::to_string(a->second) +
-                          " site(s) supplied here that the previous plan did not have");
+            why.push_back(zh ? "实际供应：此处供应了上轮计划外的 " + std::to_string(a->second) +
+                                   " 宗地块"
+                             : "actuals: " + std::to_string(a->second) +
+                                   " site(s) supplied here that the previous plan did not have");
         }
         if (const auto inv = inventory.find(r.district); inv != inventory.end()) {
-            std::string s = "changed inventory: ";
+            std::string s = tr(l, "changed inventory: ", "库存变化：");
             for (std::size_t i = 0; i < inv->second.size(); ++i) {
-                s += (i ? ", " : "") + inv->second[i];
+                s += (i ? tr(l, ", ", "，") : "") + inv->second[i];
             }
             why.push_back(s);
         }
         const bool same = current_ids[key] == previous_ids[key] &&
                           std::abs(r.area_ha - r.previous_area_ha) < 1e-6;
         if (same) {
-            why.insert(why.begin(), "unchanged");
+            why.insert(why.begin(), tr(l, "unchanged", "未变"));
         } else if (why.empty()) {
-            why.push_back("re-optimised with the city-wide changes (no change of its own)");
+            why.push_back(tr(l, "re-optimised with the city-wide changes (no change of its own)",
+                             "随全市变化重新优化（本身无变化）"));
         }
         for (std::size_t i = 0; i < why.size(); ++i) {
-            r.why += (i ? "; " : "") + why[i];
+            r.why += (i ? tr(l, "; ", "；") : "") + why[i];
         }
         out.push_back(std::move(r));
     }

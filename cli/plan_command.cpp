@@ -221,6 +221,7 @@ class PlanCommand final : public Command {
             {"input", gis::redact_passwords(source)},
             {"plan_file", m_plan_path.empty() ? "(built-in default plan)" : m_plan_path},
             {"plan_name", cfg.name},
+            {"language", language_code(cfg.language)},
             {"scenario", cfg.scenario},
             {"plan_text", gis::redact_passwords(cfg.source_text)},
             {"seed", std::to_string(cfg.seed)},
@@ -291,11 +292,13 @@ class PlanCommand final : public Command {
         const PlanLayers layers = plan_layers(city.city, city, plan);
         gis::OutputSet outputs(m_overwrite);
         write_plan_gpkg(m_out, outputs, layers, city, plan);
-        outputs.write(report_out, render_report_html(report_data_from_layers(layers, m_out)));
-        const std::vector<SupplyRow> supply = read_supply_rows(layers.supply_plan);
-        outputs.write(supply_csv, supply_plan_csv(supply));
-        outputs.write(targets_csv_out, targets_csv(plan.annual, supply));
-        write_tables_workbook(outputs.add(workbook, ".xlsx"), cfg.name, supply, plan.annual);
+        const ReportData report = report_data_from_layers(layers, m_out);
+        outputs.write(report_out, render_report_html(report));
+        outputs.write(supply_csv, supply_plan_csv(report.supply));
+        outputs.write(targets_csv_out, targets_csv(plan.annual, report.supply));
+        // The rolling plan's rows as written (rounded), like the supply rows.
+        write_tables_workbook(outputs.add(workbook, ".xlsx"), cfg.name, report.supply, plan.annual,
+                              report.rolling);
         outputs.commit();
         progress.done();
         if (!io.quiet) {

@@ -4,6 +4,7 @@
 // is rendered from it and recomputes nothing.
 
 #include "core/domain.hpp"
+#include "core/language.hpp"
 
 #include <limits>
 #include <map>
@@ -278,6 +279,8 @@ struct Plan {
     BalanceAnalysis balance_analysis;
     /// A re-plan's start and its rolling plan; from_year 0 otherwise.
     ReplanInfo replan;
+    /// The language of the reasons, the report and the QGIS names (the plan file's [output]).
+    Language language = Language::en;
 
     /// Binding targets and binding rules all kept; in a re-plan, the years before it are as
     /// supplied and count through the horizon_total rule rows instead.

@@ -118,10 +118,10 @@ std::string qml_simple_labeling(const std::string &field, double size_pt, const 
     return s.str();
 }
 
-std::string qml_document(const std::string &body, bool labels, QmlGeometry geometry) {
+std::string qml_document(const std::string &body, bool labels, QmlGeometry geometry, bool fields) {
     return std::string("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n") +
-           "<qgis version=\"" + k_qgis_version +
-           "\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"" + (labels ? "1" : "0") +
+           "<qgis version=\"" + k_qgis_version + "\" styleCategories=\"Symbology|Labeling" +
+           (fields ? "|Fields|Forms" : "") + "\" labelsEnabled=\"" + (labels ? "1" : "0") +
            "\">\n" + body + "<layerGeometryType>" + std::to_string(static_cast<int>(geometry)) +
            "</layerGeometryType>\n</qgis>\n";
 }

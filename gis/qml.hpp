@@ -34,7 +34,9 @@ std::string qml_simple_labeling(const std::string &field, double size_pt, const 
 /// The geometry type number of a QML document's <layerGeometryType>.
 enum class QmlGeometry { point = 0, line = 1, polygon = 2 };
 
-/// A whole QML document holding `body` (renderer and labeling).
-std::string qml_document(const std::string &body, bool labels, QmlGeometry geometry);
+/// A whole QML document holding `body` (renderer and labeling; with `fields`, also the field
+/// configuration and aliases, which QGIS then reads from it).
+std::string qml_document(const std::string &body, bool labels, QmlGeometry geometry,
+                         bool fields = false);
 
 } // namespace landalloc::gis

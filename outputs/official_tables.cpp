@@ -223,18 +223,6 @@ std::string csv(const std::vector<std::vector<std::string>> &lines) {
 
 std::string year_label(int year) { return year > 0 ? std::to_string(year) : k_total_label; }
 
-/// Chinese words of the annual table's coded values.
-std::string unit_zh(const std::string &unit) {
-    return unit == "ha" ? "公顷" : unit == "m2" ? "平方米" : unit == "units" ? "套" : unit;
-}
-std::string status_zh(const std::string &status) {
-    return status == "met"                ? "达标"
-           : status == "within tolerance" ? "容差内"
-           : status == "short"            ? "不足"
-           : status == "over"             ? "超出"
-                                          : status;
-}
-
 /// A target's types by their names, "、"-joined.
 std::string type_names(const std::string &type, const std::vector<SupplyRow> &rows) {
     std::string out;
@@ -262,12 +250,12 @@ std::vector<std::string> target_line(const AnnualRow &r, const std::vector<Suppl
             r.zones.empty() ? "全市" : r.zones,
             r.binding ? "约束性" : "预期性",
             r.at_least ? "不少于" : "",
-            unit_zh(r.unit),
+            code_label(CodeList::unit, r.unit, Language::zh),
             fixed(r.target, 4),
             r.at_least ? "" : fixed(100.0 * r.tolerance, 1),
             fixed(r.supplied, 4),
             fixed(r.difference, 4),
-            status_zh(r.status),
+            code_label(CodeList::status, r.status, Language::zh),
             r.note};
 }
 
@@ -440,20 +428,82 @@ void write_supply_sheet(lxw_worksheet *ws, const Formats &F, const std::string &
 
 } // namespace
 
-std::vector<std::string> tables_workbook_sheets() {
-    return {"年度住宅用地供应计划表", "保障性住房", "年度计划指标"};
+std::vector<std::string> tables_workbook_sheets(bool rolling) {
+    std::vector<std::string> sheets = {"年度住宅用地供应计划表", "保障性住房", "年度计划指标"};
+    if (rolling) {
+        sheets.emplace_back("三年滚动计划");
+    }
+    return sheets;
 }
 
+namespace {
+
+/// A list sheet's title (row 0, across its columns) and header row (row 1).
+void write_list_heading(lxw_worksheet *ws, const Formats &F, const std::string &title,
+                        const std::vector<std::string> &header) {
+    const auto columns = static_cast<lxw_col_t>(header.size());
+    worksheet_merge_range(ws, 0, 0, 0, columns - 1, title.c_str(), F.title);
+    for (lxw_col_t c = 0; c < columns; ++c) {
+        worksheet_write_string(ws, 1, c, header[c].c_str(), F.header);
+    }
+}
+
+/// The 三年滚动计划 sheet: the re-planned years by district and type against the previous plan,
+/// with why each changed (the `rolling_plan` layer); types by their names in `rows`.
+void write_rolling_sheet(lxw_worksheet *ws, const Formats &F, const std::string &title,
+                         const std::vector<RollingRow> &rolling,
+                         const std::vector<SupplyRow> &rows) {
+    static const std::vector<std::string> header = {
+        "年度",         "区县",    "住房类型",         "用地（公顷）",
+        "套数",         "地块数",  "上轮用地（公顷）", "上轮套数",
+        "变化（公顷）", "调整原因"};
+    write_list_heading(ws, F, title, header);
+    const auto name_of = [&](const std::string &type) {
+        for (const auto &r : rows) {
+            if (r.type == type) {
+                return r.type_name;
+            }
+        }
+        return type;
+    };
+    lxw_row_t row = 2;
+    for (const RollingRow &r : rolling) {
+        worksheet_write_number(ws, row, 0, r.year, F.text);
+        worksheet_write_string(ws, row, 1, r.district_name.c_str(), F.text);
+        worksheet_write_string(ws, row, 2, name_of(r.type).c_str(), F.text);
+        worksheet_write_number(ws, row, 3, r.area_ha, F.number);
+        worksheet_write_number(ws, row, 4, std::round(r.units), F.count);
+        worksheet_write_number(ws, row, 5, r.parcels, F.count);
+        worksheet_write_number(ws, row, 6, r.previous_area_ha, F.number);
+        if (std::isfinite(r.previous_units)) {
+            worksheet_write_number(ws, row, 7, std::round(r.previous_units), F.count);
+        } else {
+            worksheet_write_blank(ws, row, 7, F.count);
+        }
+        worksheet_write_number(ws, row, 8, r.area_ha - r.previous_area_ha, F.number);
+        worksheet_write_string(ws, row, 9, r.why.c_str(), F.text);
+        ++row;
+    }
+    worksheet_set_column(ws, 0, 0, 8, nullptr);
+    worksheet_set_column(ws, 1, 2, 16, nullptr);
+    worksheet_set_column(ws, 3, 8, 12, nullptr);
+    worksheet_set_column(ws, 9, 9, 70, nullptr);
+    worksheet_freeze_panes(ws, 2, 3);
+    page_setup(ws, 1);
+}
+
+} // namespace
+
 void write_tables_workbook(const std::string &path, const std::string &title,
-                           const std::vector<SupplyRow> &rows,
-                           const std::vector<AnnualRow> &annual) {
+                           const std::vector<SupplyRow> &rows, const std::vector<AnnualRow> &annual,
+                           const std::vector<RollingRow> &rolling) {
     lxw_workbook *wb = workbook_new(path.c_str());
     if (wb == nullptr) {
         throw OutputError(path + ": cannot create the workbook; check that the directory is "
                                  "writable and has space");
     }
     const Formats F = make_formats(wb);
-    const std::vector<std::string> sheets = tables_workbook_sheets();
+    const std::vector<std::string> sheets = tables_workbook_sheets(!rolling.empty());
     std::vector<std::string> all, affordable;
     for (const auto &r : rows) {
         if (!r.type.empty() && std::find(all.begin(), all.end(), r.type) == all.end()) {
@@ -480,11 +530,7 @@ void write_tables_workbook(const std::string &path, const std::string &title,
 
     ws = workbook_add_worksheet(wb, sheets[2].c_str());
     const auto columns = static_cast<lxw_col_t>(k_target_header.size());
-    worksheet_merge_range(ws, 0, 0, 0, columns - 1, (prefix + "年度计划指标与供应").c_str(),
-                          F.title);
-    for (lxw_col_t c = 0; c < columns; ++c) {
-        worksheet_write_string(ws, 1, c, k_target_header[c].c_str(), F.header);
-    }
+    write_list_heading(ws, F, prefix + "年度计划指标与供应", k_target_header);
     lxw_row_t row = 2;
     for (const auto &r : annual) {
         const std::vector<std::string> line = target_line(r, rows);
@@ -508,6 +554,10 @@ void write_tables_workbook(const std::string &path, const std::string &title,
     worksheet_set_column(ws, 11, 11, 60, nullptr);
     worksheet_freeze_panes(ws, 2, 2);
     page_setup(ws, 1);
+    if (!rolling.empty()) {
+        write_rolling_sheet(workbook_add_worksheet(wb, sheets[3].c_str()), F,
+                            prefix + "三年滚动计划（与上轮计划对照）", rolling, rows);
+    }
 
     const lxw_error err = workbook_close(wb);
     if (err != LXW_NO_ERROR) {

@@ -54,14 +54,15 @@ std::string supply_plan_csv(const std::vector<SupplyRow> &rows);
 std::string targets_csv(const std::vector<AnnualRow> &annual, const std::vector<SupplyRow> &rows);
 
 /// Writes the workbook (.xlsx, libxlsxwriter) to `path`: sheets 年度住宅用地供应计划表,
-/// 保障性住房 and 年度计划指标, laid out for A4 landscape. `title` heads each sheet (the plan's
-/// name). Throws OutputError when the file cannot be written.
+/// 保障性住房 and 年度计划指标, and for a re-plan 三年滚动计划 (`rolling`, the rolling_plan
+/// layer's rows), laid out for A4 landscape. `title` heads each sheet (the plan's name). Throws
+/// OutputError when the file cannot be written.
 void write_tables_workbook(const std::string &path, const std::string &title,
-                           const std::vector<SupplyRow> &rows,
-                           const std::vector<AnnualRow> &annual);
+                           const std::vector<SupplyRow> &rows, const std::vector<AnnualRow> &annual,
+                           const std::vector<RollingRow> &rolling = {});
 
-/// The names of the workbook's sheets, in order.
-std::vector<std::string> tables_workbook_sheets();
+/// The names of the workbook's sheets, in order (with the rolling plan's for a re-plan).
+std::vector<std::string> tables_workbook_sheets(bool rolling = false);
 
 /// The files beside a plan GeoPackage "plan.gpkg": "plan.supply_plan.csv", "plan.targets.csv"
 /// and "plan.tables.xlsx" (ASCII names, safe on any file system and in any archive).

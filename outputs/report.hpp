@@ -60,6 +60,9 @@ struct ReportData {
 
     /// The value of a run_metadata key ("" when absent).
     std::string meta(const std::string &key) const;
+    /// The language of the report: run_metadata's `language`, en when absent (a GeoPackage from
+    /// before the setting).
+    Language language() const;
     /// The plan file's names of the housing types, from supply_plan (empty without it).
     std::map<std::string, std::string> type_names() const;
 };

@@ -206,6 +206,10 @@ void read_rolling(ReportData &d, const gis::LayerData &layer) {
 }
 } // namespace
 
+Language ReportData::language() const {
+    return parse_language(meta("language")).value_or(Language::en);
+}
+
 std::string ReportData::meta(const std::string &key) const {
     for (const auto &[k, v] : metadata) {
         if (k == key) {

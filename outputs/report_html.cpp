@@ -31,6 +31,20 @@ int places(const AnnualRow &r) { return r.unit == "units" ? 0 : 2; }
 
 using detail::leading_number;
 
+/// A target's or rule's status in the report's language: "SHORT (binding)" or "不足（约束性）".
+std::string status_text(const std::string &status, bool binding, Language l) {
+    if (l == Language::en) {
+        return status_display(status, binding);
+    }
+    const std::string label = code_label(CodeList::status, status, l);
+    return binding && (status == "short" || status == "over") ? label + "（约束性）" : label;
+}
+
+/// "binding" or "indicative" in `l`.
+const char *binding_text(bool binding, Language l) {
+    return binding ? tr(l, "binding", "约束性") : tr(l, "indicative", "预期性");
+}
+
 /// Maps projected coordinates into an SVG box (y up -> y down), keeping the aspect ratio.
 struct SvgFrame {
     gis::Bounds b;
@@ -154,10 +168,11 @@ std::string map_furniture(const SvgFrame &frame) {
 /// housing type, over the zone outlines and names, with a scale bar and a north arrow. The
 /// all-years map's groups carry the ids `parcels` and `zones`.
 std::string map_svg(const ReportData &d, const std::vector<std::string> &types, int year,
-                    double max_w, double max_h) {
+                    double max_w, double max_h, Language l) {
     const std::optional<gis::Bounds> ext = map_extent(d);
     if (!ext) {
-        return "<p>No geometries to map.</p>";
+        return std::string("<p>") + tr(l, "No geometries to map.", "没有可绘制的几何图形。") +
+               "</p>";
     }
     const SvgFrame frame(*ext, max_w, max_h);
     std::map<std::string, std::size_t> type_index;
@@ -169,7 +184,8 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types, 
     std::ostringstream s;
     s << "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
       << num(frame.width, 1) << " " << num(frame.height, 1) << "\" width=\"" << num(frame.width, 0)
-      << "\" height=\"" << num(frame.height, 0) << "\" role=\"img\" aria-label=\"Map of the plan"
+      << "\" height=\"" << num(frame.height, 0) << "\" role=\"img\" aria-label=\""
+      << tr(l, "Map of the plan", "规划图")
       << (year == 0 ? std::string() : ", " + std::to_string(year)) << "\">\n<g " << group
       << "=\"parcels\" stroke=\"none\">\n";
     for (const auto &p : d.parcels) {
@@ -191,7 +207,7 @@ std::string map_svg(const ReportData &d, const std::vector<std::string> &types, 
 }
 
 /// The legend of the maps: the types' colours and the zone outline.
-std::string map_legend(const ReportData &d, const std::vector<std::string> &types) {
+std::string map_legend(const ReportData &d, const std::vector<std::string> &types, Language l) {
     const std::vector<Rgb> colours = housing_type_colours(types);
     const TypeNames names = d.type_names();
     std::ostringstream s;
@@ -200,12 +216,13 @@ std::string map_legend(const ReportData &d, const std::vector<std::string> &type
         s << "<span><i style=\"background:" << colours[i].hex() << "\"></i>"
           << esc(housing_type_label(types[i], names)) << "</span> ";
     }
-    s << "<span><i style=\"border:1px solid #444;background:none\"></i>zone outline</span></p>\n";
+    s << "<span><i style=\"border:1px solid #444;background:none\"></i>"
+      << tr(l, "zone outline", "片区界线") << "</span></p>\n";
     return s.str();
 }
 
 /// A grouped bar chart of one housing type: target and supplied for each year.
-std::string bar_chart(const std::vector<const AnnualRow *> &rows, const Rgb &colour) {
+std::string bar_chart(const std::vector<const AnnualRow *> &rows, const Rgb &colour, Language l) {
     double top = 0;
     for (const auto *r : rows) {
         top = std::max({top, r->target * (1 + r->tolerance), r->supplied});
@@ -229,12 +246,14 @@ std::string bar_chart(const std::vector<const AnnualRow *> &rows, const Rgb &col
         const double th = r->target / top * h;
         const double sh = r->supplied / top * h;
         s << "<rect x=\"" << num(x, 1) << "\" y=\"" << num(base - th, 1) << "\" width=\"" << w_bar
-          << "\" height=\"" << num(th, 1) << "\" fill=\"#cfcfcf\"><title>target " << r->year << ": "
-          << num(r->target) << " " << esc(r->unit) << "</title></rect>\n"
+          << "\" height=\"" << num(th, 1) << "\" fill=\"#cfcfcf\"><title>"
+          << tr(l, "target ", "指标 ") << r->year << ": " << num(r->target) << " "
+          << esc(code_label(CodeList::unit, r->unit, l)) << "</title></rect>\n"
           << "<rect x=\"" << num(x + w_bar, 1) << "\" y=\"" << num(base - sh, 1) << "\" width=\""
           << w_bar << "\" height=\"" << num(sh, 1) << "\" fill=\"" << colour.hex() << "\""
-          << (r->met ? "" : " stroke=\"#000\" stroke-dasharray=\"3 2\"") << "><title>supplied "
-          << r->year << ": " << num(r->supplied) << " " << esc(r->unit) << "</title></rect>\n"
+          << (r->met ? "" : " stroke=\"#000\" stroke-dasharray=\"3 2\"") << "><title>"
+          << tr(l, "supplied ", "供应 ") << r->year << ": " << num(r->supplied) << " "
+          << esc(code_label(CodeList::unit, r->unit, l)) << "</title></rect>\n"
           << "<text x=\"" << num(x + w_bar, 1) << "\" y=\"" << num(base + 16, 0)
           << "\" text-anchor=\"middle\">" << r->year << "</text>\n";
         x += 2 * w_bar + gap;
@@ -307,7 +326,7 @@ std::string supply_table_html(const std::vector<SupplyRow> &rows) {
 const char *k_css =
     R"(body{font-family:"Noto Sans CJK SC","Noto Sans",sans-serif;margin:2em;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px}
-td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}#annual td:nth-child(3){white-space:nowrap}th{background:#f0f0f0}
 tr.unmet td{background:#fdecea}.chart text{font-size:11px;fill:#444}
 .legend span{margin-right:1.2em}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 svg.map{border:1px solid #ddd;max-width:100%;height:auto}pre{white-space:pre-wrap;background:#f7f7f7;padding:1em}
@@ -317,6 +336,7 @@ figure.year-map figcaption{font-weight:bold}
 code{overflow-wrap:anywhere}#solver th{white-space:nowrap;width:1%}
 table.official{font-size:12px}table.official td,table.official th{padding:2px 5px}
 table.official tr.total td{font-weight:bold;background:#ddebf7}table.official td.binding{background:#ffe699}
+#annual td.binding,#rules td.binding{background:#ffe699;font-weight:bold}
 @page{size:A4;margin:12mm}
 @media print{body{margin:0;max-width:none;font-size:9pt;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 h1,h2,h3{break-after:avoid;page-break-after:avoid;break-inside:avoid}
@@ -345,22 +365,29 @@ std::string render_report_html(const ReportData &d) {
     const std::vector<Rgb> colours = housing_type_colours(types);
     const TypeNames names = d.type_names();
     const std::string plan_name = d.meta("plan_name");
+    const Language l = d.language();
+    const bool zh = l == Language::zh;
+    const std::string colon = tr(l, ": ", "：");
     std::ostringstream s;
-    s << "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-      << "<title>landalloc report" << (plan_name.empty() ? "" : ": " + esc(plan_name))
-      << "</title>\n<style>" << k_css << "</style>\n</head>\n<body>\n"
-      << "<h1>Residential land-supply plan" << (plan_name.empty() ? "" : ": " + esc(plan_name))
-      << "</h1>\n";
+    s << "<!DOCTYPE html>\n<html lang=\"" << tr(l, "en", "zh-CN")
+      << "\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<title>" << tr(l, "landalloc report", "landalloc 报告")
+      << (plan_name.empty() ? "" : colon + esc(plan_name)) << "</title>\n<style>" << k_css
+      << "</style>\n</head>\n<body>\n"
+      << "<h1>" << tr(l, "Residential land-supply plan", "住宅用地供应计划")
+      << (plan_name.empty() ? "" : colon + esc(plan_name)) << "</h1>\n";
     const std::string scenario = d.meta("scenario");
     if (!scenario.empty()) {
-        s << "<p class=\"scenario\">Scenario <strong>" << esc(scenario)
-          << "</strong> of the plan file (its <code>[scenarios." << esc(scenario)
-          << "]</code> overrides).</p>\n";
+        s << "<p class=\"scenario\">" << tr(l, "Scenario ", "情景 ") << "<strong>" << esc(scenario)
+          << "</strong>" << tr(l, " of the plan file (its ", "（规划文件 ") << "<code>[scenarios."
+          << esc(scenario) << "]</code>" << tr(l, " overrides).", " 的设定）。") << "</p>\n";
     }
-    s << "<p>From <code>" << esc(std::filesystem::path(d.source).filename().string())
-      << "</code>; input <code>" << esc(d.meta("input")) << "</code>, horizon "
-      << esc(d.meta("horizon")) << ", CRS " << esc(d.meta("crs")) << ", seed "
-      << esc(d.meta("seed")) << ".</p>\n";
+    s << "<p>" << tr(l, "From ", "数据：") << "<code>"
+      << esc(std::filesystem::path(d.source).filename().string()) << "</code>"
+      << tr(l, "; input ", "；输入 ") << "<code>" << esc(d.meta("input")) << "</code>"
+      << tr(l, ", horizon ", "，规划期 ") << esc(d.meta("horizon")) << tr(l, ", CRS ", "，坐标系 ")
+      << esc(d.meta("crs")) << tr(l, ", seed ", "，随机种子 ") << esc(d.meta("seed"))
+      << tr(l, ".", "。") << "</p>\n";
 
     // Solver and status.
     std::size_t unmet_binding = 0;
@@ -369,25 +396,49 @@ std::string render_report_html(const ReportData &d) {
         unmet += r.met ? 0 : 1;
         unmet_binding += (!r.met && r.binding) ? 1 : 0;
     }
-    s << "<h2>Solver and status</h2>\n<table id=\"solver\">\n";
-    for (const char *key :
-         {"solver", "status", "solver_status", "objective", "bound", "gap", "duration_s",
-          "candidate_parcels", "allocated_parcels", "landalloc_version", "started_utc"}) {
+    s << "<h2>" << tr(l, "Solver and status", "求解与完成情况") << "</h2>\n<table id=\"solver\">\n";
+    // Each key of run_metadata with its Chinese name.
+    for (const auto &[key, key_zh] : std::initializer_list<std::pair<const char *, const char *>>{
+             {"solver", "求解器"},
+             {"status", "完成情况"},
+             {"solver_status", "求解状态"},
+             {"objective", "目标函数值"},
+             {"bound", "上界"},
+             {"gap", "最优性间隙"},
+             {"duration_s", "用时（秒）"},
+             {"candidate_parcels", "候选地块"},
+             {"allocated_parcels", "供应地块"},
+             {"landalloc_version", "landalloc 版本"},
+             {"started_utc", "运行时间（UTC）"}}) {
         std::string v = d.meta(key);
         // The gap as a percentage (0.00169505 reads as 0.170 %).
         if (const auto gap = leading_number(v); std::string(key) == "gap" && gap) {
             v = num(100.0 * *gap, 3) + " %";
         }
+        // The status in Chinese says what the tables below show (the terminal's English
+        // sentence lists every row not met).
+        if (zh && std::string(key) == "status" && !v.empty()) {
+            v = v == "all targets met" ? "全部指标和规则达标" : "未全部达标，见下方“未达标指标”";
+        }
         if (!v.empty()) {
-            s << "<tr><th>" << key << "</th><td>" << esc(v) << "</td></tr>\n";
+            s << "<tr data-key=\"" << key << "\"><th>" << (zh ? key_zh : key) << "</th><td>"
+              << esc(v) << "</td></tr>\n";
         }
     }
-    s << "<tr><th>targets not met</th><td>" << unmet << " of " << d.annual.size() << " ("
-      << unmet_binding << " binding)</td></tr>\n</table>\n";
+    if (zh) {
+        s << "<tr><th>未达标指标</th><td>" << d.annual.size() << " 项中 " << unmet
+          << " 项（其中约束性 " << unmet_binding << " 项）</td></tr>\n</table>\n";
+    } else {
+        s << "<tr><th>targets not met</th><td>" << unmet << " of " << d.annual.size() << " ("
+          << unmet_binding << " binding)</td></tr>\n</table>\n";
+    }
 
     // Targets vs supplied.
-    s << "<h2>Targets and supply by year and housing type</h2>\n"
-      << "<p>Grey: target; coloured: supplied (dashed outline: target not met).</p>\n";
+    s << "<h2>" << tr(l, "Targets and supply by year and housing type", "分年度、分类型指标与供应")
+      << "</h2>\n<p>"
+      << tr(l, "Grey: target; coloured: supplied (dashed outline: target not met).",
+            "灰色：指标；彩色：供应（虚线框：未达标）。")
+      << "</p>\n";
     for (std::size_t t = 0; t < types.size(); ++t) {
         std::vector<const AnnualRow *> rows;
         for (const auto &r : d.annual) {
@@ -398,27 +449,34 @@ std::string render_report_html(const ReportData &d) {
         if (rows.empty()) {
             continue;
         }
-        s << "<div class=\"chart-box\"><h3>" << esc(housing_type_label(types[t], names)) << " ("
-          << esc(rows.front()->unit) << ")</h3>\n"
-          << bar_chart(rows, colours[t]) << "</div>\n";
+        s << "<div class=\"chart-box\"><h3>" << esc(housing_type_label(types[t], names))
+          << tr(l, " (", "（") << esc(code_label(CodeList::unit, rows.front()->unit, l))
+          << tr(l, ")", "）") << "</h3>\n"
+          << bar_chart(rows, colours[t], l) << "</div>\n";
     }
-    s << "<table id=\"annual\">\n<thead><tr><th>year</th><th>housing type</th><th>unit</th>"
-         "<th>target</th><th>tolerance</th><th>binding</th><th>supplied</th><th>difference</th>"
-         "<th>land ha</th><th>floor area m²</th><th>units</th><th>parcels</th><th>status</th>"
-         "</tr></thead>\n";
+    s << "<table id=\"annual\">\n<thead><tr>"
+      << tr(l,
+            "<th>year</th><th>housing type</th><th>unit</th><th>target</th><th>tolerance</th>"
+            "<th>binding</th><th>supplied</th><th>difference</th><th>land ha</th>"
+            "<th>floor area m²</th><th>units</th><th>parcels</th><th>status</th>",
+            "<th>年度</th><th>住房类型</th><th>单位</th><th>指标</th><th>容差</th><th>指标性质</th>"
+            "<th>供应</th><th>差额</th><th>用地（公顷）</th><th>建筑面积（m²）</th><th>套数</th>"
+            "<th>地块数</th><th>完成情况</th>")
+      << "</tr></thead>\n";
     for (const auto &r : d.annual) {
         s << "<tr class=\"annual" << (r.met ? "" : " unmet") << "\" data-year=\"" << r.year
-          << "\" data-type=\"" << esc(r.type) << "\"><td>" << r.year << "</td><td>" << esc(r.type)
-          << "</td><td>" << esc(r.unit) << "</td><td class=\"n\">" << num(r.target, places(r))
-          << "</td><td class=\"n\">"
+          << "\" data-type=\"" << esc(r.type) << "\"><td>" << r.year << "</td><td>"
+          << esc(zh ? housing_type_name(r.type, names) : r.type) << "</td><td>"
+          << esc(code_label(CodeList::unit, r.unit, l)) << "</td><td class=\"n\">"
+          << num(r.target, places(r)) << "</td><td class=\"n\">"
           << (r.lower_tolerance > 0 ? "-" + num(r.lower_tolerance * 100, 1) + " / " : "") << "+"
-          << num(r.tolerance * 100, 1) << " %</td><td>" << (r.binding ? "binding" : "indicative")
-          << "</td><td class=\"n\">" << num(r.supplied, places(r)) << "</td><td class=\"n\">"
-          << (r.difference >= 0 ? "+" : "") << num(r.difference, places(r))
-          << "</td><td class=\"n\">" << num(r.supplied_ha) << "</td><td class=\"n\">"
-          << num(r.supplied_floor_m2, 0) << "</td><td class=\"n\">" << num(r.supplied_units, 0)
-          << "</td><td class=\"n\">" << r.parcels << "</td><td>"
-          << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
+          << num(r.tolerance * 100, 1) << " %</td><td" << (r.binding ? " class=\"binding\"" : "")
+          << ">" << binding_text(r.binding, l) << "</td><td class=\"n\">"
+          << num(r.supplied, places(r)) << "</td><td class=\"n\">" << (r.difference >= 0 ? "+" : "")
+          << num(r.difference, places(r)) << "</td><td class=\"n\">" << num(r.supplied_ha)
+          << "</td><td class=\"n\">" << num(r.supplied_floor_m2, 0) << "</td><td class=\"n\">"
+          << num(r.supplied_units, 0) << "</td><td class=\"n\">" << r.parcels << "</td><td>"
+          << esc(status_text(r.status, r.binding, l)) << "</td></tr>\n";
     }
     s << "</table>\n";
 
@@ -429,14 +487,25 @@ std::string render_report_html(const ReportData &d) {
 
     // The three-year rolling plan of a re-plan (三年滚动计划).
     if (!d.meta("replan_from_year").empty()) {
-        s << "<h2>Three-year rolling plan (三年滚动计划)</h2>\n<p>Re-planned from "
-          << esc(d.meta("replan_from_year")) << ": " << esc(d.meta("replan_fixed_sites"))
-          << " sites of earlier years kept as supplied, " << esc(d.meta("replan_withdrawn_sites"))
-          << " planned sites of earlier years not supplied";
-        if (!d.meta("replan_added_sites").empty()) {
-            s << ", " << esc(d.meta("replan_added_sites")) << " supplied that no plan had";
+        if (zh) {
+            s << "<h2>三年滚动计划</h2>\n<p>自 " << esc(d.meta("replan_from_year"))
+              << " 年起重新编制：此前年度已供应并保留 " << esc(d.meta("replan_fixed_sites"))
+              << " 宗，已计划未供应 " << esc(d.meta("replan_withdrawn_sites")) << " 宗";
+            if (!d.meta("replan_added_sites").empty()) {
+                s << "，计划外供应 " << esc(d.meta("replan_added_sites")) << " 宗";
+            }
+            s << "；不足与超出的结转方式：" << esc(d.meta("replan_carry")) << "。</p>\n";
+        } else {
+            s << "<h2>Three-year rolling plan (三年滚动计划)</h2>\n<p>Re-planned from "
+              << esc(d.meta("replan_from_year")) << ": " << esc(d.meta("replan_fixed_sites"))
+              << " sites of earlier years kept as supplied, "
+              << esc(d.meta("replan_withdrawn_sites"))
+              << " planned sites of earlier years not supplied";
+            if (!d.meta("replan_added_sites").empty()) {
+                s << ", " << esc(d.meta("replan_added_sites")) << " supplied that no plan had";
+            }
+            s << "; shortfalls and surpluses carried: " << esc(d.meta("replan_carry")) << ".</p>\n";
         }
-        s << "; shortfalls and surpluses carried: " << esc(d.meta("replan_carry")) << ".</p>\n";
         std::vector<std::string> carried;
         for (const auto &[key, value] : d.metadata) {
             if (key.starts_with("replan_carried ")) {
@@ -450,15 +519,21 @@ std::string render_report_html(const ReportData &d) {
             }
             s << "</ul>\n";
         }
-        s << "<table id=\"rolling\">\n<thead><tr><th>year</th><th>district</th><th>housing "
-             "type</th>"
-             "<th>land ha</th><th>units</th><th>parcels</th><th>previous ha</th>"
-             "<th>previous units</th><th>change ha</th><th>why</th></tr></thead>\n";
+        s << "<table id=\"rolling\">\n<thead><tr>"
+          << tr(l,
+                "<th>year</th><th>district</th><th>housing type</th><th>land ha</th><th>units</th>"
+                "<th>parcels</th><th>previous ha</th><th>previous units</th><th>change ha</th>"
+                "<th>why</th>",
+                "<th>年度</th><th>区县</th><th>住房类型</th><th>用地（公顷）</th><th>套数</th>"
+                "<th>地块数</th><th>上轮用地（公顷）</th><th>上轮套数</th><th>变化（公顷）</th>"
+                "<th>调整原因</th>")
+          << "</tr></thead>\n";
         for (const auto &r : d.rolling) {
             s << "<tr class=\"rolling\" data-year=\"" << r.year << "\"><td>" << r.year
-              << "</td><td>" << esc(r.district_name) << "</td><td>" << esc(r.type)
-              << "</td><td class=\"n\">" << num(r.area_ha) << "</td><td class=\"n\">"
-              << num(r.units, 0) << "</td><td class=\"n\">" << r.parcels << "</td><td class=\"n\">"
+              << "</td><td>" << esc(r.district_name) << "</td><td>"
+              << esc(zh ? housing_type_name(r.type, names) : r.type) << "</td><td class=\"n\">"
+              << num(r.area_ha) << "</td><td class=\"n\">" << num(r.units, 0)
+              << "</td><td class=\"n\">" << r.parcels << "</td><td class=\"n\">"
               << num(r.previous_area_ha) << "</td><td class=\"n\">" << num(r.previous_units, 0)
               << "</td><td class=\"n\">" << (r.area_ha >= r.previous_area_ha ? "+" : "")
               << num(r.area_ha - r.previous_area_ha) << "</td><td>" << esc(r.why) << "</td></tr>\n";
@@ -468,33 +543,48 @@ std::string render_report_html(const ReportData &d) {
 
     // Rules of the housing plan.
     if (!d.rules.empty()) {
-        s << "<h2>Rules</h2>\n<table id=\"rules\">\n<thead><tr><th>rule</th><th>requirement</th>"
-             "<th>achieved</th><th>required</th><th>broken by</th><th>binding</th><th>status</th>"
-             "</tr></thead>\n";
+        s << "<h2>" << tr(l, "Rules", "规划规则") << "</h2>\n<table id=\"rules\">\n<thead><tr>"
+          << tr(l,
+                "<th>rule</th><th>requirement</th><th>achieved</th><th>required</th>"
+                "<th>broken by</th><th>binding</th><th>status</th>",
+                "<th>规则</th><th>要求</th><th>实际</th><th>要求值</th><th>偏差</th>"
+                "<th>指标性质</th><th>完成情况</th>")
+          << "</tr></thead>\n";
         for (const auto &r : d.rules) {
             const bool share = r.unit == "share";
             s << "<tr class=\"rule" << (r.met ? "" : " unmet") << "\"><td>" << esc(r.rule)
               << "</td><td>" << esc(r.label) << "</td><td class=\"n\">"
-              << (share ? num(100 * r.actual, 1) + " %" : num(r.actual) + " " + esc(r.unit))
+              << (share ? num(100 * r.actual, 1) + " %"
+                        : num(r.actual) + " " + esc(code_label(CodeList::unit, r.unit, l)))
               << "</td><td class=\"n\">" << (r.floor ? "&ge; " : "&le; ")
-              << (share ? num(100 * r.limit, 1) + " %" : num(r.limit) + " " + esc(r.unit))
+              << (share ? num(100 * r.limit, 1) + " %"
+                        : num(r.limit) + " " + esc(code_label(CodeList::unit, r.unit, l)))
               << "</td><td class=\"n\">"
-              << (r.met ? std::string("") : num(r.violation) + " " + esc(r.violation_unit))
-              << "</td><td>" << (r.binding ? "binding" : "indicative") << "</td><td>"
-              << esc(status_display(r.status, r.binding)) << "</td></tr>\n";
+              << (r.met ? std::string("")
+                        : num(r.violation) + " " +
+                              esc(code_label(CodeList::unit, r.violation_unit, l)))
+              << "</td><td" << (r.binding ? " class=\"binding\"" : "") << ">"
+              << binding_text(r.binding, l) << "</td><td>"
+              << esc(status_text(r.status, r.binding, l)) << "</td></tr>\n";
         }
         s << "</table>\n";
     }
 
     // Shortfalls.
-    s << "<h2>Shortfalls</h2>\n";
+    s << "<h2>" << tr(l, "Shortfalls", "未达标指标") << "</h2>\n";
     if (unmet == 0) {
-        s << "<p id=\"shortfalls\">Every target is met: supplied at or above its figure.</p>\n";
+        s << "<p id=\"shortfalls\">"
+          << tr(l, "Every target is met: supplied at or above its figure.",
+                "全部指标达标：供应量均不低于指标。")
+          << "</p>\n";
     } else {
-        s << "<table id=\"shortfalls\">\n<thead><tr><th>year</th><th>housing "
-             "type</th><th>binding</th>"
-             "<th>target</th><th>supplied</th><th>difference</th><th>status</th><th>note</th>"
-             "</tr></thead>\n";
+        s << "<table id=\"shortfalls\">\n<thead><tr>"
+          << tr(l,
+                "<th>year</th><th>housing type</th><th>binding</th><th>target</th>"
+                "<th>supplied</th><th>difference</th><th>status</th><th>note</th>",
+                "<th>年度</th><th>住房类型</th><th>指标性质</th><th>指标</th><th>供应</th>"
+                "<th>差额</th><th>完成情况</th><th>说明</th>")
+          << "</tr></thead>\n";
         for (std::size_t i = 0; i < d.annual.size(); ++i) {
             const auto &r = d.annual[i];
             if (r.met) {
@@ -502,50 +592,58 @@ std::string render_report_html(const ReportData &d) {
             }
             std::string note = r.note;
             if (!d.annual_causes[i].empty()) {
-                note += (note.empty() ? "" : " — cause: ") + d.annual_causes[i];
+                note += (note.empty() ? "" : tr(l, " — cause: ", "——原因：")) +
+                        code_label(CodeList::cause, d.annual_causes[i], l);
             }
-            s << "<tr><td>" << r.year << "</td><td>" << esc(r.type) << "</td><td>"
-              << (r.binding ? "binding" : "indicative") << "</td><td class=\"n\">" << num(r.target)
-              << " " << esc(r.unit) << "</td><td class=\"n\">" << num(r.supplied)
-              << "</td><td class=\"n\">" << num(r.difference) << "</td><td>"
-              << esc(status_display(r.status, r.binding)) << "</td><td>" << esc(note)
+            s << "<tr><td>" << r.year << "</td><td>"
+              << esc(zh ? housing_type_name(r.type, names) : r.type) << "</td><td>"
+              << binding_text(r.binding, l) << "</td><td class=\"n\">" << num(r.target) << " "
+              << esc(code_label(CodeList::unit, r.unit, l)) << "</td><td class=\"n\">"
+              << num(r.supplied) << "</td><td class=\"n\">" << num(r.difference) << "</td><td>"
+              << esc(status_text(r.status, r.binding, l)) << "</td><td>" << esc(note)
               << "</td></tr>\n";
         }
         s << "</table>\n";
     }
 
     // Jobs and housing by zone.
-    const auto classes = ratio_classes(d.ratio_min, d.ratio_max);
+    const auto classes = ratio_classes(d.ratio_min, d.ratio_max, l);
     const auto ratio_cell = [&](double v) {
         const std::size_t k = ratio_class_of(v, classes);
         const std::string style =
             k < classes.size() ? " style=\"background:" + classes[k].colour.hex() + "\"" : "";
         return "<td class=\"n\"" + style + ">" + num(v) + "</td>";
     };
-    s << "<h2>Jobs and housing by zone</h2>\n<p>Jobs per dwelling before and after the plan. "
-      << "Colours: ";
+    s << "<h2>" << tr(l, "Jobs and housing by zone", "各片区职住情况") << "</h2>\n<p>"
+      << tr(l, "Jobs per dwelling before and after the plan. Colours: ",
+            "规划前后每套住房对应的就业岗位（职住比）。颜色：");
     for (const auto &c : classes) {
         s << "<span style=\"background:" << c.colour.hex() << ";padding:0 4px\">" << esc(c.label)
           << "</span> ";
     }
-    s << "</p>\n<table "
-         "id=\"zones\">\n<thead><tr><th>zone</th><th>name</th><th>class</th><th>jobs</th>"
-         "<th>dwellings before</th><th>new units</th><th>dwellings after</th>"
-         "<th>jobs/dwellings before</th><th>jobs/dwellings after</th><th>band "
-         "after</th></tr></thead>\n";
+    s << "</p>\n<table id=\"zones\">\n<thead><tr>"
+      << tr(l,
+            "<th>zone</th><th>name</th><th>class</th><th>jobs</th><th>dwellings before</th>"
+            "<th>new units</th><th>dwellings after</th><th>jobs/dwellings before</th>"
+            "<th>jobs/dwellings after</th><th>band after</th>",
+            "<th>片区代码</th><th>片区</th><th>片区类型</th><th>就业岗位</th><th>规划前住房</th>"
+            "<th>新增住房</th><th>规划后住房</th><th>规划前职住比</th><th>规划后职住比</th>"
+            "<th>规划后职住区间</th>")
+      << "</tr></thead>\n";
     for (const auto &z : d.zones) {
         s << "<tr><td>" << esc(z.id) << "</td><td>" << esc(z.name) << "</td><td>"
-          << esc(z.zone_class) << "</td><td class=\"n\">" << num(z.jobs, 0)
-          << "</td><td class=\"n\">" << num(z.dwellings_before, 0) << "</td><td class=\"n\">"
-          << num(z.new_units, 0) << "</td><td class=\"n\">" << num(z.dwellings_after, 0) << "</td>"
-          << ratio_cell(z.ratio_before) << ratio_cell(z.ratio_after) << "<td>" << esc(z.band_after)
+          << esc(code_label(CodeList::zone_class, z.zone_class, l)) << "</td><td class=\"n\">"
+          << num(z.jobs, 0) << "</td><td class=\"n\">" << num(z.dwellings_before, 0)
+          << "</td><td class=\"n\">" << num(z.new_units, 0) << "</td><td class=\"n\">"
+          << num(z.dwellings_after, 0) << "</td>" << ratio_cell(z.ratio_before)
+          << ratio_cell(z.ratio_after) << "<td>" << esc(code_label(CodeList::band, z.band_after, l))
           << "</td></tr>\n";
     }
     s << "</table>\n";
 
     // Jobs-housing balance: what the plan does to D, and what balance costs.
     if (!d.balance.empty()) {
-        s << "<h2>Jobs-housing balance</h2>\n";
+        s << "<h2>" << tr(l, "Jobs-housing balance", "职住平衡") << "</h2>\n";
         const BalanceRun *before = nullptr;
         const BalanceRun *after = nullptr;
         for (const BalanceRun &r : d.balance) {
@@ -555,21 +653,35 @@ std::string render_report_html(const ReportData &d) {
         if (before && after) {
             const double b = before->balance.dissimilarity;
             const double a = after->balance.dissimilarity;
-            s << "<p id=\"balance-verdict\">The dissimilarity index D "
-              << (a < b   ? "falls"
-                  : a > b ? "<strong>rises</strong>"
-                          : "stays")
-              << " from " << num(b, 4) << " to " << num(a, 4) << "; excess commuting goes from "
-              << num(before->balance.excess_commuting, 4) << " to "
-              << num(after->balance.excess_commuting, 4) << ".</p>\n";
+            if (zh) {
+                s << "<p id=\"balance-verdict\">相异指数 D 从 " << num(b, 4) << " "
+                  << (a < b   ? "降至"
+                      : a > b ? "<strong>升至</strong>"
+                              : "保持为")
+                  << " " << num(a, 4) << "；过剩通勤从 " << num(before->balance.excess_commuting, 4)
+                  << " 变为 " << num(after->balance.excess_commuting, 4) << "。</p>\n";
+            } else {
+                s << "<p id=\"balance-verdict\">The dissimilarity index D "
+                  << (a < b   ? "falls"
+                      : a > b ? "<strong>rises</strong>"
+                              : "stays")
+                  << " from " << num(b, 4) << " to " << num(a, 4) << "; excess commuting goes from "
+                  << num(before->balance.excess_commuting, 4) << " to "
+                  << num(after->balance.excess_commuting, 4) << ".</p>\n";
+            }
         }
         const std::string finding = d.meta("balance_finding");
         if (!finding.empty()) {
             s << "<p id=\"balance-finding\">" << esc(finding) << "</p>\n";
         }
-        s << "<table id=\"balance\">\n<thead><tr><th>run</th><th>left out</th><th>D</th>"
-             "<th>excess commuting</th><th>T_min km</th><th>T_obs km</th><th>suitability</th>"
-             "<th>cost in D</th></tr></thead>\n";
+        s << "<table id=\"balance\">\n<thead><tr>"
+          << tr(l,
+                "<th>run</th><th>left out</th><th>D</th><th>excess commuting</th>"
+                "<th>T_min km</th><th>T_obs km</th><th>suitability</th><th>cost in D</th>",
+                "<th>方案</th><th>去掉的规则</th><th>D</th><th>过剩通勤</"
+                "th><th>最小平均通勤（km）</th>"
+                "<th>模型平均通勤（km）</th><th>适宜性</th><th>D的代价</th>")
+          << "</tr></thead>\n";
         for (const BalanceRun &r : d.balance) {
             s << "<tr><td>" << esc(r.run) << "</td><td>" << esc(r.rule) << "</td><td class=\"n\">"
               << num(r.balance.dissimilarity, 4) << "</td><td class=\"n\">"
@@ -592,22 +704,24 @@ std::string render_report_html(const ReportData &d) {
     }
     std::sort(years.begin(), years.end());
     if (!years.empty()) {
-        s << "<h2>Maps by year (年度供应图)</h2>\n"
-          << map_legend(d, types) << "<div class=\"years\">\n";
+        s << "<h2>" << tr(l, "Maps by year (年度供应图)", "年度供应图") << "</h2>\n"
+          << map_legend(d, types, l) << "<div class=\"years\">\n";
         for (int year : years) {
             s << "<figure class=\"year-map\" data-year=\"" << year << "\"><figcaption>" << year
               << "年</figcaption>\n"
-              << map_svg(d, types, year, 440, 330) << "</figure>\n";
+              << map_svg(d, types, year, 440, 330, l) << "</figure>\n";
         }
         s << "</div>\n";
     }
-    s << "<h2>Map of the plan</h2>\n" << map_svg(d, types, 0, 900, 640) << map_legend(d, types);
+    s << "<h2>" << tr(l, "Map of the plan", "规划总图") << "</h2>\n"
+      << map_svg(d, types, 0, 900, 640, l) << map_legend(d, types, l);
 
     // Plan file.
     const std::string plan_text = d.meta("plan_text");
     if (!plan_text.empty()) {
-        s << "<h2>Plan file</h2>\n<details><summary>" << esc(d.meta("plan_file"))
-          << "</summary>\n<pre>" << esc(plan_text) << "</pre></details>\n";
+        s << "<h2>" << tr(l, "Plan file", "规划文件") << "</h2>\n<details><summary>"
+          << esc(d.meta("plan_file")) << "</summary>\n<pre>" << esc(plan_text)
+          << "</pre></details>\n";
     }
     s << "</body>\n</html>\n";
     return s.str();

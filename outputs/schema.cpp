@@ -1,5 +1,6 @@
 #include "outputs/schema.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace landalloc {
@@ -18,6 +19,19 @@ LayerSchema::field_defs(const std::vector<gis::FieldDef> &per_plan) const {
         defs.insert(defs.end(), per_plan.begin(), per_plan.end());
     }
     return defs;
+}
+
+std::vector<gis::FieldDef> fields_in(const LayerSchema &schema, std::vector<gis::FieldDef> fields,
+                                     Language l) {
+    if (l == Language::en && schema.name != k_layer_supply) {
+        for (gis::FieldDef &f : fields) {
+            if (std::any_of(schema.fields.begin(), schema.fields.end(),
+                            [&](const FieldSchema &s) { return s.name == f.name; })) {
+                f.alias.clear();
+            }
+        }
+    }
+    return fields;
 }
 
 } // namespace landalloc

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -46,6 +48,97 @@ struct StyleBody {
     std::string xml;
     bool labels = false;
 };
+
+/// A coded text field of an output layer and the list naming its codes (nullopt: housing type
+/// ids, named by the plan file's name_zh).
+struct CodedField {
+    std::string_view layer;
+    std::string_view field;
+    std::optional<CodeList> list;
+};
+constexpr CodedField k_coded_fields[] = {
+    {k_layer_allocated, "housing_type", std::nullopt},
+    {k_layer_allocated, "bundled_type", std::nullopt},
+    {k_layer_allocated, "status", CodeList::status},
+    {k_layer_allocated, "land_source", CodeList::land_source},
+    {k_layer_annual, "housing_type", std::nullopt},
+    {k_layer_annual, "unit", CodeList::unit},
+    {k_layer_annual, "status", CodeList::status},
+    {k_layer_annual, "cause", CodeList::cause},
+    {k_layer_rule_checks, "unit", CodeList::unit},
+    {k_layer_rule_checks, "status", CodeList::status},
+    {k_layer_rejected, "land_source", CodeList::land_source},
+    {k_layer_rejected, "reason", CodeList::reason},
+    {k_layer_rejected, "best_type", std::nullopt},
+    {k_layer_station_catchments, "mode", CodeList::station_mode},
+    {k_layer_park_catchments, "level", CodeList::park_level},
+    {k_layer_zones, "zone_class", CodeList::zone_class},
+    {k_layer_zones, "band_before", CodeList::band},
+    {k_layer_zones, "band_after", CodeList::band},
+    {k_layer_zones, "destock_band", CodeList::destock_band},
+    {k_layer_constraints, "kind", CodeList::constraint_kind},
+    {k_layer_constraints, "effect", CodeList::effect},
+    {k_layer_rolling, "housing_type", std::nullopt},
+};
+
+/// The schema of an output layer by its table name (nullptr: none).
+const LayerSchema *schema_of(const std::string &table) {
+    for (const LayerSchema *l : schema::k_layers) {
+        if (l->name == table) {
+            return l;
+        }
+    }
+    return table == k_layer_rolling ? &schema::rolling_plan : nullptr;
+}
+
+/// QGIS's field configuration of a written layer: each field's alias as the GeoPackage holds it
+/// (fields_in) and, in a zh plan, a value map naming every code a coded field holds, so that the
+/// attribute table and the identify panel read 城市更新 where the data holds renewal. A code no
+/// list knows is named as itself (a value map shows a value it lacks in brackets).
+std::string fields_xml(const gis::LayerData &layer, const Plan &plan) {
+    const LayerSchema *schema = schema_of(layer.name);
+    if (schema == nullptr) {
+        return {};
+    }
+    const std::vector<gis::FieldDef> fields = fields_in(*schema, layer.fields, plan.language);
+    const TypeNames names = plan_type_names(plan);
+    std::ostringstream s;
+    s << "<fieldConfiguration>\n";
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const auto coded = std::find_if(
+            std::begin(k_coded_fields), std::end(k_coded_fields), [&](const CodedField &c) {
+                return c.layer == layer.name && c.field == fields[i].name;
+            });
+        std::set<std::string> values;
+        if (plan.language == Language::zh && coded != std::end(k_coded_fields)) {
+            for (const gis::Feature &f : layer.features) {
+                if (const auto *v = std::get_if<std::string>(&f.values[i]); v && !v->empty()) {
+                    values.insert(*v);
+                }
+            }
+        }
+        s << "<field name=\"" << xml_escape(fields[i].name) << "\" configurationFlags=\"None\">";
+        if (!values.empty()) {
+            s << "<editWidget type=\"ValueMap\"><config><Option type=\"Map\">"
+                 "<Option name=\"map\" type=\"List\">";
+            for (const std::string &v : values) {
+                const std::string label = coded->list ? code_label(*coded->list, v, Language::zh)
+                                                      : housing_type_name(v, names);
+                s << "<Option type=\"Map\"><Option name=\"" << xml_escape(label) << "\" value=\""
+                  << xml_escape(v) << "\" type=\"QString\"/></Option>";
+            }
+            s << "</Option></Option></config></editWidget>";
+        }
+        s << "</field>\n";
+    }
+    s << "</fieldConfiguration>\n<aliases>";
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        s << "<alias index=\"" << i << "\" field=\"" << xml_escape(fields[i].name) << "\" name=\""
+          << xml_escape(fields[i].alias) << "\"/>";
+    }
+    s << "</aliases>\n";
+    return s.str();
+}
 
 StyleBody parcels_body(const Plan &plan) {
     // A category for each type the plan allocates, in the colours of all the plan's types.
@@ -92,7 +185,8 @@ StyleBody rejected_body(const Plan &plan) {
          "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n";
     for (std::size_t i = 0; i < reasons.size(); ++i) {
         s << "<category symbol=\"" << i << "\" value=\"" << xml_escape(reasons[i]) << "\" label=\""
-          << xml_escape(reasons[i]) << "\" render=\"true\"/>\n";
+          << xml_escape(code_label(CodeList::reason, reasons[i], plan.language))
+          << "\" render=\"true\"/>\n";
     }
     s << "</categories><symbols>\n";
     // Light to dark greys with a hatch on every other one, so neighbouring reasons differ.
@@ -108,7 +202,7 @@ StyleBody rejected_body(const Plan &plan) {
 }
 
 StyleBody zones_body(const Plan &plan) {
-    const auto classes = ratio_classes(plan.ratio_min, plan.ratio_max);
+    const auto classes = ratio_classes(plan.ratio_min, plan.ratio_max, plan.language);
     std::ostringstream s;
     s << "<renderer-v2 type=\"graduatedSymbol\" attr=\"jobs_dwellings_after\" "
          "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" forceraster=\"0\" "
@@ -136,14 +230,14 @@ StyleBody zones_body(const Plan &plan) {
     return {s.str(), true};
 }
 
-StyleBody constraints_body() {
+StyleBody constraints_body(Language l) {
     std::ostringstream s;
     s << "<renderer-v2 type=\"categorizedSymbol\" attr=\"effect\" symbollevels=\"0\" "
          "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n"
-      << "<category symbol=\"0\" value=\"exclude\" label=\"exclude: no housing\" "
-         "render=\"true\"/>\n"
-      << "<category symbol=\"1\" value=\"cap\" label=\"cap: plot ratio limited\" "
-         "render=\"true\"/>\n"
+      << "<category symbol=\"0\" value=\"exclude\" label=\""
+      << tr(l, "exclude: no housing", "禁止建设") << "\" render=\"true\"/>\n"
+      << "<category symbol=\"1\" value=\"cap\" label=\""
+      << tr(l, "cap: plot ratio limited", "限制容积率") << "\" render=\"true\"/>\n"
       << "</categories><symbols>\n"
       << qml_fill_symbol(0, "26,150,65,255", "b_diagonal", "26,150,65,255", 0.4)
       << qml_fill_symbol(1, "255,140,0,0", "no", "255,140,0,255", 0.8)
@@ -163,7 +257,7 @@ StyleBody single_body(const std::string &symbol) {
 std::map<std::string, StyleBody> style_bodies(const Plan &plan) {
     return {{k_layer_allocated, parcels_body(plan)},
             {k_layer_zones, zones_body(plan)},
-            {k_layer_constraints, constraints_body()},
+            {k_layer_constraints, constraints_body(plan.language)},
             // Catchments as outlines.
             {k_layer_station_catchments,
              single_body(qml_fill_symbol(0, "0,0,0,0", "no", "90,90,160,255", 0.3))},
@@ -396,33 +490,55 @@ std::vector<Rgb> housing_type_colours(const std::vector<std::string> &types) {
     return out;
 }
 
-std::string housing_type_label(const std::string &type, const TypeNames &names) {
+namespace {
+
+/// A housing type's Chinese name: the plan file's, else the usual name of the spec's six types,
+/// else "".
+std::string chinese_name(const std::string &id, const TypeNames &names) {
     static const TypeNames usual = {
         {"commercial", "商品住房"},  {"affordable_rental", "保障性租赁住房"},
         {"public_rental", "公租房"}, {"shared_ownership", "共有产权房"},
         {"talent", "人才住房"},      {"resettlement", "安置房"}};
-    const auto name_of = [&](const std::string &id) {
-        if (const auto it = names.find(id); it != names.end() && !it->second.empty()) {
-            return it->second;
-        }
-        const auto it = usual.find(id);
-        return it == usual.end() ? std::string() : it->second;
-    };
+    if (const auto it = names.find(id); it != names.end() && !it->second.empty()) {
+        return it->second;
+    }
+    const auto it = usual.find(id);
+    return it == usual.end() ? std::string() : it->second;
+}
+
+/// A target's type ("a+b", "talent [320102]") with `single` naming a type of its own; a group
+/// names each member by its Chinese name (else its id), and the zones follow.
+std::string type_with_members(const std::string &type, const TypeNames &names,
+                              const std::function<std::string(const std::string &)> &single) {
     if (const auto bracket = type.find(" ["); bracket != std::string::npos) {
-        // A target of some zones ("talent [320102]"): the type's label, then its zones.
-        return housing_type_label(type.substr(0, bracket), names) + type.substr(bracket);
+        return type_with_members(type.substr(0, bracket), names, single) + type.substr(bracket);
     }
     const std::vector<std::string> ids = annual_row_types(type);
     if (ids.size() == 1) {
-        const std::string name = name_of(type);
-        return name.empty() ? type : type + " " + name;
+        return single(type);
     }
-    std::string label; // a group: its members' names, else their ids
+    std::string label;
     for (const auto &id : ids) {
-        const std::string name = name_of(id);
+        const std::string name = chinese_name(id, names);
         label += (label.empty() ? "" : "+") + (name.empty() ? id : name);
     }
     return label;
+}
+
+} // namespace
+
+std::string housing_type_label(const std::string &type, const TypeNames &names) {
+    return type_with_members(type, names, [&](const std::string &id) {
+        const std::string name = chinese_name(id, names);
+        return name.empty() ? id : id + " " + name;
+    });
+}
+
+std::string housing_type_name(const std::string &type, const TypeNames &names) {
+    return type_with_members(type, names, [&](const std::string &id) {
+        const std::string name = chinese_name(id, names);
+        return name.empty() ? id : name;
+    });
 }
 
 TypeNames plan_type_names(const Plan &plan) {
@@ -452,7 +568,7 @@ std::vector<std::string> plan_housing_types(const Plan &plan) {
     return out;
 }
 
-std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max) {
+std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max, Language l) {
     if (!(ratio_max > ratio_min) || !(ratio_min > 0)) {
         ratio_min = 0.8;
         ratio_max = 1.5;
@@ -461,14 +577,20 @@ std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max) {
     const double high = ratio_max * 1.25;
     const auto r2 = [](double v) { return fmt(v, "%.2f"); };
     return {
-        {0, low, "< " + r2(low) + " housing-rich", {33, 102, 172}},
-        {low, ratio_min, r2(low) + " - " + r2(ratio_min) + " below band", {146, 197, 222}},
+        {0, low, "< " + r2(low) + tr(l, " housing-rich", " 住房偏多"), {33, 102, 172}},
+        {low,
+         ratio_min,
+         r2(low) + " - " + r2(ratio_min) + tr(l, " below band", " 低于目标区间"),
+         {146, 197, 222}},
         {ratio_min,
          ratio_max,
-         r2(ratio_min) + " - " + r2(ratio_max) + " within band",
+         r2(ratio_min) + " - " + r2(ratio_max) + tr(l, " within band", " 目标区间内"),
          {247, 247, 247}},
-        {ratio_max, high, r2(ratio_max) + " - " + r2(high) + " above band", {244, 165, 130}},
-        {high, 1e9, "> " + r2(high) + " job-rich", {178, 24, 43}},
+        {ratio_max,
+         high,
+         r2(ratio_max) + " - " + r2(high) + tr(l, " above band", " 高于目标区间"),
+         {244, 165, 130}},
+        {high, 1e9, "> " + r2(high) + tr(l, " job-rich", " 就业偏多"), {178, 24, 43}},
     };
 }
 
@@ -486,24 +608,28 @@ std::size_t ratio_class_of(double ratio, const std::vector<RatioClass> &classes)
     return classes.size();
 }
 
-std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan) {
+std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan, const WrittenLayers &written) {
     std::vector<gis::LayerStyle> out;
     for (const auto &[table, body] : style_bodies(plan)) {
+        const auto w = written.find(table);
+        const std::string fields = w != written.end() ? fields_xml(*w->second, plan) : "";
         gis::LayerStyle s;
         s.table = table;
         s.geometry_column = "geom";
         s.name = table + " (landalloc)";
         s.description = "landalloc's default style of " + table;
-        s.qml = gis::qml_document(body.xml, body.labels, gis::QmlGeometry::polygon);
+        s.qml = gis::qml_document(fields + body.xml, body.labels, gis::QmlGeometry::polygon,
+                                  !fields.empty());
         s.use_as_default = true;
         out.push_back(std::move(s));
     }
     return out;
 }
 
-std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &layers,
-                             const gis::Crs &crs, const gis::Bounds &extent,
-                             const std::string &gpkg_file_name, const std::string &title) {
+std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
+                             const std::vector<ProjectLayer> &layers, const gis::Crs &crs,
+                             const gis::Bounds &extent, const std::string &gpkg_file_name,
+                             const std::string &title) {
     const auto bodies = style_bodies(plan);
     const std::string srs = spatialrefsys(crs);
     const auto layer_id = [](const ProjectLayer &l) { return l.table + "_landalloc"; };
@@ -558,6 +684,7 @@ std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &
           << "</abstract></resourceMetadata>\n"
           << "<provider encoding=\"UTF-8\">ogr</provider>\n"
           << (l.table == k_layer_allocated ? k_year_temporal : "")
+          << (written.count(l.table) ? fields_xml(*written.at(l.table), plan) : std::string())
           << (it != bodies.end() ? it->second.xml : std::string()) << "<layerGeometryType>"
           << (l.spatial ? 2 : 4) << "</layerGeometryType>\n</maplayer>\n";
     }

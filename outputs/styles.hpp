@@ -33,6 +33,8 @@ using TypeNames = std::map<std::string, std::string>;
 /// usual name of the spec's six types, else the id alone. A group ("a+b") names each member; a
 /// target's zones after the type ("talent [320102]") follow its label.
 std::string housing_type_label(const std::string &type, const TypeNames &names = {});
+/// "新建商品住房": the Chinese name alone (as housing_type_label finds it), else the id.
+std::string housing_type_name(const std::string &type, const TypeNames &names = {});
 /// The plan's names (its housing types' name_zh, where given).
 TypeNames plan_type_names(const Plan &plan);
 /// The housing types of a plan in order of first appearance (annual table, then allocations).
@@ -49,7 +51,8 @@ struct RatioClass {
 /// Five classes diverging around the target band [ratio_min, ratio_max] (neutral): two below
 /// (housing-rich) in blues, two above (job-rich) in reds. Without a band (0, 0) the plan file's
 /// default band 0.8-1.5 is used.
-std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max);
+std::vector<RatioClass> ratio_classes(double ratio_min, double ratio_max,
+                                      Language l = Language::en);
 /// The class of a jobs/dwellings ratio: the band is closed, [ratio_min, ratio_max], as the plan
 /// counts a zone in it; below it a class holds its lower end, above it its upper end. NaN: none
 /// (classes.size()). QGIS's ranges (plan_layer_styles) draw the same classes.
@@ -59,8 +62,13 @@ std::size_t ratio_class_of(double ratio, const std::vector<RatioClass> &classes)
 inline constexpr const char *k_qgis_project_name = "landalloc plan";
 inline constexpr const char *k_qgis_project_file = "landalloc-plan.qgs";
 
-/// The default styles (QML) of the spatial output layers.
-std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan);
+/// The output layers as written, by table name: their fields and values make QGIS's field
+/// configuration (aliases, and in a zh plan value maps naming the codes).
+using WrittenLayers = std::map<std::string, const gis::LayerData *>;
+
+/// The default styles (QML) of the spatial output layers: renderer, labels and the field
+/// configuration of `written`.
+std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan, const WrittenLayers &written);
 
 /// One layer of the stored project, top of the map first.
 struct ProjectLayer {
@@ -79,9 +87,10 @@ struct ProjectLayer {
 /// (k_layout_name) is an A4 landscape page per year (an atlas over supply_plan's year totals):
 /// title, the map of that year's parcels over the context layers, legend, scale bar, north
 /// arrow, the year's totals, the run's date and the source.
-std::string plan_project_qgs(const Plan &plan, const std::vector<ProjectLayer> &layers,
-                             const gis::Crs &crs, const gis::Bounds &extent,
-                             const std::string &gpkg_file_name, const std::string &title);
+std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
+                             const std::vector<ProjectLayer> &layers, const gis::Crs &crs,
+                             const gis::Bounds &extent, const std::string &gpkg_file_name,
+                             const std::string &title);
 
 /// The name of the stored project's print layout.
 inline constexpr const char *k_layout_name = "年度住宅用地供应图";

@@ -180,6 +180,27 @@ void parse_replan(const Ctx &ctx, const toml::table &re, ReplanConfig &R) {
     }
 }
 
+/// `[output]`: the language of the reasons, the report and the QGIS names. Without it the plan
+/// speaks Chinese when its own names do (the plan's name or a type's name_zh).
+void parse_output(const Ctx &ctx, const toml::table *out, PlanConfig &cfg) {
+    bool chinese = has_chinese(cfg.name);
+    for (const HousingType &h : cfg.types) {
+        chinese = chinese || has_chinese(h.name_zh);
+    }
+    cfg.language = chinese ? Language::zh : Language::en;
+    if (!out) {
+        return;
+    }
+    ctx.check_keys(*out, "output.", {"language"});
+    if (const auto code = ctx.optional_text(*out, "output.", "language")) {
+        const auto l = parse_language(*code);
+        if (!l) {
+            ctx.fail(out->get("language"), "output.language", "'" + *code + "' is not zh or en");
+        }
+        cfg.language = *l;
+    }
+}
+
 namespace {
 
 /// Moves every key of `over` onto `base`: a table given where `base` has a table merges into it
@@ -251,7 +272,8 @@ PlanFile parse_plan(const std::string &text, const std::string &path, const std:
     std::set<std::string> sections = {"plan",       "housing_types", "targets", "scoring",
                                       "objective",  "jobs_housing",  "solver",  "inputs",
                                       "indicators", "rules",         "demand",  "zone_groups",
-                                      "policies",   "network",       "replan",  "scenarios"};
+                                      "policies",   "network",       "replan",  "output",
+                                      "scenarios"};
     ctx.check_keys(root, "", sections);
     apply_scenario(ctx, root, scenario);
     // A scenario's own top-level keys are checked as the root's (a scenario has no scenarios).
@@ -304,6 +326,7 @@ PlanFile parse_plan(const std::string &text, const std::string &path, const std:
     if (const toml::node *po = root.get("policies")) {
         parse_policies(ctx, *po, cfg);
     }
+    parse_output(ctx, ctx.table(root, "", "output"), cfg);
     cfg.indicators.ratio_min = cfg.jobs_housing.ratio_min;
     cfg.indicators.ratio_max = cfg.jobs_housing.ratio_max;
     return cfg;

@@ -44,6 +44,9 @@ bool read_per_year(const detail::Ctx &ctx, const toml::table &t, const std::stri
                    bool def);
 /// `[network]` (network_section.cpp): how the street network is used.
 void parse_network(const detail::Ctx &ctx, const toml::table &t, NetworkOptions &o);
+/// `[output]` (plan_file.cpp); `t` null when absent. Housing types must already be parsed: their
+/// names set the default language.
+void parse_output(const detail::Ctx &ctx, const toml::table *t, PlanConfig &cfg);
 /// `[demand]` (demand_section.cpp).
 void parse_demand(const detail::Ctx &ctx, const toml::table &t, PlanConfig &cfg);
 

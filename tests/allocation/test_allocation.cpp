@@ -167,7 +167,9 @@ TEST(Scoring, PartsSumToScoreAndExplainTheSite) {
         sum += p.value;
     }
     EXPECT_NEAR(sum, a.score, 1e-12);
-    EXPECT_NE(a.reasons.find("station 100 m"), std::string::npos) << a.reasons;
+    // The nearest station by its name.
+    EXPECT_NE(a.reasons.find("(station " + city.stations[0].name + " 100 m)"), std::string::npos)
+        << a.reasons;
     EXPECT_NE(a.reasons.find("plot ratio 2.00"), std::string::npos) << a.reasons;
 }
 

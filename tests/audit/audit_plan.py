@@ -360,7 +360,10 @@ class Audit:
                     continue
                 if tg.displaced_from:
                     a = alloc_by_id.get(part.parcel)
-                    m = re.search(r"resettlement for (\S+)", (a or {}).get("reasons") or "")
+                    # "resettlement for Z (in the zone)" in English, "征收安置：Z（片区内）" in
+                    # Chinese (the plan's [output] language).
+                    m = re.search(r"(?:resettlement for |征收安置：)([^\s（]+)",
+                                  (a or {}).get("reasons") or "")
                     if m and m.group(1) != tg.displaced_from:
                         continue
                     if not near(tg, part, a):

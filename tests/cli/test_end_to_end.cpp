@@ -357,5 +357,5 @@ TEST(PlanScenario, AScenarioOfOtherWeightsGivesAnotherPlanAndIsRecorded) {
     EXPECT_EQ(base_meta.at("scenario"), "");
     // The report's introduction names it.
     const std::string html = read_file(fx().dir.path("transit_first.html"));
-    EXPECT_NE(html.find("Scenario <strong>transit_first</strong>"), std::string::npos);
+    EXPECT_NE(html.find("情景 <strong>transit_first</strong>"), std::string::npos);
 }

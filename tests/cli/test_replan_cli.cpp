@@ -216,8 +216,50 @@ TEST(ReplanCli, TheRollingPlanAddsUpToTheAllocationsAndTheReportShowsIt) {
         EXPECT_NEAR(got[k], ha, 1e-2) << k.first << " " << k.second;
         EXPECT_NEAR(got_previous[k], previous[k], 1e-2) << k.first << " " << k.second;
     }
+    // The workbook's 三年滚动计划 sheet holds the same rows: by (year, district name), the land
+    // of this plan and the previous one, and the change.
+    {
+        std::map<std::pair<int, std::string>, std::tuple<double, double, int>> layer_rows, sheet;
+        rolling->ResetReading();
+        for (auto &&r : *rolling) {
+            auto &[ha, prev, n] =
+                layer_rows[{r->GetFieldAsInteger("year"), r->GetFieldAsString("district_name")}];
+            ha += r->GetFieldAsDouble("area_ha");
+            prev += r->GetFieldAsDouble("previous_area_ha");
+            ++n;
+        }
+        const char *options[] = {"HEADERS=DISABLE", "FIELD_TYPES=STRING", nullptr};
+        const std::string xlsx_path =
+            std::filesystem::path(f.second).replace_extension(".tables.xlsx").string();
+        GDALDatasetUniquePtr xlsx(GDALDataset::Open(
+            xlsx_path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options, nullptr));
+        ASSERT_TRUE(xlsx) << xlsx_path;
+        ASSERT_EQ(xlsx->GetLayerCount(), 4);
+        OGRLayer *sheet_layer = xlsx->GetLayer(3);
+        EXPECT_STREQ(sheet_layer->GetName(), "三年滚动计划");
+        for (auto &&r : *sheet_layer) {
+            const std::string year = r->GetFieldAsString(0);
+            if (year.empty() || year[0] < '0' || year[0] > '9') {
+                continue; // the title and the header
+            }
+            auto &[ha, prev, n] = sheet[{std::stoi(year), r->GetFieldAsString(1)}];
+            ha += std::stod(r->GetFieldAsString(3));
+            prev += std::stod(r->GetFieldAsString(6));
+            EXPECT_NEAR(std::stod(r->GetFieldAsString(8)),
+                        std::stod(r->GetFieldAsString(3)) - std::stod(r->GetFieldAsString(6)),
+                        1e-6);
+            ++n;
+        }
+        ASSERT_EQ(sheet.size(), layer_rows.size());
+        for (const auto &[k, v] : layer_rows) {
+            EXPECT_NEAR(std::get<0>(sheet[k]), std::get<0>(v), 1e-6) << k.first << " " << k.second;
+            EXPECT_NEAR(std::get<1>(sheet[k]), std::get<1>(v), 1e-6) << k.first << " " << k.second;
+            EXPECT_EQ(std::get<2>(sheet[k]), std::get<2>(v)) << k.first << " " << k.second;
+        }
+    }
     const std::string html = read_file(std::filesystem::path(f.second).replace_extension(".html"));
-    EXPECT_NE(html.find("Three-year rolling plan"), std::string::npos);
+    // The built-in plan names its types in Chinese: the report's heading is 三年滚动计划.
+    EXPECT_NE(html.find("<h2>三年滚动计划</h2>"), std::string::npos);
     EXPECT_NE(html.find("<table id=\"rolling\">"), std::string::npos);
     // `landalloc report` renders the same report from the GeoPackage.
     const std::string again = f.dir.path("again.html");

@@ -275,8 +275,11 @@ TEST(Bureau, ChineseStationModesGiveUniqueAsciiDistanceColumnsWithTheModeAsAlias
                                       nullptr, nullptr);
         ASSERT_TRUE(dc);
         for (auto &f : *dc) {
-            EXPECT_GE(defn->GetFieldIndex(f->GetFieldAsString(0)), 0);
-            aliases.insert(f->GetFieldAsString(1));
+            const std::string column = f->GetFieldAsString(0);
+            EXPECT_GE(defn->GetFieldIndex(column.c_str()), 0);
+            if (column.starts_with("dist_")) {
+                aliases.insert(f->GetFieldAsString(1));
+            }
         }
         ds->ReleaseResultSet(dc);
     }

@@ -51,7 +51,9 @@ TABLES = ["allocated_parcels", "rejected_candidates", "station_catchments", "par
           "annual_plan", "zones", "constraints", "run_metadata"]
 TREE_ORDER = ["allocated_parcels", "rejected_candidates", "station_catchments", "park_catchments",
               "constraints", "zones", "supply_plan", "annual_plan"]
-GROUPS = ["plan", "diagnostics", "context", "tables"]
+# The layer panel's groups by the plan's [output] language (run_metadata's `language`).
+GROUPS = {"en": ["plan", "diagnostics", "context", "tables"],
+          "zh": ["规划", "诊断", "背景", "表格"]}
 LAYOUT_NAME = "年度住宅用地供应图"
 
 
@@ -77,6 +79,20 @@ def make_plan(binary, work):
                        capture_output=True, text=True)
     if r.returncode not in (0, 6):
         fail("plan exited %d: %s" % (r.returncode, r.stderr))
+    return plan
+
+
+def make_en_plan(binary, work):
+    """The same city planned with the built-in plan and `[output] language = "en"`."""
+    toml = os.path.join(work, "plan-en.toml")
+    r = subprocess.run([binary, "default-plan"], capture_output=True, text=True)
+    with open(toml, "w", encoding="utf-8") as f:
+        f.write(r.stdout + '\n[output]\nlanguage = "en"\n')
+    plan = os.path.join(work, "plan-en.gpkg")
+    r = subprocess.run([binary, "plan", os.path.join(work, "city.gpkg"), "--plan", toml,
+                        "--out", plan, "--solver", "greedy"], capture_output=True, text=True)
+    if r.returncode not in (0, 6):
+        fail("plan (en) exited %d: %s" % (r.returncode, r.stderr))
     return plan
 
 
@@ -160,18 +176,36 @@ def read_project(plan):
     return project
 
 
-def check_conventions(project):
+def project_layer(project, table):
+    """The project's layer reading `table` of the GeoPackage, whatever its title."""
+    for layer in project.mapLayers().values():
+        if layer.source().split("layername=")[-1] == table:
+            return layer
+    fail("the project has no layer reading %s" % table)
+
+
+def plan_language(plan):
+    meta = QgsVectorLayer(plan + "|layername=run_metadata", "run_metadata", "ogr")
+    values = {f["key"]: f["value"] for f in meta.getFeatures()}
+    return values.get("language") or "en"
+
+
+def has_cjk(text):
+    return any("\u3000" <= ch <= "\u9fff" for ch in text or "")
+
+
+def check_conventions(project, language):
     """The project's CRS, groups, visibility and temporal setting."""
     crs = project.crs()
-    parcels = project.mapLayersByName("allocated parcels (by housing type, year)")
-    if not crs.isValid() or not parcels or crs.authid() != parcels[0].crs().authid():
+    parcels = [project_layer(project, "allocated_parcels")]
+    if not crs.isValid() or crs.authid() != parcels[0].crs().authid():
         fail("project CRS is '%s', not the layers' %s"
-             % (crs.authid(), parcels[0].crs().authid() if parcels else "?"))
+             % (crs.authid(), parcels[0].crs().authid()))
     root = project.layerTreeRoot()
     groups = [g.name() for g in root.children()]
-    if groups != GROUPS:
-        fail("project groups are %s, expected %s" % (groups, GROUPS))
-    diagnostics = root.findGroup("diagnostics")
+    if groups != GROUPS[language]:
+        fail("project groups are %s, expected %s" % (groups, GROUPS[language]))
+    diagnostics = root.findGroup(GROUPS[language][1])
     if diagnostics.isVisible() or any(n.isVisible() for n in diagnostics.findLayers()):
         fail("the diagnostics group is visible when the project opens")
     for node in root.findLayers():
@@ -182,6 +216,55 @@ def check_conventions(project):
         fail("the parcels are not on the temporal controller")
     ok("project CRS %s, groups %s, diagnostics off, no empty layer visible, parcels temporal"
        % (crs.authid(), groups))
+
+
+def represent(layer, field, value):
+    """What QGIS shows for `value` of `field`: its editor widget's representation."""
+    i = layer.fields().indexOf(field)
+    setup = layer.editorWidgetSetup(i)
+    formatter = QgsApplication.fieldFormatterRegistry().fieldFormatter(setup.type())
+    return formatter.representValue(layer, i, setup.config(), None, value)
+
+
+def check_language(plan, project):
+    """A zh plan names everything in Chinese in QGIS: the layer panel, the field aliases, the
+    coded values (by value maps), the legend of rejected candidates and the reasons; an en plan
+    keeps the field names and codes."""
+    language = plan_language(plan)
+    parcels = QgsVectorLayer(plan + "|layername=allocated_parcels", "p", "ogr")
+    rejected = QgsVectorLayer(plan + "|layername=rejected_candidates", "r", "ogr")
+    zones = QgsVectorLayer(plan + "|layername=zones", "z", "ogr")
+    reasons = [f["reasons"] for f in parcels.getFeatures()]
+    titles = [node.name() for node in project.layerTreeRoot().findLayers()]
+    if language == "en":
+        if parcels.attributeAlias(parcels.fields().indexOf("reasons")):
+            fail("an en plan gives allocated_parcels.reasons an alias")
+        if not all(r.startswith("score ") for r in reasons):
+            fail("an en plan's reasons are not English: %s" % reasons[0])
+        ok("en plan: no Chinese aliases, reasons in English")
+        return
+    for layer, field, alias in ((parcels, "reasons", "选址理由"), (rejected, "reason", "未选原因"),
+                                (zones, "band_after", "规划后职住区间")):
+        got = layer.attributeAlias(layer.fields().indexOf(field))
+        if got != alias:
+            fail("%s.%s has the alias '%s', not '%s'" % (layer.name(), field, got, alias))
+    if not all(has_cjk(t) for t in titles):
+        fail("a zh project's layer titles are not all Chinese: %s" % titles)
+    if not all(r.startswith("得分 ") for r in reasons):
+        fail("a zh plan's reasons are not Chinese: %s" % reasons[0])
+    # Every code shows in Chinese, and the legend of the rejected candidates says the same.
+    labels = {c.value(): c.label() for c in rejected.renderer().categories()}
+    for f in rejected.getFeatures():
+        shown = represent(rejected, "reason", f["reason"])
+        if not has_cjk(shown) or labels.get(f["reason"]) != shown:
+            fail("rejected reason %s shows as '%s', its legend says '%s'"
+                 % (f["reason"], shown, labels.get(f["reason"])))
+        if not has_cjk(represent(rejected, "land_source", f["land_source"])):
+            fail("land source %s shows as itself" % f["land_source"])
+    for f in zones.getFeatures():
+        if f["band_after"] and not has_cjk(represent(zones, "band_after", f["band_after"])):
+            fail("band %s shows as itself" % f["band_after"])
+    ok("zh plan: layer titles %s, aliases, coded values and reasons in Chinese" % titles)
 
 
 BAND_COLOURS = ["#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b"]
@@ -382,7 +465,8 @@ def check_examples(binary, work, examples):
             fail("%s: plan exited %d: %s" % (name, r.returncode, r.stderr))
         project = open_project(plan)
         print("%s:" % name, flush=True)
-        check_conventions(project)
+        check_conventions(project, plan_language(plan))
+        check_language(plan, project)
         check_layout(project, plan, out)
     QgsProject.instance().clear()
 
@@ -404,9 +488,14 @@ def main():
     check_layers(plan)
     check_band_colours(plan)
     project = read_project(plan)
-    check_conventions(project)
+    check_conventions(project, plan_language(plan))
+    check_language(plan, project)
     render(project, os.path.join(work, "plan-map.png"))
     check_layout(project, plan, work)
+    en = make_en_plan(binary, work)
+    project = open_project(en)
+    check_conventions(project, plan_language(en))
+    check_language(en, project)
     QgsProject.instance().clear()
     check_findings(binary, work)
     print("qgis_check: all checks passed", flush=True)

@@ -81,6 +81,30 @@ TEST(PlanConfig, MinimalPlanParses) {
     EXPECT_EQ(cfg.inputs.parcels, "parcels");
 }
 
+// [output] language: zh by default when the plan's names are Chinese, else en; a key overrides
+// either way, and any other value names the key and its line.
+TEST(PlanConfig, LanguageDefaultsToTheNamesAndTheKeyOverrides) {
+    EXPECT_EQ(parse_plan(k_minimal, "test.toml").language, Language::en);
+    std::string named = k_minimal;
+    named.replace(named.find("unit_m2"), 0, "name_zh = \"商品住房\"\n");
+    EXPECT_EQ(parse_plan(named, "test.toml").language, Language::zh);
+    std::string plan_name = k_minimal;
+    plan_name.replace(plan_name.find("first_year"), 0, "name = \"温州市住房发展规划\"\n");
+    EXPECT_EQ(parse_plan(plan_name, "test.toml").language, Language::zh);
+    EXPECT_EQ(parse_plan(named + "\n[output]\nlanguage = \"en\"\n", "test.toml").language,
+              Language::en);
+    EXPECT_EQ(parse_plan(std::string(k_minimal) + "\n[output]\nlanguage = \"zh\"\n", "test.toml")
+                  .language,
+              Language::zh);
+    const std::string msg = error_of(std::string(k_minimal) + "\n[output]\nlanguage = \"fr\"\n");
+    EXPECT_NE(msg.find("test.toml:17: key 'output.language': 'fr' is not zh or en"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(error_of(std::string(k_minimal) + "\n[output]\nlang = \"zh\"\n")
+                  .find("'output.lang': unknown key"),
+              std::string::npos);
+}
+
 TEST(PlanConfig, TotalIsSplitEvenlyOverTheHorizon) {
     std::string text = k_minimal;
     text.replace(text.find("values = [100.0, 200.0, 300.0]"), 30, "total = 900.0");
