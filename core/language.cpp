@@ -81,6 +81,14 @@ constexpr CodeName k_units[] = {
     {"units", "套"},
 };
 
+constexpr CodeName k_balance_runs[] = {
+    {"before", "规划前"},
+    {"plan", "本规划"},
+    {"no balance term", "无职住平衡项"},
+    {"balance only", "仅考虑职住平衡"},
+    {"without rule", "去掉规则"},
+};
+
 } // namespace
 
 const char *language_code(Language l) { return l == Language::zh ? "zh" : "en"; }
@@ -130,6 +138,8 @@ std::span<const CodeName> code_names(CodeList list) {
         return k_causes;
     case CodeList::unit:
         return k_units;
+    case CodeList::balance_run:
+        return k_balance_runs;
     }
     return {};
 }

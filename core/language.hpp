@@ -40,6 +40,7 @@ enum class CodeList {
     park_level,      // national, provincial, municipal
     cause,           // a short target's cause: no_eligible_land, competition, over
     unit,            // ha, m2, units
+    balance_run,     // before, plan, no balance term, balance only, without rule
 };
 
 struct CodeName {

@@ -683,13 +683,13 @@ std::string render_report_html(const ReportData &d) {
                 "<th>模型平均通勤（km）</th><th>适宜性</th><th>D的代价</th>")
           << "</tr></thead>\n";
         for (const BalanceRun &r : d.balance) {
-            s << "<tr><td>" << esc(r.run) << "</td><td>" << esc(r.rule) << "</td><td class=\"n\">"
-              << num(r.balance.dissimilarity, 4) << "</td><td class=\"n\">"
-              << num(r.balance.excess_commuting, 4) << "</td><td class=\"n\">"
-              << num(r.balance.commute_min_m / 1000, 2) << "</td><td class=\"n\">"
-              << num(r.balance.commute_model_m / 1000, 2) << "</td><td class=\"n\">"
-              << num(r.suitability, 2) << "</td><td class=\"n\">" << num(r.d_cost, 4)
-              << "</td></tr>\n";
+            s << "<tr><td>" << esc(code_label(CodeList::balance_run, r.run, l)) << "</td><td>"
+              << esc(r.rule) << "</td><td class=\"n\">" << num(r.balance.dissimilarity, 4)
+              << "</td><td class=\"n\">" << num(r.balance.excess_commuting, 4)
+              << "</td><td class=\"n\">" << num(r.balance.commute_min_m / 1000, 2)
+              << "</td><td class=\"n\">" << num(r.balance.commute_model_m / 1000, 2)
+              << "</td><td class=\"n\">" << num(r.suitability, 2) << "</td><td class=\"n\">"
+              << num(r.d_cost, 4) << "</td></tr>\n";
         }
         s << "</table>\n";
     }

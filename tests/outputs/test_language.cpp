@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <regex>
@@ -231,5 +232,17 @@ TEST(Language, ReportHeadingsFollowTheLanguageAndBindingRowsAreHighlighted) {
                                      std::sregex_iterator());
         EXPECT_GT(binding, 0);
         EXPECT_EQ(n, binding) << gpkg;
+        // The balance table names each run in the language, with its D from the layer.
+        for (auto &&f : *ds->GetLayerByName("jobs_housing_balance")) {
+            const std::string run = text_of(*f, "run");
+            const std::string name = landalloc::code_label(
+                CodeList::balance_run, run, gpkg == fx().zh ? Language::zh : Language::en);
+            EXPECT_TRUE(gpkg == fx().en || name != run) << run << " has no Chinese name";
+            char d[32];
+            std::snprintf(d, sizeof d, "%.4f", f->GetFieldAsDouble("dissimilarity"));
+            const std::string want = "<tr><td>" + name + "</td><td>" + text_of(*f, "rule") +
+                                     "</td><td class=\"n\">" + d + "</td>";
+            EXPECT_NE(html.find(want), std::string::npos) << want;
+        }
     }
 }
