@@ -269,11 +269,10 @@ PlanFile parse_plan(const std::string &text, const std::string &path, const std:
            << ": not valid TOML: " << e.description();
         throw PlanFileError(os.str());
     }
-    std::set<std::string> sections = {"plan",       "housing_types", "targets", "scoring",
-                                      "objective",  "jobs_housing",  "solver",  "inputs",
-                                      "indicators", "rules",         "demand",  "zone_groups",
-                                      "policies",   "network",       "replan",  "output",
-                                      "scenarios"};
+    std::set<std::string> sections = {
+        "plan",     "housing_types", "targets",    "scoring", "objective", "jobs_housing",
+        "solver",   "inputs",        "indicators", "rules",   "demand",    "zone_groups",
+        "policies", "network",       "replan",     "output",  "scenarios"};
     ctx.check_keys(root, "", sections);
     apply_scenario(ctx, root, scenario);
     // A scenario's own top-level keys are checked as the root's (a scenario has no scenarios).

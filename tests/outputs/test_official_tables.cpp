@@ -435,11 +435,16 @@ TEST(OfficialTables, TheReportPrintsOnA4WithNothingCutAndNoHeadingPartedFromItsT
                              "yMax=\"([0-9.]+)\">");
     const std::regex word_re(">([^<]*)</word>");
     // Wenzhou's plan names its types in Chinese, so its report speaks Chinese ([output]).
-    const std::vector<std::string> headings = {
-        "求解与完成情况", "分年度、分类型指标与供应", "年度住宅用地供应计划表",
-        "规划规则",       "未达标指标",               "各片区职住情况",
-        "职住平衡",       "年度供应图",               "规划总图",
-        "规划文件"};
+    const std::vector<std::string> headings = {"求解与完成情况",
+                                               "分年度、分类型指标与供应",
+                                               "年度住宅用地供应计划表",
+                                               "规划规则",
+                                               "未达标指标",
+                                               "各片区职住情况",
+                                               "职住平衡",
+                                               "年度供应图",
+                                               "规划总图",
+                                               "规划文件"};
     int pages = 0, lines = 0, headings_seen = 0;
     std::string text;
     double width = 0, height = 0;

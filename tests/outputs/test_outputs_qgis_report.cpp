@@ -3,8 +3,8 @@
 // independently of landalloc's own code, and the HTML report written beside it, compared
 // figure by figure with the GeoPackage. (tests/qgis_check.py checks the same file with real QGIS.)
 
-#include "ogr_util.hpp"
 #include "core/language.hpp"
+#include "ogr_util.hpp"
 #include "outputs/schema.hpp"
 #include "test_util.hpp"
 
@@ -214,8 +214,9 @@ TEST(QgisOutputs, ReportHoldsTheAnnualFiguresOfTheGeoPackage) {
         std::smatch m;
         ASSERT_TRUE(std::regex_search(html, m, row)) << "no row for " << year << " " << type;
         // The unit in the report's language (the built-in plan's: zh).
-        EXPECT_EQ(m[1].str(), landalloc::code_label(landalloc::CodeList::unit, f->GetFieldAsString("unit"),
-                                         landalloc::Language::zh));
+        EXPECT_EQ(m[1].str(),
+                  landalloc::code_label(landalloc::CodeList::unit, f->GetFieldAsString("unit"),
+                                        landalloc::Language::zh));
         EXPECT_NEAR(std::stod(m[2].str()), f->GetFieldAsDouble("target"), 0.0051) << year << type;
         EXPECT_NEAR(std::stod(m[3].str()), f->GetFieldAsDouble("supplied"), 0.0051) << year << type;
         EXPECT_NEAR(std::stod(m[4].str()), f->GetFieldAsDouble("supplied_ha"), 0.0051)
@@ -319,8 +320,8 @@ TEST(QgisOutputs, ReportPrintsTheGapRecomputedFromTheBoundAsAPercentage) {
     const double gap = (std::stod(meta["bound"]) - objective) /
                        std::max(std::abs(objective + std::stod(meta["unavoidable_cost"])), 1e-9);
     char want[64];
-    std::snprintf(want, sizeof want, "<tr data-key=\"gap\"><th>最优性间隙</th><td>%.3f %%</td></tr>",
-                  100.0 * gap);
+    std::snprintf(want, sizeof want,
+                  "<tr data-key=\"gap\"><th>最优性间隙</th><td>%.3f %%</td></tr>", 100.0 * gap);
     const std::string html = read_file(dir.path("plan.html"));
     EXPECT_NE(html.find(want), std::string::npos) << want << " not in the report's solver table";
 }
