@@ -235,9 +235,11 @@ StyleBody constraints_body(Language l) {
     s << "<renderer-v2 type=\"categorizedSymbol\" attr=\"effect\" symbollevels=\"0\" "
          "forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>\n"
       << "<category symbol=\"0\" value=\"exclude\" label=\""
-      << tr(l, "exclude: no housing", "禁止建设") << "\" render=\"true\"/>\n"
+      << (l == Language::zh ? code_label(CodeList::effect, "exclude", l) : "exclude: no housing")
+      << "\" render=\"true\"/>\n"
       << "<category symbol=\"1\" value=\"cap\" label=\""
-      << tr(l, "cap: plot ratio limited", "限制容积率") << "\" render=\"true\"/>\n"
+      << (l == Language::zh ? code_label(CodeList::effect, "cap", l) : "cap: plot ratio limited")
+      << "\" render=\"true\"/>\n"
       << "</categories><symbols>\n"
       << qml_fill_symbol(0, "26,150,65,255", "b_diagonal", "26,150,65,255", 0.4)
       << qml_fill_symbol(1, "255,140,0,0", "no", "255,140,0,255", 0.8)
