@@ -14,6 +14,7 @@
 #include "core/errors.hpp"
 #include "gis/atomic_file.hpp"
 #include "gis/checksum.hpp"
+#include "gis/postgis_writer.hpp"
 #include "gis/vector_io.hpp"
 #include "inputs/actuals.hpp"
 #include "inputs/city.hpp"
@@ -68,7 +69,18 @@ class PlanCommand final : public Command {
                        "Run the plan file's scenario NAME: its [scenarios.NAME] table overrides "
                        "the plan file's keys; default: none ([scenarios] ignored)")
             ->type_name("NAME");
-        app.add_option("-o,--out", m_out, "Output GeoPackage")->required();
+        app.add_option("-o,--out", m_out,
+                       "Output GeoPackage, or a PostGIS database (PG:service=NAME or "
+                       "PG:\"dbname=... host=...\", with --schema)")
+            ->required();
+        app.add_option("--schema", m_schema,
+                       "With --out PG:...: the schema the plan's tables, styles and QGIS project "
+                       "are written into (created when missing)")
+            ->type_name("NAME");
+        app.add_option("--report", m_report,
+                       "With --out PG:...: also write the HTML report here, and the tables "
+                       "(CSV, workbook) beside it (default: the database only)")
+            ->type_name("FILE.html");
         app.add_option("-s,--seed", m_seed, "Seed; overrides the plan file's plan.seed")
             ->check(seed_check());
         app.add_option("--crs", m_crs,
@@ -92,7 +104,8 @@ class PlanCommand final : public Command {
         app.add_option("--previous", m_previous,
                        "The previous plan's GeoPackage, unedited, for the rolling plan's "
                        "comparison (default: the --actuals rows)");
-        app.add_flag("--overwrite", m_overwrite, "Replace the output file if it exists");
+        app.add_flag("--overwrite", m_overwrite,
+                     "Replace the output file, or the plan in the --schema, if it exists");
     }
     int run(Io &io) override {
         const auto t0 = std::chrono::steady_clock::now();
@@ -134,15 +147,47 @@ class PlanCommand final : public Command {
         for (const std::string &in : {m_plan_path, m_actuals, m_previous}) {
             inputs.push_back(in);
         }
-        check_output(m_out, ".gpkg", m_overwrite, inputs);
-        const std::string report_out = report_path_for(m_out);
-        check_output(report_out, ".html", m_overwrite, inputs);
-        const std::string supply_csv = supply_csv_path_for(m_out);
-        const std::string targets_csv_out = targets_csv_path_for(m_out);
-        const std::string workbook = workbook_path_for(m_out);
-        check_output(supply_csv, ".csv", m_overwrite, inputs);
-        check_output(targets_csv_out, ".csv", m_overwrite, inputs);
-        check_output(workbook, ".xlsx", m_overwrite, inputs);
+        // A PostGIS output: the database checked now (it connects, has PostGIS, and holds no
+        // plan in the schema unless --overwrite); the files only with --report, beside it.
+        const bool to_database = gis::is_postgis(m_out);
+        if (to_database && m_schema.empty()) {
+            throw UsageError("--out " + gis::redact_passwords(m_out) +
+                             ": a PostGIS output needs --schema NAME, the schema to write into");
+        }
+        if (!to_database && !m_schema.empty()) {
+            throw UsageError("--schema is for a PostGIS output: give --out PG:...");
+        }
+        if (!to_database && !m_report.empty()) {
+            throw UsageError("--report is for a PostGIS output: a GeoPackage's report is "
+                             "written beside it");
+        }
+        const std::optional<gis::PostgisTarget> database =
+            to_database ? std::optional(postgis_target(m_out, m_schema, m_overwrite))
+                        : std::nullopt;
+        if (database) {
+            gis::check_postgis_output(*database);
+        } else {
+            check_output(m_out, ".gpkg", m_overwrite, inputs);
+        }
+        // The files' names follow the GeoPackage's, or the report's for a database.
+        const std::string files_base =
+            !database ? m_out
+            : m_report.empty()
+                ? std::string()
+                : std::filesystem::path(m_report).replace_extension(".gpkg").string();
+        const std::string report_out = database             ? m_report
+                                       : files_base.empty() ? ""
+                                                            : report_path_for(files_base);
+        const std::string supply_csv = files_base.empty() ? "" : supply_csv_path_for(files_base);
+        const std::string targets_csv_out =
+            files_base.empty() ? "" : targets_csv_path_for(files_base);
+        const std::string workbook = files_base.empty() ? "" : workbook_path_for(files_base);
+        if (!files_base.empty()) {
+            check_output(report_out, ".html", m_overwrite, inputs);
+            check_output(supply_csv, ".csv", m_overwrite, inputs);
+            check_output(targets_csv_out, ".csv", m_overwrite, inputs);
+            check_output(workbook, ".xlsx", m_overwrite, inputs);
+        }
 
         if (!m_input.empty() && cfg.inputs.synth && !io.quiet) {
             io.out << "inputs: " << m_input << " replaces the plan file's [inputs.synth]\n";
@@ -288,17 +333,25 @@ class PlanCommand final : public Command {
         // GeoPackage.
         // The official tables (CSV, workbook) come from the same supply_plan rows.
         // The files are one transaction: written to temporaries, then moved into place together,
-        // the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md).
+        // the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md). A database output is
+        // committed first, then the files are moved into place.
         const PlanLayers layers = plan_layers(city.city, city, plan);
         gis::OutputSet outputs(m_overwrite);
-        write_plan_gpkg(m_out, outputs, layers, city, plan);
-        const ReportData report = report_data_from_layers(layers, m_out);
-        outputs.write(report_out, render_report_html(report));
-        outputs.write(supply_csv, supply_plan_csv(report.supply));
-        outputs.write(targets_csv_out, targets_csv(plan.annual, report.supply));
-        // The rolling plan's rows as written (rounded), like the supply rows.
-        write_tables_workbook(outputs.add(workbook, ".xlsx"), cfg.name, report.supply, plan.annual,
-                              report.rolling);
+        if (database) {
+            write_plan_postgis(*database, layers, city, plan);
+        } else {
+            write_plan_gpkg(m_out, outputs, layers, city, plan);
+        }
+        if (!report_out.empty()) {
+            const ReportData report =
+                report_data_from_layers(layers, database ? gis::describe(*database) : m_out);
+            outputs.write(report_out, render_report_html(report));
+            outputs.write(supply_csv, supply_plan_csv(report.supply));
+            outputs.write(targets_csv_out, targets_csv(plan.annual, report.supply));
+            // The rolling plan's rows as written (rounded), like the supply rows.
+            write_tables_workbook(outputs.add(workbook, ".xlsx"), cfg.name, report.supply,
+                                  plan.annual, report.rolling);
+        }
         outputs.commit();
         progress.done();
         if (!io.quiet) {
@@ -306,8 +359,15 @@ class PlanCommand final : public Command {
                    << (cfg.scenario.empty() ? "" : ", scenario '" + cfg.scenario + "'") << ", "
                    << city.city.parcels.size() << " candidate parcels in " << city.city.crs << "\n";
             print_summary(io.out, plan);
-            io.out << "wrote " << m_out << ", " << report_out << " and the tables " << supply_csv
-                   << ", " << targets_csv_out << ", " << workbook << "\n";
+            if (database) {
+                io.out << "wrote " << gis::describe(*database) << ", its QGIS project "
+                       << gis::qgis_project_uri(*database) << "\n";
+            }
+            if (!report_out.empty()) {
+                io.out << "wrote " << (database ? std::string() : m_out + ", ") << report_out
+                       << " and the tables " << supply_csv << ", " << targets_csv_out << ", "
+                       << workbook << "\n";
+            }
         }
         if (!plan.binding_targets_met()) {
             io.err << "landalloc plan: binding targets or rules not met: " << plan.status << "\n";
@@ -321,6 +381,8 @@ class PlanCommand final : public Command {
     std::string m_plan_path;
     std::string m_scenario;
     std::string m_out;
+    std::string m_schema;
+    std::string m_report;
     std::optional<std::uint64_t> m_seed;
     std::string m_crs;
     std::string m_solver;

@@ -19,19 +19,6 @@
 
 namespace landalloc::gis {
 
-namespace {
-
-std::string sql_quote(const std::string &s) {
-    std::string out = "'";
-    for (const char c : s) {
-        out += c;
-        if (c == '\'') {
-            out += '\'';
-        }
-    }
-    return out + "'";
-}
-
 std::string utc_timestamp(const char *format) {
     const std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -41,18 +28,6 @@ std::string utc_timestamp(const char *format) {
     return buf;
 }
 
-/// Hands an ExecuteSQL result set back to its dataset.
-struct ResultRelease {
-    GDALDataset *ds;
-    void operator()(OGRLayer *result) const noexcept { ds->ReleaseResultSet(result); }
-};
-using ResultSet = std::unique_ptr<OGRLayer, ResultRelease>;
-
-bool cpl_failed() {
-    return CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal;
-}
-
-/// Zips one file into memory through GDAL's /vsizip/ writer and returns the archive's bytes.
 std::string zip_in_memory(const std::string &member, const std::string &content,
                           const std::string &error_context) {
     static int counter = 0;
@@ -92,20 +67,6 @@ std::string zip_in_memory(const std::string &member, const std::string &content,
     }
     return {reinterpret_cast<const char *>(bytes.get()), static_cast<std::size_t>(size)};
 }
-
-std::string to_hex(const std::string &bytes) {
-    static const char *digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const char c : bytes) {
-        const auto b = static_cast<unsigned char>(c);
-        out += digits[b >> 4];
-        out += digits[b & 0x0f];
-    }
-    return out;
-}
-
-} // namespace
 
 void GpkgWriter::add_layer_styles(const std::vector<LayerStyle> &styles) {
     GDALDataset &ds = *m_impl->ds;
@@ -188,8 +149,8 @@ void GpkgWriter::add_qgis_project(const std::string &name, const std::string &fi
     for (const std::string &sql :
          {std::string("CREATE TABLE qgis_projects(name TEXT PRIMARY KEY, metadata BLOB, "
                       "content BLOB)"),
-          "INSERT INTO qgis_projects(name, metadata, content) VALUES (" + sql_quote(name) + ", " +
-              sql_quote(metadata) + ", " + sql_quote(hex) + ")"}) {
+          "INSERT INTO qgis_projects(name, metadata, content) VALUES (" + sql_literal(name) + ", " +
+              sql_literal(metadata) + ", " + sql_literal(hex) + ")"}) {
         CPLErrorReset();
         const ResultSet result(ds.ExecuteSQL(sql.c_str(), nullptr, nullptr), ResultRelease{&ds});
         if (cpl_failed()) {

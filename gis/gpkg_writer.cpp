@@ -57,15 +57,6 @@ std::string valid_utf8(const std::string &text) {
     return out;
 }
 
-/// `text` as an SQL string literal.
-std::string sql_text(const std::string &text) {
-    std::string out = "'";
-    for (const char c : text) {
-        out += c == '\'' ? std::string("''") : std::string(1, c);
-    }
-    return out + "'";
-}
-
 /// The fields' aliases as the GeoPackage schema extension keeps them: a row of
 /// gpkg_data_columns (name and title) per field with one (GDAL 3.6 does not write a field's
 /// alternative name itself; GDAL from 3.7 and QGIS read it from there).
@@ -73,9 +64,9 @@ void write_aliases(GDALDataset &ds, const std::string &table, const std::vector<
     std::string rows;
     for (const auto &f : fields) {
         if (!f.alias.empty()) {
-            const std::string alias = sql_text(valid_utf8(f.alias));
-            rows += std::string(rows.empty() ? "" : ", ") + "(" + sql_text(table) + ", " +
-                    sql_text(f.name) + ", " + alias + ", " + alias + ")";
+            const std::string alias = sql_literal(valid_utf8(f.alias));
+            rows += std::string(rows.empty() ? "" : ", ") + "(" + sql_literal(table) + ", " +
+                    sql_literal(f.name) + ", " + alias + ", " + alias + ")";
         }
     }
     if (rows.empty()) {
@@ -114,6 +105,19 @@ void write_aliases(GDALDataset &ds, const std::string &table, const std::vector<
     }
 }
 
+/// `g` in the form a layer of `kind` stores it (GpkgWriter::add_layer).
+OGRGeometryUniquePtr stored_form(OGRGeometryUniquePtr g, GeomKind kind) {
+    if (kind == GeomKind::polygon) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+    }
+    if (kind == GeomKind::line) {
+        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiLineString(g.release()));
+    }
+    return g;
+}
+
+} // namespace
+
 OGRwkbGeometryType ogr_type(GeomKind kind) {
     switch (kind) {
     case GeomKind::none:
@@ -128,18 +132,62 @@ OGRwkbGeometryType ogr_type(GeomKind kind) {
     return wkbNone;
 }
 
-/// `g` in the form a layer of `kind` stores it (GpkgWriter::add_layer).
-OGRGeometryUniquePtr stored_form(OGRGeometryUniquePtr g, GeomKind kind) {
-    if (kind == GeomKind::polygon) {
-        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+void create_fields(OGRLayer &layer, const std::vector<FieldDef> &fields, const std::string &context,
+                   const std::string &name) {
+    for (const auto &f : fields) {
+        OGRFieldType t = OFTString;
+        if (f.type == FieldType::integer) {
+            t = OFTInteger64;
+        } else if (f.type == FieldType::real) {
+            t = OFTReal;
+        }
+        OGRFieldDefn fd(f.name.c_str(), t);
+        if (!f.alias.empty()) {
+            fd.SetAlternativeName(f.alias.c_str());
+        }
+        if (layer.CreateField(&fd) != OGRERR_NONE) {
+            throw OutputError(context + ": cannot create field '" + f.name + "' in layer '" + name +
+                              "': " + gdal_last_error_text());
+        }
     }
-    if (kind == GeomKind::line) {
-        return OGRGeometryUniquePtr(OGRGeometryFactory::forceToMultiLineString(g.release()));
-    }
-    return g;
 }
 
-} // namespace
+void write_features(OGRLayer &layer, GeomKind kind, OGRSpatialReference *srs,
+                    const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
+                    const std::string &context, const std::string &name) {
+    OGRFeatureDefn *defn = layer.GetLayerDefn();
+    for (const auto &src : features) {
+        OGRFeatureUniquePtr feat(OGRFeature::CreateFeature(defn));
+        for (std::size_t i = 0; i < src.values.size() && i < fields.size(); ++i) {
+            const int idx = static_cast<int>(i);
+            std::visit(
+                [&](const auto &v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::monostate>) {
+                        feat->SetFieldNull(idx);
+                    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+                        feat->SetField(idx, static_cast<GIntBig>(v));
+                    } else if constexpr (std::is_same_v<T, double>) {
+                        feat->SetField(idx, v);
+                    } else {
+                        feat->SetField(idx, valid_utf8(v).c_str());
+                    }
+                },
+                src.values[i]);
+        }
+        if (kind != GeomKind::none && !src.geometry.is_null()) {
+            OGRGeometryUniquePtr owned = to_ogr(src.geometry, srs);
+            if (!owned) {
+                throw OutputError(context + ": cannot convert a geometry of layer '" + name + "'");
+            }
+            feat->SetGeometryDirectly(stored_form(std::move(owned), kind).release());
+        }
+        if (layer.CreateFeature(feat.get()) != OGRERR_NONE) {
+            throw OutputError(context + ": cannot write a feature of layer '" + name +
+                              "': " + gdal_last_error_text());
+        }
+    }
+}
 
 LayerData layer_as_written(const std::string &source, const std::string &name, GeomKind kind,
                            const Crs &crs, std::vector<FieldDef> fields,
@@ -226,57 +274,11 @@ void GpkgWriter::add_layer(const std::string &name, GeomKind kind, const Crs &cr
         throw OutputError(m_path + ": cannot create layer '" + name +
                           "': " + gdal_last_error_text());
     }
-    for (const auto &f : fields) {
-        OGRFieldType t = OFTString;
-        if (f.type == FieldType::integer) {
-            t = OFTInteger64;
-        } else if (f.type == FieldType::real) {
-            t = OFTReal;
-        }
-        OGRFieldDefn fd(f.name.c_str(), t);
-        if (!f.alias.empty()) {
-            fd.SetAlternativeName(f.alias.c_str());
-        }
-        if (layer->CreateField(&fd) != OGRERR_NONE) {
-            throw OutputError(m_path + ": cannot create field '" + f.name + "' in layer '" + name +
-                              "': " + gdal_last_error_text());
-        }
-    }
+    create_fields(*layer, fields, m_path, name);
     if (ds.StartTransaction() != OGRERR_NONE) {
         throw OutputError(m_path + ": cannot start a transaction: " + gdal_last_error_text());
     }
-    OGRFeatureDefn *defn = layer->GetLayerDefn();
-    for (const auto &src : features) {
-        OGRFeatureUniquePtr feat(OGRFeature::CreateFeature(defn));
-        for (std::size_t i = 0; i < src.values.size() && i < fields.size(); ++i) {
-            const int idx = static_cast<int>(i);
-            std::visit(
-                [&](const auto &v) {
-                    using T = std::decay_t<decltype(v)>;
-                    if constexpr (std::is_same_v<T, std::monostate>) {
-                        feat->SetFieldNull(idx);
-                    } else if constexpr (std::is_same_v<T, std::int64_t>) {
-                        feat->SetField(idx, static_cast<GIntBig>(v));
-                    } else if constexpr (std::is_same_v<T, double>) {
-                        feat->SetField(idx, v);
-                    } else {
-                        feat->SetField(idx, valid_utf8(v).c_str());
-                    }
-                },
-                src.values[i]);
-        }
-        if (kind != GeomKind::none && !src.geometry.is_null()) {
-            OGRGeometryUniquePtr owned = to_ogr(src.geometry, srs.get());
-            if (!owned) {
-                throw OutputError(m_path + ": cannot convert a geometry of layer '" + name + "'");
-            }
-            feat->SetGeometryDirectly(stored_form(std::move(owned), kind).release());
-        }
-        if (layer->CreateFeature(feat.get()) != OGRERR_NONE) {
-            throw OutputError(m_path + ": cannot write a feature of layer '" + name +
-                              "': " + gdal_last_error_text());
-        }
-    }
+    write_features(*layer, kind, srs.get(), fields, features, m_path, name);
     if (ds.CommitTransaction() != OGRERR_NONE) {
         throw OutputError(m_path + ": cannot commit layer '" + name +
                           "': " + gdal_last_error_text());

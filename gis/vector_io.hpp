@@ -191,9 +191,32 @@ struct LayerStyle {
 
 class OutputSet;
 
+/// Where a plan's layers are written, as one transaction: a GeoPackage file (GpkgWriter) or a
+/// PostGIS schema (PostgisWriter, gis/postgis_writer.hpp). Nothing is visible to a reader until
+/// commit() returns; a writer destroyed before it leaves the old output as it was.
+class LayerSink {
+  public:
+    virtual ~LayerSink() = default;
+    /// Adds a layer with all its features. Polygon layers are written as MultiPolygon. `crs` is
+    /// ignored for GeomKind::none (an attribute table).
+    virtual void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
+                           const std::vector<FieldDef> &fields,
+                           const std::vector<Feature> &features,
+                           const std::string &description = {}) = 0;
+    /// Adds the default QGIS style of each layer to the `layer_styles` table QGIS reads. Call
+    /// once, after the layers it styles.
+    virtual void add_layer_styles(const std::vector<LayerStyle> &styles) = 0;
+    /// Stores a QGIS project in the `qgis_projects` table where QGIS's project storage looks
+    /// for it: a .qgz zip holding `qgs_xml` as the file `file_name`.
+    virtual void add_qgis_project(const std::string &name, const std::string &file_name,
+                                  const std::string &qgs_xml) = 0;
+    /// Makes everything written visible at once, or throws OutputError and changes nothing.
+    virtual void commit() = 0;
+};
+
 /// Writes a new GeoPackage atomically (see the file comment): to a temporary that is moved into
 /// place only when complete, alone or as one file of an OutputSet (gis/atomic_file.hpp).
-class GpkgWriter {
+class GpkgWriter final : public LayerSink {
   public:
     /// A GeoPackage on its own: commit() moves it into place. Throws OutputError when `path`
     /// exists and `overwrite` is false, or the directory is not writable.
@@ -201,28 +224,27 @@ class GpkgWriter {
     /// One file of `outputs`: commit() closes it, and `outputs.commit()` moves it into place
     /// with the set's other files.
     GpkgWriter(std::string path, OutputSet &outputs);
-    ~GpkgWriter();
+    ~GpkgWriter() override;
     GpkgWriter(const GpkgWriter &) = delete;
     GpkgWriter &operator=(const GpkgWriter &) = delete;
 
-    /// Adds a layer with all its features in one transaction. Polygon layers are written as
-    /// MultiPolygon. `crs` is ignored for GeomKind::none (an attribute table).
+    /// Adds a layer with all its features in one transaction (LayerSink::add_layer).
     void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
                    const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
-                   const std::string &description = {});
+                   const std::string &description = {}) override;
 
     /// Creates the `layer_styles` table (as QGIS creates it: an attribute table registered in
     /// gpkg_contents) and adds one row per style. Call once, after the layers it styles.
-    void add_layer_styles(const std::vector<LayerStyle> &styles);
+    void add_layer_styles(const std::vector<LayerStyle> &styles) override;
 
     /// Stores a QGIS project in the `qgis_projects` table the way QGIS's GeoPackage project
     /// storage does (name, JSON metadata, content = hex of the .qgz zip holding `qgs_xml`), so
     /// QGIS lists it under the GeoPackage and opens it. `file_name` names the .qgs in the zip.
     void add_qgis_project(const std::string &name, const std::string &file_name,
-                          const std::string &qgs_xml);
+                          const std::string &qgs_xml) override;
 
     /// Closes the file and checks for errors; on its own, also moves it into place.
-    void commit();
+    void commit() override;
 
     const std::string &temp_path() const { return m_temp; }
 

@@ -1,5 +1,6 @@
 #include "outputs/plan_output.hpp"
 
+#include "gis/postgis_writer.hpp"
 #include "gis/vector_io.hpp"
 #include "outputs/plan_layers.hpp"
 #include "outputs/schema.hpp"
@@ -15,7 +16,7 @@ namespace {
 
 /// Writes one layer as built by plan_layers.hpp, declared as its schema says.
 /// Writes a layer of the schema, its field aliases in the plan's language (fields_in).
-void add(gis::GpkgWriter &writer, const LayerSchema &schema, const gis::LayerData &layer,
+void add(gis::LayerSink &writer, const LayerSchema &schema, const gis::LayerData &layer,
          Language language) {
     writer.add_layer(layer.name, schema.geometry, layer.crs,
                      fields_in(schema, layer.fields, language), layer.features,
@@ -23,7 +24,7 @@ void add(gis::GpkgWriter &writer, const LayerSchema &schema, const gis::LayerDat
 }
 
 /// QGIS default styles of the spatial layers and a project showing them (outputs/styles.hpp).
-void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &path,
+void add_qgis_styles_and_project(gis::LayerSink &writer, const ProjectSource &data,
                                  const PlanLayers &written, const gis::CityGeometry &loaded,
                                  const Plan &plan) {
     WrittenLayers by_table;
@@ -112,27 +113,24 @@ void add_qgis_styles_and_project(gis::GpkgWriter &writer, const std::string &pat
             "各年度指标与计划供应量对照。"),
          false}};
     // A layer with nothing in it (no park catchment distance, no constraints) opens unchecked.
-    for (ProjectLayer &l : layers) {
+    for (ProjectLayer &layer : layers) {
         for (const gis::LayerData *d :
              {&written.allocated_parcels, &written.rejected_candidates, &written.station_catchments,
               &written.park_catchments, &written.constraints, &written.zones}) {
-            if (d->name == l.table && d->features.empty()) {
-                l.visible = false;
+            if (d->name == layer.table && d->features.empty()) {
+                layer.visible = false;
             }
         }
     }
     writer.add_qgis_project(k_qgis_project_name, k_qgis_project_file,
                             plan_project_qgs(plan, by_table, layers, loaded.crs,
-                                             extent.value_or(gis::Bounds{0, 0, 1, 1}),
-                                             std::filesystem::path(path).filename().string(),
+                                             extent.value_or(gis::Bounds{0, 0, 1, 1}), data,
                                              title));
 }
 
-} // namespace
-
-void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const PlanLayers &layers,
-                     const gis::CityGeometry &loaded, const Plan &plan) {
-    gis::GpkgWriter writer(path, outputs);
+/// Every layer, the styles and the project, then commit.
+void write_plan(gis::LayerSink &writer, const ProjectSource &data, const PlanLayers &layers,
+                const gis::CityGeometry &loaded, const Plan &plan) {
     add(writer, schema::allocated_parcels, layers.allocated_parcels, plan.language);
     add(writer, schema::annual_plan, layers.annual_plan, plan.language);
     add(writer, schema::supply_plan, layers.supply_plan, plan.language);
@@ -147,8 +145,43 @@ void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const Pla
     if (!layers.rolling_plan.name.empty()) {
         add(writer, schema::rolling_plan, layers.rolling_plan, plan.language);
     }
-    add_qgis_styles_and_project(writer, path, layers, loaded, plan);
+    add_qgis_styles_and_project(writer, data, layers, loaded, plan);
     writer.commit();
+}
+
+} // namespace
+
+std::vector<std::string> plan_output_tables() {
+    std::vector<std::string> out;
+    for (const LayerSchema *s :
+         {&schema::allocated_parcels, &schema::annual_plan, &schema::supply_plan,
+          &schema::rule_checks, &schema::rejected_candidates, &schema::station_catchments,
+          &schema::park_catchments, &schema::zones, &schema::constraints,
+          &schema::jobs_housing_balance, &schema::run_metadata, &schema::rolling_plan}) {
+        out.emplace_back(s->name);
+    }
+    return out;
+}
+
+gis::PostgisTarget postgis_target(const std::string &connection, const std::string &schema,
+                                  bool overwrite) {
+    return {connection, schema, plan_output_tables(), k_qgis_project_name, overwrite};
+}
+
+void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const PlanLayers &layers,
+                     const gis::CityGeometry &loaded, const Plan &plan) {
+    gis::GpkgWriter writer(path, outputs);
+    write_plan(writer, gpkg_project_source(std::filesystem::path(path).filename().string()), layers,
+               loaded, plan);
+}
+
+void write_plan_postgis(const gis::PostgisTarget &target, const PlanLayers &layers,
+                        const gis::CityGeometry &loaded, const Plan &plan) {
+    gis::PostgisWriter writer(target);
+    const ProjectSource data{"postgres", [&target](const std::string &table, bool spatial) {
+                                 return gis::qgis_postgres_source(target, table, spatial);
+                             }};
+    write_plan(writer, data, layers, loaded, plan);
 }
 
 } // namespace landalloc

@@ -1,5 +1,6 @@
 #include "outputs/report.hpp"
 
+#include "gis/postgis_writer.hpp"
 #include "outputs/plan_fields.hpp"
 #include "outputs/styles.hpp"
 
@@ -382,9 +383,11 @@ std::string render_report_html(const ReportData &d) {
           << "</strong>" << tr(l, " of the plan file (its ", "（规划文件 ") << "<code>[scenarios."
           << esc(scenario) << "]</code>" << tr(l, " overrides).", " 的设定）。") << "</p>\n";
     }
+    // A GeoPackage by its file name; a database (PG:...) as given, password redacted.
     s << "<p>" << tr(l, "From ", "数据：") << "<code>"
-      << esc(std::filesystem::path(d.source).filename().string()) << "</code>"
-      << tr(l, "; input ", "；输入 ") << "<code>" << esc(d.meta("input")) << "</code>"
+      << esc(gis::is_postgis(d.source) ? d.source
+                                       : std::filesystem::path(d.source).filename().string())
+      << "</code>" << tr(l, "; input ", "；输入 ") << "<code>" << esc(d.meta("input")) << "</code>"
       << tr(l, ", horizon ", "，规划期 ") << esc(d.meta("horizon")) << tr(l, ", CRS ", "，坐标系 ")
       << esc(d.meta("crs")) << tr(l, ", seed ", "，随机种子 ") << esc(d.meta("seed"))
       << tr(l, ".", "。") << "</p>\n";

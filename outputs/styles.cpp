@@ -353,6 +353,7 @@ std::string legend_styles() {
 struct LayerRefs {
     std::function<std::string(const ProjectLayer &)> id;
     std::function<std::string(const ProjectLayer &)> source;
+    std::string provider; // QGIS's provider key
 };
 
 /// The project's print layout: one A4 landscape page per year, an atlas over supply_plan's
@@ -380,8 +381,8 @@ std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bou
     std::string tree = "<layer-tree-group><customproperties/>";
     for (const auto &l : legend_layers) {
         tree += "<layer-tree-layer id=\"" + ref.id(l) + "\" name=\"" + xml_escape(l.title) +
-                "\" source=\"" + ref.source(l) +
-                "\" providerKey=\"ogr\" checked=\"Qt::Checked\" expanded=\"1\">"
+                "\" source=\"" + ref.source(l) + "\" providerKey=\"" + ref.provider +
+                "\" checked=\"Qt::Checked\" expanded=\"1\">"
                 "<customproperties/></layer-tree-layer>";
     }
     tree += "</layer-tree-group>";
@@ -452,8 +453,9 @@ std::string plan_layout_xml(const Plan &plan, const std::string &title, gis::Bou
          "filenamePattern=\"'年度住宅用地供应图_' || &quot;year&quot;\" "
          "pageNameExpression=\"&quot;year&quot;\" coverageLayer=\""
       << ref.id(coverage) << "\" coverageLayerName=\"" << xml_escape(coverage.title)
-      << "\" coverageLayerSource=\"" << ref.source(coverage)
-      << "\" coverageLayerProvider=\"ogr\" sortFeatures=\"1\" sortKey=\"year\" "
+      << "\" coverageLayerSource=\"" << ref.source(coverage) << "\" coverageLayerProvider=\""
+      << ref.provider
+      << "\" sortFeatures=\"1\" sortKey=\"year\" "
          "sortAscending=\"1\" filterFeatures=\"1\" featureFilter=\""
       << xml_escape("\"year\" IS NOT NULL AND \"district_id\" IS NULL AND "
                     "\"housing_type\" IS NULL")
@@ -630,13 +632,13 @@ std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan, const WrittenLa
 
 std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
                              const std::vector<ProjectLayer> &layers, const gis::Crs &crs,
-                             const gis::Bounds &extent, const std::string &gpkg_file_name,
+                             const gis::Bounds &extent, const ProjectSource &data,
                              const std::string &title) {
     const auto bodies = style_bodies(plan);
     const std::string srs = spatialrefsys(crs);
     const auto layer_id = [](const ProjectLayer &l) { return l.table + "_landalloc"; };
     const auto source = [&](const ProjectLayer &l) {
-        return xml_escape("./" + gpkg_file_name + "|layername=" + l.table);
+        return xml_escape(data.datasource(l.table, l.spatial));
     };
     std::ostringstream s;
     s << "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
@@ -658,8 +660,9 @@ std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
         for (const auto &l : layers) {
             if (l.group == group) {
                 s << "<layer-tree-layer id=\"" << layer_id(l) << "\" name=\"" << xml_escape(l.title)
-                  << "\" source=\"" << source(l) << "\" providerKey=\"ogr\" checked=\""
-                  << (l.visible ? "Qt::Checked" : "Qt::Unchecked") << "\" expanded=\"1\"/>\n";
+                  << "\" source=\"" << source(l) << "\" providerKey=\"" << data.provider
+                  << "\" checked=\"" << (l.visible ? "Qt::Checked" : "Qt::Unchecked")
+                  << "\" expanded=\"1\"/>\n";
             }
         }
         s << "</layer-tree-group>\n";
@@ -684,7 +687,7 @@ std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
           << "<resourceMetadata><identifier>" << xml_escape(l.table) << "</identifier><title>"
           << xml_escape(l.title) << "</title><abstract>" << xml_escape(l.abstract)
           << "</abstract></resourceMetadata>\n"
-          << "<provider encoding=\"UTF-8\">ogr</provider>\n"
+          << "<provider encoding=\"UTF-8\">" << data.provider << "</provider>\n"
           << (l.table == k_layer_allocated ? k_year_temporal : "")
           << (written.count(l.table) ? fields_xml(*written.at(l.table), plan) : std::string())
           << (it != bodies.end() ? it->second.xml : std::string()) << "<layerGeometryType>"
@@ -732,10 +735,16 @@ std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
             }
         }
         s << plan_layout_xml(plan, title, extent, *find(k_layer_supply), legend,
-                             {layer_id, source});
+                             {layer_id, source, data.provider});
     }
     s << "</qgis>\n";
     return s.str();
+}
+
+ProjectSource gpkg_project_source(const std::string &gpkg_file_name) {
+    return {"ogr", [gpkg_file_name](const std::string &table, bool) {
+                return "./" + gpkg_file_name + "|layername=" + table;
+            }};
 }
 
 } // namespace landalloc

@@ -9,6 +9,7 @@
 #include "gis/qml.hpp"
 #include "gis/vector_io.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -80,16 +81,25 @@ struct ProjectLayer {
     bool spatial = true;  // false: an attribute table (no geometry)
 };
 
-/// The .qgs XML of a project showing `layers` (first on top, in groups as they come) from the
-/// GeoPackage named `gpkg_file_name` (the final file name: paths are relative to the GeoPackage),
-/// in `crs`, zoomed to `extent`, each with its default style from plan_layer_styles() and its
-/// metadata; the parcels step through the years on QGIS's temporal controller. Its print layout
-/// (k_layout_name) is an A4 landscape page per year (an atlas over supply_plan's year totals):
-/// title, the map of that year's parcels over the context layers, legend, scale bar, north
-/// arrow, the year's totals, the run's date and the source.
+/// Where the project's layers are read from.
+struct ProjectSource {
+    std::string provider; // QGIS's provider key: "ogr" (a GeoPackage) or "postgres"
+    /// The data source of a table ("./plan.gpkg|layername=zones"; spatial: it has geometry).
+    std::function<std::string(const std::string &table, bool spatial)> datasource;
+};
+/// The tables of the GeoPackage named `gpkg_file_name` (the final file name: the project's
+/// paths are relative to the GeoPackage that stores it).
+ProjectSource gpkg_project_source(const std::string &gpkg_file_name);
+
+/// The .qgs XML of a project showing `layers` (first on top, in groups as they come) from
+/// `data`, in `crs`, zoomed to `extent`, each with its default style from plan_layer_styles()
+/// and its metadata; the parcels step through the years on QGIS's temporal controller. Its print
+/// layout (k_layout_name) is an A4 landscape page per year (an atlas over supply_plan's year
+/// totals): title, the map of that year's parcels over the context layers, legend, scale bar,
+/// north arrow, the year's totals, the run's date and the source.
 std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
                              const std::vector<ProjectLayer> &layers, const gis::Crs &crs,
-                             const gis::Bounds &extent, const std::string &gpkg_file_name,
+                             const gis::Bounds &extent, const ProjectSource &data,
                              const std::string &title);
 
 /// The name of the stored project's print layout.

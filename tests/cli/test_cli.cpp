@@ -263,3 +263,39 @@ TEST(Cli, UnwritableOutputsAndNanOrNegativeValuesAreRefusedBeforeAnyWork) {
         EXPECT_FALSE(fs::exists(dir.path(f))) << f;
     }
 }
+
+// Issue 18: a PostGIS output is checked before any work, and its messages never show the
+// password. (The database itself: tests/outputs/postgis_out_check.py.)
+TEST(Cli, APostgisOutputIsCheckedBeforeAnyWorkWithoutShowingThePassword) {
+    TempDir dir;
+    const std::string city = small_city(dir);
+    const std::string secret = "S3cretPw";
+    const auto refused = [&](const std::vector<std::string> &args, int code,
+                             const std::string &says) {
+        const auto r = run_cli(args);
+        EXPECT_EQ(r.code, code) << r.err;
+        const std::string first = r.err.substr(0, r.err.find('\n'));
+        EXPECT_NE(first.find(says), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
+        EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
+    };
+    refused({"plan", city, "--out", "PG:dbname=plans password=" + secret}, 2,
+            "a PostGIS output needs --schema NAME");
+    refused({"plan", city, "--out", dir.path("p.gpkg"), "--schema", "s"}, 2,
+            "--schema is for a PostGIS output");
+    refused({"plan", city, "--out", dir.path("p.gpkg"), "--report", dir.path("r.html")}, 2,
+            "--report is for a PostGIS output");
+    refused(
+        {"plan", city, "--out", "PG:dbname=plans nosuchkey=1 password=" + secret, "--schema", "s"},
+        2, "not a PostgreSQL connection string");
+    refused({"plan", city, "--out", "PG:dbname=plans", "--schema", std::string(64, 'a')}, 2,
+            "PostgreSQL names hold at most 63");
+    // No server on that socket: an output error at once, not after the solve.
+    refused({"plan", city, "--out",
+             "PG:host=" + dir.path("no-server") + " port=1 dbname=plans password=" + secret,
+             "--schema", "s"},
+            5, "cannot connect");
+    for (const char *f : {"p.gpkg", "p.html", "r.html"}) {
+        EXPECT_FALSE(fs::exists(dir.path(f))) << f;
+    }
+}
