@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     out.push_back(make_validate_command());
     out.push_back(make_report_command());
     out.push_back(make_compare_command());
+    out.push_back(make_batch_command());
     return out;
 }
 

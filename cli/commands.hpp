@@ -13,5 +13,6 @@ std::unique_ptr<Command> make_default_plan_command(); // default_plan_command.cp
 std::unique_ptr<Command> make_validate_command();     // validate_command.cpp
 std::unique_ptr<Command> make_report_command();       // report_command.cpp
 std::unique_ptr<Command> make_compare_command();      // compare_command.cpp
+std::unique_ptr<Command> make_batch_command();        // batch_command.cpp
 
 } // namespace landalloc::cli

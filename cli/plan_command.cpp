@@ -8,6 +8,7 @@
 #include "allocation/solvers.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_check.hpp"
+#include "cli/partition_option.hpp"
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
 #include "cli/validate_command.hpp"
@@ -104,6 +105,7 @@ class PlanCommand final : public Command {
         app.add_option("--previous", m_previous,
                        "The previous plan's GeoPackage, unedited, for the rolling plan's "
                        "comparison (default: the --actuals rows)");
+        app.add_option("--partition", m_partition, k_partition_help)->type_name("FIELD=VALUE");
         app.add_flag("--overwrite", m_overwrite,
                      "Replace the output file, or the plan in the --schema, if it exists");
     }
@@ -140,7 +142,8 @@ class PlanCommand final : public Command {
         // Each layer's source, encoding and CRS from [inputs] (issue 3; docs/inputs.md); with
         // [inputs.synth] and no INPUT: a synthetic city, made in memory below.
         const bool synthesised = inputs_synthesised(cfg, m_input);
-        const InputSpec spec = make_input_spec(cfg, m_input, m_crs);
+        InputSpec spec = make_input_spec(cfg, m_input, m_crs);
+        spec.partition = parse_partition(m_partition, synthesised);
         // Refuse, before any work, an output that exists, cannot be written or is an input.
         std::vector<std::string> inputs =
             synthesised ? std::vector<std::string>{} : input_sources(spec);
@@ -276,6 +279,9 @@ class PlanCommand final : public Command {
             {"allocated_parcels", std::to_string(plan.allocations.size())},
             {"started_utc", started},
             {"duration_s", std::to_string(seconds)}};
+        if (spec.partition) {
+            meta.emplace_back("partition", describe_partition(*spec.partition));
+        }
         if (synthesised) {
             // The synthetic city is made again from the plan text (plan_text) by the same
             // landalloc version; its temporary file's checksum would say nothing more.
@@ -391,6 +397,7 @@ class PlanCommand final : public Command {
     std::optional<int> m_from_year;
     std::string m_actuals;
     std::string m_previous;
+    std::string m_partition;
     bool m_overwrite = false;
 };
 

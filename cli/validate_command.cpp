@@ -2,6 +2,7 @@
 
 #include "allocation/network.hpp"
 #include "cli/output_check.hpp"
+#include "cli/partition_option.hpp"
 #include "core/errors.hpp"
 #include "gis/vector_io.hpp"
 #include "inputs/findings.hpp"
@@ -31,6 +32,7 @@ struct ValidateOptions {
     std::string crs;       // DEFAULT: "" = inputs.crs, else chosen from the data
     int examples = 3;      // DEFAULT: 3 examples of each finding
     int max_errors = 1;    // DEFAULT: 1 error line on stderr; 0 = every error
+    std::string partition; // DEFAULT: "" = every feature; FIELD=VALUE: one partition
     bool overwrite = false;
 };
 
@@ -63,13 +65,15 @@ class ValidateCommand final : public Command {
                        "Error lines printed on stderr, one per error (0: every error)")
             ->capture_default_str()
             ->check(CLI::NonNegativeNumber);
+        app.add_option("--partition", m_opt.partition, k_partition_help)->type_name("FIELD=VALUE");
         app.add_flag("--overwrite", m_opt.overwrite, "Replace the --out file if it exists");
     }
     int run(Io &io) override {
         const PlanFile cfg = m_opt.plan_path.empty() ? default_plan(m_opt.scenario)
                                                      : load_plan(m_opt.plan_path, m_opt.scenario);
         const bool synthesised = inputs_synthesised(cfg, m_opt.input);
-        const InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
+        InputSpec spec = make_input_spec(cfg, m_opt.input, m_opt.crs);
+        spec.partition = parse_partition(m_opt.partition, synthesised);
         if (!m_opt.out.empty()) {
             std::vector<std::string> inputs =
                 synthesised ? std::vector<std::string>{} : input_sources(spec);

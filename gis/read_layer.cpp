@@ -20,6 +20,7 @@
 #include <iconv.h>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -166,6 +167,16 @@ std::string unusable_geometry(const OGRGeometry &g) {
     return check.bad();
 }
 
+/// The names of a layer's fields, comma-separated (for messages).
+std::string field_names(OGRLayer &layer) {
+    std::string names;
+    OGRFeatureDefn *defn = layer.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        names += (names.empty() ? "" : ", ") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+    }
+    return names.empty() ? "none" : names;
+}
+
 } // namespace
 
 // ---- reading ------------------------------------------------------------------------------
@@ -186,6 +197,52 @@ std::vector<std::string> list_layers(const std::string &source) {
         out.emplace_back(layer->GetName());
     }
     return out;
+}
+
+std::string attribute_filter_problem(const std::string &field, const std::string &value) {
+    if (field.empty()) {
+        return "the field name is empty";
+    }
+    for (const std::string *s : {&field, &value}) {
+        if (s->find('\\') != std::string::npos) {
+            return std::string(s == &field ? "the field name" : "the value") +
+                   " holds a backslash, which GDAL's SQL dialects read differently";
+        }
+        if (s->find('\0') != std::string::npos) {
+            return std::string(s == &field ? "the field name" : "the value") + " holds a NUL";
+        }
+    }
+    return "";
+}
+
+std::vector<std::string> distinct_values(const std::string &source, const std::string &layer_name,
+                                         const std::string &field) {
+    auto ds = open_vector(source);
+    OGRLayer *layer = ds->GetLayerByName(layer_name.c_str());
+    const std::string where = source + ", layer '" + layer_name + "'";
+    if (!layer) {
+        throw SourceError(SourceError::Reason::no_layer, where + ": no such layer");
+    }
+    const int index = layer->GetLayerDefn()->GetFieldIndex(field.c_str());
+    if (index < 0) {
+        throw SourceError(SourceError::Reason::no_field,
+                          where + ": has no field '" + field +
+                              "' (fields present: " + field_names(*layer) + ")");
+    }
+    std::set<std::string> values;
+    ErrorCollector errors;
+    layer->ResetReading();
+    for (auto &&feat : *layer) {
+        if (feat->IsFieldSetAndNotNull(index)) {
+            values.insert(feat->GetFieldAsString(index));
+        }
+    }
+    if (errors.count() > 0) {
+        throw SourceError(SourceError::Reason::read_failed,
+                          where + ": GDAL failed while reading it (" + errors.first() +
+                              "); the file is damaged: deliver it again");
+    }
+    return {values.begin(), values.end()};
 }
 
 LayerData read_layer(const std::string &source, const std::string &layer_name, const Crs *target) {
@@ -309,6 +366,39 @@ LayerData read_layer(const std::string &source, const std::string &layer_name,
 
 namespace {
 
+/// Sets `filter` on `layer` (`where` names it in errors); false when the layer lacks the field
+/// and the filter is not required (the layer is then read whole).
+bool apply_attribute_filter(OGRLayer &layer, const ReadOptions::AttributeFilter &filter,
+                            const std::string &where) {
+    if (const std::string problem = attribute_filter_problem(filter.field, filter.value);
+        !problem.empty()) {
+        throw UsageError(where + ": cannot select " + filter.field + " = '" + filter.value +
+                         "': " + problem);
+    }
+    const int index = layer.GetLayerDefn()->GetFieldIndex(filter.field.c_str());
+    if (index < 0) {
+        if (filter.required) {
+            throw SourceError(SourceError::Reason::no_field,
+                              where + ": has no field '" + filter.field +
+                                  "' to select by (fields present: " + field_names(layer) +
+                                  "); add it to the layer or select by another field");
+        }
+        return false;
+    }
+    // The layer's own spelling of the name; both quoted for OGR SQL and SQLite alike (a
+    // backslash, which they read differently, was refused above).
+    const std::string name = layer.GetLayerDefn()->GetFieldDefn(index)->GetNameRef();
+    const std::string expression = std::string("\"") + CPLString(name).replaceAll("\"", "\"\"") +
+                                   "\" = '" + CPLString(filter.value).replaceAll("'", "''") + "'";
+    CPLErrorReset();
+    if (layer.SetAttributeFilter(expression.c_str()) != OGRERR_NONE) {
+        throw SourceError(SourceError::Reason::read_failed,
+                          where + ": GDAL cannot select " + filter.field + " = '" + filter.value +
+                              "' (" + gdal_last_error_text() + ")");
+    }
+    return true;
+}
+
 LayerData read_layer_in(const std::string &source, const std::string &layer_name,
                         const ReadOptions &options) {
     auto ds = open_vector(source, options.encoding);
@@ -389,9 +479,12 @@ LayerData read_layer_in(const std::string &source, const std::string &layer_name
         out.fields.push_back(f);
     }
 
+    const std::string where = source + ", layer '" + layer_name + "'";
+    if (options.attribute_filter) {
+        out.filtered = apply_attribute_filter(*layer, *options.attribute_filter, where);
+    }
     // The features GDAL says the layer holds, when it knows without reading them all.
     const GIntBig declared_count = layer->GetFeatureCount(FALSE);
-    const std::string where = source + ", layer '" + layer_name + "'";
     ErrorCollector errors;
     layer->ResetReading();
     for (auto &&feat : *layer) {

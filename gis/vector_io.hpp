@@ -80,6 +80,9 @@ struct LayerData {
     /// encoding its bytes were found to decode in (GB18030, else ISO-8859-1); "" otherwise.
     std::string encoding_detected;
     int zm_dropped = 0; // features whose Z or M values were dropped
+    /// Read through ReadOptions::attribute_filter (false when none was asked, or the layer lacks
+    /// its field and it was not required).
+    bool filtered = false;
     std::vector<FieldDef> fields;
     std::vector<Feature> features;
     /// Why a feature's geometry could not be used (a ring not closed, a coordinate not finite or
@@ -101,6 +104,7 @@ class SourceError : public DataError {
         cannot_reproject,
         bad_encoding,
         read_failed, // GDAL raised an error while reading, or fewer features than the layer holds
+        no_field,    // the layer lacks the field of a required ReadOptions::attribute_filter
     };
     SourceError(Reason reason, const std::string &message) : DataError(message), m_reason(reason) {}
     Reason reason() const noexcept { return m_reason; }
@@ -122,7 +126,29 @@ struct ReadOptions {
     /// plan-wide default, which must not override a layer's own .cpg. DEFAULT: false (it
     /// overrides the .cpg, as a layer's own `encoding` does).
     bool encoding_if_undeclared = false;
+    /// Read only the features whose `field` equals `value` (compared as text), through OGR's
+    /// attribute filter `"FIELD" = 'VALUE'`: the field's name as the layer spells it, every `"`
+    /// of it and every `'` of the value doubled, so no value can change the expression.
+    struct AttributeFilter {
+        std::string field;
+        std::string value;
+        /// A layer without `field` is an error (SourceError no_field); otherwise such a layer is
+        /// read whole and LayerData::filtered is false.
+        bool required = false;
+    };
+    /// DEFAULT: none, every feature is read.
+    std::optional<AttributeFilter> attribute_filter;
 };
+
+/// Why `field` = `value` cannot be an attribute filter ("" when it can): a backslash or NUL in
+/// either (OGR's own SQL dialect takes \' as a quote, SQLite's does not: no quoting serves
+/// both), an empty field name.
+std::string attribute_filter_problem(const std::string &field, const std::string &value);
+
+/// The distinct values of `field` in a layer, as text, sorted (bytewise); NULLs left out. Throws
+/// SourceError (no_field when the layer lacks the field).
+std::vector<std::string> distinct_values(const std::string &source, const std::string &layer,
+                                         const std::string &field);
 
 /// True when iconv knows the encoding name (for checking a plan file's `encoding`).
 bool encoding_known(const std::string &name);

@@ -240,21 +240,21 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
     const bool generate = spec.generate.parcels > 0; // parcels and parks made, not read
     std::vector<RawLayer> layers;
     if (!generate) {
-        layers.push_back(read_raw("parcels", spec.parcels, memory, report));
+        layers.push_back(read_raw("parcels", spec.parcels, memory, report, spec.partition));
     }
-    layers.push_back(read_raw("zones", spec.zones, memory, report));
-    layers.push_back(read_raw("stations", spec.stations, memory, report));
+    layers.push_back(read_raw("zones", spec.zones, memory, report, spec.partition));
+    layers.push_back(read_raw("stations", spec.stations, memory, report, spec.partition));
     if (!generate) {
-        layers.push_back(read_raw("parks", spec.parks, memory, report));
+        layers.push_back(read_raw("parks", spec.parks, memory, report, spec.partition));
     }
     for (const auto &ref : spec.constraints) {
-        layers.push_back(read_raw("constraints", ref, memory, report));
+        layers.push_back(read_raw("constraints", ref, memory, report, spec.partition));
     }
     if (spec.districts) {
-        layers.push_back(read_raw("districts", *spec.districts, memory, report));
+        layers.push_back(read_raw("districts", *spec.districts, memory, report, spec.partition));
     }
     if (spec.streets) {
-        layers.push_back(read_raw("streets", *spec.streets, memory, report));
+        layers.push_back(read_raw("streets", *spec.streets, memory, report, spec.partition));
     }
     // The plan file's constants and value maps, before any value is read.
     detail::apply_values(layers, spec, report);

@@ -107,6 +107,15 @@ struct InputSpec {
     int last_year = 0;
     std::map<std::string, ZoneValues> zone_values; // by zone id; replace the layer's values
     GenerateSpec generate;
+    /// One partition of a shared input (`--partition FIELD=VALUE`): every layer with the field is
+    /// read with the attribute filter FIELD = VALUE (gis::ReadOptions::attribute_filter), the
+    /// others whole; the parcels and zones layers must have the field, and some parcel (zone) the
+    /// value. DEFAULT: none, every feature.
+    struct Partition {
+        std::string field;
+        std::string value;
+    };
+    std::optional<Partition> partition;
 
     /// Every layer read from `source` under the default layer names.
     static InputSpec from_source(const std::string &source);

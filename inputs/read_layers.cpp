@@ -664,6 +664,8 @@ const char *source_error_code(gis::SourceError::Reason r) {
         return "bad_encoding";
     case gis::SourceError::Reason::read_failed:
         return "read_failed";
+    case gis::SourceError::Reason::no_field:
+        return "partition_field_missing";
     }
     return "source_unreadable";
 }
@@ -693,11 +695,26 @@ std::optional<LayerData> from_memory(const std::vector<LayerData> &memory, const
 } // namespace
 
 RawLayer read_raw(const std::string &role, const LayerRef &ref,
-                  const std::vector<LayerData> &memory, FindingsReport &report) {
+                  const std::vector<LayerData> &memory, FindingsReport &report,
+                  const std::optional<InputSpec::Partition> &partition) {
     RawLayer out{role, ref, std::nullopt};
     gis::ReadOptions options;
     options.encoding = ref.encoding;
     options.encoding_if_undeclared = ref.encoding_plan_wide;
+    // The parcels and zones of one partition: a layer of them without the field would bring in
+    // every city's.
+    const bool required = role == "parcels" || role == "zones";
+    if (partition) {
+        // Refused before it reaches GDAL: not a finding about the layer.
+        if (const std::string problem =
+                gis::attribute_filter_problem(partition->field, partition->value);
+            !problem.empty()) {
+            throw UsageError("--partition " + partition->field + "=" + partition->value + ": " +
+                             problem);
+        }
+        options.attribute_filter =
+            gis::ReadOptions::AttributeFilter{partition->field, partition->value, required};
+    }
     try {
         if (!ref.crs.empty()) {
             options.assumed_crs = gis::Crs::from_user_input(ref.crs);
@@ -715,6 +732,40 @@ RawLayer read_raw(const std::string &role, const LayerRef &ref,
         return out;
     }
     const LayerData &l = *out.data;
+    if (partition && required && !l.filtered) { // a layer made in memory ([inputs.synth])
+        report.add({"partition_field_missing", Severity::error, l.source, l.name, -1, "",
+                    "the layer made in memory has no field '" + partition->field +
+                        "' to select the partition by; give the input with the field"});
+        out.data.reset();
+        return out;
+    }
+    if (partition && required && l.features.empty()) {
+        std::string present;
+        try {
+            const std::vector<std::string> values =
+                gis::distinct_values(ref.source, ref.layer, partition->field);
+            for (std::size_t i = 0; i < values.size() && i < 10; ++i) {
+                present += (present.empty() ? "" : ", ") + values[i];
+            }
+            if (values.size() > 10) {
+                present += ", ... (" + std::to_string(values.size()) + " values)";
+            }
+        } catch (const gis::SourceError &) {
+            present = "cannot be listed";
+        }
+        report.add({"partition_empty", Severity::error, l.source, l.name, -1, partition->field,
+                    "no feature has " + partition->field + " = '" + partition->value +
+                        "' (--partition); the layer's values: " +
+                        (present.empty() ? "none" : present) + "; give one of them"});
+        out.data.reset();
+        return out;
+    }
+    if (partition && !l.filtered && !out.data->features.empty()) {
+        report.add({"partition_whole_layer", Severity::info, l.source, l.name, -1, "",
+                    "the layer has no field '" + partition->field +
+                        "': read whole for the partition " + partition->field + " = '" +
+                        partition->value + "'"});
+    }
     if (l.zm_dropped > 0) {
         report.add({"zm_dropped", Severity::info, l.source, l.name, -1, "",
                     "Z/M values dropped from " + std::to_string(l.zm_dropped) +

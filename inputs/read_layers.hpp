@@ -23,8 +23,11 @@ const char *source_error_code(gis::SourceError::Reason r);
 
 /// Reads one layer as it is (no reprojection), recording findings about how it was read; a layer
 /// of a source in `memory` (gis::LayerData::source) is taken from there instead of being read.
+/// With `partition`, a layer read from a source is read with its attribute filter (a parcels
+/// or zones layer must have the field and a feature with the value: errors otherwise).
 RawLayer read_raw(const std::string &role, const LayerRef &ref,
-                  const std::vector<gis::LayerData> &memory, FindingsReport &report);
+                  const std::vector<gis::LayerData> &memory, FindingsReport &report,
+                  const std::optional<InputSpec::Partition> &partition = std::nullopt);
 
 /// Sets each layer's constants (LayerRef::constants) on every feature and maps the bureau's values
 /// to the tool's codes ([inputs.values], InputSpec::value_maps) in the fields that hold them,
