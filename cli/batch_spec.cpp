@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "gis/vector_io.hpp"
+#include "plan_file/toml_ctx.hpp"
 
 #include <toml++/toml.h>
 
@@ -24,90 +25,16 @@ namespace {
 constexpr std::uintmax_t k_max_batch_file_bytes = 10u << 20;
 
 /// Errors naming the file, the line and the key, as the plan file's do.
-class Where {
-  public:
-    explicit Where(std::string path) : m_path(std::move(path)) {}
+using Where = detail::Ctx;
 
-    [[noreturn]] void fail(const toml::node *node, const std::string &key,
-                           const std::string &what) const {
-        std::ostringstream os;
-        os << m_path;
-        if (node && node->source().begin.line > 0) {
-            os << ":" << node->source().begin.line;
-        }
-        os << ": key '" << key << "': " << what;
-        throw PlanFileError(os.str());
+/// A partition's `seed`, when given: a whole number from 0.
+std::optional<std::int64_t> optional_seed(const Where &w, const toml::table &t,
+                                          const std::string &prefix) {
+    if (!t.get("seed")) {
+        return std::nullopt;
     }
-
-    void check_keys(const toml::table &t, const std::string &prefix,
-                    const std::set<std::string> &allowed) const {
-        for (auto &&[k, v] : t) {
-            if (!allowed.contains(std::string(k.str()))) {
-                std::string list;
-                for (const auto &a : allowed) {
-                    list += (list.empty() ? "" : ", ") + a;
-                }
-                fail(&v, prefix + std::string(k.str()), "unknown key (allowed here: " + list + ")");
-            }
-        }
-    }
-
-    std::optional<std::string> string(const toml::table &t, const std::string &prefix,
-                                      const std::string &key) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return std::nullopt;
-        }
-        if (!n->is_string()) {
-            fail(n, prefix + key, "must be a string");
-        }
-        return **n->as_string();
-    }
-
-    std::optional<std::int64_t> integer(const toml::table &t, const std::string &prefix,
-                                        const std::string &key, std::int64_t lo,
-                                        std::int64_t hi) const {
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return std::nullopt;
-        }
-        if (!n->is_integer()) {
-            fail(n, prefix + key, "must be a whole number");
-        }
-        const std::int64_t v = **n->as_integer();
-        if (v < lo || v > hi) {
-            fail(n, prefix + key,
-                 std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
-                     std::to_string(hi) + "]");
-        }
-        return v;
-    }
-
-    std::vector<std::string> strings(const toml::table &t, const std::string &prefix,
-                                     const std::string &key) const {
-        std::vector<std::string> out;
-        const toml::node *n = t.get(key);
-        if (!n) {
-            return out;
-        }
-        const toml::array *a = n->as_array();
-        if (!a) {
-            fail(n, prefix + key, "must be an array of strings");
-        }
-        for (const toml::node &e : *a) {
-            if (!e.is_string()) {
-                fail(&e, prefix + key, "must be an array of strings");
-            }
-            out.push_back(**e.as_string());
-        }
-        return out;
-    }
-
-    const std::string &path() const { return m_path; }
-
-  private:
-    std::string m_path;
-};
+    return w.integer(t, prefix, "seed", 0, 0, std::numeric_limits<std::int64_t>::max());
+}
 
 /// A path of the TOML, taken relative to the TOML's directory; a database (PG:) or GDAL virtual
 /// file (/vsi...) as it is.
@@ -293,15 +220,15 @@ BatchSpec load_batch(const std::string &path, bool overwrite) {
         }
     }
     w.check_keys(*batch, "batch.", {"out_dir", "jobs", "out", "schema_prefix", "args"});
-    c.out_dir = resolve(w.string(*batch, "batch.", "out_dir").value_or("."), c.base);
+    c.out_dir = resolve(w.optional_text(*batch, "batch.", "out_dir").value_or("."), c.base);
     if (c.out_dir.empty()) {
         c.out_dir = ".";
     }
     spec.out_dir = c.out_dir;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    spec.jobs = static_cast<int>(w.integer(*batch, "batch.", "jobs", 1, 1024).value_or(cores));
-    c.out = w.string(*batch, "batch.", "out").value_or("");
-    c.schema_prefix = w.string(*batch, "batch.", "schema_prefix").value_or("");
+    spec.jobs = static_cast<int>(w.integer(*batch, "batch.", "jobs", cores, 1, 1024));
+    c.out = w.optional_text(*batch, "batch.", "out").value_or("");
+    c.schema_prefix = w.optional_text(*batch, "batch.", "schema_prefix").value_or("");
     if (!c.out.empty() && !c.out.starts_with("PG:")) {
         w.fail(batch->get("out"), "batch.out",
                "'" + gis::redact_passwords(c.out) +
@@ -330,7 +257,7 @@ BatchSpec load_batch(const std::string &path, bool overwrite) {
             const std::string prefix = "city[" + std::to_string(i) + "].";
             w.check_keys(t, prefix, {"name", "plan", "input", "seed", "args"});
             Entry e;
-            const std::optional<std::string> name = w.string(t, prefix, "name");
+            const std::optional<std::string> name = w.optional_text(t, prefix, "name");
             if (!name) {
                 w.fail(&t, prefix + "name", "missing: every [[city]] needs a name");
             }
@@ -340,9 +267,9 @@ BatchSpec load_batch(const std::string &path, bool overwrite) {
                        "'" + printable(e.name) + "' " + why +
                            "; a name names the city's files and schema");
             }
-            e.plan = resolve(w.string(t, prefix, "plan").value_or(""), c.base);
-            e.input = resolve(w.string(t, prefix, "input").value_or(""), c.base);
-            e.seed = w.integer(t, prefix, "seed", 0, std::numeric_limits<std::int64_t>::max());
+            e.plan = resolve(w.optional_text(t, prefix, "plan").value_or(""), c.base);
+            e.input = resolve(w.optional_text(t, prefix, "input").value_or(""), c.base);
+            e.seed = optional_seed(w, t, prefix);
             e.args = w.strings(t, prefix, "args");
             entries.emplace_back(std::move(e), t.get("name"));
         }
@@ -354,8 +281,8 @@ BatchSpec load_batch(const std::string &path, bool overwrite) {
         }
         const std::string prefix = "partition.";
         w.check_keys(*t, prefix, {"input", "field", "values", "plan", "seed", "args"});
-        const std::optional<std::string> input = w.string(*t, prefix, "input");
-        const std::optional<std::string> field = w.string(*t, prefix, "field");
+        const std::optional<std::string> input = w.optional_text(*t, prefix, "input");
+        const std::optional<std::string> field = w.optional_text(*t, prefix, "field");
         if (!input || input->empty()) {
             w.fail(t, prefix + "input", "missing: the shared input every partition is read from");
         }
@@ -364,8 +291,8 @@ BatchSpec load_batch(const std::string &path, bool overwrite) {
         }
         Entry common;
         common.input = resolve(*input, c.base);
-        common.plan = resolve(w.string(*t, prefix, "plan").value_or(""), c.base);
-        common.seed = w.integer(*t, prefix, "seed", 0, std::numeric_limits<std::int64_t>::max());
+        common.plan = resolve(w.optional_text(*t, prefix, "plan").value_or(""), c.base);
+        common.seed = optional_seed(w, *t, prefix);
         common.args = w.strings(*t, prefix, "args");
         std::vector<std::string> values = w.strings(*t, prefix, "values");
         if (!t->get("values")) {

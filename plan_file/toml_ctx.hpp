@@ -1,6 +1,6 @@
 #pragma once
-// Internal to plan_file/: reading TOML tables with errors that name the plan file, the line and
-// the dotted key (the section parsers of sections.hpp).
+// Reading TOML tables with errors that name the file, the line and the dotted key: the plan
+// file's section parsers (sections.hpp) and the batch file (cli/batch_spec.cpp).
 
 #include "core/errors.hpp"
 
