@@ -10,7 +10,10 @@ throw-away PostgreSQL cluster on a Unix socket (initdb in a temporary directory,
 4. hostile schema names (a quote, a semicolon, '; DROP TABLE x; --, a double quote) are names:
    each schema exists with exactly that name and the sentinel table public.x survives;
 5. a password in the connection string reaches no table, no file and no message;
-6. QGIS (PyQGIS 3.22, headless) opens the project stored in the schema's qgis_projects: its
+6. `landalloc batch` with `out = "PG:..."` plans two cities into a schema each of the shared
+   database, each equal to the city's single GeoPackage plan, and the Slurm and Kubernetes
+   recipes' command line (docs/batch.md) with the index variable set by hand gives the same;
+7. QGIS (PyQGIS 3.22, headless) opens the project stored in the schema's qgis_projects: its
    layers read from PostGIS, each styled, and a layer opened on its own takes its default style
    from layer_styles, aliases included.
 
@@ -340,8 +343,64 @@ def checks(binary, work, cluster):
     ok(f"a password in the connection reached no table, style, file ({', '.join(files)}) "
        "or message")
 
-    # 6. QGIS opens the project stored in PostGIS.
+    # 6. A batch into the shared database, and the schedulers' recipes.
+    check_batch(binary, work, cluster, gpkg, city)
+
+    # 7. QGIS opens the project stored in PostGIS.
     check_qgis("plan")
+
+
+def check_batch(binary, work, cluster, gpkg_a, city_a):
+    city_b = os.path.join(work, "city-b.gpkg")
+    run(binary, "synth", "--out", city_b, "--parcels", "1200", "--seed", "8", "--quiet")
+    gpkg_b = os.path.join(work, "plan-b.gpkg")
+    run(binary, "plan", city_b, "--out", gpkg_b, "--solver", "heuristic", "--quiet")
+    toml = os.path.join(work, "cities.toml")
+    with open(toml, "w") as f:
+        f.write(f'[batch]\nout_dir = "batch"\njobs = 2\nout = "PG:service={SERVICE}"\n'
+                'schema_prefix = "city_"\nargs = ["--solver", "heuristic"]\n\n'
+                f'[[city]]\nname = "a"\ninput = "{city_a}"\n\n'
+                f'[[city]]\nname = "b"\ninput = "{city_b}"\n')
+    r = run(binary, "batch", toml)
+    for name, gpkg in [("a", gpkg_a), ("b", gpkg_b)]:
+        if rows(gpkg, "allocated_parcels") != rows(schema_source("city_" + name),
+                                                   "allocated_parcels"):
+            fail(f"the batch's schema city_{name} differs from the city's single plan")
+    summary = os.path.join(work, "batch", "batch_summary.csv")
+    with open(summary, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    if len(lines) != 3 or not lines[1].split(",")[1] == "a" or not lines[2].split(",")[1] == "b":
+        fail(f"batch_summary.csv: {lines}")
+    for line in lines[1:]:
+        cells = line.split(",")
+        met, total = cluster.sql("SELECT count(*) FILTER (WHERE status = 'met'), count(*) FROM "
+                                 f"city_{cells[1]}.annual_plan")[0]
+        if cells[4:6] != [met, total] or int(total) == 0:
+            fail(f"the summary says {cells[4]} of {cells[5]} targets met for {cells[1]}; its "
+                 f"annual_plan in the database, {met} of {total}")
+    # The recipes' landalloc line, as docs/batch.md gives it, run with the index set by hand.
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                        "batch.md")
+    with open(docs, encoding="utf-8") as fh:
+        lines = [line.strip() for line in fh]
+    recipes = [line for line in lines if line.startswith("landalloc batch") and (
+        "$SLURM_ARRAY_TASK_ID" in line or "$JOB_COMPLETION_INDEX" in line)]
+    if len(recipes) < 2:
+        fail(f"docs/batch.md: the recipes' command lines not found: {recipes}")
+    for line in recipes:
+        # The schema goes first, so only the recipe's run can make it again.
+        cluster.sql("DROP SCHEMA city_b CASCADE")
+        env = dict(os.environ, SLURM_ARRAY_TASK_ID="1", JOB_COMPLETION_INDEX="1",
+                   PATH=os.path.dirname(os.path.abspath(binary)) + ":" + os.environ["PATH"])
+        rr = subprocess.run(["bash", "-c", line], cwd=work, env=env, capture_output=True,
+                            text=True)
+        if rr.returncode != 0:
+            fail(f"{line!r} with the index 1: exit {rr.returncode}: {rr.stdout}{rr.stderr}")
+        if rows(gpkg_b, "allocated_parcels") != rows(schema_source("city_b"),
+                                                     "allocated_parcels"):
+            fail(f"{line!r} with the index 1 did not write city b's plan into city_b")
+    ok(f"landalloc batch into PostGIS: schemas city_a and city_b equal the single plans; "
+       f"{len(recipes)} scheduler recipes (index 1 set by hand) re-plan city_b identically")
 
 
 if __name__ == "__main__":
