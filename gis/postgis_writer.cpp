@@ -290,6 +290,16 @@ struct PostgisWriter::Impl {
     GDALDatasetUniquePtr ds;
     bool in_transaction = false;
     std::map<std::string, GeomKind> kinds; // of the layers written, by name
+
+    Impl() = default;
+    Impl(const Impl &) = delete;
+    Impl &operator=(const Impl &) = delete;
+    // Here rather than in ~PostgisWriter, so that a constructor that throws rolls back too.
+    ~Impl() {
+        if (ds && in_transaction) {
+            ds->RollbackTransaction();
+        }
+    }
 };
 
 PostgisWriter::PostgisWriter(PostgisTarget target) : m_impl(std::make_unique<Impl>()) {
@@ -327,12 +337,7 @@ PostgisWriter::PostgisWriter(PostgisTarget target) : m_impl(std::make_unique<Imp
     }
 }
 
-PostgisWriter::~PostgisWriter() {
-    if (m_impl->ds && m_impl->in_transaction) {
-        m_impl->ds->RollbackTransaction();
-    }
-    m_impl->ds.reset();
-}
+PostgisWriter::~PostgisWriter() = default; // Impl rolls back an uncommitted transaction
 
 void PostgisWriter::add_layer(const std::string &name, GeomKind kind, const Crs &crs,
                               const std::vector<FieldDef> &fields,
