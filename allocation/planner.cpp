@@ -7,6 +7,7 @@
 #include "core/units.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -471,9 +472,21 @@ Plan make_plan(const City &city, const PlanConfig &config, const Allocator &allo
     }
     City storage; // the city with distances along the streets (allocation/network.hpp)
     const City &net_city = with_network_facts(city, config, storage);
+    // The stages' wall times go into the run's metadata (docs/performance.md).
+    using clock = std::chrono::steady_clock;
+    const auto seconds_since = [](clock::time_point t) {
+        return fmt("%.3f", std::chrono::duration<double>(clock::now() - t).count());
+    };
+    const auto t_model = clock::now();
     const AllocationProblem pr = build_problem(net_city, from_demand ? with_demand : config);
     const Model model = build_model(pr);
-    return assemble_plan(model, allocator.solve(model));
+    const std::string model_seconds = seconds_since(t_model);
+    const Solution solution = allocator.solve(model);
+    const auto t_explain = clock::now();
+    Plan plan = assemble_plan(model, solution);
+    plan.metadata.emplace_back("model_seconds", model_seconds);
+    plan.metadata.emplace_back("explain_seconds", seconds_since(t_explain));
+    return plan;
 }
 
 } // namespace landalloc

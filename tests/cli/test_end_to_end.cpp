@@ -13,6 +13,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <tuple>
 
@@ -173,6 +174,40 @@ TEST(EndToEnd, MetadataRecordsTheRun) {
     const auto sum = run_process("sha256sum '" + fx().city + "'");
     ASSERT_EQ(sum.code, 0);
     EXPECT_EQ(meta["input_sha256 " + fx().city], sum.out.substr(0, 64));
+}
+
+// Where the time went (docs/performance.md): the stages' times in run_metadata and the printed
+// line `timings: ...` agree, and the stages before the write fit in the run's duration_s.
+TEST(EndToEnd, TheStagesTimesAddUpToTheRun) {
+    auto plan = open(fx().plan);
+    std::map<std::string, double> meta;
+    for (auto &&f : *plan->GetLayerByName("run_metadata")) {
+        const std::string key = f->GetFieldAsString("key");
+        if (key.size() > 8 && (key.ends_with("_seconds") || key == "duration_s")) {
+            meta[key] = f->GetFieldAsDouble("value");
+        }
+    }
+    const std::regex line(R"(timings: read and facts ([0-9.]+) s, model ([0-9.]+) s, solve )"
+                          R"(([0-9.]+) s, explain ([0-9.]+) s, balance runs ([0-9.]+) s, write )"
+                          R"(([0-9.]+) s, total ([0-9.]+) s; peak memory ([0-9]+) MiB)");
+    std::smatch m;
+    const std::string out = fx().plan_result.out;
+    ASSERT_TRUE(std::regex_search(out, m, line)) << out;
+    const char *keys[] = {"read_seconds", "model_seconds", "solve_seconds", "explain_seconds",
+                          "balance_seconds"};
+    double before_write = 0;
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_TRUE(meta.count(keys[i])) << keys[i];
+        EXPECT_NEAR(std::stod(m[i + 1]), meta[keys[i]], 0.0011) << keys[i];
+        EXPECT_GE(meta[keys[i]], 0.0) << keys[i];
+        before_write += meta[keys[i]];
+    }
+    // duration_s is taken after the balance runs, before the write.
+    EXPECT_LE(before_write, meta["duration_s"] + 0.005);
+    const double total = std::stod(m[7]);
+    EXPECT_LE(before_write + std::stod(m[6]), total + 0.005);
+    EXPECT_GE(total, meta["duration_s"]);
+    EXPECT_GT(std::stol(m[8]), 10) << "peak memory in MiB";
 }
 
 TEST(EndToEnd, SameInputsGiveTheSamePlanAndCity) {

@@ -227,9 +227,11 @@ std::string mask_varying(std::string text,
     static const std::regex duration(R"(\b[0-9]+(\.[0-9]+)? ?(s|ms|us)\b)");
     static const std::regex date(R"(\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b)");
     static const std::regex time(R"(\b[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?\b)");
+    static const std::regex memory(R"(\b[0-9]+ MiB\b)");
     text = std::regex_replace(text, duration, "<T> $2");
     text = std::regex_replace(text, date, "<DATE>");
     text = std::regex_replace(text, time, "<TIME>");
+    text = std::regex_replace(text, memory, "<N> MiB");
     return text;
 }
 

@@ -33,7 +33,7 @@ bool update_golden();
 /// `text` with what varies between runs replaced by fixed tokens: each (from, to) of
 /// `literals` in order (e.g. a temporary directory -> "<TMP>"), then durations ("0.156729 s",
 /// "12 ms" -> "<T> s", "<T> ms") and dates and times ("2026-12-01", "22:09:18" -> "<DATE>",
-/// "<TIME>").
+/// "<TIME>") and memory ("2310 MiB" -> "<N> MiB").
 std::string mask_varying(std::string text,
                          const std::vector<std::pair<std::string, std::string>> &literals);
 
