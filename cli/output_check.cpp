@@ -1,5 +1,7 @@
 #include "cli/output_check.hpp"
 
+#include "gis/postgis_writer.hpp"
+
 #include "core/errors.hpp"
 
 #include <unistd.h>
@@ -75,6 +77,42 @@ std::vector<std::string> input_sources(const InputSpec &spec) {
         }
     }
     return unique;
+}
+
+void check_postgis_inputs(const InputSpec &spec, const std::string &schema,
+                          const std::vector<std::string> &tables) {
+    std::vector<const LayerRef *> refs = {&spec.zones, &spec.stations, &spec.parks, &spec.parcels};
+    for (const auto &c : spec.constraints) {
+        refs.push_back(&c);
+    }
+    for (const auto *o : {&spec.districts, &spec.streets}) {
+        if (*o) {
+            refs.push_back(&**o);
+        }
+    }
+    for (const LayerRef *r : refs) {
+        if (!gis::is_postgis(r->source)) {
+            continue;
+        }
+        // GDAL names a table of the active schema (public unless the connection says
+        // active_schema=) by its name alone, any other as schema.table.
+        std::string in_schema = "public";
+        if (const auto at = r->source.find("active_schema="); at != std::string::npos) {
+            const auto from = at + std::string("active_schema=").size();
+            in_schema = r->source.substr(from, r->source.find(' ', from) - from);
+        }
+        std::string table = r->layer;
+        if (const auto dot = r->layer.find('.'); dot != std::string::npos) {
+            in_schema = r->layer.substr(0, dot);
+            table = r->layer.substr(dot + 1);
+        }
+        if (in_schema == schema && std::find(tables.begin(), tables.end(), table) != tables.end()) {
+            throw UsageError("--schema " + schema + ": the plan's table '" + table +
+                             "' would replace the input layer '" + r->layer + "' of " +
+                             gis::redact_passwords(r->source) +
+                             "; write the plan into another --schema");
+        }
+    }
 }
 
 } // namespace landalloc::cli

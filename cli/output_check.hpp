@@ -27,4 +27,11 @@ CLI::Validator seed_check();
 /// The sources every layer of `spec` is read from (duplicates removed, in order).
 std::vector<std::string> input_sources(const InputSpec &spec);
 
+/// Refuses (UsageError), before any work, a PostGIS output whose `schema` would replace an input
+/// layer of `spec` read from PostGIS: a layer `schema.table` (or `table` in the connection's
+/// active_schema, else public) whose table is one of the plan's `tables`. Databases are not told
+/// apart: the same schema and table name in another database is refused too.
+void check_postgis_inputs(const InputSpec &spec, const std::string &schema,
+                          const std::vector<std::string> &tables);
+
 } // namespace landalloc::cli

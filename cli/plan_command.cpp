@@ -187,6 +187,9 @@ class PlanCommand final : public Command {
             to_database ? std::optional(postgis_target(m_out, m_schema, m_overwrite))
                         : std::nullopt;
         if (database) {
+            if (!synthesised) {
+                check_postgis_inputs(spec, m_schema, database->tables);
+            }
             gis::check_postgis_output(*database);
         } else {
             check_output(m_out, ".gpkg", m_overwrite, inputs);

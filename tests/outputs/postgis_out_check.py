@@ -4,7 +4,8 @@ throw-away PostgreSQL cluster on a Unix socket (initdb in a temporary directory,
 
 1. planned from PostGIS into PostGIS, every table holds what the GeoPackage run of the same city
    holds (every field of every feature, and the geometries);
-2. without --overwrite an existing plan is refused (exit 5) and left as it was;
+2. without --overwrite an existing plan is refused (exit 5) and left as it was; a schema that
+   holds the input's tables is refused even with --overwrite (exit 2);
 3. a run killed (SIGKILL) while its transaction is open, seen by the locks it holds in the schema,
    leaves the previous plan whole: the same rows, the same project, no table of the new run;
 4. hostile schema names (a quote, a semicolon, '; DROP TABLE x; --, a double quote) are names:
@@ -286,6 +287,20 @@ def checks(binary, work, cluster):
         fail("a killed run left an open transaction")
     ok(f"{landed} runs killed (SIGKILL) inside their transaction: each time the previous plan "
        "stayed whole (tables, allocations, annual rows, project)")
+
+    # 3b. An output schema that holds the inputs' tables is refused, even with --overwrite: the
+    # plan's zones and constraints would replace the input's.
+    zones_before = cluster.sql("SELECT count(*), md5(string_agg(id::text, ',' ORDER BY id)) "
+                               "FROM public.zones")
+    r = run(binary, "plan", db, "--out", db, "--schema", "public", "--overwrite", *common,
+            expect=2)
+    if "would replace the input layer 'zones'" not in r.stderr:
+        fail(f"planning into the inputs' schema: {r.stderr!r}")
+    if cluster.sql("SELECT count(*), md5(string_agg(id::text, ',' ORDER BY id)) "
+                   "FROM public.zones") != zones_before:
+        fail("the input table public.zones changed")
+    ok("an output schema holding the input's tables is refused (exit 2), with --overwrite too: "
+       + r.stderr.strip())
 
     # 4. Hostile names are names.
     cluster.sql("CREATE TABLE public.x (id int)")
