@@ -58,29 +58,7 @@ CLI::Validator seed_check() {
         "");
 }
 
-std::vector<std::string> input_sources(const InputSpec &spec) {
-    std::vector<std::string> out = {spec.zones.source, spec.stations.source, spec.parks.source,
-                                    spec.parcels.source};
-    for (const auto &c : spec.constraints) {
-        out.push_back(c.source);
-    }
-    if (spec.districts) {
-        out.push_back(spec.districts->source);
-    }
-    if (spec.streets) {
-        out.push_back(spec.streets->source);
-    }
-    std::vector<std::string> unique;
-    for (const std::string &s : out) {
-        if (!s.empty() && std::find(unique.begin(), unique.end(), s) == unique.end()) {
-            unique.push_back(s);
-        }
-    }
-    return unique;
-}
-
-void check_postgis_inputs(const InputSpec &spec, const std::string &schema,
-                          const std::vector<std::string> &tables) {
+std::vector<const LayerRef *> input_layer_refs(const InputSpec &spec) {
     std::vector<const LayerRef *> refs = {&spec.zones, &spec.stations, &spec.parks, &spec.parcels};
     for (const auto &c : spec.constraints) {
         refs.push_back(&c);
@@ -90,7 +68,23 @@ void check_postgis_inputs(const InputSpec &spec, const std::string &schema,
             refs.push_back(&**o);
         }
     }
-    for (const LayerRef *r : refs) {
+    return refs;
+}
+
+std::vector<std::string> input_sources(const InputSpec &spec) {
+    std::vector<std::string> unique;
+    for (const LayerRef *r : input_layer_refs(spec)) {
+        if (!r->source.empty() &&
+            std::find(unique.begin(), unique.end(), r->source) == unique.end()) {
+            unique.push_back(r->source);
+        }
+    }
+    return unique;
+}
+
+void check_postgis_inputs(const InputSpec &spec, const std::string &schema,
+                          const std::vector<std::string> &tables) {
+    for (const LayerRef *r : input_layer_refs(spec)) {
         if (!gis::is_postgis(r->source)) {
             continue;
         }

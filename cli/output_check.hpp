@@ -24,6 +24,10 @@ void check_output(const std::string &path, const std::string &extension, bool ov
 /// A --seed's check: a whole number from 0 (CLI11 would wrap "-1" round to 2^64 - 1).
 CLI::Validator seed_check();
 
+/// Every layer `spec` reads: zones, stations, parks, parcels, the constraints, then the districts
+/// and streets when given.
+std::vector<const LayerRef *> input_layer_refs(const InputSpec &spec);
+
 /// The sources every layer of `spec` is read from (duplicates removed, in order).
 std::vector<std::string> input_sources(const InputSpec &spec);
 

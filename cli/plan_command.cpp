@@ -319,18 +319,8 @@ class PlanCommand final : public Command {
             progress.step("checksumming inputs");
             // Every file of each dataset: a Shapefile's .dbf, .prj and .cpg change its data as
             // much as its .shp does.
-            std::vector<const LayerRef *> refs = {&spec.zones, &spec.stations, &spec.parks,
-                                                  &spec.parcels};
-            for (const auto &c : spec.constraints) {
-                refs.push_back(&c);
-            }
-            for (const auto *o : {&spec.districts, &spec.streets}) {
-                if (*o) {
-                    refs.push_back(&**o);
-                }
-            }
             std::vector<std::string> files;
-            for (const LayerRef *r : refs) {
+            for (const LayerRef *r : input_layer_refs(spec)) {
                 if (spec.generate.parcels > 0 && (r == &spec.parcels || r == &spec.parks)) {
                     continue; // generated, not read
                 }
