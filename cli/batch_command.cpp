@@ -44,23 +44,26 @@ constexpr int k_max_failed_code = 63;
 /// reads back.
 const std::regex k_trailer(R"(^landalloc batch: exit code (\d+) \(.*\) after ([0-9.]+) s$)");
 
-/// What a plan's exit code means (docs/exit-codes.md).
+/// What a plan's exit code means (docs/exit-codes.md), in the words its error message starts
+/// with (core/errors.hpp).
 std::string meaning(int code) {
-    switch (code) {
-    case 0:
+    switch (static_cast<ExitCode>(code)) {
+    case ExitCode::ok:
         return "ok";
-    case 1:
+    case ExitCode::internal:
         return "internal error";
-    case 2:
-        return "usage error";
-    case 3:
-        return "input error";
-    case 4:
-        return "plan file error";
-    case 5:
-        return "output error";
-    case 6:
+    case ExitCode::usage:
+        return error_kind::usage;
+    case ExitCode::input_data:
+        return error_kind::input;
+    case ExitCode::plan_file:
+        return error_kind::plan_file;
+    case ExitCode::output:
+        return error_kind::output;
+    case ExitCode::targets_unmet:
         return "binding targets unmet";
+    }
+    switch (code) {
     case 130:
         return "interrupted";
     case 143:
