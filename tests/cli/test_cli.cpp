@@ -20,6 +20,16 @@ std::string small_city(const TempDir &dir) {
     EXPECT_EQ(r.out, "") << "--quiet prints nothing";
     return path;
 }
+
+/// Runs `args` and expects exit `code` with `says` on the error's first line; returns the result
+/// for further checks.
+CliResult refused_with(const std::vector<std::string> &args, int code, const std::string &says) {
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.code, code) << r.err;
+    const std::string first = r.err.substr(0, r.err.find('\n'));
+    EXPECT_NE(first.find(says), std::string::npos) << r.err;
+    return r;
+}
 } // namespace
 
 TEST(Cli, TopLevelHelpListsCommands) {
@@ -239,11 +249,8 @@ TEST(Cli, UnwritableOutputsAndNanOrNegativeValuesAreRefusedBeforeAnyWork) {
     const std::string city = small_city(dir);
     const auto refused = [&](const std::vector<std::string> &args, int code,
                              const std::string &says) {
-        const auto r = run_cli(args);
-        EXPECT_EQ(r.code, code) << r.err;
+        const auto r = refused_with(args, code, says);
         // One line saying what is wrong (a command-line error adds the line pointing at --help).
-        const std::string first = r.err.substr(0, r.err.find('\n'));
-        EXPECT_NE(first.find(says), std::string::npos) << r.err;
         EXPECT_LE(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
     };
     refused({"plan", city, "--out", ""}, 2, "the output path is empty");
@@ -272,10 +279,7 @@ TEST(Cli, APostgisOutputIsCheckedBeforeAnyWorkWithoutShowingThePassword) {
     const std::string secret = "S3cretPw";
     const auto refused = [&](const std::vector<std::string> &args, int code,
                              const std::string &says) {
-        const auto r = run_cli(args);
-        EXPECT_EQ(r.code, code) << r.err;
-        const std::string first = r.err.substr(0, r.err.find('\n'));
-        EXPECT_NE(first.find(says), std::string::npos) << r.err;
+        const auto r = refused_with(args, code, says);
         EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
         EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
     };

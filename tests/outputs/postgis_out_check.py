@@ -142,7 +142,7 @@ def plan_fingerprint(cluster, schema):
     return tables, alloc, annual, project
 
 
-def check_qgis(schema):
+def check_qgis(cluster, schema):
     from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
 
     app = QgsApplication([], False)
@@ -162,7 +162,7 @@ def check_qgis(schema):
     alloc = [lyr for s, lyr in layers.items() if s.startswith(f'"{schema}"."allocated_parcels"')]
     if not alloc:
         fail(f"no allocated_parcels in the project: {sorted(layers)}")
-    n_db = int(Cluster.sql_static(f'SELECT count(*) FROM "{schema}".allocated_parcels')[0][0])
+    n_db = int(cluster.sql(f'SELECT count(*) FROM "{schema}".allocated_parcels')[0][0])
     if alloc[0].featureCount() != n_db:
         fail(f"QGIS counts {alloc[0].featureCount()} allocated parcels, the table {n_db}")
     if alloc[0].renderer().type() != "categorizedSymbol":
@@ -193,7 +193,6 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     cluster = Cluster()
-    Cluster.sql_static = staticmethod(cluster.sql)
     try:
         checks(binary, work, cluster)
     finally:
@@ -362,7 +361,7 @@ def checks(binary, work, cluster):
     check_batch(binary, work, cluster, gpkg, city)
 
     # 7. QGIS opens the project stored in PostGIS.
-    check_qgis("plan")
+    check_qgis(cluster, "plan")
 
 
 def check_batch(binary, work, cluster, gpkg_a, city_a):
@@ -376,7 +375,7 @@ def check_batch(binary, work, cluster, gpkg_a, city_a):
                 'schema_prefix = "city_"\nargs = ["--solver", "heuristic"]\n\n'
                 f'[[city]]\nname = "a"\ninput = "{city_a}"\n\n'
                 f'[[city]]\nname = "b"\ninput = "{city_b}"\n')
-    r = run(binary, "batch", toml)
+    run(binary, "batch", toml)
     for name, gpkg in [("a", gpkg_a), ("b", gpkg_b)]:
         if rows(gpkg, "allocated_parcels") != rows(schema_source("city_" + name),
                                                    "allocated_parcels"):
