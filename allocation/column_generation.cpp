@@ -101,10 +101,7 @@ std::pair<double, double> reduced_values(const Model &m, std::uint32_t c, const 
 /// Ascending.
 std::vector<std::uint32_t> first_columns(const Model &m, const std::vector<std::uint32_t> &start,
                                          double cover) {
-    std::vector<std::vector<std::uint32_t>> by_row(m.rows.size());
-    for (std::uint32_t c = 0; c < m.columns.size(); ++c) {
-        by_row[m.columns[c].row].push_back(c);
-    }
+    const std::vector<std::vector<std::uint32_t>> by_row = columns_by_row(m);
     // One column a parcel: the master then needs no "at most once" row to begin with, only the
     // few rows that link parcels (targets, hinges, rules), and Clp solves it fast.
     std::vector<char> in(m.columns.size(), 0);
@@ -119,7 +116,6 @@ std::vector<std::uint32_t> first_columns(const Model &m, const std::vector<std::
         if (row.free || !(figure > 0)) {
             continue;
         }
-        sort_by_density(m, by_row[r]);
         double supplied = 0;
         for (std::uint32_t c : by_row[r]) {
             if (supplied >= cover * figure) {

@@ -16,13 +16,10 @@ std::vector<std::uint32_t> greedy_construct(const Model &m) {
     // Columns of each (row, zone), best value density first (ties: parcel id, column index).
     std::vector<std::vector<std::vector<std::uint32_t>>> lists(
         m.rows.size(), std::vector<std::vector<std::uint32_t>>(Z));
-    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-        const Column &c = m.columns[ci];
-        lists[c.row][zone_slot(c)].push_back(ci);
-    }
-    for (auto &row : lists) {
-        for (auto &cols : row) {
-            sort_by_density(m, cols);
+    for (const std::vector<std::uint32_t> &row : columns_by_row(m)) {
+        for (const std::uint32_t ci : row) {
+            const Column &c = m.columns[ci];
+            lists[c.row][zone_slot(c)].push_back(ci);
         }
     }
     // Years in order; within a year the row with the least land on offer first.

@@ -145,13 +145,7 @@ class State {
 } // namespace
 
 int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicOptions &opt) {
-    std::vector<std::vector<std::uint32_t>> by_row(m.rows.size());
-    for (std::uint32_t ci = 0; ci < m.columns.size(); ++ci) {
-        by_row[m.columns[ci].row].push_back(ci);
-    }
-    for (auto &cols : by_row) {
-        sort_by_density(m, cols);
-    }
+    const std::vector<std::vector<std::uint32_t>> by_row = columns_by_row(m);
     // The same columns split by zone, so swaps try the best of every zone.
     std::vector<std::vector<std::vector<std::uint32_t>>> by_row_zone(m.rows.size());
     for (std::size_t r = 0; r < m.rows.size(); ++r) {

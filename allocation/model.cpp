@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <numeric>
 
 namespace landalloc {
 
@@ -433,23 +434,54 @@ Model build_model(const AllocationProblem &pr) {
     price_rows(m);
     add_zone_rows(m);
     model_build::add_side_rows(m, tz.mask);
+    order_by_density(m);
     return m;
 }
 
-void sort_by_density(const Model &m, std::vector<std::uint32_t> &columns) {
+namespace {
+
+std::vector<std::uint32_t> density_order_of(const Model &m) {
     const City &city = *m.problem->city;
-    std::sort(columns.begin(), columns.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const Column &ca = m.columns[a];
-        const Column &cb = m.columns[b];
-        const double da = ca.value / ca.q;
-        const double db = cb.value / cb.q;
-        if (da != db) {
-            return da > db;
-        }
-        const auto &ia = city.parcels[ca.parcel].id;
-        const auto &ib = city.parcels[cb.parcel].id;
-        return ia != ib ? ia < ib : a < b;
+    // The parcels' ranks by id, so the sort compares numbers, not strings.
+    std::vector<std::uint32_t> by_id(city.parcels.size());
+    std::iota(by_id.begin(), by_id.end(), 0u);
+    std::stable_sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return city.parcels[a].id < city.parcels[b].id;
     });
+    std::vector<std::uint32_t> id_rank(city.parcels.size());
+    for (std::uint32_t r = 0; r < by_id.size(); ++r) {
+        id_rank[by_id[r]] = r;
+    }
+    std::vector<double> density(m.columns.size());
+    for (std::size_t c = 0; c < m.columns.size(); ++c) {
+        density[c] = m.columns[c].value / m.columns[c].q;
+    }
+    std::vector<std::uint32_t> order(m.columns.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        if (density[a] != density[b]) {
+            return density[a] > density[b];
+        }
+        const std::uint32_t ra = id_rank[m.columns[a].parcel];
+        const std::uint32_t rb = id_rank[m.columns[b].parcel];
+        return ra != rb ? ra < rb : a < b;
+    });
+    return order;
+}
+
+} // namespace
+
+void order_by_density(Model &m) { m.density_order = density_order_of(m); }
+
+std::vector<std::vector<std::uint32_t>> columns_by_row(const Model &m) {
+    const bool ordered = m.density_order.size() == m.columns.size();
+    const std::vector<std::uint32_t> computed =
+        ordered ? std::vector<std::uint32_t>{} : density_order_of(m);
+    std::vector<std::vector<std::uint32_t>> out(m.rows.size());
+    for (const std::uint32_t c : ordered ? m.density_order : computed) {
+        out[m.columns[c].row].push_back(c);
+    }
+    return out;
 }
 
 double zone_cost(const Model &m, std::size_t z, double added) {

@@ -35,18 +35,20 @@ namespace landalloc {
 /// the type, available by the year, and the type has a positive target that year.
 struct Column {
     std::uint32_t parcel = 0;
-    std::uint32_t row = 0;  // target row (target k, year y)
-    std::uint32_t type = 0; // housing type index
-    std::int32_t zone = -1; // the parcel's zone
-    double far = 0;   // plot ratio built at in its year (rule 6's bonus once the station opens)
-    double value = 0; // v_c: score x area in ha x (1 + early-supply bonus)
-    double q = 0;     // contribution to the row, in the target's unit
-    double units = 0; // dwelling units added to the zone (host and bundled)
+    std::uint32_t row = 0;         // target row (target k, year y)
+    std::uint32_t type = 0;        // housing type index
+    std::int32_t zone = -1;        // the parcel's zone
     std::int32_t bundle_row = -1;  // target row of the bundled type, or -1
-    double bundle_q = 0;           // contribution to bundle_row, in its target's unit
     std::int32_t bundle_type = -1; // the bundled housing type (rule 9), or -1
-    double bundle_share = 0;       // share of the floor area that is bundled
+    // (The 32-bit fields first: 72 bytes a column, not 80 with the padding between them.)
+    double far = 0;      // plot ratio built at in its year (rule 6's bonus once the station opens)
+    double value = 0;    // v_c: score x area in ha x (1 + early-supply bonus)
+    double q = 0;        // contribution to the row, in the target's unit
+    double units = 0;    // dwelling units added to the zone (host and bundled)
+    double bundle_q = 0; // contribution to bundle_row, in its target's unit
+    double bundle_share = 0; // share of the floor area that is bundled
 };
+static_assert(sizeof(Column) == 72, "a column's fields without padding between them");
 
 /// A linear row of a rule: sum_c a_c x_c <= rhs, each unit past rhs costing `cost`.
 struct SideRow {
@@ -154,6 +156,9 @@ struct Model {
     /// side_start is empty when there are no side rows.
     std::vector<std::uint32_t> side_start;
     std::vector<SideEntry> side_entries;
+    /// Every column, best value density (value / q) first; ties by parcel id, then column index.
+    /// Set by build_model; whoever changes a column's value afterwards calls order_by_density.
+    std::vector<std::uint32_t> density_order;
 
     std::size_t n_parcels() const { return parcel_start.size() - 1; }
     /// The side-row entries of column c.
@@ -235,8 +240,13 @@ struct Evaluation {
 
 Evaluation evaluate(const Model &model, const std::vector<std::uint32_t> &chosen);
 
-/// Sorts columns best value density (value / q) first; ties by parcel id, then column index.
-void sort_by_density(const Model &model, std::vector<std::uint32_t> &columns);
+/// Sets model.density_order: every column, best value density (value / q) first; ties by parcel
+/// id, then column index. One sort of the columns, which the solvers then read in order.
+void order_by_density(Model &model);
+
+/// The columns of each target row, in density order (Model::density_order); a model without
+/// that order (one put together by hand) is sorted here.
+std::vector<std::vector<std::uint32_t>> columns_by_row(const Model &model);
 
 /// The jobs-housing cost (balance and band) of a zone with `added` new units.
 double zone_cost(const Model &model, std::size_t zone, double added);

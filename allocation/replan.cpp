@@ -281,6 +281,7 @@ Model residual_model(const Model &full, const std::vector<std::uint32_t> &fixed,
         }
     }
     r.parcel_start.back() = static_cast<std::uint32_t>(r.columns.size());
+    order_by_density(r);
     return r;
 }
 
@@ -613,6 +614,7 @@ Plan make_replan(const City &city, const PlanConfig &config, const Allocator &al
             c.value *= 1.0 + cfg.replan.keep_bonus;
         }
     }
+    order_by_density(full);
     std::vector<std::uint32_t> fixed_cols;
     for (const FixedSite &f : fixed) {
         fixed_cols.push_back(column_of(full, f));
