@@ -8,6 +8,7 @@
 #include "allocation/indicators.hpp"
 #include "allocation/network.hpp"
 #include "allocation/planner.hpp"
+#include "core/parallel.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -130,12 +131,6 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
 
     PlanConfig no_term = cfg;
     no_term.jobs_housing.weight = 0;
-    const Measured base = cfg.jobs_housing.weight > 0
-                              ? solve_and_measure(city, no_term, allocator)
-                              : Measured{plan.balance_after, plan.suitability};
-    a.runs.push_back({"no balance term", "", base.balance, base.suitability});
-    a.suitability_given_up = base.suitability - plan.suitability;
-
     // Balance only: the term's weight as planned (its default when the plan turns it off), many
     // times over.
     PlanConfig only = cfg;
@@ -148,7 +143,19 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
     HeuristicOptions analysis_options;
     analysis_options.make_room = false;
     const HeuristicAllocator balance_allocator(analysis_options);
-    const Measured best = solve_and_measure(city, only, balance_allocator);
+
+    // The run without the term and the balance-only run are independent: side by side.
+    Measured base{plan.balance_after, plan.suitability};
+    Measured best;
+    parallel_for(2, 1, [&](unsigned, std::size_t run) {
+        if (run == 0 && cfg.jobs_housing.weight > 0) {
+            base = solve_and_measure(city, no_term, allocator);
+        } else if (run == 1) {
+            best = solve_and_measure(city, only, balance_allocator);
+        }
+    });
+    a.runs.push_back({"no balance term", "", base.balance, base.suitability});
+    a.suitability_given_up = base.suitability - plan.suitability;
     a.runs.push_back({"balance only", "", best.balance, best.suitability});
     const double d_best = best.balance.dissimilarity;
 
@@ -177,8 +184,14 @@ BalanceAnalysis analysis(const City &city, const PlanConfig &cfg, const Allocato
     }
     // Which rules force it: the best D without each, one at a time.
     std::vector<std::pair<double, std::string>> forcing;
-    for (Removal &r : removals(only)) {
-        const Measured m = solve_and_measure(city, r.cfg, balance_allocator);
+    const std::vector<Removal> without = removals(only);
+    std::vector<Measured> measured(without.size()); // each run alone, side by side
+    parallel_for(without.size(), 1, [&](unsigned, std::size_t k) {
+        measured[k] = solve_and_measure(city, without[k].cfg, balance_allocator);
+    });
+    for (std::size_t k = 0; k < without.size(); ++k) {
+        const Removal &r = without[k];
+        const Measured &m = measured[k];
         BalanceRun run{"without rule", r.label, m.balance, m.suitability};
         run.d_cost = d_best - m.balance.dissimilarity;
         if (run.d_cost >= k_forcing_d) {

@@ -9,12 +9,22 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace landalloc {
 
+namespace {
+
+/// CbcMain0/CbcMain1 keep state in statics (CBC 2.10's CbcSolver.cpp): one solve at a time in a
+/// process, however many threads call (core/parallel.hpp; the balance runs solve side by side).
+std::mutex g_cbc_mutex;
+
+} // namespace
+
 Solution ExactAllocator::solve(const Model &m) const {
+    const std::lock_guard<std::mutex> one_at_a_time(g_cbc_mutex);
     const auto t0 = std::chrono::steady_clock::now();
     OsiClpSolverInterface lp;
     const MilpLayout layout = load_milp(m, lp);

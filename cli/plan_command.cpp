@@ -13,6 +13,7 @@
 #include "cli/summary.hpp"
 #include "cli/validate_command.hpp"
 #include "core/errors.hpp"
+#include "core/parallel.hpp"
 #include "gis/atomic_file.hpp"
 #include "gis/checksum.hpp"
 #include "gis/postgis_writer.hpp"
@@ -127,10 +128,16 @@ class PlanCommand final : public Command {
         app.add_option("--partition", m_partition, k_partition_help)->type_name("FIELD=VALUE");
         app.add_flag("--overwrite", m_overwrite,
                      "Replace the output file, or the plan in the --schema, if it exists");
+        app.add_option("--threads", m_threads,
+                       "Threads for the parcel facts and the balance runs (default: the "
+                       "machine's cores); the plan is the same on any number")
+            ->check(CLI::Range(1u, 1024u))
+            ->type_name("N");
     }
     int run(Io &io) override {
         const auto t0 = std::chrono::steady_clock::now();
         const std::string started = utc_now();
+        set_threads(m_threads);
         PlanFile cfg =
             m_plan_path.empty() ? default_plan(m_scenario) : load_plan(m_plan_path, m_scenario);
         if (m_seed) {
@@ -434,6 +441,7 @@ class PlanCommand final : public Command {
     std::string m_previous;
     std::string m_partition;
     bool m_overwrite = false;
+    unsigned m_threads = 0; // 0: the machine's cores
 };
 
 } // namespace

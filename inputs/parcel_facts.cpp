@@ -1,3 +1,4 @@
+#include "core/parallel.hpp"
 #include "gis/spatial_index.hpp"
 #include "inputs/city.hpp"
 
@@ -97,8 +98,34 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         }
     }
 
+    // The parcels' facts, each parcel alone, on every core (core/parallel.hpp). Worker 0 measures
+    // against the city's own zones, parks and constraints; every other worker against its own
+    // copies, made here, so no two threads share a GEOS geometry (GEOS caches a geometry's
+    // envelope on first use).
+    struct Against {
+        std::vector<gis::Geometry> zones, parks, constraints;
+    };
+    constexpr std::size_t k_grain = 512;
+    const unsigned n_workers = workers(city.parcels.size(), k_grain);
+    std::vector<Against> copies(n_workers > 0 ? n_workers - 1 : 0);
+    for (Against &c : copies) {
+        c = {loaded.zone_geoms, loaded.park_geoms, loaded.constraint_geoms};
+    }
+    std::vector<gis::PolygonIndex> covers;
+    covers.reserve(n_workers);
+    covers.emplace_back(loaded.zone_geoms);
+    for (const Against &c : copies) {
+        covers.emplace_back(c.zones);
+    }
     loaded.parcel_outside_zone_share.assign(city.parcels.size(), 0.0);
-    for (std::size_t i = 0; i < city.parcels.size(); ++i) {
+    parallel_for(city.parcels.size(), k_grain, [&](unsigned worker, std::size_t i) {
+        const std::vector<gis::Geometry> &zone_geoms =
+            worker == 0 ? loaded.zone_geoms : copies[worker - 1].zones;
+        const std::vector<gis::Geometry> &park_geoms =
+            worker == 0 ? loaded.park_geoms : copies[worker - 1].parks;
+        const std::vector<gis::Geometry> &constraint_geoms =
+            worker == 0 ? loaded.constraint_geoms : copies[worker - 1].constraints;
+        const gis::PolygonIndex &cover = covers[worker];
         Parcel &p = city.parcels[i];
         const gis::Geometry &g = loaded.parcel_geoms[i];
         p.area_m2 = g.area();
@@ -110,17 +137,17 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         // box only lies in the zone holding its interior point (lowest index on shared edges);
         // one that may straddle zones goes to the zone of the largest intersection (ties: that
         // of the interior point, else the lowest index), and the share outside it is recorded.
-        if (const std::size_t z = zone_cover.covering(ip); z != gis::PolygonIndex::npos) {
+        if (const std::size_t z = cover.covering(ip); z != gis::PolygonIndex::npos) {
             p.zone = static_cast<int>(z);
         }
         loaded.parcel_outside_zone_share[i] = 0;
         if (const auto near = zone_index.query(g.bounds()); near.size() > 1 && p.area_m2 > 0) {
-            double best = p.zone != k_none ? loaded.zone_geoms[p.zone].intersection_area(g) : -1;
+            double best = p.zone != k_none ? zone_geoms[p.zone].intersection_area(g) : -1;
             for (const std::size_t z : near) {
                 if (static_cast<int>(z) == p.zone) {
                     continue;
                 }
-                const double a = loaded.zone_geoms[z].intersection_area(g);
+                const double a = zone_geoms[z].intersection_area(g);
                 if (a > best * (1 + 1e-9) + 1e-6) {
                     best = a;
                     p.zone = static_cast<int>(z);
@@ -142,21 +169,20 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
 
         // Parks: polygon-to-polygon distance over the nearest few by box distance.
         for (std::size_t k : park_index.nearest(ip, 4)) {
-            const double d = loaded.park_geoms[k].distance(g);
+            const double d = park_geoms[k].distance(g);
             if (d < p.park_distance_m) {
                 p.park_distance_m = d;
                 p.nearest_park = static_cast<int>(k);
             }
         }
         if (p.nearest_park != k_none) {
-            p.in_park =
-                loaded.park_geoms[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
+            p.in_park = park_geoms[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
         }
 
         // Constraints: exact overlap areas.
         double best_exclusion = 0;
         for (std::size_t c : constraint_index.query(g.bounds())) {
-            const double a = loaded.constraint_geoms[c].intersection_area(g);
+            const double a = constraint_geoms[c].intersection_area(g);
             if (a <= 0) {
                 continue;
             }
@@ -186,7 +212,7 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         p.station_distance_m = round_to_step(p.station_distance_m, 0.01);
         p.park_distance_m = round_to_step(p.park_distance_m, 0.01);
         p.excluded_overlap_m2 = round_to_step(p.excluded_overlap_m2, 0.01);
-    }
+    });
 }
 
 } // namespace landalloc

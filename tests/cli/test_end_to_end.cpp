@@ -231,6 +231,57 @@ TEST(EndToEnd, SameInputsGiveTheSamePlanAndCity) {
     EXPECT_EQ(wa, wb);
 }
 
+/// Every layer of a GeoPackage, each feature as one line of its fields and geometry, but what
+/// says when and how fast the run went (run_metadata's times, layer_styles' update_time).
+std::map<std::string, std::vector<std::string>> every_feature(const std::string &path) {
+    auto ds = open(path);
+    std::map<std::string, std::vector<std::string>> out;
+    for (OGRLayer *layer : ds->GetLayers()) {
+        const std::string name = layer->GetName();
+        for (auto &&f : *layer) {
+            std::string line;
+            for (int i = 0; i < f->GetFieldCount(); ++i) {
+                const std::string field = f->GetFieldDefnRef(i)->GetNameRef();
+                line += field + "=" + (field == "update_time" ? "" : f->GetFieldAsString(i)) + "\t";
+            }
+            if (const OGRGeometry *g = f->GetGeometryRef()) {
+                line += g->exportToWkt();
+            }
+            if (name == "run_metadata") {
+                const std::string key = f->GetFieldAsString("key");
+                if (key.ends_with("_seconds") || key == "duration_s" || key == "started_utc") {
+                    continue;
+                }
+            }
+            out[name].push_back(line);
+        }
+    }
+    return out;
+}
+
+TEST(EndToEnd, OneAndTwoThreadsGiveTheIdenticalPlan) {
+    // The parcel facts and the balance runs spread over the threads (core/parallel.hpp): every
+    // layer, field and geometry of the plan is the same on one thread as on two.
+    TempDir dir;
+    const std::string one = dir.path("one.gpkg");
+    const std::string two = dir.path("two.gpkg");
+    ASSERT_EQ(run_cli({"plan", fx().city, "--out", one, "--threads", "1"}).code, 0);
+    ASSERT_EQ(run_cli({"plan", fx().city, "--out", two, "--threads", "2"}).code, 0);
+    const auto a = every_feature(one);
+    const auto b = every_feature(two);
+    ASSERT_GT(a.at("allocated_parcels").size(), 100u);
+    ASSERT_GT(a.at("rejected_candidates").size(), 1000u) << "more parcels than a worker's block";
+    ASSERT_GE(a.at("jobs_housing_balance").size(), 4u) << "the no-term and balance-only runs";
+    EXPECT_EQ(a.size(), b.size());
+    for (const auto &[layer, rows] : a) {
+        ASSERT_TRUE(b.count(layer)) << layer;
+        ASSERT_EQ(rows.size(), b.at(layer).size()) << layer;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            ASSERT_EQ(rows[i], b.at(layer)[i]) << layer << " feature " << i;
+        }
+    }
+}
+
 TEST(EndToEnd, ADifferentSeedGivesADifferentCity) {
     TempDir dir;
     const std::string city2 = dir.path("city2.gpkg");
