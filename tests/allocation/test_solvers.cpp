@@ -5,9 +5,11 @@
 #include "allocation/explain.hpp"
 #include "allocation/greedy.hpp"
 #include "allocation/heuristic.hpp"
+#include "allocation/milp.hpp"
 #include "allocation/model.hpp"
 #include "allocation/planner.hpp"
 #include "allocation/random_city.hpp"
+#include "core/parallel.hpp"
 #include "plan_builder.hpp"
 #include "plan_file/plan_file.hpp"
 
@@ -336,6 +338,25 @@ TEST(Solvers, ColumnGenerationBoundIsValidAndReachesTheLpBound) {
     }
 }
 
+// Issue 19's check of the bound: on a 10,000-parcel city, with and without the balance term,
+// column generation's bound is Clp's LP optimum over every column to 1e-6 relative.
+TEST(Solvers, ColumnGenerationBoundEqualsClpsWholeLpAtTenThousandParcels) {
+    for (const bool jh : {false, true}) {
+        SCOPED_TRACE(jh ? "with the balance term" : "without the balance term");
+        Instance in(10000, 11, 0.3, jh ? 0.5 : 0.0);
+        const LpRelaxation whole = solve_lp_relaxation(in.model);
+        ASSERT_TRUE(whole.ok);
+        const ColumnGenerationResult cg =
+            lp_by_column_generation(in.model, GreedyAllocator().solve(in.model).chosen, {});
+        ASSERT_TRUE(cg.ok);
+        ASSERT_TRUE(cg.converged) << cg.passes << " passes";
+        EXPECT_LT(cg.columns, in.model.columns.size() / 2) << "priced, not given whole";
+        EXPECT_NEAR(cg.bound, whole.bound, 1e-6 * std::abs(whole.bound))
+            << "passes " << cg.passes << ", master " << cg.master;
+        EXPECT_NEAR(cg.master, whole.bound, 1e-6 * std::abs(whole.bound));
+    }
+}
+
 namespace {
 
 /// The row and hinge penalties of a plan: what unavoidable_cost() is a floor of.
@@ -603,6 +624,50 @@ TEST(Balance, AnalysisNamesTheZoneRestrictionThatForcesDUp) {
     EXPECT_NEAR(freed->d_cost, best->balance.dissimilarity - freed->balance.dissimilarity, 1e-12);
     EXPECT_NE(a.finding.find("Forced by the zones of target commercial"), std::string::npos)
         << a.finding;
+}
+
+TEST(Balance, TheAnalysisIsTheSameOnOneThreadAsOnTwo) {
+    // The runs without each rule solve side by side on two threads (core/parallel.hpp): the same
+    // runs, figures and finding as one after the other.
+    RandomCityOptions o;
+    o.parcels = 800;
+    o.seed = 5;
+    const City city = random_city(o);
+    PlanConfig plan = plan_for(city, 0.3, 1.0);
+    plan.targets[0].zones = {city.zones[0].id, city.zones[1].id};
+    plan.targets[1].zones = {city.zones[2].id};
+    const HeuristicAllocator allocator(HeuristicOptions{});
+    std::vector<BalanceAnalysis> analyses;
+    for (const unsigned n : {1u, 2u}) {
+        set_threads(n);
+        Plan p = make_plan(city, plan, allocator);
+        analyse_balance(city, plan, allocator, p);
+        analyses.push_back(p.balance_analysis);
+    }
+    set_threads(0);
+    const BalanceAnalysis &one = analyses[0];
+    const BalanceAnalysis &two = analyses[1];
+    ASSERT_EQ(one.runs.size(), two.runs.size());
+    std::size_t removals = 0;
+    for (std::size_t i = 0; i < one.runs.size(); ++i) {
+        const BalanceRun &a = one.runs[i];
+        const BalanceRun &b = two.runs[i];
+        removals += a.run == "without rule";
+        EXPECT_EQ(a.run, b.run);
+        EXPECT_EQ(a.rule, b.rule);
+        // Identical, or both not applicable (NaN: the suitability of "before", say).
+        const auto same = [](double x, double y) {
+            return x == y || (std::isnan(x) && std::isnan(y));
+        };
+        EXPECT_TRUE(same(a.balance.dissimilarity, b.balance.dissimilarity)) << a.run << a.rule;
+        EXPECT_TRUE(same(a.balance.excess_commuting, b.balance.excess_commuting)) << a.run;
+        EXPECT_TRUE(same(a.suitability, b.suitability)) << a.run << " " << a.rule;
+        EXPECT_TRUE(same(a.d_cost, b.d_cost)) << a.run << " " << a.rule;
+    }
+    EXPECT_GE(removals, 2u) << one.finding << " (the test needs runs without a rule)";
+    EXPECT_EQ(one.finding, two.finding);
+    EXPECT_TRUE(one.suitability_given_up == two.suitability_given_up ||
+                (std::isnan(one.suitability_given_up) && std::isnan(two.suitability_given_up)));
 }
 
 TEST(Balance, ASoftBandAddsAHingeAtEachEndOfTheBand) {
