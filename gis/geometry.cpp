@@ -330,6 +330,37 @@ bool Geometry::contains(const Geometry &other) const {
     return check_pred(GEOSContains_r(geos_context(), raw(), other.raw()), "contains") == 1;
 }
 
+PreparedGeometry::PreparedGeometry(const Geometry &g) {
+    require(g, "prepare");
+    m_prepared = GEOSPrepare_r(geos_context(), g.raw());
+    if (!m_prepared) {
+        throw GisError("GEOS prepare failed: " + t_geos_message);
+    }
+}
+
+PreparedGeometry::PreparedGeometry(PreparedGeometry &&other) noexcept
+    : m_prepared(other.m_prepared) {
+    other.m_prepared = nullptr;
+}
+
+PreparedGeometry::~PreparedGeometry() {
+    if (m_prepared) {
+        GEOSPreparedGeom_destroy_r(geos_context(), m_prepared);
+    }
+}
+
+bool PreparedGeometry::covers(const Geometry &other) const {
+    require(other, "prepared covers");
+    return check_pred(GEOSPreparedCovers_r(geos_context(), m_prepared, other.raw()),
+                      "prepared covers") == 1;
+}
+
+bool PreparedGeometry::intersects(const Geometry &other) const {
+    require(other, "prepared intersects");
+    return check_pred(GEOSPreparedIntersects_r(geos_context(), m_prepared, other.raw()),
+                      "prepared intersects") == 1;
+}
+
 bool Geometry::covers_point(Point p) const {
     const Geometry pt = point(p);
     require(*this, "covers");

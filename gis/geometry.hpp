@@ -10,6 +10,7 @@
 #include <vector>
 
 struct GEOSGeom_t;
+struct GEOSPrepGeom_t;
 struct GEOSContextHandle_HS;
 
 namespace landalloc::gis {
@@ -108,6 +109,26 @@ class Geometry {
         void operator()(GEOSGeom_t *g) const noexcept;
     };
     std::unique_ptr<GEOSGeom_t, Deleter> m_geom;
+};
+
+/// A polygon prepared for many predicates against other geometries (GEOS prepared geometry): the
+/// first predicate builds its index of segments. One thread's: it is not to be shared between
+/// threads. The geometry it prepares must outlive it.
+class PreparedGeometry {
+  public:
+    explicit PreparedGeometry(const Geometry &g);
+    PreparedGeometry(PreparedGeometry &&other) noexcept;
+    PreparedGeometry &operator=(PreparedGeometry &&) = delete;
+    PreparedGeometry(const PreparedGeometry &) = delete;
+    PreparedGeometry &operator=(const PreparedGeometry &) = delete;
+    ~PreparedGeometry();
+
+    /// No point of `other` lies outside the prepared geometry.
+    bool covers(const Geometry &other) const;
+    bool intersects(const Geometry &other) const;
+
+  private:
+    const GEOSPrepGeom_t *m_prepared = nullptr;
 };
 
 /// The per-thread GEOS context handle (created on first use).

@@ -111,11 +111,27 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
     for (Against &c : copies) {
         c = {loaded.zone_geoms, loaded.park_geoms, loaded.constraint_geoms};
     }
+    // Each worker's zones and constraints prepared (their segment indexes built on first use,
+    // by that worker): a parcel inside its zone, or clear of a constraint, is found so without
+    // an overlay.
+    struct Prepared {
+        std::vector<gis::PreparedGeometry> zones, constraints;
+    };
     std::vector<gis::PolygonIndex> covers;
+    std::vector<Prepared> prepared(n_workers);
     covers.reserve(n_workers);
-    covers.emplace_back(loaded.zone_geoms);
-    for (const Against &c : copies) {
-        covers.emplace_back(c.zones);
+    for (unsigned w = 0; w < n_workers; ++w) {
+        const Against *own = w == 0 ? nullptr : &copies[w - 1];
+        const std::vector<gis::Geometry> &zones = own ? own->zones : loaded.zone_geoms;
+        const std::vector<gis::Geometry> &constraints =
+            own ? own->constraints : loaded.constraint_geoms;
+        covers.emplace_back(zones);
+        for (const gis::Geometry &z : zones) {
+            prepared[w].zones.emplace_back(z);
+        }
+        for (const gis::Geometry &c : constraints) {
+            prepared[w].constraints.emplace_back(c);
+        }
     }
     loaded.parcel_outside_zone_share.assign(city.parcels.size(), 0.0);
     parallel_for(city.parcels.size(), k_grain, [&](unsigned worker, std::size_t i) {
@@ -126,6 +142,7 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         const std::vector<gis::Geometry> &constraint_geoms =
             worker == 0 ? loaded.constraint_geoms : copies[worker - 1].constraints;
         const gis::PolygonIndex &cover = covers[worker];
+        const Prepared &prep = prepared[worker];
         Parcel &p = city.parcels[i];
         const gis::Geometry &g = loaded.parcel_geoms[i];
         p.area_m2 = g.area();
@@ -141,7 +158,10 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
             p.zone = static_cast<int>(z);
         }
         loaded.parcel_outside_zone_share[i] = 0;
-        if (const auto near = zone_index.query(g.bounds()); near.size() > 1 && p.area_m2 > 0) {
+        // A parcel wholly inside the zone of its interior point (most are) lies in no other.
+        if (const auto near = zone_index.query(g.bounds());
+            near.size() > 1 && p.area_m2 > 0 &&
+            !(p.zone != k_none && prep.zones[static_cast<std::size_t>(p.zone)].covers(g))) {
             double best = p.zone != k_none ? zone_geoms[p.zone].intersection_area(g) : -1;
             for (const std::size_t z : near) {
                 if (static_cast<int>(z) == p.zone) {
@@ -182,6 +202,9 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         // Constraints: exact overlap areas.
         double best_exclusion = 0;
         for (std::size_t c : constraint_index.query(g.bounds())) {
+            if (!prep.constraints[c].intersects(g)) {
+                continue; // no overlap: no area to measure
+            }
             const double a = constraint_geoms[c].intersection_area(g);
             if (a <= 0) {
                 continue;

@@ -28,6 +28,29 @@ TEST(Geometry, IntersectionAreaOfOverlappingSquares) {
     EXPECT_NEAR(a.distance(far), std::hypot(400.0, 400.0), 1e-9);
 }
 
+TEST(Geometry, PreparedPredicatesAgreeWithTheOverlay) {
+    // An L-shaped zone, prepared: a square in its arm is covered, one across the notch's edge
+    // intersects without being covered, and one in the notch touches nothing, as the overlay's
+    // areas say.
+    const Geometry zone =
+        Geometry::polygon({{0, 0}, {100, 0}, {100, 40}, {40, 40}, {40, 100}, {0, 100}});
+    landalloc::gis::PreparedGeometry prepared(zone);
+    const Geometry inside = Geometry::rectangle({20, 70}, 10, 10, 0);
+    const Geometry across = Geometry::rectangle({40, 60}, 10, 10, 0);
+    const Geometry clear = Geometry::rectangle({70, 70}, 10, 10, 0);
+    EXPECT_TRUE(prepared.covers(inside));
+    EXPECT_NEAR(zone.intersection_area(inside), inside.area(), 1e-9);
+    EXPECT_FALSE(prepared.covers(across));
+    EXPECT_TRUE(prepared.intersects(across));
+    EXPECT_NEAR(zone.intersection_area(across), 50, 1e-9);
+    EXPECT_FALSE(prepared.covers(clear));
+    EXPECT_FALSE(prepared.intersects(clear));
+    EXPECT_EQ(zone.intersection_area(clear), 0);
+    // Moved, it still answers (the facts keep a vector of them).
+    const landalloc::gis::PreparedGeometry moved(std::move(prepared));
+    EXPECT_TRUE(moved.covers(inside));
+}
+
 TEST(Geometry, InteriorPointOfConcavePolygonIsInside) {
     // A U shape whose centroid lies outside it.
     const auto u =
