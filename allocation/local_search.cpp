@@ -49,6 +49,14 @@ class State {
     }
 
     std::int64_t assigned(std::uint32_t parcel) const { return m_assigned[parcel]; }
+
+    /// Whether adding column c keeps its own row within its upper tolerance U: delta(-1, c) is
+    /// -infinity when it does not (the same test), and most free columns of a row near its
+    /// figure do not fit, so the add pass asks this first.
+    bool fits(std::uint32_t c) const {
+        const Column &col = m_m.columns[c];
+        return !(m_supply[col.row] + col.q > m_m.rows[col.row].U * (1 + 1e-12) + 1e-9);
+    }
     double supply(std::size_t row) const { return m_supply[row]; }
 
     /// Objective change of removing column `out` (or none: -1) and adding `in` (or none).
@@ -265,7 +273,8 @@ int improve(const Model &m, std::vector<std::uint32_t> &chosen, const HeuristicO
             const auto &cols = by_row[r];
             // Add: free parcels, best density first.
             for (std::uint32_t c : cols) {
-                if (st.assigned(m.columns[c].parcel) == k_free && st.delta(-1, c) > eps) {
+                if (st.assigned(m.columns[c].parcel) == k_free && st.fits(c) &&
+                    st.delta(-1, c) > eps) {
                     st.apply_add(c);
                     ++pass_moves;
                 }
