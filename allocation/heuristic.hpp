@@ -5,7 +5,7 @@
 // whole and its optimum certifies the gap; beyond, the LP is solved by column generation and the
 // bound is the Lagrangian function (target, jobs-housing and side rows relaxed) at its duals;
 // the projected subgradient method is the fallback. Deterministic: fixed orders, no randomness,
-// no threads.
+// no threads of its own (the balance analysis runs several solves side by side, each alone).
 
 #include "allocation/column_generation.hpp"
 #include "allocation/model.hpp"
