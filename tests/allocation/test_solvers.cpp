@@ -179,8 +179,9 @@ TEST(Solvers, HeuristicWithinOneAndAHalfPercentOfOptimumWithValidBounds) {
 
 // Issue 17, item 9: the exact solver's time limit is the whole solve's, its warm start included
 // (`--solver exact --time-limit 30` took 63 s: CBC got the full 30 s after the warm start). With
-// a limit of four warm starts, the solve ends near the limit (CBC may overrun it a little), not
-// at five (the warm start once more, then the whole limit); gap 0 keeps CBC from finishing early.
+// a limit of four warm starts, the solve ends near the limit (CBC overruns it by its root node,
+// 0.74 s here under a parallel ctest), not at five or later (the warm start once more, then the
+// whole limit and the same overrun); gap 0 keeps CBC from finishing early.
 TEST(Solvers, ExactTimeLimitCountsTheWarmStart) {
     const Instance inst(6000, 17, 0.5);
     const auto t0 = std::chrono::steady_clock::now();
@@ -193,7 +194,7 @@ TEST(Solvers, ExactTimeLimitCountsTheWarmStart) {
     o.gap = 0;
     o.time_limit_s = std::max(1.0, 4 * warm_s);
     const Solution s = ExactAllocator(o).solve(inst.model);
-    EXPECT_LT(s.report.seconds, o.time_limit_s + 0.8 * warm_s)
+    EXPECT_LT(s.report.seconds, o.time_limit_s + warm_s)
         << "warm start " << warm_s << " s, limit " << o.time_limit_s << " s";
     EXPECT_FALSE(s.chosen.empty());
 }
