@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <utility>
 
 namespace landalloc {
@@ -33,6 +34,39 @@ void sort_by(std::vector<T> &items, std::vector<gis::Geometry> *geoms, Key key) 
         *geoms = std::move(sorted_geoms);
     }
 }
+
+/// What one worker of the parcel facts measures the parcels against: the city's zones, parks and
+/// constraints, or (`copy`) its own copies of them, so that no two threads share a GEOS geometry
+/// (GEOS caches a geometry's envelope on first use); with the zones' cover index, and the zones
+/// and constraints prepared (each prepared geometry builds its index on first use, by the worker
+/// that uses it), so a parcel inside its zone, or clear of a constraint, needs no overlay.
+struct Against {
+    struct Copies {
+        std::vector<gis::Geometry> zones, parks, constraints;
+    };
+    Copies own; // empty unless `copy`
+
+    const std::vector<gis::Geometry> &zones, &parks, &constraints;
+    const gis::PolygonIndex cover;
+    const std::vector<gis::PreparedGeometry> prepared_zones, prepared_constraints;
+
+    Against(const gis::CityGeometry &city, bool copy)
+        : own(copy ? Copies{city.zone_geoms, city.park_geoms, city.constraint_geoms} : Copies{}),
+          zones(copy ? own.zones : city.zone_geoms), parks(copy ? own.parks : city.park_geoms),
+          constraints(copy ? own.constraints : city.constraint_geoms), cover(zones),
+          prepared_zones(prepared(zones)), prepared_constraints(prepared(constraints)) {}
+    Against(const Against &) = delete;
+    Against &operator=(const Against &) = delete;
+
+    static std::vector<gis::PreparedGeometry> prepared(const std::vector<gis::Geometry> &geoms) {
+        std::vector<gis::PreparedGeometry> out;
+        out.reserve(geoms.size());
+        for (const gis::Geometry &g : geoms) {
+            out.emplace_back(g);
+        }
+        return out;
+    }
+};
 
 double round_to_step(double v, double step) {
     return std::isfinite(v) ? std::round(v / step) * step : v;
@@ -98,51 +132,16 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         }
     }
 
-    // The parcels' facts, each parcel alone, on every core (core/parallel.hpp). Worker 0 measures
-    // against the city's own zones, parks and constraints; every other worker against its own
-    // copies, made here, so no two threads share a GEOS geometry (GEOS caches a geometry's
-    // envelope on first use).
-    struct Against {
-        std::vector<gis::Geometry> zones, parks, constraints;
-    };
+    // The parcels' facts, each parcel alone, on every core (core/parallel.hpp), each worker
+    // against its own Against.
     constexpr std::size_t k_grain = 512;
-    const unsigned n_workers = workers(city.parcels.size(), k_grain);
-    std::vector<Against> copies(n_workers > 0 ? n_workers - 1 : 0);
-    for (Against &c : copies) {
-        c = {loaded.zone_geoms, loaded.park_geoms, loaded.constraint_geoms};
-    }
-    // Each worker's zones and constraints prepared (their segment indexes built on first use,
-    // by that worker): a parcel inside its zone, or clear of a constraint, is found so without
-    // an overlay.
-    struct Prepared {
-        std::vector<gis::PreparedGeometry> zones, constraints;
-    };
-    std::vector<gis::PolygonIndex> covers;
-    std::vector<Prepared> prepared(n_workers);
-    covers.reserve(n_workers);
-    for (unsigned w = 0; w < n_workers; ++w) {
-        const Against *own = w == 0 ? nullptr : &copies[w - 1];
-        const std::vector<gis::Geometry> &zones = own ? own->zones : loaded.zone_geoms;
-        const std::vector<gis::Geometry> &constraints =
-            own ? own->constraints : loaded.constraint_geoms;
-        covers.emplace_back(zones);
-        for (const gis::Geometry &z : zones) {
-            prepared[w].zones.emplace_back(z);
-        }
-        for (const gis::Geometry &c : constraints) {
-            prepared[w].constraints.emplace_back(c);
-        }
+    std::deque<Against> against; // not moved once made: it holds references into itself
+    for (unsigned w = 0; w < workers(city.parcels.size(), k_grain); ++w) {
+        against.emplace_back(loaded, w > 0);
     }
     loaded.parcel_outside_zone_share.assign(city.parcels.size(), 0.0);
     parallel_for(city.parcels.size(), k_grain, [&](unsigned worker, std::size_t i) {
-        const std::vector<gis::Geometry> &zone_geoms =
-            worker == 0 ? loaded.zone_geoms : copies[worker - 1].zones;
-        const std::vector<gis::Geometry> &park_geoms =
-            worker == 0 ? loaded.park_geoms : copies[worker - 1].parks;
-        const std::vector<gis::Geometry> &constraint_geoms =
-            worker == 0 ? loaded.constraint_geoms : copies[worker - 1].constraints;
-        const gis::PolygonIndex &cover = covers[worker];
-        const Prepared &prep = prepared[worker];
+        const Against &w = against[worker]; // this worker's
         Parcel &p = city.parcels[i];
         const gis::Geometry &g = loaded.parcel_geoms[i];
         p.area_m2 = g.area();
@@ -154,20 +153,20 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
         // box only lies in the zone holding its interior point (lowest index on shared edges);
         // one that may straddle zones goes to the zone of the largest intersection (ties: that
         // of the interior point, else the lowest index), and the share outside it is recorded.
-        if (const std::size_t z = cover.covering(ip); z != gis::PolygonIndex::npos) {
+        if (const std::size_t z = w.cover.covering(ip); z != gis::PolygonIndex::npos) {
             p.zone = static_cast<int>(z);
         }
         loaded.parcel_outside_zone_share[i] = 0;
         // A parcel wholly inside the zone of its interior point (most are) lies in no other.
         if (const auto near = zone_index.query(g.bounds());
             near.size() > 1 && p.area_m2 > 0 &&
-            !(p.zone != k_none && prep.zones[static_cast<std::size_t>(p.zone)].covers(g))) {
-            double best = p.zone != k_none ? zone_geoms[p.zone].intersection_area(g) : -1;
+            !(p.zone != k_none && w.prepared_zones[static_cast<std::size_t>(p.zone)].covers(g))) {
+            double best = p.zone != k_none ? w.zones[p.zone].intersection_area(g) : -1;
             for (const std::size_t z : near) {
                 if (static_cast<int>(z) == p.zone) {
                     continue;
                 }
-                const double a = zone_geoms[z].intersection_area(g);
+                const double a = w.zones[z].intersection_area(g);
                 if (a > best * (1 + 1e-9) + 1e-6) {
                     best = a;
                     p.zone = static_cast<int>(z);
@@ -189,23 +188,23 @@ void compute_parcel_facts(LoadedCity &loaded, const InputSpec &spec) {
 
         // Parks: polygon-to-polygon distance over the nearest few by box distance.
         for (std::size_t k : park_index.nearest(ip, 4)) {
-            const double d = park_geoms[k].distance(g);
+            const double d = w.parks[k].distance(g);
             if (d < p.park_distance_m) {
                 p.park_distance_m = d;
                 p.nearest_park = static_cast<int>(k);
             }
         }
         if (p.nearest_park != k_none) {
-            p.in_park = park_geoms[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
+            p.in_park = w.parks[static_cast<std::size_t>(p.nearest_park)].covers_point(ip);
         }
 
         // Constraints: exact overlap areas.
         double best_exclusion = 0;
         for (std::size_t c : constraint_index.query(g.bounds())) {
-            if (!prep.constraints[c].intersects(g)) {
+            if (!w.prepared_constraints[c].intersects(g)) {
                 continue; // no overlap: no area to measure
             }
-            const double a = constraint_geoms[c].intersection_area(g);
+            const double a = w.constraints[c].intersection_area(g);
             if (a <= 0) {
                 continue;
             }
