@@ -16,6 +16,10 @@ namespace {
 
 constexpr std::int64_t k_free = -1;
 
+/// A supply past the row's upper tolerance U (to rounding): a move that raises a row's supply
+/// there is infeasible.
+bool past_upper(const TargetRow &row, double supply) { return supply > row.U * (1 + 1e-12) + 1e-9; }
+
 /// The changes a move makes to at most N rows (or zones), summed per row in the order first
 /// touched; a fixed array, since a move touches few.
 template <int N> struct Touched {
@@ -51,11 +55,11 @@ class State {
     std::int64_t assigned(std::uint32_t parcel) const { return m_assigned[parcel]; }
 
     /// Whether adding column c keeps its own row within its upper tolerance U: delta(-1, c) is
-    /// -infinity when it does not (the same test), and most free columns of a row near its
-    /// figure do not fit, so the add pass asks this first.
+    /// -infinity when it does not (the same past_upper test), and most free columns of a row near
+    /// its figure do not fit, so the add pass asks this first.
     bool fits(std::uint32_t c) const {
         const Column &col = m_m.columns[c];
-        return !(m_supply[col.row] + col.q > m_m.rows[col.row].U * (1 + 1e-12) + 1e-9);
+        return !past_upper(m_m.rows[col.row], m_supply[col.row] + col.q);
     }
     double supply(std::size_t row) const { return m_supply[row]; }
 
@@ -104,7 +108,7 @@ class State {
             const TargetRow &row = m_m.rows[rows.keys[r]];
             const double s0 = m_supply[rows.keys[r]];
             const double s1 = s0 + rows.changes[r];
-            if (rows.changes[r] > 0 && s1 > row.U * (1 + 1e-12) + 1e-9) {
+            if (rows.changes[r] > 0 && past_upper(row, s1)) {
                 return -std::numeric_limits<double>::infinity(); // infeasible
             }
             d += row_cost(row, s0, m_fixed) - row_cost(row, s1, m_fixed);
