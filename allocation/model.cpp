@@ -438,9 +438,7 @@ Model build_model(const AllocationProblem &pr) {
     return m;
 }
 
-namespace {
-
-std::vector<std::uint32_t> density_order_of(const Model &m) {
+void order_by_density(Model &m) {
     const City &city = *m.problem->city;
     // The parcels' ranks by id, so the sort compares numbers, not strings.
     std::vector<std::uint32_t> by_id(city.parcels.size());
@@ -456,29 +454,26 @@ std::vector<std::uint32_t> density_order_of(const Model &m) {
     for (std::size_t c = 0; c < m.columns.size(); ++c) {
         density[c] = m.columns[c].value / m.columns[c].q;
     }
-    std::vector<std::uint32_t> order(m.columns.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        if (density[a] != density[b]) {
-            return density[a] > density[b];
-        }
-        const std::uint32_t ra = id_rank[m.columns[a].parcel];
-        const std::uint32_t rb = id_rank[m.columns[b].parcel];
-        return ra != rb ? ra < rb : a < b;
-    });
-    return order;
+    m.density_order.resize(m.columns.size());
+    std::iota(m.density_order.begin(), m.density_order.end(), 0u);
+    std::sort(m.density_order.begin(), m.density_order.end(),
+              [&](std::uint32_t a, std::uint32_t b) {
+                  if (density[a] != density[b]) {
+                      return density[a] > density[b];
+                  }
+                  const std::uint32_t ra = id_rank[m.columns[a].parcel];
+                  const std::uint32_t rb = id_rank[m.columns[b].parcel];
+                  return ra != rb ? ra < rb : a < b;
+              });
 }
 
-} // namespace
-
-void order_by_density(Model &m) { m.density_order = density_order_of(m); }
-
 std::vector<std::vector<std::uint32_t>> columns_by_row(const Model &m) {
-    const bool ordered = m.density_order.size() == m.columns.size();
-    const std::vector<std::uint32_t> computed =
-        ordered ? std::vector<std::uint32_t>{} : density_order_of(m);
+    if (m.density_order.size() != m.columns.size()) {
+        throw PreconditionError("columns_by_row: the model's columns have no density order "
+                                "(order_by_density)");
+    }
     std::vector<std::vector<std::uint32_t>> out(m.rows.size());
-    for (const std::uint32_t c : ordered ? m.density_order : computed) {
+    for (const std::uint32_t c : m.density_order) {
         out[m.columns[c].row].push_back(c);
     }
     return out;

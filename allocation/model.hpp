@@ -244,8 +244,8 @@ Evaluation evaluate(const Model &model, const std::vector<std::uint32_t> &chosen
 /// id, then column index. One sort of the columns, which the solvers then read in order.
 void order_by_density(Model &model);
 
-/// The columns of each target row, in density order (Model::density_order); a model without
-/// that order (one put together by hand) is sorted here.
+/// The columns of each target row, in density order (Model::density_order, which the model must
+/// have: PreconditionError otherwise).
 std::vector<std::vector<std::uint32_t>> columns_by_row(const Model &model);
 
 /// The jobs-housing cost (balance and band) of a zone with `added` new units.
