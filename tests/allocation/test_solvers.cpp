@@ -53,6 +53,14 @@ PlanConfig plan_for(const City &city, double share, double jh_weight = 0.5,
         .build();
 }
 
+/// A random city of `parcels` parcels from `seed`, the other options their defaults.
+City city_of(std::size_t parcels, std::uint64_t seed) {
+    RandomCityOptions o;
+    o.parcels = parcels;
+    o.seed = seed;
+    return random_city(o);
+}
+
 /// A plan whose yearly targets take about `share` of the reserve over five years.
 struct Instance {
     City city;
@@ -61,10 +69,7 @@ struct Instance {
     Model model;
     Instance(std::size_t parcels, std::uint64_t seed, double share, double jh = 0.5,
              double tolerance = 0.05) {
-        RandomCityOptions o;
-        o.parcels = parcels;
-        o.seed = seed;
-        city = random_city(o);
+        city = city_of(parcels, seed);
         plan = plan_for(city, share, jh, tolerance);
         problem = build_problem(city, plan);
         model = build_model(problem);
@@ -471,10 +476,7 @@ TEST(Solvers, JobsHousingTermMovesHousingTowardsJobs) {
 }
 
 TEST(Diagnosis, InfeasibleTargetNamesYearTypeShortfallAndCause) {
-    RandomCityOptions o;
-    o.parcels = 400;
-    o.seed = 12;
-    City city = random_city(o);
+    City city = city_of(400, 12);
     // Nothing is available before 2023 except 10 parcels of 1 ha.
     for (std::size_t i = 0; i < city.parcels.size(); ++i) {
         city.parcels[i].first_year = i < 10 ? 2021 : 2023;
@@ -586,10 +588,7 @@ TEST(Balance, TheTargetsImplyTheUnitsAPlanMeetingThemSupplies) {
 TEST(Balance, AnalysisNamesTheZoneRestrictionThatForcesDUp) {
     // All commercial land in the three zones with the most resident workers per job: D must rise,
     // and the analysis must say that this restriction forces it and what it costs in D.
-    RandomCityOptions o;
-    o.parcels = 800;
-    o.seed = 5;
-    const City city = random_city(o);
+    const City city = city_of(800, 5);
     PlanConfig plan = plan_for(city, 0.3, 1.0);
     std::vector<std::size_t> order(city.zones.size());
     for (std::size_t z = 0; z < order.size(); ++z) {
@@ -630,10 +629,7 @@ TEST(Balance, AnalysisNamesTheZoneRestrictionThatForcesDUp) {
 TEST(Balance, TheAnalysisIsTheSameOnOneThreadAsOnTwo) {
     // The runs without each rule solve side by side on two threads (core/parallel.hpp): the same
     // runs, figures and finding as one after the other.
-    RandomCityOptions o;
-    o.parcels = 800;
-    o.seed = 5;
-    const City city = random_city(o);
+    const City city = city_of(800, 5);
     PlanConfig plan = plan_for(city, 0.3, 1.0);
     plan.targets[0].zones = {city.zones[0].id, city.zones[1].id};
     plan.targets[1].zones = {city.zones[2].id};
@@ -674,10 +670,7 @@ TEST(Balance, TheAnalysisIsTheSameOnOneThreadAsOnTwo) {
 TEST(Balance, ASoftBandAddsAHingeAtEachEndOfTheBand) {
     // band = "soft": a zone with jobs gets the balance hinge's kink and one at each band end;
     // a dwelling past the band's top costs band_cost more than one inside it.
-    RandomCityOptions o;
-    o.parcels = 300;
-    o.seed = 4;
-    const City city = random_city(o);
+    const City city = city_of(300, 4);
     PlanConfig plan = plan_for(city, 0.3, 1.0);
     plan.jobs_housing.band = BandMode::soft;
     const AllocationProblem pr = build_problem(city, plan);
