@@ -40,8 +40,9 @@ struct Measured {
 /// Solves `cfg` (demand already applied) and measures D, excess commuting and the suitability of
 /// the chosen sites under the plan's scoring.
 Measured solve_and_measure(const City &city, const PlanConfig &cfg, const Allocator &allocator) {
-    const AllocationProblem pr = build_problem(city, cfg);
+    AllocationProblem pr = build_problem(city, cfg);
     const Model m = build_model(pr);
+    pr.release_figures(); // two runs solve side by side: only their models need to be held
     const Solution sol = allocator.solve(m);
     Measured out;
     std::vector<int> zone_of;

@@ -55,11 +55,11 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
     const City &city = *pr.city;
     const Parcel &p = city.parcels[i];
     const HousingType &ht = pr.plan->types[t];
-    const auto &parts = pr.parts[pr.at(i, t)];
+    const ScoreTerms parts = score_terms(city, cfg, p, ht);
     const char *m_ = zh ? " 米" : " m";
     std::ostringstream os;
     os << tr(l, "score ", "得分 ") << fmt("%.3f", pr.score[pr.at(i, t)]) << " =";
-    os << tr(l, " transit ", " 交通 ") << fmt("%.3f", parts[0].value);
+    os << tr(l, " transit ", " 交通 ") << fmt("%.3f", parts.transit);
     // Along the streets (allocation/network.hpp) the straight line is said too.
     const bool streets = city.network_facts && !city.streets.empty();
     auto line = [&](double network, double straight) {
@@ -80,7 +80,7 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
         os << fmt("%.0f", p.station_distance_m) << m_
            << line(p.station_distance_m, p.station_line_m) << tr(l, ")", "）");
     }
-    os << tr(l, " + jobs ", " + 就业 ") << fmt("%.3f", parts[1].value);
+    os << tr(l, " + jobs ", " + 就业 ") << fmt("%.3f", parts.jobs);
     const std::string park = name_of(city.parks, p.nearest_park);
     if (p.in_park) {
         os << (zh ? "（位于" + (park.empty() ? std::string("产业园区") : park) + "内）"
@@ -90,7 +90,7 @@ std::string reasons_for(const AllocationProblem &pr, const Model &m, std::uint32
            << (park.empty() ? "" : " ") << fmt("%.0f", p.park_distance_m) << m_
            << line(p.park_distance_m, p.park_line_m) << tr(l, ")", "）");
     }
-    os << tr(l, " + zone ", " + 片区 ") << fmt("%.3f", parts[2].value);
+    os << tr(l, " + zone ", " + 片区 ") << fmt("%.3f", parts.zone_class);
     if (p.zone >= 0) {
         os << tr(l, " (", "（")
            << code_label(CodeList::zone_class,

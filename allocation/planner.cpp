@@ -181,7 +181,9 @@ std::vector<bool> add_allocations(const Model &m, const std::vector<std::uint32_
             a.bundled_units = units_from_floor(a.bundled_floor_m2, bt);
         }
         a.score = pr.score[pr.at(c.parcel, c.type)];
-        a.score_parts = pr.parts[pr.at(c.parcel, c.type)];
+        const ScoreTerms part = score_terms(city, cfg, p, ht);
+        a.score_parts = {
+            {"transit", part.transit}, {"jobs", part.jobs}, {"zone_class", part.zone_class}};
         a.reasons = explain::reasons_for(pr, m, ci);
         plan.allocations.push_back(std::move(a));
     }

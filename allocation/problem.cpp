@@ -150,6 +150,35 @@ const char *eligibility_code(Eligibility e) {
     return t ? t->code : "?";
 }
 
+void AllocationProblem::release_figures() {
+    std::vector<Eligibility>().swap(eligibility);
+    for (std::vector<double> *v : {&far, &far_base, &tod_factor, &score, &factor}) {
+        std::vector<double>().swap(*v);
+    }
+    std::vector<int>().swap(tod_opens);
+}
+
+ScoreTerms score_terms(const City &city, const PlanConfig &plan, const Parcel &p,
+                       const HousingType &type) {
+    const ScoringConfig &sc = plan.scoring;
+    const double transit = std::exp(-p.station_distance_m / sc.station_decay_m);
+    const double jobs = std::exp(-p.park_distance_m / sc.park_decay_m);
+    double zone_value = sc.unknown_zone_class;
+    if (p.zone >= 0) {
+        const auto &cls = city.zones[static_cast<std::size_t>(p.zone)].zone_class;
+        if (auto it = sc.zone_class.find(cls); it != sc.zone_class.end()) {
+            zone_value = it->second;
+        }
+    }
+    TypeWeights w;
+    if (auto it = sc.weights.find(type.id); it != sc.weights.end()) {
+        w = it->second;
+    }
+    const double total = w.transit + w.jobs + w.zone_class;
+    const double norm = total > 0 ? 1.0 / total : 0.0;
+    return {norm * w.transit * transit, norm * w.jobs * jobs, norm * w.zone_class * zone_value};
+}
+
 AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
     AllocationProblem pr;
     pr.city = &city;
@@ -164,21 +193,10 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
     pr.far_base.assign(n, 0.0);
     pr.tod_factor.assign(pr.n_parcels, 1.0);
     pr.tod_opens.assign(pr.n_parcels, 0);
-    pr.parts.assign(n, {});
-    const ScoringConfig &sc = plan.scoring;
     const RulesConfig &rules = plan.rules;
 
     for (std::size_t i = 0; i < pr.n_parcels; ++i) {
         const Parcel &p = city.parcels[i];
-        const double transit = std::exp(-p.station_distance_m / sc.station_decay_m);
-        const double jobs = std::exp(-p.park_distance_m / sc.park_decay_m);
-        double zone_value = sc.unknown_zone_class;
-        if (p.zone >= 0) {
-            const auto &cls = city.zones[static_cast<std::size_t>(p.zone)].zone_class;
-            if (auto it = sc.zone_class.find(cls); it != sc.zone_class.end()) {
-                zone_value = it->second;
-            }
-        }
         // Rule 6: near a high-capacity station the plot ratio and the value rise.
         const int tod = rules.tod ? tod_band(*rules.tod, city, p) : -1;
         const double far_bonus = tod >= 0 ? rules.tod->far_bonus[static_cast<std::size_t>(tod)] : 0;
@@ -237,16 +255,8 @@ AllocationProblem build_problem(const City &city, const PlanConfig &plan) {
                 }
             }
             pr.factor[k] = factor;
-            TypeWeights w;
-            if (auto it = sc.weights.find(ht.id); it != sc.weights.end()) {
-                w = it->second;
-            }
-            const double total = w.transit + w.jobs + w.zone_class;
-            const double norm = total > 0 ? 1.0 / total : 0.0;
-            pr.parts[k] = {{"transit", norm * w.transit * transit},
-                           {"jobs", norm * w.jobs * jobs},
-                           {"zone_class", norm * w.zone_class * zone_value}};
-            pr.score[k] = pr.parts[k][0].value + pr.parts[k][1].value + pr.parts[k][2].value;
+            const ScoreTerms terms = score_terms(city, plan, p, ht);
+            pr.score[k] = terms.transit + terms.jobs + terms.zone_class;
         }
     }
     return pr;

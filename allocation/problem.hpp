@@ -49,7 +49,6 @@ struct AllocationProblem {
     std::vector<double> score; // suitability in [0, 1]
     /// Value multiplier of the rules (destocking, AR land-source priority, TOD); 1 without.
     std::vector<double> factor;
-    std::vector<std::vector<ScorePart>> parts;
 
     std::size_t at(std::size_t parcel, std::size_t type) const { return parcel * n_types + type; }
     /// The plot ratio and value factor of (parcel, type) in `year`: the TOD bonus counts only
@@ -64,7 +63,22 @@ struct AllocationProblem {
     bool eligible(std::size_t parcel, std::size_t type) const {
         return eligibility[at(parcel, type)] == Eligibility::ok;
     }
+    /// Frees the figures indexed by parcel and type once the model is built from them, for a
+    /// caller that only solves it: the solvers read the model alone, and at a million parcels
+    /// the figures are 200 MB. Nothing that explains a site (it reads them) may follow.
+    void release_figures();
 };
+
+/// The suitability score's three terms for a parcel and a housing type, each weighted and
+/// normalised: the score is transit + jobs + zone_class. Computed when asked (build_problem keeps
+/// only their sum): stored, they were 24 bytes a parcel and type.
+struct ScoreTerms {
+    double transit = 0;
+    double jobs = 0;
+    double zone_class = 0;
+};
+ScoreTerms score_terms(const City &city, const PlanConfig &plan, const Parcel &p,
+                       const HousingType &type);
 
 /// One decision: parcel -> (year, type).
 struct Assignment {
