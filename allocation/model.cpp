@@ -205,9 +205,12 @@ void check_resettlement_targets(const PlanConfig &cfg, const ResettlementRule &r
     }
 }
 
-/// The columns, parcel by parcel (docs/model.md, "Variables"), with their bundled parts.
-void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sources,
-                 const std::vector<std::vector<int>> &row_of, const ResettlementRule &rr) {
+/// Calls emit(column) for every column, parcel by parcel (docs/model.md, "Variables"), with their
+/// bundled parts.
+template <class Emit>
+void for_each_column(const Model &m, const TargetZones &tz, const std::vector<Source> &sources,
+                     const std::vector<std::vector<int>> &row_of, const ResettlementRule &rr,
+                     Emit &&emit) {
     const AllocationProblem &pr = *m.problem;
     const PlanConfig &cfg = *pr.plan;
     const City &city = *pr.city;
@@ -226,10 +229,7 @@ void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sou
         }
         return -1;
     };
-    // Columns, parcel by parcel.
-    m.parcel_start.reserve(pr.n_parcels + 1);
     for (std::size_t i = 0; i < pr.n_parcels; ++i) {
-        m.parcel_start.push_back(static_cast<std::uint32_t>(m.columns.size()));
         const Parcel &p = city.parcels[i];
         for (std::size_t src = 0; src < sources.size(); ++src) {
             const std::size_t k = sources[src].target;
@@ -290,12 +290,28 @@ void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sou
                     }
                 }
                 if (c.q > 0) {
-                    m.columns.push_back(c);
+                    emit(c);
                 }
             }
         }
     }
-    m.parcel_start.push_back(static_cast<std::uint32_t>(m.columns.size()));
+}
+
+/// The columns, and where each parcel's columns start. They are counted first and stored in a
+/// vector of exactly their number: grown by doubling, the 1M bench city's 5.5 million columns
+/// (393 MB) sat in a vector with room for 8.4 million (604 MB), and its last move held 906 MB.
+void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sources,
+                 const std::vector<std::vector<int>> &row_of, const ResettlementRule &rr) {
+    std::size_t n = 0;
+    for_each_column(m, tz, sources, row_of, rr, [&n](const Column &) { ++n; });
+    m.columns.reserve(n);
+    std::vector<std::uint32_t> &start = m.parcel_start;
+    start.assign(m.problem->n_parcels + 1, 0);
+    for_each_column(m, tz, sources, row_of, rr, [&](const Column &c) {
+        m.columns.push_back(c);
+        ++start[c.parcel + 1];
+    });
+    std::partial_sum(start.begin(), start.end(), start.begin());
 }
 
 /// The target rows' costs (docs/model.md, "Program"), w, the cost of a new unit off a zone's

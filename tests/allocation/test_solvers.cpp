@@ -130,6 +130,40 @@ TEST(Model, ColumnsRespectEligibilityAndAvailability) {
     }
 }
 
+// build_model counts the columns before it stores them, and stores the side-row coefficients
+// column by column from one list: no vector is left with room it does not use, and each
+// parcel's columns and each column's coefficients are where the starts say.
+TEST(Model, ColumnsAndCoefficientsAreStoredExactlyWhereTheStartsSay) {
+    Instance in(400, 7, 0.3);
+    in.plan.rules.rental_share = RentalShareRule{};
+    const AllocationProblem pr = build_problem(in.city, in.plan);
+    const Model m = build_model(pr);
+    ASSERT_FALSE(m.columns.empty());
+    EXPECT_EQ(m.columns.capacity(), m.columns.size());
+    ASSERT_EQ(m.parcel_start.size(), in.city.parcels.size() + 1);
+    EXPECT_EQ(m.parcel_start.back(), m.columns.size());
+    for (std::size_t i = 0; i + 1 < m.parcel_start.size(); ++i) {
+        ASSERT_LE(m.parcel_start[i], m.parcel_start[i + 1]);
+        for (std::uint32_t c = m.parcel_start[i]; c < m.parcel_start[i + 1]; ++c) {
+            EXPECT_EQ(m.columns[c].parcel, i);
+        }
+    }
+    ASSERT_FALSE(m.side_rows.empty());
+    ASSERT_EQ(m.side_start.size(), m.columns.size() + 1);
+    EXPECT_EQ(m.side_start.back(), m.side_entries.size());
+    EXPECT_EQ(m.side_entries.capacity(), m.side_entries.size());
+    std::size_t rental_entries = 0;
+    for (std::uint32_t c = 0; c < m.columns.size(); ++c) {
+        ASSERT_LE(m.side_start[c], m.side_start[c + 1]);
+        for (auto [e, end] = m.side(c); e != end; ++e) {
+            ASSERT_LT(e->row, m.side_rows.size());
+            EXPECT_NE(e->a, 0.0);
+            rental_entries += m.side_rows[e->row].rule == "rental_share" ? 1 : 0;
+        }
+    }
+    EXPECT_GT(rental_entries, 0u);
+}
+
 TEST(Solvers, HeuristicWithinOneAndAHalfPercentOfOptimumWithValidBounds) {
     // CBC's best bound is at least the optimum, so a heuristic plan within 1.5 % of that bound is
     // within 1.5 % of the optimum, whether or not CBC closes its gap in the time allowed. (1 %
