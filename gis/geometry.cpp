@@ -550,4 +550,23 @@ std::vector<std::vector<Point>> Geometry::polygon_rings() const {
     return out;
 }
 
+void WkbStore::add(const Geometry &g) {
+    if (!g.is_null()) {
+        const std::vector<unsigned char> wkb = g.to_wkb();
+        m_bytes.insert(m_bytes.end(), wkb.begin(), wkb.end());
+    }
+    m_end.push_back(m_bytes.size());
+}
+
+Geometry WkbStore::get(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : m_end.at(i - 1);
+    const std::size_t end = m_end.at(i);
+    return begin == end ? Geometry() : Geometry::from_wkb(m_bytes.data() + begin, end - begin);
+}
+
+void WkbStore::shrink_to_fit() {
+    m_bytes.shrink_to_fit();
+    m_end.shrink_to_fit();
+}
+
 } // namespace landalloc::gis

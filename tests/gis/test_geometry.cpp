@@ -113,3 +113,23 @@ TEST(Geometry, NullGeometryOperationsThrow) {
     EXPECT_TRUE(g.is_empty());
     EXPECT_THROW((void)g.area(), landalloc::GisError);
 }
+
+// Geometries kept as WKB come back vertex for vertex, nulls as nulls, in the order added.
+TEST(Geometry, WkbStoreGivesBackEachGeometryExactly) {
+    const Geometry square = Geometry::polygon({{0.1, 0.2}, {10.3, 0.2}, {10.3, 7.7}, {0.1, 7.7}});
+    const Geometry multi =
+        Geometry::from_wkt("MULTIPOLYGON (((0 0, 3 0, 3 3, 0 3, 0 0), (1 1, 2 1, 2 2, 1 2, 1 1)), "
+                           "((5 5, 6.123456789012 5, 6 6.987654321098, 5 5)))");
+    landalloc::gis::WkbStore store;
+    store.add(square);
+    store.add(Geometry());
+    store.add(multi);
+    store.shrink_to_fit();
+    ASSERT_EQ(store.size(), 3u);
+    EXPECT_EQ(store.get(0).to_wkb(), square.to_wkb());
+    EXPECT_TRUE(store.get(0).equals_exact(square, 0));
+    EXPECT_TRUE(store.get(1).is_null());
+    EXPECT_TRUE(store.get(2).equals_exact(multi, 0));
+    EXPECT_EQ(store.get(2).type_name(), "MultiPolygon");
+    EXPECT_THROW(store.get(3), std::out_of_range);
+}

@@ -147,3 +147,61 @@ district = "QA"
     }
     EXPECT_EQ(seen.size(), 2u); // parcels in and outside QA
 }
+
+// The plan command moves the parcels' polygons into the layers, from WKB once compacted: the
+// layers are those plan_layers builds from copies, every field and every vertex.
+TEST(PlanLayers, TakingOrCompactedParcelsGiveTheSameLayersAsCopies) {
+    const PlanFile cfg = parse_plan(R"toml(
+[plan]
+first_year = 2021
+last_year = 2022
+[housing_types.commercial]
+[jobs_housing]
+weight = 0
+[solver]
+method = "greedy"
+[[targets]]
+type = "commercial"
+values = [20, 20]
+[inputs.synth]
+parcels = 300
+scale = 0.5
+)toml",
+                                    "p.toml");
+    const SynthCity made = make_synth_city(make_synth_options(cfg));
+    const LoadedCity loaded = load_city(make_input_spec(cfg, "", ""), made.layers);
+    const Plan plan = make_plan(loaded.city, cfg, GreedyAllocator{});
+    ASSERT_FALSE(plan.allocations.empty());
+    ASSERT_FALSE(plan.rejected.empty());
+    const PlanLayers copied = plan_layers(loaded.city, loaded, plan);
+
+    auto same = [](const gis::LayerData &a, const gis::LayerData &b) {
+        ASSERT_EQ(a.features.size(), b.features.size());
+        for (std::size_t i = 0; i < a.features.size(); ++i) {
+            const gis::Feature &fa = a.features[i];
+            const gis::Feature &fb = b.features[i];
+            EXPECT_EQ(fa.fid, fb.fid);
+            EXPECT_EQ(fa.values, fb.values) << "feature " << fa.fid;
+            ASSERT_FALSE(fb.geometry.is_null()) << "feature " << fb.fid;
+            EXPECT_EQ(fa.geometry.to_wkb(), fb.geometry.to_wkb()) << "feature " << fa.fid;
+        }
+    };
+    LoadedCity taken = loaded;
+    const PlanLayers moved = plan_layers_taking_parcels(taken.city, taken, plan);
+    same(copied.allocated_parcels, moved.allocated_parcels);
+    same(copied.rejected_candidates, moved.rejected_candidates);
+    // Each parcel is in one of the two layers, and its polygon has moved there.
+    EXPECT_EQ(moved.allocated_parcels.features.size() + moved.rejected_candidates.features.size(),
+              loaded.city.parcels.size());
+    for (const gis::Geometry &g : taken.parcel_geoms) {
+        EXPECT_TRUE(g.is_null());
+    }
+
+    LoadedCity compact = loaded;
+    compact.compact_parcels();
+    EXPECT_TRUE(compact.parcel_geoms.empty());
+    ASSERT_EQ(compact.parcel_wkb.size(), loaded.parcel_geoms.size());
+    const PlanLayers from_wkb = plan_layers_taking_parcels(compact.city, compact, plan);
+    same(copied.allocated_parcels, from_wkb.allocated_parcels);
+    same(copied.rejected_candidates, from_wkb.rejected_candidates);
+}
