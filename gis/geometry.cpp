@@ -4,6 +4,7 @@
 
 #include <geos_c.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -551,22 +552,25 @@ std::vector<std::vector<Point>> Geometry::polygon_rings() const {
 }
 
 void WkbStore::add(const Geometry &g) {
+    constexpr std::size_t k_block = std::size_t{8} << 20;
+    Slot slot;
     if (!g.is_null()) {
         const std::vector<unsigned char> wkb = g.to_wkb();
-        m_bytes.insert(m_bytes.end(), wkb.begin(), wkb.end());
+        if (m_blocks.empty() || m_blocks.back().size() + wkb.size() > m_blocks.back().capacity()) {
+            m_blocks.emplace_back().reserve(std::max(k_block, wkb.size()));
+        }
+        std::vector<unsigned char> &block = m_blocks.back();
+        slot = {static_cast<std::uint32_t>(m_blocks.size() - 1),
+                static_cast<std::uint32_t>(block.size()), static_cast<std::uint32_t>(wkb.size())};
+        block.insert(block.end(), wkb.begin(), wkb.end());
     }
-    m_end.push_back(m_bytes.size());
+    m_slots.push_back(slot);
 }
 
 Geometry WkbStore::get(std::size_t i) const {
-    const std::size_t begin = i == 0 ? 0 : m_end.at(i - 1);
-    const std::size_t end = m_end.at(i);
-    return begin == end ? Geometry() : Geometry::from_wkb(m_bytes.data() + begin, end - begin);
-}
-
-void WkbStore::shrink_to_fit() {
-    m_bytes.shrink_to_fit();
-    m_end.shrink_to_fit();
+    const Slot &s = m_slots.at(i);
+    return s.size == 0 ? Geometry()
+                       : Geometry::from_wkb(m_blocks[s.block].data() + s.offset, s.size);
 }
 
 } // namespace landalloc::gis

@@ -124,7 +124,6 @@ TEST(Geometry, WkbStoreGivesBackEachGeometryExactly) {
     store.add(square);
     store.add(Geometry());
     store.add(multi);
-    store.shrink_to_fit();
     ASSERT_EQ(store.size(), 3u);
     EXPECT_EQ(store.get(0).to_wkb(), square.to_wkb());
     EXPECT_TRUE(store.get(0).equals_exact(square, 0));
