@@ -314,8 +314,7 @@ void add_columns(Model &m, const TargetZones &tz, const std::vector<Source> &sou
     std::partial_sum(start.begin(), start.end(), start.begin());
 }
 
-/// The target rows' costs (docs/model.md, "Program"), w, the cost of a new unit off a zone's
-/// balance, and the band's cost.
+/// The target rows' costs (docs/model.md, "Program").
 void price_rows(Model &m) {
     const PlanConfig &cfg = *m.problem->plan;
     // Costs: one unit over a target costs the best value density of its row, so supplying
@@ -323,15 +322,9 @@ void price_rows(Model &m) {
     const ObjectiveConfig &oc = cfg.objective;
     std::vector<double> best_density(m.rows.size(), 0.0);
     std::vector<double> largest(m.rows.size(), 0.0);
-    double value_per_unit = 0;
-    std::size_t n_units = 0;
     for (const Column &c : m.columns) {
         best_density[c.row] = std::max(best_density[c.row], c.value / c.q);
         largest[c.row] = std::max(largest[c.row], c.q);
-        if (c.units > 0) {
-            value_per_unit += c.value / c.units;
-            ++n_units;
-        }
     }
     for (std::size_t r = 0; r < m.rows.size(); ++r) {
         TargetRow &row = m.rows[r];
@@ -343,7 +336,21 @@ void price_rows(Model &m) {
                 (best_density[r] > 0 ? best_density[r] : 1.0);
         row.F = row.L > 0 ? row.P * largest[r] : 0.0;
     }
+}
 
+/// w, the cost of a new unit off a zone's balance, and the band's cost: multiples of the columns'
+/// mean value per dwelling unit.
+void price_balance(Model &m) {
+    const PlanConfig &cfg = *m.problem->plan;
+    const ObjectiveConfig &oc = cfg.objective;
+    double value_per_unit = 0;
+    std::size_t n_units = 0;
+    for (const Column &c : m.columns) {
+        if (c.units > 0) {
+            value_per_unit += c.value / c.units;
+            ++n_units;
+        }
+    }
     const JobsHousingConfig &jh = cfg.jobs_housing;
     const double per_unit = n_units > 0 ? value_per_unit / static_cast<double>(n_units) : 0.0;
     m.jh_cost = jh.weight * per_unit;
@@ -448,10 +455,18 @@ Model build_model(const AllocationProblem &pr) {
     check_resettlement_targets(cfg, rr);
     add_columns(m, tz, sources, row_of, rr);
     price_rows(m);
+    price_balance(m);
     add_zone_rows(m);
     model_build::add_side_rows(m, tz.mask);
     order_by_density(m);
     return m;
+}
+
+void reweigh_balance(Model &m) {
+    m.zones.clear();
+    m.balance = {};
+    price_balance(m);
+    add_zone_rows(m);
 }
 
 void order_by_density(Model &m) {

@@ -172,6 +172,11 @@ struct Model {
 
 Model build_model(const AllocationProblem &problem);
 
+/// Prices the balance term and builds the zone rows again, for the plan the model's problem now
+/// points to: a plan that differs from the one the model was built for in [jobs_housing] alone,
+/// which nothing else in a model depends on. The model is then the one build_model would give.
+void reweigh_balance(Model &m);
+
 /// The kinds of row a column has a coefficient in (docs/model.md). A new kind of row is added
 /// here and in for_each_coefficient; every solver, evaluate() and the plan's tables walk a
 /// column's coefficients through it.
