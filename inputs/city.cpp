@@ -317,7 +317,7 @@ LoadedCity load_city(const InputSpec &spec, const std::vector<gis::LayerData> &m
             }
         }
     }
-    detail::locate_findings(layers, spec, report);
+    detail::locate_findings(layers, spec, out, report);
     return out;
 }
 

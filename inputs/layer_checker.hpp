@@ -171,16 +171,19 @@ class LayerChecker {
         if (f.geometry.is_valid()) {
             return f.geometry;
         }
-        const std::string reason = f.geometry.invalid_reason();
-        gis::Geometry g = f.geometry.make_valid_polygonal();
-        if (g.is_empty() || g.area() <= 0) {
-            add(Severity::warning, "degenerate_geometry_skipped", f.fid, "",
-                "invalid polygon (" + reason + ") has no area once repaired; left out");
+        return repaired(f);
+    }
+
+    /// The same, the feature's own polygon moved out of it when it is valid (the feature is left
+    /// without geometry; an invalid one keeps it, and gives a repaired copy).
+    std::optional<gis::Geometry> polygon_taken(Feature &f) {
+        if (!has_shape(f, &gis::Geometry::is_polygonal, "polygons")) {
             return std::nullopt;
         }
-        add(Severity::warning, "invalid_geometry_repaired", f.fid, "",
-            "invalid polygon (" + reason + ") repaired with GEOS make-valid");
-        return g;
+        if (f.geometry.is_valid()) {
+            return std::move(f.geometry);
+        }
+        return repaired(f);
     }
 
     /// The feature's lines (each its vertices), nullopt when it is skipped or wrong.
@@ -204,6 +207,20 @@ class LayerChecker {
     }
 
   private:
+    /// An invalid polygon repaired with GEOS make-valid; nullopt when nothing with area is left.
+    std::optional<gis::Geometry> repaired(const Feature &f) {
+        const std::string reason = f.geometry.invalid_reason();
+        gis::Geometry g = f.geometry.make_valid_polygonal();
+        if (g.is_empty() || g.area() <= 0) {
+            add(Severity::warning, "degenerate_geometry_skipped", f.fid, "",
+                "invalid polygon (" + reason + ") has no area once repaired; left out");
+            return std::nullopt;
+        }
+        add(Severity::warning, "invalid_geometry_repaired", f.fid, "",
+            "invalid polygon (" + reason + ") repaired with GEOS make-valid");
+        return g;
+    }
+
     /// Whether the feature has a geometry of the kind `is_kind` tests; records why not.
     bool has_shape(const Feature &f, bool (gis::Geometry::*is_kind)() const, const char *kinds) {
         if (const auto bad = m_layer.geometry_errors.find(f.fid);

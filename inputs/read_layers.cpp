@@ -52,9 +52,12 @@ template <class T> struct FieldRule {
 
 /// A layer's geometry ("polygon" or "point", read by LayerChecker::polygon or ::point, giving a G)
 /// and its fields, in the order they are checked and read.
-template <class T, class G> struct LayerTable {
+/// F is `const Feature`, or `Feature` for a table whose shape takes the geometry out of the
+/// feature (the parcels: their polygons are held a long while, and a copy at a million parcels
+/// is 420 MB).
+template <class T, class G, class F = const Feature> struct LayerTable {
     const char *geometry;
-    std::optional<G> (LayerChecker::*shape)(const Feature &);
+    std::optional<G> (LayerChecker::*shape)(F &);
     std::vector<FieldRule<T>> fields;
 };
 
@@ -164,9 +167,9 @@ const LayerTable<Constraint, gis::Geometry> k_constraint_table = {
          }},
     }};
 
-const LayerTable<Parcel, gis::Geometry> k_parcel_table = {
+const LayerTable<Parcel, gis::Geometry, Feature> k_parcel_table = {
     "polygon",
-    &LayerChecker::polygon,
+    &LayerChecker::polygon_taken,
     {
         {&FieldMap::parcel_id, Need::required, false,
          [](const Cell &c, Parcel &p) {
@@ -192,8 +195,8 @@ const LayerTable<Parcel, gis::Geometry> k_parcel_table = {
 /// `keep(checker, feature, value, geometry)` (also a feature with errors: `checker.failed()`).
 /// False, after recording why, when the layer cannot be read at all (wrong geometry type, a
 /// required field missing).
-template <class T, class G, class Keep>
-bool read_features(const LayerData &layer, const LayerTable<T, G> &table, const FieldMap &fm,
+template <class Layer, class T, class G, class F, class Keep>
+bool read_features(Layer &layer, const LayerTable<T, G, F> &table, const FieldMap &fm,
                    bool zone_values_given, FindingsReport &report, Keep keep) {
     if (!layer_geometry_ok(layer, table.geometry, report)) {
         return false;
@@ -211,7 +214,7 @@ bool read_features(const LayerData &layer, const LayerTable<T, G> &table, const 
     if (r.layer_failed()) {
         return false;
     }
-    for (const Feature &f : layer.features) {
+    for (F &f : layer.features) {
         r.begin();
         std::optional<G> g = (r.*table.shape)(f);
         T value{};
@@ -438,12 +441,19 @@ void read_constraints(const LayerData &layer, const InputSpec &spec, LoadedCity 
         });
 }
 
-void read_parcels(const LayerData &layer, const InputSpec &spec, LoadedCity &out,
+void read_parcels(LayerData &layer, const InputSpec &spec, LoadedCity &out,
                   FindingsReport &report) {
     const FieldMap &fm = spec.fields;
     std::vector<std::pair<std::string, std::int64_t>> ids;
-    auto keep = [&](LayerChecker &r, const Feature &f, Parcel &p, std::optional<gis::Geometry> &g) {
-        if (!g || r.failed()) {
+    auto keep = [&](LayerChecker &r, Feature &f, Parcel &p, std::optional<gis::Geometry> &g) {
+        if (!g) {
+            return;
+        }
+        if (r.failed()) {
+            // Not a parcel: its polygon goes back to the feature, for its findings' map.
+            if (f.geometry.is_null()) {
+                f.geometry = std::move(*g);
+            }
             return;
         }
         if (spec.last_year > 0 && p.first_year > spec.last_year) {
@@ -473,9 +483,15 @@ void read_parcels(const LayerData &layer, const InputSpec &spec, LoadedCity &out
     }
 }
 
+/// A reader of a layer it leaves as it is, as a Reader of map_layers.
+template <void (*Read)(const LayerData &, const InputSpec &, LoadedCity &, FindingsReport &)>
+void reading(LayerData &layer, const InputSpec &spec, LoadedCity &out, FindingsReport &report) {
+    Read(layer, spec, out, report);
+}
+
 } // namespace
 
-void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
+void map_layers(std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
                 FindingsReport &report) {
     // The districts (which the zones are placed in), zones, stations, parks, the constraint
     // layers in turn, then parcels: the findings' order.
@@ -493,13 +509,15 @@ void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, Load
             read_zones(*l.data, spec, usable ? &*districts : nullptr, out, report);
         }
     }
-    using Reader = void (*)(const LayerData &, const InputSpec &, LoadedCity &, FindingsReport &);
+    // The parcels' reader takes their polygons out of the features; the others read them.
+    using Reader = void (*)(LayerData &, const InputSpec &, LoadedCity &, FindingsReport &);
     static const std::pair<const char *, Reader> readers[] = {
-        {"stations", read_stations}, {"parks", read_parks},     {"constraints", read_constraints},
-        {"parcels", read_parcels},   {"streets", read_streets},
+        {"stations", reading<read_stations>},       {"parks", reading<read_parks>},
+        {"constraints", reading<read_constraints>}, {"parcels", read_parcels},
+        {"streets", reading<read_streets>},
     };
     for (const auto &[role, read] : readers) {
-        for (const RawLayer &l : layers) {
+        for (RawLayer &l : layers) {
             if (l.role == role && l.data) {
                 read(*l.data, spec, out, report);
             }
@@ -526,7 +544,7 @@ std::optional<std::string> value_text(const gis::Value &v) {
 } // namespace
 
 void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
-                     FindingsReport &report) {
+                     const LoadedCity &loaded, FindingsReport &report) {
     static const std::map<std::string, std::string FieldMap::*> id_fields = {
         {"zones", &FieldMap::zone_id},       {"districts", &FieldMap::districts_id},
         {"stations", &FieldMap::station_id}, {"parks", &FieldMap::park_id},
@@ -535,6 +553,7 @@ void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
     // Each layer's features by fid, built when a finding first names the layer; the sources as
     // findings name them (without a database password).
     std::map<const LayerData *, std::map<std::int64_t, const Feature *>> by_fid;
+    std::map<std::int64_t, std::size_t> parcel_of_fid; // built when a moved polygon is asked for
     std::vector<std::string> sources;
     for (const RawLayer &l : layers) {
         sources.push_back(l.data ? gis::redact_passwords(l.data->source) : std::string());
@@ -572,6 +591,18 @@ void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
                 }
             }
             f.geometry = feature.geometry;
+            if (f.geometry.is_null() && l.role == "parcels") {
+                // The parcel's polygon, moved out of the feature (map_layers).
+                if (parcel_of_fid.empty()) {
+                    for (std::size_t i = 0; i < loaded.city.parcels.size(); ++i) {
+                        parcel_of_fid.emplace(loaded.city.parcels[i].fid, i);
+                    }
+                }
+                if (const auto p = parcel_of_fid.find(f.fid);
+                    p != parcel_of_fid.end() && p->second < loaded.parcel_geoms.size()) {
+                    f.geometry = loaded.parcel_geoms[p->second];
+                }
+            }
             break;
         }
     }

@@ -37,14 +37,17 @@ void apply_values(std::vector<RawLayer> &layers, const InputSpec &spec, Findings
 
 /// Maps the read (and reprojected) layers' features to the city's zones, stations, parks,
 /// constraints and parcels with their geometries, validating every value into `report`.
-void map_layers(const std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
+/// The parcels' polygons are moved out of their features (valid ones; an invalid one stays, and
+/// the parcel gets a repaired copy): locate_findings finds them in `out`.
+void map_layers(std::vector<RawLayer> &layers, const InputSpec &spec, LoadedCity &out,
                 FindingsReport &report);
 
 /// Fills in each finding about a feature of `layers` (same source, layer and fid) with the
 /// feature's own id (the layer's id field: a parcel's DKBH) and its geometry, as read and
-/// reprojected: an analyst finds the feature by the bureau's id and sees it on the map.
+/// reprojected: an analyst finds the feature by the bureau's id and sees it on the map. A
+/// parcel whose polygon map_layers moved out of its feature gets it from `loaded`.
 void locate_findings(const std::vector<RawLayer> &layers, const InputSpec &spec,
-                     FindingsReport &report);
+                     const LoadedCity &loaded, FindingsReport &report);
 
 /// Reads the streets layer into the city's StreetNetwork (streets.cpp): one node per distinct
 /// vertex (coordinates rounded to the centimetre), one edge per segment.

@@ -698,10 +698,20 @@ TEST(Validate, RepairsSkipsAndReportsWithExitZero) {
     EXPECT_EQ(codes.count("empty_geometry_skipped"), 1u);
     EXPECT_EQ(codes.count("small_parcel"), 1u);
     // On the map: each parcel with a finding and a geometry (the empty one has none), as read.
+    // The small parcel is kept, its polygon moved from the feature to the parcel: the finding
+    // has it from there.
     std::set<std::string> mapped;
+    const gis::LayerData source = gis::read_layer(city, "parcels");
     for (const auto &f : gis::read_layer(findings, "finding_areas").features) {
         EXPECT_FALSE(f.geometry.is_empty());
-        mapped.insert(std::get<std::string>(f.values[6]));
+        const std::string id = std::get<std::string>(f.values[6]);
+        mapped.insert(id);
+        if (id == "P000003") {
+            const auto fid = std::get<std::int64_t>(f.values[4]);
+            const gis::Geometry &read =
+                source.features.at(static_cast<std::size_t>(fid - 1)).geometry;
+            EXPECT_TRUE(f.geometry.equals_exact(read, 1e-6)) << f.geometry.to_wkt();
+        }
     }
     EXPECT_TRUE(mapped.contains("P000001"));
     EXPECT_TRUE(mapped.contains("P000003"));
