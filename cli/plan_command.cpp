@@ -75,7 +75,7 @@ long peak_memory_mib() {
 /// Gives the heap's free pages back to the system (glibc's malloc_trim). Reading frees the input
 /// layers' features, small blocks among those of the parcels it keeps, which glibc leaves
 /// resident under everything allocated after. On the 1M bench city the resident memory after
-/// the read falls from 1,713 to about 1,050 MiB here.
+/// the read falls from about 1,320 to 1,000 MiB here.
 void return_free_memory() { ::malloc_trim(0); }
 
 class PlanCommand final : public Command {
