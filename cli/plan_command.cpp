@@ -379,8 +379,7 @@ class PlanCommand final : public Command {
         // the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md). A database output is
         // committed first, then the files are moved into place.
         const auto t_write = std::chrono::steady_clock::now();
-        // The parcels' geometries move into the layers: nothing after needs the city's.
-        const PlanLayers layers = plan_layers_taking_parcels(city.city, city, plan);
+        const PlanLayers layers = plan_layers(city.city, city, plan);
         gis::OutputSet outputs(m_overwrite);
         if (database) {
             write_plan_postgis(*database, layers, city, plan);

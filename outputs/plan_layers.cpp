@@ -1,6 +1,5 @@
 #include "outputs/plan_layers.hpp"
 
-#include "core/errors.hpp"
 #include "core/units.hpp"
 #include "outputs/official_tables.hpp"
 #include "outputs/schema.hpp"
@@ -59,47 +58,10 @@ gis::LayerData make_layer(const LayerSchema &schema, const gis::Crs &crs,
     return layer;
 }
 
-/// Each parcel's geometry for its feature: a copy of the city's, or, when the caller gives them
-/// up (`take`), the city's own moved out. A parcel is allocated or rejected, never both, so each
-/// is taken once.
-struct ParcelShapes {
-    const gis::CityGeometry &loaded;
-    std::vector<gis::Geometry> *take = nullptr;
-
-    gis::Geometry operator()(std::size_t parcel) const {
-        if (!take || loaded.parcels_compacted()) {
-            return loaded.parcel(parcel); // from WKB when compacted: made anew either way
-        }
-        gis::Geometry &g = (*take)[parcel];
-        if (g.is_null()) {
-            throw PreconditionError("plan layers: parcel " + std::to_string(parcel) +
-                                    " is both allocated and rejected, or has no geometry");
-        }
-        return std::move(g);
-    }
-};
-
-gis::LayerData allocated_layer(const City &city, const gis::CityGeometry &loaded, const Plan &plan,
-                               const ParcelShapes &shape);
-gis::LayerData rejected_layer(const City &city, const gis::CityGeometry &loaded, const Plan &plan,
-                              const ParcelShapes &shape);
-
 } // namespace
 
 gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry &loaded,
                                        const Plan &plan) {
-    return allocated_layer(city, loaded, plan, ParcelShapes{loaded});
-}
-
-gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeometry &loaded,
-                                         const Plan &plan) {
-    return rejected_layer(city, loaded, plan, ParcelShapes{loaded});
-}
-
-namespace {
-
-gis::LayerData allocated_layer(const City &city, const gis::CityGeometry &loaded, const Plan &plan,
-                               const ParcelShapes &shape) {
     // The plan's own fields: its score parts, then the per-parcel indicators
     // (allocation/indicators.hpp), counts as integers, the rest real.
     std::vector<FieldDef> per_plan;
@@ -153,13 +115,13 @@ gis::LayerData allocated_layer(const City &city, const gis::CityGeometry &loaded
                                : finite_or_null(x, 4));
         }
         v.emplace_back(a.reasons);
-        feats.push_back({++fid, shape(a.parcel), std::move(v)});
+        feats.push_back({++fid, loaded.parcel(a.parcel), std::move(v)});
     }
     return make_layer(schema::allocated_parcels, loaded.crs, std::move(feats), per_plan);
 }
 
-gis::LayerData rejected_layer(const City &city, const gis::CityGeometry &loaded, const Plan &plan,
-                              const ParcelShapes &shape) {
+gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeometry &loaded,
+                                         const Plan &plan) {
     std::vector<Feature> feats;
     feats.reserve(plan.rejected.size());
     std::int64_t fid = 0;
@@ -167,7 +129,7 @@ gis::LayerData rejected_layer(const City &city, const gis::CityGeometry &loaded,
         const Parcel &p = city.parcels[r.parcel];
         const Zone *z = zone_of(city, p);
         feats.push_back({++fid,
-                         shape(r.parcel),
+                         loaded.parcel(r.parcel),
                          {p.id, z ? Value(z->id) : Value(), z ? Value(z->name) : Value(),
                           round_to(ha_from_m2(p.area_m2), 4), p.land_source,
                           static_cast<std::int64_t>(p.first_year), r.code, r.detail,
@@ -175,8 +137,6 @@ gis::LayerData rejected_layer(const City &city, const gis::CityGeometry &loaded,
     }
     return make_layer(schema::rejected_candidates, loaded.crs, std::move(feats));
 }
-
-} // namespace
 
 gis::LayerData annual_plan_layer(const Plan &plan) {
     std::vector<Feature> feats;
@@ -366,17 +326,13 @@ gis::LayerData rolling_plan_layer(const Plan &plan) {
     return make_layer(schema::rolling_plan, {}, std::move(feats));
 }
 
-namespace {
-
-/// plan_layers and plan_layers_taking_parcels: the parcels' geometries copied or taken.
-PlanLayers layers_of(const City &city, const gis::CityGeometry &geometry, const Plan &plan,
-                     const ParcelShapes &shape) {
+PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan) {
     PlanLayers l;
-    l.allocated_parcels = allocated_layer(city, geometry, plan, shape);
+    l.allocated_parcels = allocated_parcels_layer(city, geometry, plan);
     l.annual_plan = annual_plan_layer(plan);
     l.supply_plan = supply_plan_layer(city, plan);
     l.rule_checks = rule_checks_layer(plan);
-    l.rejected_candidates = rejected_layer(city, geometry, plan, shape);
+    l.rejected_candidates = rejected_candidates_layer(city, geometry, plan);
     l.station_catchments = station_catchments_layer(city, geometry, plan);
     l.park_catchments = park_catchments_layer(city, geometry, plan);
     l.zones = zones_layer(city, geometry, plan);
@@ -387,17 +343,6 @@ PlanLayers layers_of(const City &city, const gis::CityGeometry &geometry, const 
         l.rolling_plan = rolling_plan_layer(plan);
     }
     return l;
-}
-
-} // namespace
-
-PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan) {
-    return layers_of(city, geometry, plan, ParcelShapes{geometry});
-}
-
-PlanLayers plan_layers_taking_parcels(const City &city, gis::CityGeometry &geometry,
-                                      const Plan &plan) {
-    return layers_of(city, geometry, plan, ParcelShapes{geometry, &geometry.parcel_geoms});
 }
 
 } // namespace landalloc

@@ -38,10 +38,5 @@ struct PlanLayers {
     gis::LayerData rolling_plan; // a re-plan's only (no name otherwise)
 };
 PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan);
-/// The same layers, with the parcels' geometries moved into them rather than copied: for a
-/// caller done with `geometry.parcel_geoms`, which are left null. (At a million parcels the
-/// copies were 420 MB.)
-PlanLayers plan_layers_taking_parcels(const City &city, gis::CityGeometry &geometry,
-                                      const Plan &plan);
 
 } // namespace landalloc

@@ -91,21 +91,25 @@ TEST(GpkgWriter, MissingDirectoryIsAnOutputError) {
     }
 }
 
+namespace {
+
+/// A plan of commercial land alone from 2021 to `last_year` (`values` a TOML array of its
+/// yearly ha), greedy and without the balance term, of a synthetic city ([inputs.synth] `synth`).
+PlanFile greedy_commercial_plan(int last_year, const std::string &values,
+                                const std::string &synth) {
+    return parse_plan("[plan]\nfirst_year = 2021\nlast_year = " + std::to_string(last_year) +
+                          "\n[housing_types.commercial]\n[jobs_housing]\nweight = 0\n"
+                          "[solver]\nmethod = \"greedy\"\n[[targets]]\ntype = \"commercial\"\n"
+                          "values = " +
+                          values + "\n[inputs.synth]\n" + synth,
+                      "p.toml");
+}
+
+} // namespace
+
 // The plan's zones layer gives each zone's district, allocated_parcels each parcel's.
 TEST(PlanLayers, ZonesAndAllocatedParcelsCarryTheDistrict) {
-    const PlanFile cfg = parse_plan(R"toml(
-[plan]
-first_year = 2021
-last_year = 2021
-[housing_types.commercial]
-[jobs_housing]
-weight = 0
-[solver]
-method = "greedy"
-[[targets]]
-type = "commercial"
-values = [30]
-[inputs.synth]
+    const PlanFile cfg = greedy_commercial_plan(2021, "[30]", R"toml(
 parcels = 200
 scale = 0.5
 [[inputs.synth.districts]]
@@ -117,8 +121,7 @@ id = "B1"
 [[inputs.synth.districts]]
 id = "A2"
 district = "QA"
-)toml",
-                                    "p.toml");
+)toml");
     const SynthCity made = make_synth_city(make_synth_options(cfg));
     const LoadedCity loaded = load_city(make_input_spec(cfg, "", ""), made.layers);
     const Plan plan = make_plan(loaded.city, cfg, GreedyAllocator{});
@@ -148,26 +151,10 @@ district = "QA"
     EXPECT_EQ(seen.size(), 2u); // parcels in and outside QA
 }
 
-// The plan command moves the parcels' polygons into the layers, from WKB once compacted: the
-// layers are those plan_layers builds from copies, every field and every vertex.
-TEST(PlanLayers, TakingOrCompactedParcelsGiveTheSameLayersAsCopies) {
-    const PlanFile cfg = parse_plan(R"toml(
-[plan]
-first_year = 2021
-last_year = 2022
-[housing_types.commercial]
-[jobs_housing]
-weight = 0
-[solver]
-method = "greedy"
-[[targets]]
-type = "commercial"
-values = [20, 20]
-[inputs.synth]
-parcels = 300
-scale = 0.5
-)toml",
-                                    "p.toml");
+// The plan command compacts the parcels' polygons into WKB after the facts: the layers made from
+// WKB are those made from the polygons, every field and every vertex.
+TEST(PlanLayers, CompactedParcelsGiveTheSameLayersAsPolygons) {
+    const PlanFile cfg = greedy_commercial_plan(2022, "[20, 20]", "parcels = 300\nscale = 0.5\n");
     const SynthCity made = make_synth_city(make_synth_options(cfg));
     const LoadedCity loaded = load_city(make_input_spec(cfg, "", ""), made.layers);
     const Plan plan = make_plan(loaded.city, cfg, GreedyAllocator{});
@@ -186,22 +173,11 @@ scale = 0.5
             EXPECT_EQ(fa.geometry.to_wkb(), fb.geometry.to_wkb()) << "feature " << fa.fid;
         }
     };
-    LoadedCity taken = loaded;
-    const PlanLayers moved = plan_layers_taking_parcels(taken.city, taken, plan);
-    same(copied.allocated_parcels, moved.allocated_parcels);
-    same(copied.rejected_candidates, moved.rejected_candidates);
-    // Each parcel is in one of the two layers, and its polygon has moved there.
-    EXPECT_EQ(moved.allocated_parcels.features.size() + moved.rejected_candidates.features.size(),
-              loaded.city.parcels.size());
-    for (const gis::Geometry &g : taken.parcel_geoms) {
-        EXPECT_TRUE(g.is_null());
-    }
-
     LoadedCity compact = loaded;
     compact.compact_parcels();
     EXPECT_TRUE(compact.parcel_geoms.empty());
     ASSERT_EQ(compact.parcel_wkb.size(), loaded.parcel_geoms.size());
-    const PlanLayers from_wkb = plan_layers_taking_parcels(compact.city, compact, plan);
+    const PlanLayers from_wkb = plan_layers(compact.city, compact, plan);
     same(copied.allocated_parcels, from_wkb.allocated_parcels);
     same(copied.rejected_candidates, from_wkb.rejected_candidates);
 }
