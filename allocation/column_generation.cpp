@@ -215,16 +215,16 @@ ColumnGenerationResult lp_by_column_generation(const Model &m,
         out.bound = std::min(out.bound, lagrangian);
         // No column prices out, or the bound meets the master's value: either way the master's
         // optimum is the LP's.
-        out.converged =
-            priced.empty() || out.bound - out.master <= 1e-9 * std::max(1.0, std::abs(out.master));
+        const double scale_of_master = std::max(1.0, std::abs(out.master));
+        out.converged = priced.empty() || out.bound - out.master <= 1e-9 * scale_of_master;
+        out.close = out.converged || out.bound - out.master <= options.stop_gap * scale_of_master;
         const auto in_master = static_cast<std::size_t>(lp.getNumCols());
-        if (out.converged || pass >= options.max_passes ||
-            in_master >= options.max_master_columns) {
+        if (out.close || pass >= options.max_passes || in_master >= options.max_master_columns) {
             break;
         }
         // The columns that price out most (ties: the lower index), into the master.
-        const std::size_t limit = std::min(std::max(options.columns_per_pass, in_master / 2),
-                                           options.max_master_columns - in_master);
+        const std::size_t limit =
+            std::min(options.columns_per_pass, options.max_master_columns - in_master);
         if (priced.size() > limit) {
             std::nth_element(priced.begin(), priced.begin() + static_cast<std::ptrdiff_t>(limit),
                              priced.end(), [](const auto &a, const auto &b) {

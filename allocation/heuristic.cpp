@@ -3,6 +3,8 @@
 
 #include "allocation/heuristic.hpp"
 
+#include "allocation/explain.hpp"
+
 #include "allocation/greedy.hpp"
 #include "allocation/milp.hpp"
 
@@ -68,11 +70,17 @@ Solution HeuristicAllocator::solve(const Model &m) const {
             how = "Lagrangian bound at the LP duals of column generation (" +
                   std::to_string(cg.passes) + " passes, " + std::to_string(cg.columns) + " of " +
                   std::to_string(m.columns.size()) + " columns" +
-                  (cg.converged ? ", converged" : "") + ")";
+                  (cg.converged ? ", converged"
+                   : cg.close
+                       ? ", the master within " +
+                             explain::fmt("%g %%", 100 * m_options.column_generation.stop_gap) +
+                             " of the LP optimum"
+                       : "") +
+                  ")";
             second_start(cg.x);
-            // Stopped short of the LP optimum (the master's size limit): the subgradient may
-            // find a lower bound; the lower of the two certifies.
-            if (!cg.converged && m_options.bound_iterations > 0) {
+            // Stopped short of the LP optimum (the master's size limit or the passes): the
+            // subgradient may find a lower bound; the lower of the two certifies.
+            if (!cg.close && m_options.bound_iterations > 0) {
                 const double sub =
                     lagrangian_bound(m, s.report.objective, m_options.bound_iterations);
                 if (sub < bound) {

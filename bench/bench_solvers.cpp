@@ -4,7 +4,9 @@
 //
 //   ./build/bench/landalloc_bench_solvers                       # heuristic 10k, 100k, 1M
 //   ./build/bench/landalloc_bench_solvers --rules               # the same with plan rules
-//   (BENCH_MAX_PARCELS=100000 skips the larger sizes)
+//   (BENCH_MAX_PARCELS=100000 skips the larger sizes; BENCH_MIN_PARCELS=1000000 the smaller;
+//   BENCH_CG_MAX_MASTER, BENCH_CG_PER_PASS, BENCH_CG_STOP_GAP and BENCH_CG_START_COVER override
+//   column generation's max_master_columns, columns_per_pass, stop_gap and start_cover)
 //   ./build/bench/landalloc_bench_solvers --exact               # exact at 25 ... 2000 parcels
 #include "allocation//exact.hpp"
 #include "allocation/heuristic.hpp"
@@ -67,6 +69,21 @@ int main(int argc, char **argv) {
     // BENCH_MAX_PARCELS=100000 stops before the 1M run.
     const char *max_env = std::getenv("BENCH_MAX_PARCELS");
     const std::size_t max_parcels = max_env ? std::strtoull(max_env, nullptr, 10) : SIZE_MAX;
+    const char *min_env = std::getenv("BENCH_MIN_PARCELS");
+    const std::size_t min_parcels = min_env ? std::strtoull(min_env, nullptr, 10) : 0;
+    HeuristicOptions options;
+    if (const char *v = std::getenv("BENCH_CG_MAX_MASTER")) {
+        options.column_generation.max_master_columns = std::strtoull(v, nullptr, 10);
+    }
+    if (const char *v = std::getenv("BENCH_CG_PER_PASS")) {
+        options.column_generation.columns_per_pass = std::strtoull(v, nullptr, 10);
+    }
+    if (const char *v = std::getenv("BENCH_CG_STOP_GAP")) {
+        options.column_generation.stop_gap = std::strtod(v, nullptr);
+    }
+    if (const char *v = std::getenv("BENCH_CG_START_COVER")) {
+        options.column_generation.start_cover = std::strtod(v, nullptr);
+    }
     if (!exact) {
         std::printf("%10s %10s %10s %10s %12s %12s %9s  %s\n", "parcels", "columns", "build s",
                     "solve s", "objective", "bound", "gap %", "bound from");
@@ -77,6 +94,9 @@ int main(int argc, char **argv) {
             if (n > max_parcels) {
                 break;
             }
+            if (n < min_parcels) {
+                continue;
+            }
             RandomCityOptions o;
             o.parcels = n;
             o.zones = 50;
@@ -86,7 +106,7 @@ int main(int argc, char **argv) {
             const AllocationProblem pr = build_problem(city, cfg);
             const Model m = build_model(pr);
             const double build_s = seconds(t0);
-            const Solution s = HeuristicAllocator(HeuristicOptions{}).solve(m);
+            const Solution s = HeuristicAllocator(options).solve(m);
             std::printf("%10zu %10zu %10.2f %10.2f %12.3f %12.3f %9.4f  %s\n", n, m.columns.size(),
                         build_s, s.report.seconds, s.report.objective, s.report.bound,
                         100 * s.report.gap, s.report.status.c_str());

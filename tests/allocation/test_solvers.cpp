@@ -348,9 +348,9 @@ TEST(Solvers, ColumnGenerationBoundIsValidAndReachesTheLpBound) {
         EXPECT_GE(cg.report.bound, lp - 1e-7 * std::abs(lp));
         EXPECT_LE(cg.report.bound, lp + 1e-4 * std::abs(lp)) << cg.report.status;
         EXPECT_GE(cg.report.bound, cg.report.objective);
-        // The direct result: converged, the master's optimum is the LP's.
-        const ColumnGenerationResult r =
-            lp_by_column_generation(in.model, GreedyAllocator().solve(in.model).chosen, {});
+        // The direct result, run to the end: converged, the master's optimum is the LP's.
+        const ColumnGenerationResult r = lp_by_column_generation(
+            in.model, GreedyAllocator().solve(in.model).chosen, {.stop_gap = 0});
         ASSERT_TRUE(r.ok);
         EXPECT_TRUE(r.converged) << r.passes << " passes";
         EXPECT_NEAR(r.master, lp, 1e-6 * std::abs(lp));
@@ -386,14 +386,28 @@ TEST(Solvers, ColumnGenerationBoundEqualsClpsWholeLpAtTenThousandParcels) {
         Instance in(10000, 11, 0.3, jh ? 0.5 : 0.0);
         const LpRelaxation whole = solve_lp_relaxation(in.model);
         ASSERT_TRUE(whole.ok);
-        const ColumnGenerationResult cg =
-            lp_by_column_generation(in.model, GreedyAllocator().solve(in.model).chosen, {});
+        const std::vector<std::uint32_t> start = GreedyAllocator().solve(in.model).chosen;
+        // Run to the end (no stop short of the LP optimum), the passes give the LP bound.
+        ColumnGenerationOptions to_the_end;
+        to_the_end.stop_gap = 0;
+        const ColumnGenerationResult cg = lp_by_column_generation(in.model, start, to_the_end);
         ASSERT_TRUE(cg.ok);
         ASSERT_TRUE(cg.converged) << cg.passes << " passes";
         EXPECT_LT(cg.columns, in.model.columns.size() / 2) << "priced, not given whole";
         EXPECT_NEAR(cg.bound, whole.bound, 1e-6 * std::abs(whole.bound))
             << "passes " << cg.passes << ", master " << cg.master;
         EXPECT_NEAR(cg.master, whole.bound, 1e-6 * std::abs(whole.bound));
+        // As the solver runs it: it may stop once its bound is within stop_gap of the master's
+        // optimum, and then both are within stop_gap of the LP's.
+        const ColumnGenerationOptions plain;
+        const ColumnGenerationResult early = lp_by_column_generation(in.model, start, plain);
+        ASSERT_TRUE(early.ok && early.close) << early.passes << " passes";
+        EXPECT_LE(early.passes, cg.passes);
+        const double within = plain.stop_gap * std::abs(whole.bound);
+        EXPECT_GE(early.bound, whole.bound - 1e-9 * std::abs(whole.bound)) << "a valid bound";
+        EXPECT_LE(early.bound, whole.bound + within);
+        EXPECT_LE(early.master, whole.bound + 1e-9 * std::abs(whole.bound));
+        EXPECT_GE(early.master, whole.bound - within);
     }
 }
 
