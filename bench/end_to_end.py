@@ -30,7 +30,7 @@ from osgeo import ogr
 TIMINGS = re.compile(
     r"timings: read and facts (?P<read>[0-9.]+) s, model (?P<model>[0-9.]+) s, solve "
     r"(?P<solve>[0-9.]+) s, explain (?P<explain>[0-9.]+) s, balance runs (?P<balance>[0-9.]+) "
-    r"s, write (?P<write>[0-9.]+) s, total (?P<total>[0-9.]+) s; peak memory (?P<peak>[0-9]+) MiB")
+    r"s, write (?P<write>[0-9.]+) s \(the balance runs within it\), total (?P<total>[0-9.]+) s; peak memory (?P<peak>[0-9]+) MiB")
 
 
 def timed(cmd):

@@ -34,6 +34,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <malloc.h>
 #include <optional>
@@ -294,17 +295,46 @@ class PlanCommand final : public Command {
                       (m_from_year ? ", years from " + std::to_string(*m_from_year) : ""));
         Plan plan = m_from_year ? make_replan(city.city, cfg, *allocator, replan)
                                 : make_plan(city.city, cfg, *allocator);
+        return_free_memory(); // the plan's model, before the balance runs build theirs
+
+        // The outputs are one transaction: the files are written to temporaries, then moved
+        // into place together, the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md).
+        // A database output is committed first, then the files are moved into place.
+        // The candidate parcels' layers need only the plan's allocation, which the balance
+        // analysis does not change: on two threads or more they are written beside the balance
+        // runs, the rejected candidates feature by feature (outputs/plan_output.hpp). The
+        // writer does the same things in the same order on one thread, so the output is the
+        // same.
+        const auto t_write = std::chrono::steady_clock::now();
+        gis::OutputSet outputs(m_overwrite);
+        PlanWriter writer = database ? PlanWriter(*database) : PlanWriter(m_out, outputs);
+        std::optional<gis::LayerData> allocated;
+        const auto write_parcels = [&] {
+            allocated = allocated_parcels_layer(city.city, city, plan);
+            writer.write_parcel_layers(*allocated, rejected_candidates_layer(city.city, city, plan),
+                                       plan.language);
+        };
+        std::future<void> parcels_written;
+        if (threads() > 1) {
+            parcels_written = std::async(std::launch::async, write_parcels);
+        } else {
+            progress.step("writing the candidate parcels");
+            write_parcels();
+        }
         // What balance costs: the same targets without the balance term, weighing balance
         // only, and (when D rises) without each rule in turn. Not for a re-plan: its runs would
         // re-plan the fixed years too.
-        return_free_memory(); // the plan's model, before the balance runs build theirs
         const auto t_balance = std::chrono::steady_clock::now();
         if (cfg.jobs_housing.analyse && !plan.zone_balance.empty() && !m_from_year) {
             progress.step("analysing jobs-housing balance (no-term and balance-only runs)");
             analyse_balance(city.city, cfg, *allocator, plan);
         }
-        return_free_memory(); // the models' small blocks, before the layers are built
         const double balance_seconds = seconds_since(t_balance);
+        if (parcels_written.valid()) {
+            progress.step("writing the candidate parcels");
+            parcels_written.get();
+        }
+        return_free_memory(); // the models' small blocks, before the other layers are built
 
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -375,17 +405,8 @@ class PlanCommand final : public Command {
         // rendered from the same rows, so it is the report `landalloc report` renders from the
         // GeoPackage.
         // The official tables (CSV, workbook) come from the same supply_plan rows.
-        // The files are one transaction: written to temporaries, then moved into place together,
-        // the GeoPackage first (gis/atomic_file.hpp; docs/exit-codes.md). A database output is
-        // committed first, then the files are moved into place.
-        const auto t_write = std::chrono::steady_clock::now();
-        const PlanLayers layers = plan_layers(city.city, city, plan);
-        gis::OutputSet outputs(m_overwrite);
-        if (database) {
-            write_plan_postgis(*database, layers, city, plan);
-        } else {
-            write_plan_gpkg(m_out, outputs, layers, city, plan);
-        }
+        const PlanLayers layers = plan_layers(city.city, city, plan, std::move(allocated));
+        writer.write_other_layers(layers, city, plan);
         if (!report_out.empty()) {
             const ReportData report =
                 report_data_from_layers(layers, database ? gis::describe(*database) : m_out);
@@ -426,8 +447,8 @@ class PlanCommand final : public Command {
                    << meta_of("model_seconds") << " s, solve " << meta_of("solve_seconds")
                    << " s, explain " << meta_of("explain_seconds") << " s, balance runs "
                    << fixed3(balance_seconds) << " s, write " << fixed3(write_seconds)
-                   << " s, total " << fixed3(seconds_since(t0)) << " s; peak memory "
-                   << peak_memory_mib() << " MiB\n";
+                   << " s (the balance runs within it), total " << fixed3(seconds_since(t0))
+                   << " s; peak memory " << peak_memory_mib() << " MiB\n";
         }
         if (!plan.binding_targets_met()) {
             io.err << "landalloc plan: binding targets or rules not met: " << plan.status << "\n";

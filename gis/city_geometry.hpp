@@ -29,6 +29,10 @@ struct CityGeometry {
         std::vector<Geometry>().swap(parcel_geoms);
     }
     bool parcels_compacted() const { return parcel_wkb.size() > 0; }
+    /// How many parcels' polygons are held, as Geometry or as WKB.
+    std::size_t parcel_count() const {
+        return parcels_compacted() ? parcel_wkb.size() : parcel_geoms.size();
+    }
     /// Parcel i's polygon (a copy, or made anew from parcel_wkb).
     Geometry parcel(std::size_t i) const {
         return parcels_compacted() ? parcel_wkb.get(i) : parcel_geoms[i];

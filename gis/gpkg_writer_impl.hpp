@@ -70,10 +70,10 @@ OGRwkbGeometryType ogr_type(GeomKind kind);
 /// layer) name a failure.
 void create_fields(OGRLayer &layer, const std::vector<FieldDef> &fields, const std::string &context,
                    const std::string &name);
-/// Writes `features` (values in the order of `fields`, geometries in the stored form of `kind`,
-/// in `srs`) to `layer`; the caller holds the transaction.
+/// Writes the features `next` gives (values in the order of `fields`, geometries in the stored
+/// form of `kind`, in `srs`) to `layer`, each as it comes; the caller holds the transaction.
 void write_features(OGRLayer &layer, GeomKind kind, OGRSpatialReference *srs,
-                    const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
+                    const std::vector<FieldDef> &fields, const FeatureSource &next,
                     const std::string &context, const std::string &name);
 /// The UTC time now in strftime's `format`.
 std::string utc_timestamp(const char *format);

@@ -340,8 +340,7 @@ PostgisWriter::PostgisWriter(PostgisTarget target) : m_impl(std::make_unique<Imp
 PostgisWriter::~PostgisWriter() = default; // Impl rolls back an uncommitted transaction
 
 void PostgisWriter::add_layer(const std::string &name, GeomKind kind, const Crs &crs,
-                              const std::vector<FieldDef> &fields,
-                              const std::vector<Feature> &features,
+                              const std::vector<FieldDef> &fields, const FeatureSource &next,
                               const std::string &description) {
     Impl &w = *m_impl;
     GDALDataset &ds = *w.ds;
@@ -364,7 +363,7 @@ void PostgisWriter::add_layer(const std::string &name, GeomKind kind, const Crs 
                           redact_passwords(gdal_last_error_text()) + "; nothing was changed");
     }
     create_fields(*layer, fields, w.context, name);
-    write_features(*layer, kind, srs.get(), fields, features, w.context, name);
+    write_features(*layer, kind, srs.get(), fields, next, w.context, name);
     // The aliases as column comments, which database tools show (QGIS takes its aliases from
     // the default style).
     for (const auto &f : fields) {

@@ -56,8 +56,9 @@ class PostgisWriter final : public LayerSink {
     PostgisWriter(const PostgisWriter &) = delete;
     PostgisWriter &operator=(const PostgisWriter &) = delete;
 
+    using LayerSink::add_layer;
     void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
-                   const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
+                   const std::vector<FieldDef> &fields, const FeatureSource &next,
                    const std::string &description = {}) override;
     /// Rows of the database's `layer_styles` (created as QGIS creates it when missing), which
     /// QGIS reads when it opens a PostGIS layer.

@@ -8,6 +8,7 @@
 #include "gis/geometry.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -217,18 +218,28 @@ struct LayerStyle {
 
 class OutputSet;
 
+/// A layer's features one at a time, for a layer written as it is made (LayerSink::add_layer):
+/// each call gives the next feature, valid until the next call, or nullptr when there are no
+/// more.
+using FeatureSource = std::function<const Feature *()>;
+
 /// Where a plan's layers are written, as one transaction: a GeoPackage file (GpkgWriter) or a
 /// PostGIS schema (PostgisWriter, gis/postgis_writer.hpp). Nothing is visible to a reader until
-/// commit() returns; a writer destroyed before it leaves the old output as it was.
+/// commit() returns; a writer destroyed before it leaves the old output as it was. One thread at
+/// a time may use a writer, not necessarily the same one throughout.
 class LayerSink {
   public:
     virtual ~LayerSink() = default;
-    /// Adds a layer with all its features. Polygon layers are written as MultiPolygon. `crs` is
-    /// ignored for GeomKind::none (an attribute table).
+    /// Adds a layer with its features, each written as `next` gives it and none held. Polygon
+    /// layers are written as MultiPolygon. `crs` is ignored for GeomKind::none (an attribute
+    /// table).
     virtual void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
-                           const std::vector<FieldDef> &fields,
-                           const std::vector<Feature> &features,
+                           const std::vector<FieldDef> &fields, const FeatureSource &next,
                            const std::string &description = {}) = 0;
+    /// Adds a layer with all its features (the same, from a vector).
+    void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
+                   const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
+                   const std::string &description = {});
     /// Adds the default QGIS style of each layer to the `layer_styles` table QGIS reads. Call
     /// once, after the layers it styles.
     virtual void add_layer_styles(const std::vector<LayerStyle> &styles) = 0;
@@ -254,9 +265,10 @@ class GpkgWriter final : public LayerSink {
     GpkgWriter(const GpkgWriter &) = delete;
     GpkgWriter &operator=(const GpkgWriter &) = delete;
 
-    /// Adds a layer with all its features in one transaction (LayerSink::add_layer).
+    /// Adds a layer with its features in one transaction (LayerSink::add_layer).
+    using LayerSink::add_layer;
     void add_layer(const std::string &name, GeomKind kind, const Crs &crs,
-                   const std::vector<FieldDef> &fields, const std::vector<Feature> &features,
+                   const std::vector<FieldDef> &fields, const FeatureSource &next,
                    const std::string &description = {}) override;
 
     /// Creates the `layer_styles` table (as QGIS creates it: an attribute table registered in

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -120,22 +121,40 @@ gis::LayerData allocated_parcels_layer(const City &city, const gis::CityGeometry
     return make_layer(schema::allocated_parcels, loaded.crs, std::move(feats), per_plan);
 }
 
-gis::LayerData rejected_candidates_layer(const City &city, const gis::CityGeometry &loaded,
-                                         const Plan &plan) {
-    std::vector<Feature> feats;
-    feats.reserve(plan.rejected.size());
-    std::int64_t fid = 0;
-    for (const auto &r : plan.rejected) {
+StreamedLayer rejected_candidates_layer(const City &city, const gis::CityGeometry &loaded,
+                                        const Plan &plan) {
+    StreamedLayer layer;
+    layer.name = std::string(schema::rejected_candidates.name);
+    layer.crs = loaded.crs;
+    layer.fields = schema::rejected_candidates.field_defs({});
+    // The source's state: the next rejection and the feature made last (its storage reused).
+    struct Next {
+        std::size_t k = 0;
+        Feature f;
+    };
+    layer.features = [&city, &loaded, &plan, next = std::make_shared<Next>()]() -> const Feature * {
+        if (next->k == plan.rejected.size()) {
+            return nullptr;
+        }
+        const Rejection &r = plan.rejected[next->k++];
         const Parcel &p = city.parcels[r.parcel];
         const Zone *z = zone_of(city, p);
-        feats.push_back({++fid,
-                         loaded.parcel(r.parcel),
-                         {p.id, z ? Value(z->id) : Value(), z ? Value(z->name) : Value(),
-                          round_to(ha_from_m2(p.area_m2), 4), p.land_source,
-                          static_cast<std::int64_t>(p.first_year), r.code, r.detail,
-                          text_or_null(r.best_type), round_to(r.best_score, 5)}});
-    }
-    return make_layer(schema::rejected_candidates, loaded.crs, std::move(feats));
+        Feature &f = next->f;
+        f.fid = static_cast<std::int64_t>(next->k);
+        f.geometry = loaded.parcel(r.parcel);
+        f.values = {p.id,
+                    z ? Value(z->id) : Value(),
+                    z ? Value(z->name) : Value(),
+                    round_to(ha_from_m2(p.area_m2), 4),
+                    p.land_source,
+                    static_cast<std::int64_t>(p.first_year),
+                    r.code,
+                    r.detail,
+                    text_or_null(r.best_type),
+                    round_to(r.best_score, 5)};
+        return &f;
+    };
+    return layer;
 }
 
 gis::LayerData annual_plan_layer(const Plan &plan) {
@@ -326,13 +345,14 @@ gis::LayerData rolling_plan_layer(const Plan &plan) {
     return make_layer(schema::rolling_plan, {}, std::move(feats));
 }
 
-PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan) {
+PlanLayers plan_layers(const City &city, const gis::CityGeometry &geometry, const Plan &plan,
+                       std::optional<gis::LayerData> allocated) {
     PlanLayers l;
-    l.allocated_parcels = allocated_parcels_layer(city, geometry, plan);
+    l.allocated_parcels =
+        allocated ? std::move(*allocated) : allocated_parcels_layer(city, geometry, plan);
     l.annual_plan = annual_plan_layer(plan);
     l.supply_plan = supply_plan_layer(city, plan);
     l.rule_checks = rule_checks_layer(plan);
-    l.rejected_candidates = rejected_candidates_layer(city, geometry, plan);
     l.station_catchments = station_catchments_layer(city, geometry, plan);
     l.park_catchments = park_catchments_layer(city, geometry, plan);
     l.zones = zones_layer(city, geometry, plan);

@@ -14,49 +14,20 @@ namespace landalloc {
 
 namespace {
 
-/// Writes one layer as built by plan_layers.hpp, declared as its schema says.
-/// Writes a layer of the schema, its field aliases in the plan's language (fields_in).
-void add(gis::LayerSink &writer, const LayerSchema &schema, const gis::LayerData &layer,
-         Language language) {
-    writer.add_layer(layer.name, schema.geometry, layer.crs,
-                     fields_in(schema, layer.fields, language), layer.features,
-                     std::string(schema.description));
+/// The extent of `geoms`' non-empty geometries, grown into `extent`.
+void grow(std::optional<gis::Bounds> &extent, const gis::Geometry &g) {
+    if (g.is_null() || g.is_empty()) {
+        return;
+    }
+    const gis::Bounds b = g.bounds();
+    extent = !extent
+                 ? b
+                 : gis::Bounds{std::min(extent->min_x, b.min_x), std::min(extent->min_y, b.min_y),
+                               std::max(extent->max_x, b.max_x), std::max(extent->max_y, b.max_y)};
 }
 
-/// QGIS default styles of the spatial layers and a project showing them (outputs/styles.hpp).
-void add_qgis_styles_and_project(gis::LayerSink &writer, const ProjectSource &data,
-                                 const PlanLayers &written, const gis::CityGeometry &loaded,
-                                 const Plan &plan) {
-    WrittenLayers by_table;
-    for (const gis::LayerData *l :
-         {&written.allocated_parcels, &written.annual_plan, &written.supply_plan,
-          &written.rule_checks, &written.rejected_candidates, &written.station_catchments,
-          &written.park_catchments, &written.zones, &written.constraints, &written.rolling_plan}) {
-        if (!l->name.empty()) {
-            by_table[l->name] = l;
-        }
-    }
-    writer.add_layer_styles(plan_layer_styles(plan, by_table));
-    std::optional<gis::Bounds> extent;
-    const auto grow = [&](const std::vector<gis::Geometry> &geoms) {
-        for (const auto &g : geoms) {
-            if (g.is_null() || g.is_empty()) {
-                continue;
-            }
-            const gis::Bounds b = g.bounds();
-            if (!extent) {
-                extent = b;
-            } else {
-                extent =
-                    gis::Bounds{std::min(extent->min_x, b.min_x), std::min(extent->min_y, b.min_y),
-                                std::max(extent->max_x, b.max_x), std::max(extent->max_y, b.max_y)};
-            }
-        }
-    };
-    grow(loaded.zone_geoms);
-    if (!extent) {
-        grow(loaded.parcel_geoms);
-    }
+/// The project's title: the plan's name and scenario.
+std::string project_title(const Plan &plan) {
     std::string title = tr(plan.language, "landalloc plan", "landalloc 住宅用地供应计划");
     for (const auto &[key, value] : plan.metadata) {
         if (key == "plan_name" && !value.empty()) {
@@ -69,13 +40,17 @@ void add_qgis_styles_and_project(gis::LayerSink &writer, const ProjectSource &da
                 tr(plan.language, " (scenario ", "（情景 ") + value + tr(plan.language, ")", "）");
         }
     }
-    // Titles, groups and abstracts in the plan's language.
-    const Language l = plan.language;
+    return title;
+}
+
+/// The project's layers, top of the map first, with titles, groups and abstracts in the plan's
+/// language.
+std::vector<ProjectLayer> project_layers(Language l) {
     const char *plan_group = tr(l, "plan", "规划");
     const char *diagnostics = tr(l, "diagnostics", "诊断");
     const char *context = tr(l, "context", "背景");
     const char *tables = tr(l, "tables", "表格");
-    std::vector<ProjectLayer> layers{
+    return {
         {k_layer_allocated,
          tr(l, "allocated parcels (by housing type, year)", "供应地块（按住房类型）"), plan_group,
          true,
@@ -112,44 +87,86 @@ void add_qgis_styles_and_project(gis::LayerSink &writer, const ProjectSource &da
          tr(l, "Each year's targets against what the plan supplies.",
             "各年度指标与计划供应量对照。"),
          false}};
-    // A layer with nothing in it (no park catchment distance, no constraints) opens unchecked.
-    for (ProjectLayer &layer : layers) {
-        for (const gis::LayerData *d :
-             {&written.allocated_parcels, &written.rejected_candidates, &written.station_catchments,
-              &written.park_catchments, &written.constraints, &written.zones}) {
-            if (d->name == layer.table && d->features.empty()) {
-                layer.visible = false;
-            }
-        }
-    }
-    writer.add_qgis_project(k_qgis_project_name, k_qgis_project_file,
-                            plan_project_qgs(plan, by_table, layers, loaded.crs,
-                                             extent.value_or(gis::Bounds{0, 0, 1, 1}), data,
-                                             title));
-}
-
-/// Every layer, the styles and the project, then commit.
-void write_plan(gis::LayerSink &writer, const ProjectSource &data, const PlanLayers &layers,
-                const gis::CityGeometry &loaded, const Plan &plan) {
-    add(writer, schema::allocated_parcels, layers.allocated_parcels, plan.language);
-    add(writer, schema::annual_plan, layers.annual_plan, plan.language);
-    add(writer, schema::supply_plan, layers.supply_plan, plan.language);
-    add(writer, schema::rule_checks, layers.rule_checks, plan.language);
-    add(writer, schema::rejected_candidates, layers.rejected_candidates, plan.language);
-    add(writer, schema::station_catchments, layers.station_catchments, plan.language);
-    add(writer, schema::park_catchments, layers.park_catchments, plan.language);
-    add(writer, schema::zones, layers.zones, plan.language);
-    add(writer, schema::constraints, layers.constraints, plan.language);
-    add(writer, schema::jobs_housing_balance, layers.jobs_housing_balance, plan.language);
-    add(writer, schema::run_metadata, layers.run_metadata, plan.language);
-    if (!layers.rolling_plan.name.empty()) {
-        add(writer, schema::rolling_plan, layers.rolling_plan, plan.language);
-    }
-    add_qgis_styles_and_project(writer, data, layers, loaded, plan);
-    writer.commit();
 }
 
 } // namespace
+
+PlanWriter::PlanWriter(const std::string &path, gis::OutputSet &outputs)
+    : m_sink(std::make_unique<gis::GpkgWriter>(path, outputs)),
+      m_data(gpkg_project_source(std::filesystem::path(path).filename().string())) {}
+
+PlanWriter::PlanWriter(const gis::PostgisTarget &target)
+    : m_sink(std::make_unique<gis::PostgisWriter>(target)),
+      m_data{"postgres", [target](const std::string &table, bool spatial) {
+                 return gis::qgis_postgres_source(target, table, spatial);
+             }} {}
+
+PlanWriter::~PlanWriter() = default;
+
+/// Writes a layer of the schema, its field aliases in the plan's language (fields_in).
+void PlanWriter::add(const LayerSchema &schema, const gis::LayerData &layer, Language language) {
+    m_sink->add_layer(layer.name, schema.geometry, layer.crs,
+                      fields_in(schema, layer.fields, language), layer.features,
+                      std::string(schema.description));
+    m_written.insert_or_assign(layer.name, WrittenLayer(layer));
+}
+
+void PlanWriter::write_parcel_layers(const gis::LayerData &allocated, const StreamedLayer &rejected,
+                                     Language language) {
+    add(schema::allocated_parcels, allocated, language);
+    constexpr const LayerSchema &R = schema::rejected_candidates;
+    WrittenLayer written(rejected.name, rejected.fields);
+    m_sink->add_layer(
+        rejected.name, R.geometry, rejected.crs, fields_in(R, rejected.fields, language),
+        [&]() -> const gis::Feature * {
+            const gis::Feature *f = rejected.features();
+            if (f != nullptr) {
+                written.add(*f);
+            }
+            return f;
+        },
+        std::string(R.description));
+    m_written.insert_or_assign(rejected.name, std::move(written));
+}
+
+void PlanWriter::write_other_layers(const PlanLayers &layers, const gis::CityGeometry &loaded,
+                                    const Plan &plan) {
+    const Language l = plan.language;
+    add(schema::annual_plan, layers.annual_plan, l);
+    add(schema::supply_plan, layers.supply_plan, l);
+    add(schema::rule_checks, layers.rule_checks, l);
+    add(schema::station_catchments, layers.station_catchments, l);
+    add(schema::park_catchments, layers.park_catchments, l);
+    add(schema::zones, layers.zones, l);
+    add(schema::constraints, layers.constraints, l);
+    add(schema::jobs_housing_balance, layers.jobs_housing_balance, l);
+    add(schema::run_metadata, layers.run_metadata, l);
+    if (!layers.rolling_plan.name.empty()) {
+        add(schema::rolling_plan, layers.rolling_plan, l);
+    }
+    // QGIS default styles of the spatial layers and a project showing them (outputs/styles.hpp).
+    m_sink->add_layer_styles(plan_layer_styles(plan, m_written));
+    std::optional<gis::Bounds> extent;
+    for (const gis::Geometry &g : loaded.zone_geoms) {
+        grow(extent, g);
+    }
+    for (std::size_t i = 0; !extent && i < loaded.parcel_count(); ++i) {
+        grow(extent, loaded.parcel(i));
+    }
+    std::vector<ProjectLayer> project = project_layers(l);
+    // A layer with nothing in it (no park catchment distance, no constraints) opens unchecked.
+    for (ProjectLayer &layer : project) {
+        const auto w = m_written.find(layer.table);
+        if (w != m_written.end() && w->second.features() == 0 && layer.spatial) {
+            layer.visible = false;
+        }
+    }
+    m_sink->add_qgis_project(k_qgis_project_name, k_qgis_project_file,
+                             plan_project_qgs(plan, m_written, project, loaded.crs,
+                                              extent.value_or(gis::Bounds{0, 0, 1, 1}), m_data,
+                                              project_title(plan)));
+    m_sink->commit();
+}
 
 std::vector<std::string> plan_output_tables() {
     std::vector<std::string> out;
@@ -166,22 +183,6 @@ std::vector<std::string> plan_output_tables() {
 gis::PostgisTarget postgis_target(const std::string &connection, const std::string &schema,
                                   bool overwrite) {
     return {connection, schema, plan_output_tables(), k_qgis_project_name, overwrite};
-}
-
-void write_plan_gpkg(const std::string &path, gis::OutputSet &outputs, const PlanLayers &layers,
-                     const gis::CityGeometry &loaded, const Plan &plan) {
-    gis::GpkgWriter writer(path, outputs);
-    write_plan(writer, gpkg_project_source(std::filesystem::path(path).filename().string()), layers,
-               loaded, plan);
-}
-
-void write_plan_postgis(const gis::PostgisTarget &target, const PlanLayers &layers,
-                        const gis::CityGeometry &loaded, const Plan &plan) {
-    gis::PostgisWriter writer(target);
-    const ProjectSource data{"postgres", [&target](const std::string &table, bool spatial) {
-                                 return gis::qgis_postgres_source(target, table, spatial);
-                             }};
-    write_plan(writer, data, layers, loaded, plan);
 }
 
 } // namespace landalloc

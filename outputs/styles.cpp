@@ -91,34 +91,32 @@ const LayerSchema *schema_of(const std::string &table) {
     return table == k_layer_rolling ? &schema::rolling_plan : nullptr;
 }
 
+/// The coded field `field` of `layer` (nullptr: not coded).
+const CodedField *coded_field(std::string_view layer, std::string_view field) {
+    const auto coded =
+        std::find_if(std::begin(k_coded_fields), std::end(k_coded_fields),
+                     [&](const CodedField &c) { return c.layer == layer && c.field == field; });
+    return coded != std::end(k_coded_fields) ? coded : nullptr;
+}
+
 /// QGIS's field configuration of a written layer: each field's alias as the GeoPackage holds it
 /// (fields_in) and, in a zh plan, a value map naming every code a coded field holds, so that the
 /// attribute table and the identify panel read 城市更新 where the data holds renewal. A code no
 /// list knows is named as itself (a value map shows a value it lacks in brackets).
-std::string fields_xml(const gis::LayerData &layer, const Plan &plan) {
-    const LayerSchema *schema = schema_of(layer.name);
+std::string fields_xml(const WrittenLayer &layer, const Plan &plan) {
+    const LayerSchema *schema = schema_of(layer.name());
     if (schema == nullptr) {
         return {};
     }
-    const std::vector<gis::FieldDef> fields = fields_in(*schema, layer.fields, plan.language);
+    const std::vector<gis::FieldDef> fields = fields_in(*schema, layer.fields(), plan.language);
     const TypeNames names = plan_type_names(plan);
     std::ostringstream s;
     s << "<fieldConfiguration>\n";
     for (std::size_t i = 0; i < fields.size(); ++i) {
-        const auto coded = std::find_if(
-            std::begin(k_coded_fields), std::end(k_coded_fields), [&](const CodedField &c) {
-                return c.layer == layer.name && c.field == fields[i].name;
-            });
-        std::set<std::string> values;
-        if (plan.language == Language::zh && coded != std::end(k_coded_fields)) {
-            for (const gis::Feature &f : layer.features) {
-                if (const auto *v = std::get_if<std::string>(&f.values[i]); v && !v->empty()) {
-                    values.insert(*v);
-                }
-            }
-        }
+        const CodedField *coded = coded_field(layer.name(), fields[i].name);
+        const std::set<std::string> &values = layer.values(i); // empty unless coded
         s << "<field name=\"" << xml_escape(fields[i].name) << "\" configurationFlags=\"None\">";
-        if (!values.empty()) {
+        if (plan.language == Language::zh && coded != nullptr && !values.empty()) {
             s << "<editWidget type=\"ValueMap\"><config><Option type=\"Map\">"
                  "<Option name=\"map\" type=\"List\">";
             for (const std::string &v : values) {
@@ -612,11 +610,48 @@ std::size_t ratio_class_of(double ratio, const std::vector<RatioClass> &classes)
     return classes.size();
 }
 
+WrittenLayer::WrittenLayer(std::string name, std::vector<gis::FieldDef> fields)
+    : m_name(std::move(name)), m_fields(std::move(fields)) {
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        if (coded_field(m_name, m_fields[i].name) != nullptr) {
+            m_coded.emplace_back(i, std::set<std::string>());
+        }
+    }
+}
+
+WrittenLayer::WrittenLayer(const gis::LayerData &layer) : WrittenLayer(layer.name, layer.fields) {
+    for (const gis::Feature &f : layer.features) {
+        add(f);
+    }
+}
+
+void WrittenLayer::add(const gis::Feature &f) {
+    ++m_features;
+    for (auto &[i, values] : m_coded) {
+        if (i >= f.values.size()) {
+            continue;
+        }
+        if (const auto *v = std::get_if<std::string>(&f.values[i]); v && !v->empty()) {
+            values.insert(*v);
+        }
+    }
+}
+
+const std::set<std::string> &WrittenLayer::values(std::size_t i) const {
+    static const std::set<std::string> none;
+    for (const auto &[field, values] : m_coded) {
+        if (field == i) {
+            return values;
+        }
+    }
+    return none;
+}
+
 std::vector<gis::LayerStyle> plan_layer_styles(const Plan &plan, const WrittenLayers &written) {
     std::vector<gis::LayerStyle> out;
     for (const auto &[table, body] : style_bodies(plan)) {
         const auto w = written.find(table);
-        const std::string fields = w != written.end() ? fields_xml(*w->second, plan) : "";
+        const std::string fields = w != written.end() ? fields_xml(w->second, plan) : "";
         gis::LayerStyle s;
         s.table = table;
         s.geometry_column = "geom";
@@ -689,7 +724,7 @@ std::string plan_project_qgs(const Plan &plan, const WrittenLayers &written,
           << "</abstract></resourceMetadata>\n"
           << "<provider encoding=\"UTF-8\">" << data.provider << "</provider>\n"
           << (l.table == k_layer_allocated ? k_year_temporal : "")
-          << (written.count(l.table) ? fields_xml(*written.at(l.table), plan) : std::string())
+          << (written.count(l.table) ? fields_xml(written.at(l.table), plan) : std::string())
           << (it != bodies.end() ? it->second.xml : std::string()) << "<layerGeometryType>"
           << (l.spatial ? 2 : 4) << "</layerGeometryType>\n</maplayer>\n";
     }

@@ -11,7 +11,9 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace landalloc {
@@ -63,9 +65,35 @@ std::size_t ratio_class_of(double ratio, const std::vector<RatioClass> &classes)
 inline constexpr const char *k_qgis_project_name = "landalloc plan";
 inline constexpr const char *k_qgis_project_file = "landalloc-plan.qgs";
 
-/// The output layers as written, by table name: their fields and values make QGIS's field
-/// configuration (aliases, and in a zh plan value maps naming the codes).
-using WrittenLayers = std::map<std::string, const gis::LayerData *>;
+/// An output layer as written, as far as its style and the project read it: its fields, how
+/// many features it holds, and the distinct values of each coded field (QGIS's field
+/// configuration: aliases, and in a zh plan value maps naming the codes). A layer written as it
+/// is made, and never held whole (rejected_candidates), is recorded feature by feature.
+class WrittenLayer {
+  public:
+    /// A layer of `name` with `fields` and no feature yet.
+    WrittenLayer(std::string name, std::vector<gis::FieldDef> fields);
+    /// A layer held whole.
+    explicit WrittenLayer(const gis::LayerData &layer);
+    /// Records a feature written (its values in the order of fields()).
+    void add(const gis::Feature &f);
+
+    const std::string &name() const { return m_name; }
+    const std::vector<gis::FieldDef> &fields() const { return m_fields; }
+    std::size_t features() const { return m_features; }
+    /// The distinct non-empty values of field `i` (by index) when it is a coded field; empty
+    /// otherwise.
+    const std::set<std::string> &values(std::size_t i) const;
+
+  private:
+    std::string m_name;
+    std::vector<gis::FieldDef> m_fields;
+    std::size_t m_features = 0;
+    std::vector<std::pair<std::size_t, std::set<std::string>>> m_coded; // by field index
+};
+
+/// The output layers as written, by table name.
+using WrittenLayers = std::map<std::string, WrittenLayer>;
 
 /// The default styles (QML) of the spatial output layers: renderer, labels and the field
 /// configuration of `written`.

@@ -162,6 +162,17 @@ TEST(PlanLayers, CompactedParcelsGiveTheSameLayersAsPolygons) {
     ASSERT_FALSE(plan.rejected.empty());
     const PlanLayers copied = plan_layers(loaded.city, loaded, plan);
 
+    // The rejected candidates as their layer's source gives them, one after the other.
+    auto rejected = [&](const LoadedCity &c) {
+        const StreamedLayer s = rejected_candidates_layer(c.city, c, plan);
+        gis::LayerData out;
+        out.fields = s.fields;
+        while (const gis::Feature *f = s.features()) {
+            out.features.push_back(*f);
+            EXPECT_EQ(f->values.size(), s.fields.size());
+        }
+        return out;
+    };
     auto same = [](const gis::LayerData &a, const gis::LayerData &b) {
         ASSERT_EQ(a.features.size(), b.features.size());
         for (std::size_t i = 0; i < a.features.size(); ++i) {
@@ -179,5 +190,7 @@ TEST(PlanLayers, CompactedParcelsGiveTheSameLayersAsPolygons) {
     ASSERT_EQ(compact.parcel_wkb.size(), loaded.parcel_geoms.size());
     const PlanLayers from_wkb = plan_layers(compact.city, compact, plan);
     same(copied.allocated_parcels, from_wkb.allocated_parcels);
-    same(copied.rejected_candidates, from_wkb.rejected_candidates);
+    const gis::LayerData rejected_from_polygons = rejected(loaded);
+    EXPECT_EQ(rejected_from_polygons.features.size(), plan.rejected.size());
+    same(rejected_from_polygons, rejected(compact));
 }
