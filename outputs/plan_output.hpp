@@ -33,8 +33,8 @@ class PlanWriter {
     PlanWriter(const PlanWriter &) = delete;
     PlanWriter &operator=(const PlanWriter &) = delete;
 
-    /// Step 1: allocated_parcels (`allocated`, allocated_parcels_layer's), then
-    /// rejected_candidates, each candidate written as it is made.
+    /// Step 1: rejected_candidates, each candidate written as it is made, then
+    /// allocated_parcels (`allocated`, allocated_parcels_layer's).
     void write_parcel_layers(const gis::LayerData &allocated, const StreamedLayer &rejected,
                              Language language);
     /// Step 2: the other layers of `layers` (its allocated_parcels is step 1's), the styles and
