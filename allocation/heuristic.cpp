@@ -4,7 +4,6 @@
 #include "allocation/heuristic.hpp"
 
 #include "allocation/explain.hpp"
-
 #include "allocation/greedy.hpp"
 #include "allocation/milp.hpp"
 

@@ -14,7 +14,7 @@ namespace landalloc {
 
 namespace {
 
-/// The extent of `geoms`' non-empty geometries, grown into `extent`.
+/// Grows `extent` to hold g's bounds (a null or empty g adds nothing).
 void grow(std::optional<gis::Bounds> &extent, const gis::Geometry &g) {
     if (g.is_null() || g.is_empty()) {
         return;
@@ -154,8 +154,10 @@ void PlanWriter::write_other_layers(const PlanLayers &layers, const gis::CityGeo
     for (const gis::Geometry &g : loaded.zone_geoms) {
         grow(extent, g);
     }
-    for (std::size_t i = 0; !extent && i < loaded.parcel_count(); ++i) {
-        grow(extent, loaded.parcel(i));
+    if (!extent) { // no zone: the parcels'
+        for (std::size_t i = 0; i < loaded.parcel_count(); ++i) {
+            grow(extent, loaded.parcel(i));
+        }
     }
     std::vector<ProjectLayer> project = project_layers(l);
     // A layer with nothing in it (no park catchment distance, no constraints) opens unchecked.
